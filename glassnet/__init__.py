@@ -1,0 +1,25 @@
+"""glassnet: neural networks from first principles on NumPy, with the working shown.
+
+The API follows PyTorch's names and semantics: `glassnet.tensor`, `glassnet.nn.Linear`,
+`glassnet.optim.Adam`, `loss.backward()`, `optimizer.step()`.
+"""
+
+from glassnet._dtypes import (
+    bool_, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
+    set_default_dtype, uint8,
+)
+from glassnet.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from glassnet.tensor import Tensor
+from glassnet.ops import *  # noqa: F401,F403  (the public op functions)
+from glassnet.ops import TENSOR_METHODS as _TENSOR_METHODS  # noqa: F401
+from glassnet.random import Generator, manual_seed, seed
+from glassnet import autograd
+
+__version__ = "0.1.0"
+
+bool = bool_  # noqa: A001  (glassnet.bool, as torch.bool)
+long = int64
+int = int32  # noqa: A001
+double = float64
+float = float32  # noqa: A001
+half = float16

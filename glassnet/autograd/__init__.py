@@ -1,0 +1,25 @@
+"""Reverse-mode automatic differentiation: graph nodes, the backward engine, gradient checks."""
+
+import importlib
+
+from glassnet.autograd.grad_mode import (
+    enable_grad, is_grad_enabled, no_grad, set_grad_enabled,
+)
+
+__all__ = [
+    "Function", "Op", "backward", "enable_grad", "gradcheck", "GradcheckError",
+    "is_grad_enabled", "no_grad", "set_grad_enabled", "unbroadcast",
+]
+
+# These need Tensor, whose module imports this package first; they load on first use.
+_LAZY = {
+    "Function": "function", "Op": "function", "unbroadcast": "function",
+    "GlassnetShapeError": "function", "gradcheck": "check", "GradcheckError": "check",
+    "backward": "engine",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"glassnet.autograd.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'glassnet.autograd' has no attribute {name!r}")

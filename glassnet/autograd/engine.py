@@ -1,0 +1,97 @@
+"""Reverse-mode automatic differentiation: walk the graph from the output back to the leaves.
+
+For y = f(g(x)) the chain rule gives dL/dx = dL/dy * dy/dg * dg/dx. The engine orders the nodes
+topologically (iteratively, so a chain of 100,000 ops needs no recursion), then visits them from
+the output down, handing each node the sum of the gradients of all its consumers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+FREED_MESSAGE = (
+    "backward: trying to backward through the graph a second time (or to use values that "
+    "backward already freed). Pass retain_graph=True to the first backward() call if you need "
+    "to backward through the graph again."
+)
+
+
+def _topological_order(root: Any) -> list:
+    """Non-leaf tensors reachable from root, each after every tensor that consumes it."""
+    order: list = []
+    seen = {id(root)}
+    stack = [(root, False)]
+    while stack:
+        t, expanded = stack.pop()
+        if expanded:
+            order.append(t)
+            continue
+        stack.append((t, True))
+        ctx = t._ctx
+        if ctx._freed:
+            raise RuntimeError(FREED_MESSAGE)
+        for p in ctx.inputs:
+            if p is not None and p._ctx is not None and id(p) not in seen:
+                seen.add(id(p))
+                stack.append((p, False))
+    order.reverse()
+    return order
+
+
+def _accumulate_leaf(t: Any, g: np.ndarray) -> None:
+    """Leaf gradients add up across backward calls, as in PyTorch (`t.grad += g`)."""
+    if g.dtype != t.data.dtype:
+        g = g.astype(t.data.dtype)
+    if t.grad is None:
+        t.grad = type(t)._wrap(np.array(g, copy=True))
+    else:
+        np.add(t.grad.data, g, out=t.grad.data)
+
+
+def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> None:
+    """Compute d(root)/d(leaf) for every leaf that requires grad and add it to `leaf.grad`."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad and has no grad_fn; create the inputs "
+            "with requires_grad=True (and outside no_grad()) to differentiate through them"
+        )
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward: grad can be implicitly created only for scalar outputs, but the "
+                f"output has shape {root.data.shape}; pass gradient= of that shape"
+            )
+        g = np.ones_like(root.data)
+    else:
+        g = np.asarray(getattr(gradient, "data", gradient), dtype=root.data.dtype)
+        if g.shape != root.data.shape:
+            raise ValueError(
+                f"backward: gradient has shape {g.shape} but the output has shape "
+                f"{root.data.shape}"
+            )
+    if root._ctx is None:
+        _accumulate_leaf(root, g)
+        return
+    grads = {id(root): g}
+    for t in _topological_order(root):
+        g = grads.pop(id(t), None)
+        ctx = t._ctx
+        if g is None:
+            continue
+        if t._retains_grad:
+            _accumulate_leaf(t, g)
+        input_grads = ctx._backward(g)
+        for p, gp in zip(ctx.inputs, input_grads):
+            if gp is None or p is None or not p.requires_grad:
+                continue
+            if p._ctx is None:
+                _accumulate_leaf(p, gp)
+            else:
+                key = id(p)
+                prev = grads.get(key)
+                grads[key] = gp if prev is None else prev + gp
+        if not retain_graph:
+            ctx.__dict__.clear()
+            ctx._freed = True

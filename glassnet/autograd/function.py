@@ -1,0 +1,152 @@
+"""Graph nodes. Every differentiable operation is a Function subclass with its forward and its
+backward side by side; calling `apply` runs forward and, when a gradient is wanted, records the node.
+
+Two flavours share one engine:
+
+* `Function` -- the PyTorch-style base for users' own ops: `forward(ctx, *tensors)` receives
+  Tensors and returns a Tensor; `backward(ctx, grad)` receives a Tensor and returns one gradient
+  (Tensor or None) per input of forward.
+* `Op` -- the base of glassnet's built-in ops: forward and backward work on plain NumPy arrays.
+  Backward builds no graph (first-order autodiff), which keeps the per-op cost low.
+
+A node keeps only what backward needs (its inputs and saved arrays), never its output, so the
+graph has no reference cycles and is freed as soon as the last tensor referring to it goes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.autograd.grad_mode import STATE
+from glassnet.tensor import Tensor
+
+
+class GlassnetShapeError(ValueError):
+    """An operation got inputs whose shapes do not fit together."""
+
+
+class Function:
+    """Base of a differentiable operation; subclass it to write your own op with its backward.
+
+    Example
+    -------
+    >>> class Cube(glassnet.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x * x * x
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return 3 * x * x * grad
+    >>> y = Cube.apply(x)
+    """
+
+    _freed = False
+    saved_tensors: tuple = ()
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep what backward will need (read it back as `ctx.saved_tensors`)."""
+        self.saved_tensors = values
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:  # PyTorch compatibility
+        self.non_differentiable = outputs
+
+    @staticmethod
+    def forward(ctx: Function, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx: Function, grad: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """Run forward on tensors and record the node for backward when a gradient is wanted."""
+        ctx = cls()
+        prev = STATE.enabled
+        STATE.enabled = False
+        try:
+            out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            STATE.enabled = prev
+        if not isinstance(out, Tensor):
+            out = Tensor._wrap(np.asarray(out))
+        else:
+            out = Tensor._wrap(out.data)
+        inputs = tuple(a for a in args if isinstance(a, Tensor))
+        if prev and any(t.requires_grad for t in inputs):
+            ctx.inputs = tuple(a if isinstance(a, Tensor) else None for a in args)
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+            out.requires_grad = True
+            out._ctx = ctx
+        return out
+
+    def _backward(self, gy: np.ndarray) -> tuple:
+        """Engine entry: wrap the incoming gradient, call the user's backward, unwrap."""
+        prev = STATE.enabled
+        STATE.enabled = False
+        try:
+            grads = type(self).backward(self, Tensor._wrap(gy))
+        finally:
+            STATE.enabled = prev
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        if len(grads) != len(self.inputs):
+            raise RuntimeError(
+                f"{type(self).__name__}.backward returned {len(grads)} gradients, "
+                f"but forward took {len(self.inputs)} inputs"
+            )
+        return tuple(g.data if isinstance(g, Tensor) else g for g in grads)
+
+
+class Op(Function):
+    """Base of built-in ops: `forward(ctx, *arrays, **params)` and `backward(ctx, gy)` on ndarrays.
+
+    `backward` returns one gradient per tensor input (a tuple, or a bare array for one input);
+    None where no gradient is needed. `ctx.needs_input_grad` says which inputs want one.
+    """
+
+    @classmethod
+    def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
+        ctx = cls()
+        try:
+            y = cls.forward(ctx, *[t.data for t in inputs], **params)
+        except (ValueError, IndexError) as err:
+            if isinstance(err, GlassnetShapeError):
+                raise
+            shapes = ", ".join(str(t.data.shape) for t in inputs)
+            raise GlassnetShapeError(f"{cls.__name__.lower()}: {err} (input shapes: {shapes})") from None
+        out = Tensor._wrap(y)
+        if STATE.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    ctx.inputs = inputs
+                    ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
+                    out.requires_grad = True
+                    out._ctx = ctx
+                    break
+        return out
+
+    def _backward(self, gy: np.ndarray) -> tuple:
+        grads = type(self).backward(self, gy)
+        return grads if type(grads) is tuple else (grads,)
+
+
+def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum a gradient back to the shape of the input it belongs to (undo NumPy broadcasting).
+
+    Broadcasting copies an input along new leading axes and along axes of size 1, so each copy
+    receives part of the gradient: dL/dx = sum over the copies.
+    """
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    if lead:
+        g = g.sum(axis=tuple(range(lead)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)

@@ -1,0 +1,166 @@
+"""Functions that make new tensors, with PyTorch's names, defaults and `dtype=` everywhere."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from glassnet import _dtypes
+from glassnet.random import rng_of
+from glassnet.tensor import Tensor
+
+
+def _size(size: Sequence[Any]) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    shape = tuple(int(s) for s in size)
+    if any(s < 0 for s in shape):
+        raise ValueError(f"negative dimension in size {shape}")
+    return shape
+
+
+def _float_dtype(dtype: Any) -> np.dtype:
+    return _dtypes.get_default_dtype() if dtype is None else _dtypes.to_dtype(dtype)
+
+
+def _made(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(data)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A new tensor holding a copy of `data` (Python floats become float32; arrays keep dtype)."""
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+
+
+def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+    """Like `tensor`, but shares memory with a NumPy array (or returns a Tensor) when it can."""
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.astype(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or data.dtype == _dtypes.to_dtype(dtype)):
+        return Tensor._wrap(data)
+    return Tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor sharing memory with `array` (same dtype)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    return Tensor._wrap(array)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _made(np.zeros(_size(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _made(np.ones(_size(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _made(np.empty(_size(size), dtype=_float_dtype(dtype)), requires_grad)
+
+
+def full(size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of `size` filled with `fill_value` (its dtype inferred from the value, as PyTorch)."""
+    if dtype is None:
+        dtype = (
+            _dtypes.bool_ if isinstance(fill_value, bool)
+            else _dtypes.int64 if isinstance(fill_value, int)
+            else _dtypes.get_default_dtype()
+        )
+    return _made(np.full(_size((size,)), fill_value, dtype=_dtypes.to_dtype(dtype)), requires_grad)
+
+
+def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _made(np.zeros_like(input.data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
+
+
+def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _made(np.ones_like(input.data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    d = input.data.dtype if dtype is None else _dtypes.to_dtype(dtype)
+    return _made(np.full(input.data.shape, fill_value, dtype=d), requires_grad)
+
+
+def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _made(np.empty_like(input.data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
+
+
+def arange(
+    start: float, end: float | None = None, step: float = 1, dtype: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Values start, start+step, ... below end; int64 when all arguments are ints, as PyTorch."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise ValueError("arange: step must be nonzero")
+    if dtype is None:
+        ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = _dtypes.int64 if ints else _dtypes.get_default_dtype()
+    return _made(np.arange(start, end, step, dtype=_dtypes.to_dtype(dtype)), requires_grad)
+
+
+def linspace(
+    start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """`steps` evenly spaced values from start to end inclusive."""
+    if steps < 0:
+        raise ValueError(f"linspace: number of steps must be non-negative, got {steps}")
+    return _made(np.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return _made(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+
+
+def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples from [0, 1)."""
+    d = _float_dtype(dtype)
+    return _made(rng_of(generator).random(_size(size), dtype=np.float64).astype(d), requires_grad)
+
+
+def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Samples from the standard normal distribution N(0, 1)."""
+    d = _float_dtype(dtype)
+    return _made(rng_of(generator).standard_normal(_size(size)).astype(d), requires_grad)
+
+
+def randint(
+    low: int, high: int | None = None, size: Sequence[int] = (), generator: Any = None,
+    dtype: Any = None,
+) -> Tensor:
+    """Integers drawn uniformly from [low, high) (int64 unless `dtype` says otherwise)."""
+    if high is None:
+        low, high = 0, low
+    if high <= low:
+        raise ValueError(f"randint: empty range [{low}, {high})")
+    d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
+    return Tensor._wrap(rng_of(generator).integers(low, high, size=tuple(size)).astype(d))
+
+
+def randperm(n: int, generator: Any = None, dtype: Any = None) -> Tensor:
+    """A random permutation of 0..n-1."""
+    d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
+    return Tensor._wrap(rng_of(generator).permutation(n).astype(d))
+
+
+def rand_like(input: Tensor, generator: Any = None, dtype: Any = None) -> Tensor:
+    return rand(*input.data.shape, generator=generator, dtype=dtype or input.data.dtype)
+
+
+def randn_like(input: Tensor, generator: Any = None, dtype: Any = None) -> Tensor:
+    return randn(*input.data.shape, generator=generator, dtype=dtype or input.data.dtype)
+
+
+def normal(
+    mean: float, std: float, size: Sequence[int], generator: Any = None, dtype: Any = None
+) -> Tensor:
+    d = _float_dtype(dtype)
+    return Tensor._wrap(rng_of(generator).normal(mean, std, tuple(size)).astype(d))

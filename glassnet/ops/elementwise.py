@@ -1,0 +1,548 @@
+"""Elementwise ops. Each class states y = f(x) and the local derivative dL/dx = gy * f'(x).
+
+Binary ops broadcast their inputs as NumPy does; backward sums each gradient back to its input's
+shape (`unbroadcast`), since a broadcast input was used once per copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.autograd.function import Op, unbroadcast
+from glassnet.ops._common import lift, operands
+from glassnet.tensor import Tensor
+
+
+# ----------------------------------------------------------------------------- binary arithmetic
+class Add(Op):
+    """y = a + b.   dL/da = gy,   dL/db = gy."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape, b.shape)
+        return a + b
+
+    @staticmethod
+    def backward(ctx, gy):
+        sa, sb = ctx.shapes
+        return unbroadcast(gy, sa), unbroadcast(gy, sb)
+
+
+class Sub(Op):
+    """y = a - b.   dL/da = gy,   dL/db = -gy."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (a.shape, b.shape)
+        return a - b
+
+    @staticmethod
+    def backward(ctx, gy):
+        sa, sb = ctx.shapes
+        gb = unbroadcast(-gy, sb) if ctx.needs_input_grad[1] else None
+        return unbroadcast(gy, sa), gb
+
+
+class Mul(Op):
+    """y = a * b.   dL/da = gy * b,   dL/db = gy * a."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = unbroadcast(gy * b, a.shape) if need_a else None
+        gb = unbroadcast(gy * a, b.shape) if need_b else None
+        return ga, gb
+
+
+class Div(Op):
+    """y = a / b.   dL/da = gy / b,   dL/db = -gy * a / b^2 = -gy * y / b."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        y = a / b
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        a, b, y = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = unbroadcast(gy / b, a.shape) if need_a else None
+        gb = unbroadcast(-gy * y / b, b.shape) if need_b else None
+        return ga, gb
+
+
+class Pow(Op):
+    """y = a ** b.   dL/da = gy * b * a^(b-1),   dL/db = gy * a^b * ln(a)   (0 where a == 0)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        y = a**b
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        a, b, y = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = gb = None
+        if need_a:
+            ga = unbroadcast(gy * b * a ** (b - 1), a.shape)
+        if need_b:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_a = np.where(a > 0, np.log(np.where(a > 0, a, 1)), np.where(a == 0, 0, np.nan))
+            gb = unbroadcast(gy * y * log_a, b.shape)
+        return ga, gb
+
+
+class PowScalar(Op):
+    """y = x ** p for a number p.   dL/dx = gy * p * x^(p-1)."""
+
+    @staticmethod
+    def forward(ctx, x, p):
+        ctx.save_for_backward(x)
+        ctx.p = p
+        if p == 2:
+            return x * x
+        return x**p
+
+    @staticmethod
+    def backward(ctx, gy):
+        (x,) = ctx.saved_tensors
+        p = ctx.p
+        if p == 2:
+            return gy * 2 * x
+        if p == 0:
+            return np.zeros_like(gy)
+        return gy * (p * x ** (p - 1))
+
+
+class Maximum(Op):
+    """y = max(a, b).   The gradient goes to the larger input; ties split it half and half."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        share_a = (a > b) + 0.5 * (a == b)
+        share_a = share_a.astype(gy.dtype, copy=False)
+        return unbroadcast(gy * share_a, a.shape), unbroadcast(gy * (1 - share_a), b.shape)
+
+
+class Minimum(Op):
+    """y = min(a, b).   The gradient goes to the smaller input; ties split it half and half."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        share_a = ((a < b) + 0.5 * (a == b)).astype(gy.dtype, copy=False)
+        return unbroadcast(gy * share_a, a.shape), unbroadcast(gy * (1 - share_a), b.shape)
+
+
+class Where(Op):
+    """y = a where cond else b.   dL/da = gy * cond,   dL/db = gy * (1 - cond)."""
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.save_for_backward(cond)
+        ctx.shapes = (a.shape, b.shape)
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, gy):
+        (cond,) = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        zero = np.zeros((), dtype=gy.dtype)
+        ga = unbroadcast(np.where(cond, gy, zero), sa) if ctx.needs_input_grad[1] else None
+        gb = unbroadcast(np.where(cond, zero, gy), sb) if ctx.needs_input_grad[2] else None
+        return None, ga, gb
+
+
+# ----------------------------------------------------------------------------- unary
+class Neg(Op):
+    """y = -x.   dL/dx = -gy."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, gy):
+        return -gy
+
+
+class Exp(Op):
+    """y = e^x.   dL/dx = gy * e^x = gy * y."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.exp(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy * ctx.saved_tensors[0]
+
+
+class Log(Op):
+    """y = ln x.   dL/dx = gy / x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy / ctx.saved_tensors[0]
+
+
+class Log1p(Op):
+    """y = ln(1 + x), accurate for small x.   dL/dx = gy / (1 + x)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log1p(x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy / (1 + ctx.saved_tensors[0])
+
+
+class Sqrt(Op):
+    """y = sqrt(x).   dL/dx = gy / (2 sqrt(x)) = gy / (2 y)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy / (2 * ctx.saved_tensors[0])
+
+
+class Rsqrt(Op):
+    """y = 1 / sqrt(x).   dL/dx = -gy / (2 x^(3/2)) = -gy * y^3 / 2."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = 1 / np.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        y = ctx.saved_tensors[0]
+        return -0.5 * gy * y * y * y
+
+
+class Sin(Op):
+    """y = sin x.   dL/dx = gy * cos x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy * np.cos(ctx.saved_tensors[0])
+
+
+class Cos(Op):
+    """y = cos x.   dL/dx = -gy * sin x."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return -gy * np.sin(ctx.saved_tensors[0])
+
+
+class Abs(Op):
+    """y = |x|.   dL/dx = gy * sign(x)   (0 at x = 0, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy * np.sign(ctx.saved_tensors[0])
+
+
+class Sign(Op):
+    """y = sign(x) in {-1, 0, 1}.   dL/dx = 0 (a step function has zero slope almost everywhere)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return np.sign(x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return np.zeros_like(gy)
+
+
+class Clamp(Op):
+    """y = min(max(x, lo), hi).   dL/dx = gy where lo <= x <= hi, else 0."""
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.save_for_backward(x)
+        ctx.bounds = (lo, hi)
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx, gy):
+        (x,) = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        return gy * inside
+
+
+class Cast(Op):
+    """y = x converted to another dtype.   dL/dx = gy converted back to x's dtype."""
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy.astype(ctx.dtype) if ctx.dtype.kind == "f" else None
+
+
+class Clone(Op):
+    """y = a copy of x.   dL/dx = gy."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy
+
+
+# ----------------------------------------------------------------------------- public functions
+def add(input: Any, other: Any, alpha: float = 1) -> Tensor:
+    """input + alpha * other, broadcasting."""
+    a, b = operands(input, other)
+    if alpha != 1:
+        b = mul(b, alpha)
+    return Add.apply(a, b)
+
+
+def sub(input: Any, other: Any, alpha: float = 1) -> Tensor:
+    """input - alpha * other, broadcasting."""
+    a, b = operands(input, other)
+    if alpha != 1:
+        b = mul(b, alpha)
+    return Sub.apply(a, b)
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    return Mul.apply(*operands(input, other))
+
+
+def div(input: Any, other: Any) -> Tensor:
+    a, b = operands(input, other)
+    if a.data.dtype.kind != "f" and b.data.dtype.kind != "f":
+        a = cast(a, np.dtype(np.float32))  # true division of integers gives floats, as PyTorch
+    return Div.apply(a, b)
+
+
+def pow(input: Any, exponent: Any) -> Tensor:
+    if isinstance(input, Tensor) and not isinstance(exponent, Tensor) and np.isscalar(exponent):
+        return PowScalar.apply(input, p=exponent)
+    return Pow.apply(*operands(input, exponent))
+
+
+def neg(input: Tensor) -> Tensor:
+    return Neg.apply(input)
+
+
+def exp(input: Tensor) -> Tensor:
+    return Exp.apply(input)
+
+
+def log(input: Tensor) -> Tensor:
+    return Log.apply(input)
+
+
+def log1p(input: Tensor) -> Tensor:
+    return Log1p.apply(input)
+
+
+def sqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(input)
+
+
+def rsqrt(input: Tensor) -> Tensor:
+    return Rsqrt.apply(input)
+
+
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(input)
+
+
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(input)
+
+
+def abs(input: Tensor) -> Tensor:
+    return Abs.apply(input)
+
+
+def sign(input: Tensor) -> Tensor:
+    return Sign.apply(input)
+
+
+def square(input: Tensor) -> Tensor:
+    return PowScalar.apply(input, p=2)
+
+
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """Limit every element to [min, max]; either bound may be None."""
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        return out
+    return Clamp.apply(input, lo=min, hi=max)
+
+
+clip = clamp
+
+
+def maximum(input: Any, other: Any) -> Tensor:
+    return Maximum.apply(*operands(input, other))
+
+
+def minimum(input: Any, other: Any) -> Tensor:
+    return Minimum.apply(*operands(input, other))
+
+
+def where(condition: Any, input: Any, other: Any) -> Tensor:
+    """Pick from input where condition is true, else from other (all three broadcast)."""
+    cond = condition if isinstance(condition, Tensor) else Tensor(np.asarray(condition, dtype=bool))
+    if cond.data.dtype != np.bool_:
+        cond = Tensor._wrap(cond.data.astype(bool))
+    a, b = operands(input, other)
+    return Where.apply(cond, a, b)
+
+
+def cast(input: Tensor, dtype: np.dtype) -> Tensor:
+    if input.data.dtype == dtype:
+        return input
+    out = Cast.apply(input, dtype=dtype)
+    if dtype.kind != "f" and out.requires_grad:
+        out.requires_grad = False
+        out._ctx = None
+    return out
+
+
+def clone(input: Tensor) -> Tensor:
+    return Clone.apply(input)
+
+
+# ----------------------------------------------------------------------------- comparisons (no grad)
+def _compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+    x = a.data if isinstance(a, Tensor) else a
+    y = b.data if isinstance(b, Tensor) else b
+    try:
+        return Tensor._wrap(np.asarray(ufunc(x, y)))
+    except ValueError:
+        raise ValueError(
+            f"{ufunc.__name__}: shapes {np.shape(x)} and {np.shape(y)} cannot be broadcast together"
+        ) from None
+
+
+def eq(input: Any, other: Any) -> Tensor:
+    return _compare(np.equal, input, other)
+
+
+def ne(input: Any, other: Any) -> Tensor:
+    return _compare(np.not_equal, input, other)
+
+
+def lt(input: Any, other: Any) -> Tensor:
+    return _compare(np.less, input, other)
+
+
+def le(input: Any, other: Any) -> Tensor:
+    return _compare(np.less_equal, input, other)
+
+
+def gt(input: Any, other: Any) -> Tensor:
+    return _compare(np.greater, input, other)
+
+
+def ge(input: Any, other: Any) -> Tensor:
+    return _compare(np.greater_equal, input, other)
+
+
+def logical_and(input: Any, other: Any) -> Tensor:
+    return _compare(np.logical_and, input, other)
+
+
+def logical_or(input: Any, other: Any) -> Tensor:
+    return _compare(np.logical_or, input, other)
+
+
+def logical_xor(input: Any, other: Any) -> Tensor:
+    return _compare(np.logical_xor, input, other)
+
+
+def logical_not(input: Tensor) -> Tensor:
+    return Tensor._wrap(np.logical_not(input.data))
+
+
+def isnan(input: Tensor) -> Tensor:
+    return Tensor._wrap(np.isnan(input.data))
+
+
+def isfinite(input: Tensor) -> Tensor:
+    return Tensor._wrap(np.isfinite(input.data))
+
+
+def allclose(input: Tensor, other: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
+    return bool(np.allclose(input.data, lift(other).data, rtol=rtol, atol=atol))
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    return input.data.shape == other.data.shape and bool(np.array_equal(input.data, other.data))

@@ -1,0 +1,232 @@
+"""Indexing ops: reading chosen elements, and the scatter-add that is their backward.
+
+Reading y = x[idx] copies some elements (possibly the same one several times); its backward adds
+each gy element into the position it was read from, so repeated indices accumulate.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.autograd.function import Op, unbroadcast
+from glassnet.ops._common import norm_dim
+from glassnet.tensor import Tensor
+
+_BASIC = (int, slice, type(None), type(Ellipsis))
+
+
+def to_index(index: Any) -> Any:
+    """Turn tensors and lists inside an index into NumPy arrays NumPy can index with."""
+    if isinstance(index, tuple):
+        return tuple(to_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _is_basic(index: Any) -> bool:
+    if isinstance(index, tuple):
+        return all(isinstance(i, _BASIC) and not isinstance(i, bool) for i in index)
+    return isinstance(index, _BASIC) and not isinstance(index, bool)
+
+
+class GetItem(Op):
+    """y = x[index].   dL/dx = zeros with gy added at the indexed positions (scatter-add)."""
+
+    @staticmethod
+    def forward(ctx, x, index, basic):
+        ctx.args = (x.shape, x.dtype, index, basic)
+        y = x[index]
+        return y if basic else np.asarray(y)
+
+    @staticmethod
+    def backward(ctx, gy):
+        shape, dtype, index, basic = ctx.args
+        gx = np.zeros(shape, dtype=gy.dtype)
+        if basic:
+            gx[index] = gy  # basic indices name each element at most once
+        else:
+            np.add.at(gx, index, gy)  # repeated integer indices must accumulate
+        return gx
+
+
+class Gather(Op):
+    """y[i][j] = x[i][index[i][j]] (for dim = 1).   dL/dx = gy scatter-added at those places."""
+
+    @staticmethod
+    def forward(ctx, x, index, axis):
+        ctx.args = (x.shape, index, axis)
+        window = tuple(slice(0, n) if d != axis else slice(None) for d, n in enumerate(index.shape))
+        return np.take_along_axis(x[window], index, axis=axis)
+
+    @staticmethod
+    def backward(ctx, gy):
+        shape, index, axis = ctx.args
+        gx = np.zeros(shape, dtype=gy.dtype)
+        np.add.at(gx, _full_index(index, axis), gy)
+        return gx
+
+
+def _full_index(index: np.ndarray, axis: int) -> tuple:
+    """The NumPy index that picks x[i0, .., index[i], .., ik] for every position i of index."""
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[axis] = index
+    return tuple(grid)
+
+
+class ScatterAdd(Op):
+    """y = x, then y[i][index[i][j]] += src[i][j] (for dim = 1).
+    dL/dx = gy,   dL/dsrc = gy gathered at index."""
+
+    @staticmethod
+    def forward(ctx, x, src, index, axis):
+        ctx.args = (index, axis)
+        y = x.copy()
+        window = tuple(slice(0, n) for n in index.shape)
+        np.add.at(y, _full_index(index, axis), src[window])
+        ctx.src_shape = src.shape
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        index, axis = ctx.args
+        gsrc = None
+        if ctx.needs_input_grad[1]:
+            gsrc = np.zeros(ctx.src_shape, dtype=gy.dtype)
+            gsrc[tuple(slice(0, n) for n in index.shape)] = gy[_full_index(index, axis)]
+        return gy, gsrc
+
+
+class IndexSelect(Op):
+    """y = x taken at `index` along one axis.   dL/dx = gy scatter-added back along that axis."""
+
+    @staticmethod
+    def forward(ctx, x, index, axis):
+        ctx.args = (x.shape, index, axis)
+        return np.take(x, index, axis=axis)
+
+    @staticmethod
+    def backward(ctx, gy):
+        shape, index, axis = ctx.args
+        gx = np.zeros(shape, dtype=gy.dtype)
+        np.add.at(np.moveaxis(gx, axis, 0), index, np.moveaxis(gy, axis, 0))
+        return gx
+
+
+class MaskedFill(Op):
+    """y = value where mask else x.   dL/dx = gy where not mask, else 0."""
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        ctx.args = (x.shape, mask)
+        return np.where(mask, np.asarray(value, dtype=x.dtype), x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        shape, mask = ctx.args
+        return unbroadcast(np.where(mask, np.zeros((), dtype=gy.dtype), gy), shape)
+
+
+# ----------------------------------------------------------------------------- public functions
+def getitem(input: Tensor, index: Any) -> Tensor:
+    """x[index] with basic (ints, slices, None, ...), boolean and integer-array indices."""
+    index = to_index(index)
+    basic = _is_basic(index)
+    if not basic:
+        _check_advanced(input, index)
+    return GetItem.apply(input, index=index, basic=basic)
+
+
+def _check_advanced(input: Tensor, index: Any) -> None:
+    parts = index if isinstance(index, tuple) else (index,)
+    for part in parts:
+        if isinstance(part, np.ndarray) and part.dtype.kind not in "iub":
+            raise IndexError(
+                f"getitem: tensors used as indices must be integer or bool, got {part.dtype}"
+            )
+
+
+def _index_array(index: Any, op: str) -> np.ndarray:
+    arr = np.asarray(index.data if isinstance(index, Tensor) else index)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{op}: index must be an integer tensor, got dtype {arr.dtype}")
+    return arr.astype(np.int64, copy=False)
+
+
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """The slice start:start+length of axis `dim`."""
+    axis = norm_dim(dim, input.data.ndim, "narrow")
+    index = (slice(None),) * axis + (slice(start, start + length),)
+    return GetItem.apply(input, index=index, basic=True)
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The sub-tensor at position `index` of axis `dim` (that axis removed)."""
+    axis = norm_dim(dim, input.data.ndim, "select")
+    return GetItem.apply(input, index=(slice(None),) * axis + (int(index),), basic=True)
+
+
+def gather(input: Tensor, dim: int, index: Any) -> Tensor:
+    """Pick along `dim` by `index`: out[i][j] = input[i][index[i][j]] for dim = 1."""
+    idx = _index_array(index, "gather")
+    axis = norm_dim(dim, input.data.ndim, "gather")
+    if idx.ndim != input.data.ndim:
+        raise ValueError(
+            f"gather: index has {idx.ndim} dims but input has {input.data.ndim} "
+            f"(shapes {idx.shape} and {input.data.shape})"
+        )
+    for d, (a, b) in enumerate(zip(idx.shape, input.data.shape)):
+        if d != axis and a > b:
+            raise ValueError(
+                f"gather: index shape {idx.shape} is larger than input shape "
+                f"{input.data.shape} in dim {d}"
+            )
+    if idx.size and (idx.min() < -input.data.shape[axis] or idx.max() >= input.data.shape[axis]):
+        raise IndexError(
+            f"gather: index out of range for dim {dim} of size {input.data.shape[axis]}"
+        )
+    return Gather.apply(input, index=idx, axis=axis)
+
+
+def scatter_add(input: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
+    """A copy of input with src[i][j] added at input[i][index[i][j]] (dim = 1)."""
+    idx = _index_array(index, "scatter_add")
+    axis = norm_dim(dim, input.data.ndim, "scatter_add")
+    if idx.ndim != input.data.ndim or src.data.ndim != input.data.ndim:
+        raise ValueError(
+            f"scatter_add: input {input.data.shape}, index {idx.shape} and src "
+            f"{src.data.shape} must have the same number of dims"
+        )
+    return ScatterAdd.apply(input, src, index=idx, axis=axis)
+
+
+def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
+    """The entries of axis `dim` listed in the 1-D `index`."""
+    idx = _index_array(index, "index_select")
+    if idx.ndim > 1:
+        raise ValueError(f"index_select: index must be 1-D, got shape {idx.shape}")
+    axis = norm_dim(dim, input.data.ndim, "index_select")
+    n = input.data.shape[axis] if input.data.ndim else 1
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(f"index_select: index out of range for dim {dim} of size {n}")
+    return IndexSelect.apply(input, index=idx.reshape(-1), axis=axis or 0)
+
+
+def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
+    """input with `value` wherever the boolean `mask` (broadcast to input) is true."""
+    m = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    if m.dtype != np.bool_:
+        raise TypeError(f"masked_fill: mask must be a bool tensor, got dtype {m.dtype}")
+    try:
+        np.broadcast_shapes(m.shape, input.data.shape)
+    except ValueError:
+        raise ValueError(
+            f"masked_fill: mask of shape {m.shape} cannot be broadcast to input shape "
+            f"{input.data.shape}"
+        ) from None
+    value = value.item() if isinstance(value, Tensor) else value
+    return MaskedFill.apply(input, mask=m, value=value)

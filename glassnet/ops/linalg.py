@@ -1,0 +1,123 @@
+"""Matrix products. For Y = A B: dL/dA = dL/dY B^T and dL/dB = A^T dL/dY."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.autograd.function import Op, unbroadcast
+from glassnet.ops._common import operands
+from glassnet.tensor import Tensor
+
+
+class MatMul(Op):
+    """Y = A @ B (batched over leading axes, broadcasting them).
+    dL/dA = gY @ B^T,   dL/dB = A^T @ gY   (each summed back over broadcast batch axes).
+    1-D inputs are treated as a row (A) or column (B) vector, and that axis is dropped after."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        if a.ndim == 1:
+            gy = np.expand_dims(gy, -2)
+        if b.ndim == 1:
+            gy = np.expand_dims(gy, -1)
+        ga = gb = None
+        if need_a:
+            ga = unbroadcast(np.matmul(gy, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
+        if need_b:
+            gb = unbroadcast(np.matmul(np.swapaxes(a2, -1, -2), gy), b2.shape).reshape(b.shape)
+        return ga, gb
+
+
+class Linear(Op):
+    """y = x W^T + b, one node for the whole affine map (the layer of an MLP).
+    dL/dx = gy W,   dL/dW = gy^T x   (summed over all leading axes),   dL/db = sum of gy."""
+
+    @staticmethod
+    def forward(ctx, x, W, b=None):
+        ctx.save_for_backward(x, W)
+        y = x @ W.T
+        if b is not None:
+            y += b
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        x, W = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = gy @ W if need[0] else None
+        gW = gb = None
+        if need[1]:
+            g2 = gy.reshape(-1, gy.shape[-1])
+            gW = g2.T @ x.reshape(-1, x.shape[-1])
+        if len(need) > 2 and need[2]:
+            gb = gy.reshape(-1, gy.shape[-1]).sum(axis=0)
+        return (gx, gW, gb) if len(need) > 2 else (gx, gW)
+
+
+def matmul(input: Any, other: Any) -> Tensor:
+    """Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) inputs."""
+    a, b = operands(input, other)
+    sa, sb = a.data.shape, b.data.shape
+    if not sa or not sb:
+        raise ValueError(f"matmul: both arguments need at least 1 dimension, got {sa} and {sb}")
+    k_a = sa[-1]
+    k_b = sb[0] if len(sb) == 1 else sb[-2]
+    if k_a != k_b:
+        raise ValueError(
+            f"matmul: shapes {sa} and {sb} are not aligned: {k_a} (dim -1 of the first) "
+            f"!= {k_b} (dim {0 if len(sb) == 1 else -2} of the second)"
+        )
+    return MatMul.apply(a, b)
+
+
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    if input.data.ndim != 2 or mat2.data.ndim != 2:
+        raise ValueError(f"mm: expects 2-D matrices, got {input.data.shape} and {mat2.data.shape}")
+    return matmul(input, mat2)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    if input.data.ndim != 3 or mat2.data.ndim != 3 or input.data.shape[0] != mat2.data.shape[0]:
+        raise ValueError(
+            f"bmm: expects two 3-D tensors with the same batch size, got {input.data.shape} and "
+            f"{mat2.data.shape}"
+        )
+    return matmul(input, mat2)
+
+
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    if input.data.ndim != 1 or other.data.ndim != 1:
+        raise ValueError(f"dot: expects 1-D tensors, got {input.data.shape} and {other.data.shape}")
+    return matmul(input, other)
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    from glassnet.ops.movement import unsqueeze
+
+    return unsqueeze(input, 1) * unsqueeze(vec2, 0)
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = input @ weight.T + bias, fused into one node (see `Linear`)."""
+    x_shape, w_shape = input.data.shape, weight.data.shape
+    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
+        raise ValueError(
+            f"linear: input of shape {x_shape} does not fit weight of shape {w_shape} "
+            f"(expected input[..., {w_shape[1] if len(w_shape) == 2 else '?'}])"
+        )
+    if bias is None:
+        return Linear.apply(input, weight)
+    if bias.data.shape != (w_shape[0],):
+        raise ValueError(f"linear: bias shape {bias.data.shape} should be ({w_shape[0]},)")
+    return Linear.apply(input, weight, bias)

@@ -1,0 +1,382 @@
+"""Ops that move or copy values without arithmetic. Backward routes each gradient back to the
+place its value came from: a reshape is undone, a transpose is transposed back, a copy sums."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from glassnet.autograd.function import Op, unbroadcast
+from glassnet.ops._common import norm_dim
+from glassnet.tensor import Tensor
+
+
+class Reshape(Op):
+    """y = x with a new shape (same elements, row-major order).   dL/dx = gy reshaped back."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy.reshape(ctx.shape)
+
+
+class Permute(Op):
+    """y = x with its axes reordered by `dims`.   dL/dx = gy permuted by the inverse order."""
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.inverse = tuple(np.argsort(dims))
+        return x.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy.transpose(ctx.inverse)
+
+
+class Expand(Op):
+    """y = x broadcast to a larger shape (a view).   dL/dx = gy summed over the copies."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return unbroadcast(gy, ctx.shape)
+
+
+class Repeat(Op):
+    """y = x tiled `reps` times along each axis.   dL/dx = sum of gy over the tiles."""
+
+    @staticmethod
+    def forward(ctx, x, reps):
+        x_shape = (1,) * (len(reps) - x.ndim) + x.shape
+        ctx.shapes = (x.shape, x_shape, reps)
+        return np.tile(x.reshape(x_shape), reps)
+
+    @staticmethod
+    def backward(ctx, gy):
+        shape, x_shape, reps = ctx.shapes
+        split = [n for pair in zip(reps, x_shape) for n in pair]  # (r0, s0, r1, s1, ...)
+        g = gy.reshape(split).sum(axis=tuple(range(0, 2 * len(reps), 2)))
+        return g.reshape(shape)
+
+
+class Cat(Op):
+    """y = the inputs joined along `axis`.   dL/dx_k = the slice of gy that x_k filled."""
+
+    @staticmethod
+    def forward(ctx, *xs, axis):
+        ctx.axis = axis
+        ctx.bounds = np.cumsum([x.shape[axis] for x in xs])[:-1]
+        return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return tuple(np.split(gy, ctx.bounds, axis=ctx.axis))
+
+
+class Stack(Op):
+    """y = the inputs stacked along a new `axis`.   dL/dx_k = gy taken at index k of that axis."""
+
+    @staticmethod
+    def forward(ctx, *xs, axis):
+        ctx.axis = axis
+        return np.stack(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return tuple(np.moveaxis(gy, ctx.axis, 0))
+
+
+class Pad(Op):
+    """y = x surrounded by constant `value`.   dL/dx = gy with the padding cut away."""
+
+    @staticmethod
+    def forward(ctx, x, widths, value):
+        ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
+        return np.pad(x, widths, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy[ctx.inner]
+
+
+class Flip(Op):
+    """y = x reversed along `axes`.   dL/dx = gy reversed along the same axes."""
+
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.axes = axes
+        return np.flip(x, axis=axes)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return np.flip(gy, axis=ctx.axes)
+
+
+class Triangle(Op):
+    """y = x with the elements above (tril) or below (triu) the k-th diagonal set to 0.
+    dL/dx = gy with the same elements set to 0."""
+
+    @staticmethod
+    def forward(ctx, x, k, lower):
+        ctx.args = (k, lower)
+        return np.tril(x, k) if lower else np.triu(x, k)
+
+    @staticmethod
+    def backward(ctx, gy):
+        k, lower = ctx.args
+        return np.tril(gy, k) if lower else np.triu(gy, k)
+
+
+# ----------------------------------------------------------------------------- public functions
+def _shape_arg(shape: Sequence[Any]) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+def reshape(input: Tensor, *shape: Any) -> Tensor:
+    """The same elements in a new shape; one dimension may be -1 (inferred)."""
+    shape = _shape_arg(shape)
+    if shape == input.data.shape:
+        return input
+    try:
+        return Reshape.apply(input, shape=shape)
+    except ValueError:
+        raise ValueError(
+            f"reshape: shape {input.data.shape} ({input.data.size} elements) cannot be "
+            f"reshaped to {shape}"
+        ) from None
+
+
+view = reshape
+
+
+def view_as(input: Tensor, other: Tensor) -> Tensor:
+    return reshape(input, other.data.shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims start_dim..end_dim into one."""
+    shape = input.data.shape
+    if not shape:
+        return reshape(input, 1)
+    s = norm_dim(start_dim, len(shape), "flatten")
+    e = norm_dim(end_dim, len(shape), "flatten")
+    if s > e:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    return reshape(input, shape[:s] + (-1,) + shape[e + 1 :] if shape[s : e + 1] else shape)
+
+
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    shape = input.data.shape
+    d = norm_dim(dim, len(shape), "unflatten")
+    return reshape(input, shape[:d] + tuple(sizes) + shape[d + 1 :])
+
+
+def permute(input: Tensor, *dims: Any) -> Tensor:
+    """Reorder the axes: output axis i is input axis dims[i]."""
+    dims = _shape_arg(dims)
+    n = input.data.ndim
+    valid = len(dims) == n and all(-n <= d < n for d in dims)
+    if not valid or sorted(d % n for d in dims) != list(range(n)):
+        raise ValueError(
+            f"permute: dims {dims} are not a permutation of the {n} axes of shape {input.data.shape}"
+        )
+    return Permute.apply(input, dims=tuple(d % n for d in dims)) if n else input
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two axes."""
+    n = input.data.ndim
+    if n < 2:
+        return input
+    d0, d1 = norm_dim(dim0, n, "transpose"), norm_dim(dim1, n, "transpose")
+    dims = list(range(n))
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    return Permute.apply(input, dims=tuple(dims))
+
+
+swapaxes = transpose
+
+
+def t(input: Tensor) -> Tensor:
+    if input.data.ndim > 2:
+        raise ValueError(f"t: expects a tensor with <= 2 dimensions, got shape {input.data.shape}")
+    return transpose(input, 0, 1)
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    """Remove axes of size 1 (only `dim` when given; a dim of other size is left alone)."""
+    shape = input.data.shape
+    if dim is None:
+        new = tuple(n for n in shape if n != 1)
+    else:
+        axes = norm_dim(dim, len(shape), "squeeze")
+        axes = (axes,) if isinstance(axes, int) else (axes or ())
+        new = tuple(n for i, n in enumerate(shape) if not (i in axes and n == 1))
+    return reshape(input, new)
+
+
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    """Insert an axis of size 1 at `dim` (negative counts from the end of the new shape)."""
+    shape = input.data.shape
+    n = len(shape) + 1
+    if not -n <= dim < n:
+        raise IndexError(f"unsqueeze: dim {dim} is out of range for a result with {n} dimensions")
+    d = dim % n
+    return reshape(input, shape[:d] + (1,) + shape[d:])
+
+
+def expand(input: Tensor, *sizes: Any) -> Tensor:
+    """Broadcast to a larger shape without copying; -1 keeps a dimension."""
+    sizes = _shape_arg(sizes)
+    shape = input.data.shape
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise ValueError(f"expand: the shape {sizes} has fewer dimensions than the tensor's {shape}")
+    target = tuple(
+        shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes)
+    )
+    for i, n in enumerate(shape):
+        if n != 1 and n != target[i + lead]:
+            raise ValueError(f"expand: shape {shape} cannot be expanded to {sizes} (dim {i + lead})")
+    return input if target == shape else Expand.apply(input, shape=target)
+
+
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    return expand(input, other.data.shape)
+
+
+def broadcast_to(input: Tensor, shape: Sequence[int]) -> Tensor:
+    return expand(input, tuple(shape))
+
+
+def repeat(input: Tensor, *sizes: Any) -> Tensor:
+    """Tile the tensor: `sizes[i]` copies along axis i (as torch.Tensor.repeat)."""
+    reps = _shape_arg(sizes)
+    if len(reps) < input.data.ndim:
+        raise ValueError(
+            f"repeat: give at least one repeat per dimension ({input.data.ndim}), got {reps}"
+        )
+    return Repeat.apply(input, reps=reps)
+
+
+def _tensors(tensors: Sequence[Any], op: str) -> list:
+    if isinstance(tensors, Tensor) or not len(tensors):
+        raise TypeError(f"{op}: expects a non-empty sequence of tensors")
+    from glassnet.ops._common import lift
+
+    return [lift(t) for t in tensors]
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors along an existing axis; all other axes must match."""
+    ts = _tensors(tensors, "cat")
+    ref = ts[0].data.shape
+    axis = norm_dim(dim, len(ref), "cat")
+    for k, t in enumerate(ts):
+        s = t.data.shape
+        if len(s) != len(ref) or any(a != b for i, (a, b) in enumerate(zip(s, ref)) if i != axis):
+            raise ValueError(
+                f"cat: tensor {k} has shape {s}, which does not match {ref} "
+                f"outside dim {dim}"
+            )
+    return Cat.apply(*ts, axis=axis)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Join tensors of one shape along a new axis."""
+    ts = _tensors(tensors, "stack")
+    ref = ts[0].data.shape
+    for k, t in enumerate(ts):
+        if t.data.shape != ref:
+            raise ValueError(f"stack: tensor {k} has shape {t.data.shape}, but tensor 0 has {ref}")
+    n = len(ref) + 1
+    if not -n <= dim < n:
+        raise IndexError(f"stack: dim {dim} is out of range for a result with {n} dimensions")
+    return Stack.apply(*ts, axis=dim % n)
+
+
+def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    """Cut into pieces of `split_size` (the last may be smaller) or of the listed sizes."""
+    from glassnet.ops.indexing import narrow
+
+    axis = norm_dim(dim, input.data.ndim, "split")
+    n = input.data.shape[axis]
+    if isinstance(split_size_or_sections, int):
+        size = split_size_or_sections
+        if size <= 0:
+            raise ValueError(f"split: split_size must be positive, got {size}")
+        sizes = [min(size, n - s) for s in range(0, n, size)] or [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise ValueError(f"split: sections {sizes} do not add up to dim {dim} of size {n}")
+    starts = np.cumsum([0] + sizes[:-1])
+    return tuple(narrow(input, axis, int(s), int(k)) for s, k in zip(starts, sizes))
+
+
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    """Cut into `chunks` nearly equal pieces (fewer if the axis is short), as PyTorch."""
+    if chunks <= 0:
+        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+    axis = norm_dim(dim, input.data.ndim, "chunk")
+    n = input.data.shape[axis]
+    return split(input, max(-(-n // chunks), 1), axis)
+
+
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    from glassnet.ops.indexing import select
+
+    axis = norm_dim(dim, input.data.ndim, "unbind")
+    return tuple(select(input, axis, i) for i in range(input.data.shape[axis]))
+
+
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
+    """Pad with a constant; `pad` lists (left, right) pairs from the last axis backwards, as
+    torch.nn.functional.pad: (1, 1) pads the last axis, (1, 1, 2, 2) the last two."""
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
+    if len(pad) % 2 or len(pad) // 2 > input.data.ndim:
+        raise ValueError(
+            f"pad: needs (left, right) pairs for at most {input.data.ndim} dims, got {tuple(pad)}"
+        )
+    widths = [(0, 0)] * input.data.ndim
+    for i in range(len(pad) // 2):
+        lo, hi = int(pad[2 * i]), int(pad[2 * i + 1])
+        if lo < 0 or hi < 0:
+            raise ValueError(f"pad: negative padding {tuple(pad)} is not supported")
+        widths[input.data.ndim - 1 - i] = (lo, hi)
+    return Pad.apply(input, widths=tuple(widths), value=value)
+
+
+def flip(input: Tensor, dims: Any) -> Tensor:
+    """Reverse the order of elements along `dims`."""
+    axes = norm_dim(dims if isinstance(dims, (list, tuple)) else (dims,), input.data.ndim, "flip")
+    return Flip.apply(input, axes=axes)
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """Keep the lower triangle (on and below the `diagonal`-th diagonal) of the last two axes."""
+    if input.data.ndim < 2:
+        raise ValueError(f"tril: needs at least 2 dimensions, got shape {input.data.shape}")
+    return Triangle.apply(input, k=diagonal, lower=True)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """Keep the upper triangle (on and above the `diagonal`-th diagonal) of the last two axes."""
+    if input.data.ndim < 2:
+        raise ValueError(f"triu: needs at least 2 dimensions, got shape {input.data.shape}")
+    return Triangle.apply(input, k=diagonal, lower=False)
