@@ -5,8 +5,17 @@ The API follows PyTorch's names and semantics: `glassnet.tensor`, `glassnet.nn.L
 """
 
 from glassnet._dtypes import (
-    bool_, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
-    set_default_dtype, uint8,
+    bool_,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    set_default_dtype,
+    uint8,
 )
 from glassnet.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from glassnet.tensor import Tensor

@@ -18,9 +18,20 @@ uint8 = np.dtype(np.uint8)
 bool_ = np.dtype(np.bool_)
 
 _NAMES = {
-    "float32": float32, "float": float32, "float64": float64, "double": float64,
-    "float16": float16, "half": float16, "int64": int64, "long": int64, "int32": int32,
-    "int": int32, "int16": int16, "int8": int8, "uint8": uint8, "bool": bool_,
+    "float32": float32,
+    "float": float32,
+    "float64": float64,
+    "double": float64,
+    "float16": float16,
+    "half": float16,
+    "int64": int64,
+    "long": int64,
+    "int32": int32,
+    "int": int32,
+    "int16": int16,
+    "int8": int8,
+    "uint8": uint8,
+    "bool": bool_,
 }
 _default_float = float32
 

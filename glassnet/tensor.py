@@ -7,7 +7,8 @@ Every operator and method delegates to one op in `glassnet.ops`, where its math 
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -141,7 +142,9 @@ class Tensor:
                 f"(this one is {self.data.dtype})"
             )
         if not requires_grad and self._ctx is not None:
-            raise RuntimeError("requires_grad_(False): only leaf tensors can be detached this way; use detach()")
+            raise RuntimeError(
+                "requires_grad_(False): only leaf tensors can be detached this way; use detach()"
+            )
         self.requires_grad = requires_grad
         return self
 
@@ -251,7 +254,9 @@ class Tensor:
         try:
             np.copyto(self.data, np.broadcast_to(src, self.data.shape), casting="unsafe")
         except ValueError:
-            raise ValueError(f"copy_: source shape {src.shape} does not fit {self.data.shape}") from None
+            raise ValueError(
+                f"copy_: source shape {src.shape} does not fit {self.data.shape}"
+            ) from None
         return self
 
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:

@@ -3,18 +3,33 @@
 import importlib
 
 from glassnet.autograd.grad_mode import (
-    enable_grad, is_grad_enabled, no_grad, set_grad_enabled,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
 )
 
 __all__ = [
-    "Function", "Op", "backward", "enable_grad", "gradcheck", "GradcheckError",
-    "is_grad_enabled", "no_grad", "set_grad_enabled", "unbroadcast",
+    "Function",
+    "Op",
+    "backward",
+    "enable_grad",
+    "gradcheck",
+    "GradcheckError",
+    "is_grad_enabled",
+    "no_grad",
+    "set_grad_enabled",
+    "unbroadcast",
 ]
 
 # These need Tensor, whose module imports this package first; they load on first use.
 _LAZY = {
-    "Function": "function", "Op": "function", "unbroadcast": "function",
-    "GlassnetShapeError": "function", "gradcheck": "check", "GradcheckError": "check",
+    "Function": "function",
+    "Op": "function",
+    "unbroadcast": "function",
+    "GlassnetShapeError": "function",
+    "gradcheck": "check",
+    "GradcheckError": "check",
     "backward": "engine",
 }
 

@@ -6,7 +6,8 @@ where L = sum(f(x) * v) for a fixed random v (so one backward checks every outpu
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -68,8 +68,7 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> Non
         g = np.asarray(getattr(gradient, "data", gradient), dtype=root.data.dtype)
         if g.shape != root.data.shape:
             raise ValueError(
-                f"backward: gradient has shape {g.shape} but the output has shape "
-                f"{root.data.shape}"
+                f"backward: gradient has shape {g.shape} but the output has shape {root.data.shape}"
             )
     if root._ctx is None:
         _accumulate_leaf(root, g)

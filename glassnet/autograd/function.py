@@ -118,7 +118,9 @@ class Op(Function):
             if isinstance(err, GlassnetShapeError):
                 raise
             shapes = ", ".join(str(t.data.shape) for t in inputs)
-            raise GlassnetShapeError(f"{cls.__name__.lower()}: {err} (input shapes: {shapes})") from None
+            raise GlassnetShapeError(
+                f"{cls.__name__.lower()}: {err} (input shapes: {shapes})"
+            ) from None
         out = Tensor._wrap(y)
         if STATE.enabled:
             for t in inputs:

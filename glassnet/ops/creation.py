@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -64,12 +65,16 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _made(np.empty(_size(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def full(size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full(
+    size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
     """A tensor of `size` filled with `fill_value` (its dtype inferred from the value, as PyTorch)."""
     if dtype is None:
         dtype = (
-            _dtypes.bool_ if isinstance(fill_value, bool)
-            else _dtypes.int64 if isinstance(fill_value, int)
+            _dtypes.bool_
+            if isinstance(fill_value, bool)
+            else _dtypes.int64
+            if isinstance(fill_value, int)
             else _dtypes.get_default_dtype()
         )
     return _made(np.full(_size((size,)), fill_value, dtype=_dtypes.to_dtype(dtype)), requires_grad)
@@ -83,7 +88,9 @@ def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> 
     return _made(np.ones_like(input.data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
 
 
-def full_like(input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full_like(
+    input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
     d = input.data.dtype if dtype is None else _dtypes.to_dtype(dtype)
     return _made(np.full(input.data.shape, fill_value, dtype=d), requires_grad)
 
@@ -93,7 +100,10 @@ def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) ->
 
 
 def arange(
-    start: float, end: float | None = None, step: float = 1, dtype: Any = None,
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    dtype: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Values start, start+step, ... below end; int64 when all arguments are ints, as PyTorch."""
@@ -120,20 +130,27 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
     return _made(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
-def rand(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def rand(
+    *size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Uniform samples from [0, 1)."""
     d = _float_dtype(dtype)
     return _made(rng_of(generator).random(_size(size), dtype=np.float64).astype(d), requires_grad)
 
 
-def randn(*size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def randn(
+    *size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
     d = _float_dtype(dtype)
     return _made(rng_of(generator).standard_normal(_size(size)).astype(d), requires_grad)
 
 
 def randint(
-    low: int, high: int | None = None, size: Sequence[int] = (), generator: Any = None,
+    low: int,
+    high: int | None = None,
+    size: Sequence[int] = (),
+    generator: Any = None,
     dtype: Any = None,
 ) -> Tensor:
     """Integers drawn uniformly from [low, high) (int64 unless `dtype` says otherwise)."""

@@ -3,7 +3,8 @@ place its value came from: a reshape is undone, a transpose is transposed back, 
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -242,13 +243,15 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     shape = input.data.shape
     lead = len(sizes) - len(shape)
     if lead < 0:
-        raise ValueError(f"expand: the shape {sizes} has fewer dimensions than the tensor's {shape}")
-    target = tuple(
-        shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes)
-    )
+        raise ValueError(
+            f"expand: the shape {sizes} has fewer dimensions than the tensor's {shape}"
+        )
+    target = tuple(shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
     for i, n in enumerate(shape):
         if n != 1 and n != target[i + lead]:
-            raise ValueError(f"expand: shape {shape} cannot be expanded to {sizes} (dim {i + lead})")
+            raise ValueError(
+                f"expand: shape {shape} cannot be expanded to {sizes} (dim {i + lead})"
+            )
     return input if target == shape else Expand.apply(input, shape=target)
 
 
@@ -287,8 +290,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         s = t.data.shape
         if len(s) != len(ref) or any(a != b for i, (a, b) in enumerate(zip(s, ref)) if i != axis):
             raise ValueError(
-                f"cat: tensor {k} has shape {s}, which does not match {ref} "
-                f"outside dim {dim}"
+                f"cat: tensor {k} has shape {s}, which does not match {ref} outside dim {dim}"
             )
     return Cat.apply(*ts, axis=axis)
 

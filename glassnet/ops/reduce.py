@@ -92,7 +92,9 @@ class Amax(Op):
 
     @staticmethod
     def forward(ctx, x, axis, keepdims, largest):
-        y = np.asarray(x.max(axis=axis, keepdims=True) if largest else x.min(axis=axis, keepdims=True))
+        y = np.asarray(
+            x.max(axis=axis, keepdims=True) if largest else x.min(axis=axis, keepdims=True)
+        )
         ctx.save_for_backward(x, y)
         ctx.args = (axis, keepdims)
         return y if keepdims else _drop_axes(y, axis)
@@ -294,7 +296,10 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 
 def var(
-    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+    input: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
     correction: int | None = None,
 ) -> Tensor:
     """Variance over `dim` with Bessel's correction (divide by n - 1) unless correction=0."""
@@ -305,7 +310,10 @@ def var(
 
 
 def std(
-    input: Tensor, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+    input: Tensor,
+    dim: Any = None,
+    unbiased: bool | None = None,
+    keepdim: bool = False,
     correction: int | None = None,
 ) -> Tensor:
     """Standard deviation: sqrt(var)."""
@@ -316,7 +324,9 @@ def std(
 
 def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """ln sum exp(x) over `dim`, without overflow."""
-    return LogSumExp.apply(input, axis=norm_dim(dim, input.data.ndim, "logsumexp"), keepdims=keepdim)
+    return LogSumExp.apply(
+        input, axis=norm_dim(dim, input.data.ndim, "logsumexp"), keepdims=keepdim
+    )
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
