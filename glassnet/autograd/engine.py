@@ -18,6 +18,11 @@ FREED_MESSAGE = (
 )
 
 
+# Callables observe(output, node, grad_output, grad_inputs) run for each node as backward visits
+# it; `glassnet.autograd.trace` uses this to record a backward pass. Empty in normal use.
+OBSERVERS: list = []
+
+
 def _topological_order(root: Any) -> list:
     """Non-leaf tensors reachable from root, each after every tensor that consumes it."""
     order: list = []
@@ -82,6 +87,9 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> Non
         if t._retains_grad:
             _accumulate_leaf(t, g)
         input_grads = ctx._backward(g)
+        if OBSERVERS:
+            for observe in OBSERVERS:
+                observe(t, ctx, g, input_grads)
         for p, gp in zip(ctx.inputs, input_grads):
             if gp is None or p is None or not p.requires_grad:
                 continue
