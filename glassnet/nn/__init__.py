@@ -1,0 +1,7 @@
+"""Layers, containers, initialisers and stateless functions: glassnet's `torch.nn`.
+
+A network is a tree of `Module`s; each owns its `Parameter`s and its sub-modules, found by walking
+attributes. `glassnet.nn.functional` holds the stateless forms, `glassnet.nn.init` the initialisers.
+"""
+
+from glassnet.nn import functional

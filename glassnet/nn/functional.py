@@ -1,0 +1,5 @@
+"""Stateless functions of `glassnet.nn` (what `torch.nn.functional` covers): `import
+glassnet.nn.functional as F`. Each is a thin name for an op in `glassnet.ops`, where its math is."""
+
+from glassnet.ops import linear  # noqa: F401
+from glassnet.ops.dropout import dropout  # noqa: F401

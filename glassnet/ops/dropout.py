@@ -1,0 +1,64 @@
+"""Dropout: zero each element with probability p during training, scale the rest by 1/(1-p)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.autograd.function import Op
+from glassnet.random import rng_of
+from glassnet.tensor import Tensor
+
+
+class Dropout(Op):
+    """y = x * m / (1 - p),  m_i ~ Bernoulli(1 - p).   dL/dx = gy * m / (1 - p).
+
+    The scale keeps E[y] = x, so the layer is the identity at evaluation time. The mask arrives
+    already scaled (`scaled_mask` = m / (1 - p), in x's dtype), and backward reuses it.
+    """
+
+    @staticmethod
+    def forward(ctx, x, scaled_mask):
+        ctx.save_for_backward(scaled_mask)
+        return x * scaled_mask
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy * ctx.saved_tensors[0]
+
+
+def dropout_mask(
+    shape: tuple, p: float, dtype: np.dtype, generator: Any = None
+) -> np.ndarray:
+    """m / (1 - p) with m_i ~ Bernoulli(1 - p): the scaled keep-mask of dropout, in `dtype`."""
+    keep = rng_of(generator).random(shape, dtype=np.float32) >= p  # P(keep) = 1 - p
+    return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+
+
+def dropout(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+    generator: Any = None,
+) -> Tensor:
+    """Randomly zero elements with probability `p` and scale the survivors by 1 / (1 - p).
+
+    y = x * m / (1 - p),  m_i ~ Bernoulli(1 - p); the identity when `training` is False or p = 0.
+
+    Shape
+    -----
+    Input: any shape. Output: the same shape.
+
+    Example
+    -------
+    >>> y = glassnet.nn.functional.dropout(x, p=0.2, generator=glassnet.Generator(0))
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability p has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    x = input.data
+    if x.dtype.kind != "f":
+        raise TypeError(f"dropout: input must be a floating point tensor, got {x.dtype}")
+    if p == 1.0:
+        return Dropout.apply(input, scaled_mask=np.zeros_like(x))
+    return Dropout.apply(input, scaled_mask=dropout_mask(x.shape, p, x.dtype, generator))
