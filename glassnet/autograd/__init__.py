@@ -31,6 +31,7 @@ _LAZY = {
     "gradcheck": "check",
     "GradcheckError": "check",
     "backward": "engine",
+    "trace": "trace", "BackwardTrace": "trace", "graph_dot": "trace",
 }
 
 
