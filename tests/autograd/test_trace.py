@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import glassnet
-from glassnet.autograd.trace import op_formulas
+from glassnet.autograd.backward_trace import op_formulas
 
 
 def _two_layer(seed=0):
