@@ -14,6 +14,7 @@ from glassnet.tensor import Tensor
 class MatMul(Op):
     """Y = A @ B (batched over leading axes, broadcasting them).
     dL/dA = gY @ B^T,   dL/dB = A^T @ gY   (each summed back over broadcast batch axes).
+
     1-D inputs are treated as a row (A) or column (B) vector, and that axis is dropped after."""
 
     @staticmethod
