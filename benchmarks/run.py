@@ -1,0 +1,72 @@
+"""Run the benchmark suite: glassnet against PyTorch (CPU, 2 threads) and scikit-learn.
+
+    python -m benchmarks [--quick] [--only NAME ...] [--repeats N] [--json FILE] [--no-memory]
+
+Each workload is built in every framework that has it and timed in turns in this one process;
+the table gives the median and min-max seconds per repeat, samples/s, achieved GFLOP/s (and its
+fraction of the measured NumPy GEMM rate), peak memory (from a fresh process per pair) and the
+ratio of each framework's median to PyTorch's. --quick runs everything once, briefly: it proves
+the suite works; its numbers mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.harness import Result, format_table, gemm_gflops, machine_info, time_interleaved
+from benchmarks.registry import WORKLOADS
+
+
+def _peak_memory(workload: str, framework: str, quick: bool) -> float | None:
+    cmd = [sys.executable, "-m", "benchmarks.memory", workload, framework]
+    if quick:
+        cmd.append("--quick")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=root, timeout=900)
+    if done.returncode != 0:
+        print(f"  memory of {workload}/{framework} failed: {done.stderr.strip()[-300:]}")
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one short repeat each (CI smoke run)")
+    parser.add_argument("--only", nargs="+", choices=sorted(WORKLOADS), help="run these workloads")
+    parser.add_argument("--repeats", type=int, default=None, help="timed repeats (default 7)")
+    parser.add_argument("--json", type=Path, help="also write the results here as JSON")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
+    args = parser.parse_args(argv)
+    repeats = args.repeats or (1 if args.quick else 7)
+
+    info = machine_info()
+    gemm = gemm_gflops(512 if args.quick else 1024)
+    print(f"machine: {info}")
+    print(f"NumPy float32 GEMM: {gemm:.1f} GFLOP/s\n")
+
+    rows = []
+    for name in args.only or sorted(WORKLOADS):
+        builder, frameworks = WORKLOADS[name]
+        works = {fw: builder(fw, args.quick) for fw in frameworks}
+        times = time_interleaved({fw: w.step for fw, w in works.items()}, repeats, warmup=1)
+        for fw, w in works.items():
+            result = Result(name, fw, times[fw], w.samples, w.flops)
+            if not args.no_memory:
+                result.peak_mb = _peak_memory(name, fw, args.quick)
+            rows.append(result.as_dict(gemm))
+        print(format_table([r for r in rows if r["workload"] == name]), "\n", flush=True)
+
+    print("all workloads:")
+    print(format_table(rows))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "gemm_gflops": gemm, "results": rows}, indent=2))
+        print(f"\nJSON written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
