@@ -1,0 +1,146 @@
+"""Scaled dot-product attention, fused into one node: scores, mask, softmax, dropout, weighted sum.
+
+    S = scale * Q K^T + M          (M: 0 where attending is allowed, -inf where not, or any floats)
+    P = softmax(S)                 (over the keys, the last axis)
+    O = (P * D) V                  (D: the dropout mask, keep / (1 - p); all ones without dropout)
+
+Backward, with gO = dL/dO and Pd = P * D:
+    dL/dV = Pd^T gO,    gP = (gO V^T) * D,    gS = P * (gP - sum_keys(gP * P)),
+    dL/dQ = scale * gS K,    dL/dK = scale * gS^T Q,    dL/dM = gS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassnet.autograd.function import Op, unbroadcast
+from glassnet.random import rng_of
+from glassnet.tensor import Tensor
+
+
+class ScaledDotProductAttention(Op):
+    """O = dropout(softmax(scale * Q K^T + M)) V, with the backward written out in the module
+    docstring. Inputs: Q (..., L, E), K (..., S, E), V (..., S, Ev) and an optional additive
+    mask M broadcastable to (..., L, S); `keep` is the dropout mask already divided by 1 - p."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, mask=None, *, scale, keep):
+        s = np.matmul(q, np.swapaxes(k, -1, -2))  # (..., L, S)
+        s *= scale
+        if mask is not None:
+            s = s + mask
+        s -= s.max(axis=-1, keepdims=True)  # softmax, shifted so every exponent is <= 0
+        p = np.exp(s, out=s)
+        p /= p.sum(axis=-1, keepdims=True)
+        pd = p if keep is None else p * keep
+        ctx.save_for_backward(q, k, v, p, pd)
+        ctx.args = (scale, keep, None if mask is None else mask.shape)
+        return np.matmul(pd, v)  # (..., L, Ev)
+
+    @staticmethod
+    def backward(ctx, go):
+        q, k, v, p, pd = ctx.saved_tensors
+        scale, keep, mask_shape = ctx.args
+        need = ctx.needs_input_grad
+        gv = unbroadcast(np.matmul(np.swapaxes(pd, -1, -2), go), v.shape) if need[2] else None
+        gq = gk = gm = None
+        if need[0] or need[1] or (mask_shape is not None and need[3]):
+            gp = np.matmul(go, np.swapaxes(v, -1, -2))  # (..., L, S)
+            if keep is not None:
+                gp *= keep
+            gs = p * (gp - (gp * p).sum(axis=-1, keepdims=True))
+            if need[0]:
+                gq = unbroadcast(np.matmul(gs, k) * scale, q.shape)
+            if need[1]:
+                gk = unbroadcast(np.matmul(np.swapaxes(gs, -1, -2), q) * scale, k.shape)
+            if mask_shape is not None and need[3]:
+                gm = unbroadcast(gs, mask_shape)
+        if mask_shape is None:
+            return gq, gk, gv
+        return gq, gk, gv, gm
+
+
+def causal_mask(L: int, S: int) -> np.ndarray:
+    """Boolean (L, S) mask, True where query i may attend to key j: j <= i (top-left aligned,
+    as PyTorch's `is_causal`)."""
+    return np.tril(np.ones((L, S), dtype=bool))
+
+
+def additive_mask(mask: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """A boolean 'may attend' mask as the additive form: 0 where True, -inf where False."""
+    return np.where(mask, np.zeros((), dtype), np.array(-np.inf, dtype))
+
+
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Tensor | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+    generator: Any = None,
+) -> Tensor:
+    """softmax(Q K^T * scale + mask) V, with optional causal masking and attention dropout.
+
+    `attn_mask` is either boolean (True: this query may attend to this key, as PyTorch) or
+    floating point (added to the scores). `scale` defaults to 1 / sqrt(E). Rows whose keys are
+    all masked give NaN, as in PyTorch. `generator` draws the dropout mask (a glassnet
+    extension; PyTorch uses its global generator).
+
+    Shape
+    -----
+    query: (..., L, E), key: (..., S, E), value: (..., S, Ev), attn_mask: broadcastable to
+    (..., L, S); output: (..., L, Ev).
+
+    Example
+    -------
+    >>> q = k = v = glassnet.randn(2, 4, 8, 16)          # (batch, heads, T, head_dim)
+    >>> F.scaled_dot_product_attention(q, k, v, is_causal=True).shape
+    (2, 4, 8, 16)
+    """
+    op = "scaled_dot_product_attention"
+    qs, ks, vs = query.data.shape, key.data.shape, value.data.shape
+    if query.data.ndim < 2 or key.data.ndim < 2 or value.data.ndim < 2:
+        raise ValueError(f"{op}: query, key and value need at least 2 dims, got {qs}, {ks}, {vs}")
+    if qs[-1] != ks[-1] or ks[-2] != vs[-2]:
+        raise ValueError(
+            f"{op}: query (..., L, E) {qs}, key (..., S, E) {ks} and value (..., S, Ev) {vs} "
+            f"do not fit together"
+        )
+    if not 0.0 <= dropout_p < 1.0:
+        raise ValueError(f"{op}: dropout_p must be in [0, 1), got {dropout_p}")
+    if is_causal and attn_mask is not None:
+        raise ValueError(f"{op}: pass either attn_mask or is_causal=True, not both")
+    L, S = qs[-2], ks[-2]
+    dtype = query.data.dtype
+    mask = None
+    if is_causal:
+        mask = Tensor._wrap(additive_mask(causal_mask(L, S), dtype))
+    elif attn_mask is not None:
+        if not isinstance(attn_mask, Tensor):
+            attn_mask = Tensor._wrap(np.asarray(attn_mask))
+        try:
+            np.broadcast_shapes(attn_mask.data.shape, qs[:-1] + (S,))
+        except ValueError:
+            raise ValueError(
+                f"{op}: attn_mask of shape {attn_mask.data.shape} cannot be broadcast to the "
+                f"scores' shape {qs[:-1] + (S,)}"
+            ) from None
+        if attn_mask.data.dtype == np.bool_:
+            mask = Tensor._wrap(additive_mask(attn_mask.data, dtype))
+        elif attn_mask.data.dtype.kind == "f":
+            mask = attn_mask
+        else:
+            raise TypeError(f"{op}: attn_mask must be bool or float, got {attn_mask.data.dtype}")
+    scale = 1.0 / np.sqrt(qs[-1]) if scale is None else float(scale)
+    keep = None
+    if dropout_p > 0.0:
+        shape = np.broadcast_shapes(qs[:-2], ks[:-2]) + (L, S)
+        keep = (rng_of(generator).random(shape) >= dropout_p).astype(dtype) / dtype.type(
+            1 - dropout_p
+        )
+    tensors = (query, key, value) if mask is None else (query, key, value, mask)
+    return ScaledDotProductAttention.apply(*tensors, scale=scale, keep=keep)
