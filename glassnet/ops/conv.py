@@ -136,7 +136,7 @@ def _as_4d(x: np.ndarray) -> np.ndarray:
 class ConvNd(Op):
     """Cross-correlation (PyTorch's convolution), 1-d or 2-d, as im2col + one GEMM per group.
 
-        y[n, o, p, q] = b[o] + sum_{c,i,j} W[o, c, i, j] x_pad[n, g*Cg + c, p*sh + i*dh, q*sw + j*dw]
+        y[n, o, p, q] = b[o] + sum_{c,i,j} W[o, c, i, j] xp[n, g*Cg + c, p*sh + i*dh, q*sw + j*dw]
 
     with g = o // (O / groups). As matrices, per group g:  Y_g = W_g cols_g  (one GEMM when
     groups == 1), and backward:

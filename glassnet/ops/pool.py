@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op
-from glassnet.ops.conv import col2im_add, ntuple, out_size, pad_hw, unpad_hw, windows
+from glassnet.ops.conv import col2im_add, ntuple, pad_hw, unpad_hw, windows
 from glassnet.tensor import Tensor
 
 
