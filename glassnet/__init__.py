@@ -23,6 +23,7 @@ from glassnet.ops import *  # noqa: F401,F403  (the public op functions)
 from glassnet.ops import TENSOR_METHODS as _TENSOR_METHODS  # noqa: F401
 from glassnet.random import Generator, manual_seed, seed
 from glassnet import autograd
+from glassnet import nn
 
 __version__ = "0.1.0"
 

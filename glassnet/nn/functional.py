@@ -3,3 +3,4 @@ glassnet.nn.functional as F`. Each is a thin name for an op in `glassnet.ops`, w
 
 from glassnet.ops import linear  # noqa: F401
 from glassnet.ops.dropout import dropout  # noqa: F401
+from glassnet.ops.bilinear import bilinear  # noqa: F401

@@ -28,16 +28,17 @@ class Dropout(Op):
         return gy * ctx.saved_tensors[0]
 
 
-def dropout_mask(
-    shape: tuple, p: float, dtype: np.dtype, generator: Any = None
-) -> np.ndarray:
+def dropout_mask(shape: tuple, p: float, dtype: np.dtype, generator: Any = None) -> np.ndarray:
     """m / (1 - p) with m_i ~ Bernoulli(1 - p): the scaled keep-mask of dropout, in `dtype`."""
     keep = rng_of(generator).random(shape, dtype=np.float32) >= p  # P(keep) = 1 - p
     return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
 
 
 def dropout(
-    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
     generator: Any = None,
 ) -> Tensor:
     """Randomly zero elements with probability `p` and scale the survivors by 1 / (1 - p).
