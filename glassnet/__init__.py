@@ -24,6 +24,7 @@ from glassnet.ops import TENSOR_METHODS as _TENSOR_METHODS  # noqa: F401
 from glassnet.random import Generator, manual_seed, seed
 from glassnet import autograd
 from glassnet import nn
+from glassnet import models
 
 __version__ = "0.1.0"
 
