@@ -151,7 +151,10 @@ def load_tabular(
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"{name}: test_size must be in (0, 1), got {test_size}")
     Xtr, Xte, ytr, yte = train_test_split(
-        X, y, test_size=test_size, random_state=seed,
+        X,
+        y,
+        test_size=test_size,
+        random_state=seed,
         stratify=y if task == "classification" else None,
     )
     mean = std = None
