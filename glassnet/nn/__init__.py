@@ -8,4 +8,6 @@ from glassnet.nn.module import Module, Parameter
 from glassnet.nn.containers import ModuleDict, ModuleList, Sequential
 from glassnet.nn.linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from glassnet.nn.dropout import Dropout
+from glassnet.nn.embedding import Embedding
+from glassnet.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from glassnet.nn import functional, init, utils

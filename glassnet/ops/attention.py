@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op, unbroadcast
-from glassnet.random import rng_of
+from glassnet.ops.dropout import dropout_mask
 from glassnet.tensor import Tensor
 
 
@@ -139,8 +139,6 @@ def scaled_dot_product_attention(
     keep = None
     if dropout_p > 0.0:
         shape = np.broadcast_shapes(qs[:-2], ks[:-2]) + (L, S)
-        keep = (rng_of(generator).random(shape) >= dropout_p).astype(dtype) / dtype.type(
-            1 - dropout_p
-        )
+        keep = dropout_mask(shape, dropout_p, dtype, generator)
     tensors = (query, key, value) if mask is None else (query, key, value, mask)
     return ScaledDotProductAttention.apply(*tensors, scale=scale, keep=keep)
