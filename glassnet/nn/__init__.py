@@ -7,7 +7,10 @@ attributes. `glassnet.nn.functional` holds the stateless forms, `glassnet.nn.ini
 from glassnet.nn.module import Module, Parameter
 from glassnet.nn.containers import ModuleDict, ModuleList, Sequential
 from glassnet.nn.linear import Bilinear, Flatten, Identity, Linear, Unflatten
-from glassnet.nn.dropout import Dropout
+from glassnet.nn.dropout import Dropout, Dropout2d
+from glassnet.nn.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from glassnet.nn.pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from glassnet.nn.norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMSNorm
 from glassnet.nn.embedding import Embedding
 from glassnet.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from glassnet.nn import functional, init, utils

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from glassnet.nn.module import Module
-from glassnet.ops.dropout import dropout
+from glassnet.ops.dropout import dropout, dropout2d
 from glassnet.tensor import Tensor
 
 
@@ -49,3 +49,26 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Channel dropout: during training, zero each whole channel (feature map) with probability p
+    and scale the others by 1/(1-p); the identity in eval mode.
+
+    y[n, c] = x[n, c] * m[n, c] / (1 - p),  m[n, c] ~ Bernoulli(1 - p).
+
+    Pixels of a feature map are strongly correlated, so ordinary dropout on a convolutional layer
+    hardly regularises; dropping whole maps does (Tompson et al., 2015).
+
+    Shape
+    -----
+    Input (N, C, H, W) or (C, H, W). Output: the same shape.
+
+    Example
+    -------
+    >>> drop = glassnet.nn.Dropout2d(p=0.2, generator=glassnet.Generator(0))
+    >>> y = drop(glassnet.randn(8, 16, 5, 5))
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return dropout2d(input, self.p, self.training, generator=self.generator)

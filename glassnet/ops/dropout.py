@@ -63,3 +63,37 @@ def dropout(
     if p == 1.0:
         return Dropout.apply(input, scaled_mask=np.zeros_like(x))
     return Dropout.apply(input, scaled_mask=dropout_mask(x.shape, p, x.dtype, generator))
+
+
+def dropout2d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+    generator: Any = None,
+) -> Tensor:
+    """Channel dropout: zero whole feature maps with probability `p`, scale the rest by 1/(1-p).
+
+    y[n, c] = x[n, c] * m[n, c] / (1 - p),  m[n, c] ~ Bernoulli(1 - p)  (one draw per channel,
+    broadcast over H, W; neighbouring pixels are correlated, so dropping single pixels would
+    barely regularise a convolutional net). The `Dropout` op broadcasts the (N, C, 1, 1) mask and
+    its backward multiplies by the same mask.
+
+    Shape
+    -----
+    Input (N, C, H, W) or unbatched (C, H, W). Output: the same shape.
+
+    Example
+    -------
+    >>> y = glassnet.nn.functional.dropout2d(x, p=0.2, generator=glassnet.Generator(0))
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout2d: probability p has to be between 0 and 1, but got {p}")
+    x = input.data
+    if x.ndim not in (3, 4):
+        raise ValueError(f"dropout2d: expected a 3-d or 4-d input, got shape {x.shape}")
+    if not training or p == 0.0:
+        return input
+    if x.dtype.kind != "f":
+        raise TypeError(f"dropout2d: input must be a floating point tensor, got {x.dtype}")
+    mask_shape = x.shape[:-2] + (1, 1)
+    if p == 1.0:
+        return Dropout.apply(input, scaled_mask=np.zeros(mask_shape, dtype=x.dtype))
+    return Dropout.apply(input, scaled_mask=dropout_mask(mask_shape, p, x.dtype, generator))
