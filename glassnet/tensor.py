@@ -175,7 +175,8 @@ class Tensor:
         """The underlying array (shared memory). Refused while it requires grad, as in PyTorch."""
         if self.requires_grad:
             raise RuntimeError(
-                "numpy: can't call numpy() on a tensor that requires grad; use tensor.detach().numpy()"
+                "numpy: can't call numpy() on a tensor that requires grad; "
+                "use tensor.detach().numpy()"
             )
         return self.data
 
@@ -197,10 +198,32 @@ class Tensor:
         """A copy in another dtype; differentiable between float dtypes."""
         return _ops.cast(self, _dtypes.to_dtype(dtype))
 
-    to = astype
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Tensor:
+        """`to(dtype)`, `to('cpu')`, `to('cpu', dtype)`, `to(other_tensor)`, as in PyTorch.
+
+        glassnet runs on the CPU only: any other device is refused.
+        """
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.data.dtype
+            elif isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
+                device = arg
+            elif arg is not None:
+                dtype = arg
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise ValueError(f"to: glassnet runs on the CPU only, got device {device!r}")
+        out = self if dtype is None else self.astype(dtype)
+        return out.clone() if copy and out is self else out
 
     def type(self, dtype: Any) -> Tensor:
         return self.astype(dtype)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.astype(other.data.dtype)
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        """`x.where(condition, y)`: x where condition holds, else y (as torch.Tensor.where)."""
+        return _ops.where(condition, self, other)
 
     def float(self) -> Tensor:
         return self.astype(_dtypes.float32)

@@ -77,22 +77,20 @@ def gradcheck(
     for i in wrt:
         t = inputs[i]
         analytic = np.zeros_like(t.data) if t.grad is None else t.grad.data
-        flat = t.data.reshape(-1)  # a view: perturbing it perturbs the input in place
-        for k in range(flat.size):
-            orig = flat[k]
-            flat[k] = orig + eps
+        for index in np.ndindex(t.data.shape):  # perturb the input in place, one element at a time
+            orig = t.data[index]
+            t.data[index] = orig + eps
             plus = objective()
-            flat[k] = orig - eps
+            t.data[index] = orig - eps
             minus = objective()
-            flat[k] = orig
+            t.data[index] = orig
             numeric = (plus - minus) / (2 * eps)
-            a = analytic.reshape(-1)[k]
+            a = analytic[index]
             if not abs(a - numeric) <= atol + rtol * abs(numeric):
-                index = np.unravel_index(k, t.data.shape) if t.data.shape else ()
                 raise GradcheckError(
                     f"gradcheck: gradient of input {i} (shape {t.data.shape}) at index "
-                    f"{tuple(int(j) for j in index)}: backward gives {a!r}, finite differences "
-                    f"give {numeric!r} (atol={atol}, rtol={rtol})"
+                    f"{tuple(int(j) for j in index)}: backward gives {float(a)!r}, finite differences "
+                    f"give {float(numeric)!r} (atol={atol}, rtol={rtol})"
                 )
         t.grad = None
     return True

@@ -67,19 +67,22 @@ class Function:
         """Run forward on tensors and record the node for backward when a gradient is wanted."""
         ctx = cls()
         prev = STATE.enabled
+        ctx.needs_input_grad = tuple(
+            prev and isinstance(a, Tensor) and a.requires_grad for a in args
+        )
         STATE.enabled = False
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
             STATE.enabled = prev
-        if not isinstance(out, Tensor):
-            out = Tensor._wrap(np.asarray(out))
-        else:
-            out = Tensor._wrap(out.data)
-        inputs = tuple(a for a in args if isinstance(a, Tensor))
-        if prev and any(t.requires_grad for t in inputs):
+        if isinstance(out, (tuple, list)):
+            raise TypeError(
+                f"{cls.__name__}.forward returned {len(out)} outputs; a glassnet Function "
+                f"returns one tensor"
+            )
+        out = Tensor._wrap(np.asarray(out.data if isinstance(out, Tensor) else out))
+        if any(ctx.needs_input_grad):
             ctx.inputs = tuple(a if isinstance(a, Tensor) else None for a in args)
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
             out.requires_grad = True
             out._ctx = ctx
         return out
@@ -118,9 +121,12 @@ class Op(Function):
             if isinstance(err, GlassnetShapeError):
                 raise
             shapes = ", ".join(str(t.data.shape) for t in inputs)
-            raise GlassnetShapeError(
-                f"{cls.__name__.lower()}: {err} (input shapes: {shapes})"
-            ) from None
+            message = f"{cls.__name__.lower()}: {err} (input shapes: {shapes})"
+            if isinstance(err, IndexError):
+                raise IndexError(message) from None
+            raise GlassnetShapeError(message) from None
+        if type(y) is not np.ndarray:
+            y = np.asarray(y)  # NumPy returns scalars, not 0-d arrays, from ops on 0-d inputs
         out = Tensor._wrap(y)
         if STATE.enabled:
             for t in inputs:

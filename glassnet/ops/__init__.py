@@ -204,5 +204,4 @@ TENSOR_METHODS = (
     "bmm",
     "dot",
     "logical_not",
-    "where",
 )

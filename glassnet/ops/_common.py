@@ -30,12 +30,53 @@ def lift(x: Any, like: np.ndarray | None = None) -> Tensor:
 
 
 def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    """Both operands of a binary op as tensors (a number takes the other side's dtype)."""
+    """Both operands of a binary op as tensors of one dtype (a number takes the other side's
+    dtype; two tensors of different dtypes meet at PyTorch's result type, see `result_dtype`)."""
     if isinstance(a, Tensor):
-        return a, (b if isinstance(b, Tensor) else lift(b, a.data))
-    if isinstance(b, Tensor):
-        return lift(a, b.data), b
-    return Tensor(a), Tensor(b)
+        b = b if isinstance(b, Tensor) else lift(b, a.data)
+    elif isinstance(b, Tensor):
+        a = lift(a, b.data)
+    else:
+        a, b = Tensor(a), Tensor(b)
+    da, db = a.data.dtype, b.data.dtype
+    if da is not db and da != db:
+        a, b = promote(a, b)
+    return a, b
+
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _wider(d1: np.dtype, d2: np.dtype) -> np.dtype:
+    c1, c2 = _CATEGORY.get(d1.kind, 3), _CATEGORY.get(d2.kind, 3)
+    if c1 != c2:
+        return d1 if c1 > c2 else d2  # int64 with float32 gives float32, not NumPy's float64
+    return np.promote_types(d1, d2)
+
+
+def result_dtype(*arrays: np.ndarray) -> np.dtype:
+    """PyTorch's type promotion: the higher category (bool < integer < float) wins, and within a
+    category the wider dtype; 0-d tensors only decide when their category is higher than that of
+    every tensor with dimensions (so float32 (3,) + float64 0-d stays float32)."""
+    dim = zero = None
+    for x in arrays:
+        if x.ndim:
+            dim = x.dtype if dim is None else _wider(dim, x.dtype)
+        else:
+            zero = x.dtype if zero is None else _wider(zero, x.dtype)
+    if dim is None:
+        return zero
+    if zero is None or _CATEGORY.get(zero.kind, 3) <= _CATEGORY.get(dim.kind, 3):
+        return dim
+    return zero
+
+
+def promote(*tensors: Tensor) -> list:
+    """The tensors cast to their common result dtype (a differentiable cast between floats)."""
+    from glassnet.ops.elementwise import cast
+
+    dtype = result_dtype(*[t.data for t in tensors])
+    return [t if t.data.dtype == dtype else cast(t, dtype) for t in tensors]
 
 
 def norm_dim(dim: Any, ndim: int, op: str) -> Any:

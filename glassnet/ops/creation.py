@@ -148,14 +148,21 @@ def randn(
 
 def randint(
     low: int,
-    high: int | None = None,
-    size: Sequence[int] = (),
+    high: Any = None,
+    size: Sequence[int] | None = None,
     generator: Any = None,
     dtype: Any = None,
 ) -> Tensor:
-    """Integers drawn uniformly from [low, high) (int64 unless `dtype` says otherwise)."""
+    """Integers drawn uniformly from [low, high) (int64 unless `dtype` says otherwise).
+
+    As in PyTorch, `randint(high, size)` draws from [0, high).
+    """
+    if size is None and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
+    if size is None:
+        raise TypeError("randint: missing the size argument, e.g. randint(0, 10, (3,))")
     if high <= low:
         raise ValueError(f"randint: empty range [{low}, {high})")
     d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)

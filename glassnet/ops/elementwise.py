@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet import _dtypes
 from glassnet.autograd.function import Op, unbroadcast
 from glassnet.ops._common import lift, operands
 from glassnet.tensor import Tensor
@@ -377,14 +378,20 @@ def mul(input: Any, other: Any) -> Tensor:
 
 def div(input: Any, other: Any) -> Tensor:
     a, b = operands(input, other)
-    if a.data.dtype.kind != "f" and b.data.dtype.kind != "f":
-        a = cast(a, np.dtype(np.float32))  # true division of integers gives floats, as PyTorch
+    if a.data.dtype.kind != "f":  # true division of integers gives floats, as in PyTorch
+        a = cast(a, _dtypes.get_default_dtype())
+        b = cast(b, a.data.dtype)
     return Div.apply(a, b)
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
-    if isinstance(input, Tensor) and not isinstance(exponent, Tensor) and np.isscalar(exponent):
-        return PowScalar.apply(input, p=exponent)
+    """input ** exponent, broadcasting; a number as exponent keeps the tensor's dtype."""
+    if isinstance(input, Tensor) and isinstance(exponent, (int, float, np.number)):
+        # a Python number never upcasts: float(np.float64(2.0)) keeps float32 ** 2.0 float32
+        p = float(exponent) if isinstance(exponent, (float, np.floating)) else int(exponent)
+        if isinstance(p, float) and input.data.dtype.kind != "f":
+            input = cast(input, _dtypes.get_default_dtype())
+        return PowScalar.apply(input, p=p)
     return Pow.apply(*operands(input, exponent))
 
 
@@ -459,11 +466,11 @@ def minimum(input: Any, other: Any) -> Tensor:
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:
     """Pick from input where condition is true, else from other (all three broadcast)."""
-    cond = condition if isinstance(condition, Tensor) else Tensor(np.asarray(condition, dtype=bool))
-    if cond.data.dtype != np.bool_:
-        cond = Tensor._wrap(cond.data.astype(bool))
+    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    if cond.dtype != np.bool_:
+        cond = cond.astype(bool)
     a, b = operands(input, other)
-    return Where.apply(cond, a, b)
+    return Where.apply(Tensor._wrap(cond), a, b)
 
 
 def cast(input: Tensor, dtype: np.dtype) -> Tensor:
@@ -481,51 +488,51 @@ def clone(input: Tensor) -> Tensor:
 
 
 # ----------------------------------------------------------------------------- comparisons (no grad)
-def _compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+def _compare(ufunc: np.ufunc, a: Any, b: Any, name: str) -> Tensor:
     x = a.data if isinstance(a, Tensor) else a
     y = b.data if isinstance(b, Tensor) else b
     try:
         return Tensor._wrap(np.asarray(ufunc(x, y)))
     except ValueError:
         raise ValueError(
-            f"{ufunc.__name__}: shapes {np.shape(x)} and {np.shape(y)} cannot be broadcast together"
+            f"{name}: shapes {np.shape(x)} and {np.shape(y)} cannot be broadcast together"
         ) from None
 
 
 def eq(input: Any, other: Any) -> Tensor:
-    return _compare(np.equal, input, other)
+    return _compare(np.equal, input, other, "eq")
 
 
 def ne(input: Any, other: Any) -> Tensor:
-    return _compare(np.not_equal, input, other)
+    return _compare(np.not_equal, input, other, "ne")
 
 
 def lt(input: Any, other: Any) -> Tensor:
-    return _compare(np.less, input, other)
+    return _compare(np.less, input, other, "lt")
 
 
 def le(input: Any, other: Any) -> Tensor:
-    return _compare(np.less_equal, input, other)
+    return _compare(np.less_equal, input, other, "le")
 
 
 def gt(input: Any, other: Any) -> Tensor:
-    return _compare(np.greater, input, other)
+    return _compare(np.greater, input, other, "gt")
 
 
 def ge(input: Any, other: Any) -> Tensor:
-    return _compare(np.greater_equal, input, other)
+    return _compare(np.greater_equal, input, other, "ge")
 
 
 def logical_and(input: Any, other: Any) -> Tensor:
-    return _compare(np.logical_and, input, other)
+    return _compare(np.logical_and, input, other, "logical_and")
 
 
 def logical_or(input: Any, other: Any) -> Tensor:
-    return _compare(np.logical_or, input, other)
+    return _compare(np.logical_or, input, other, "logical_or")
 
 
 def logical_xor(input: Any, other: Any) -> Tensor:
-    return _compare(np.logical_xor, input, other)
+    return _compare(np.logical_xor, input, other, "logical_xor")
 
 
 def logical_not(input: Tensor) -> Tensor:

@@ -10,6 +10,7 @@ import numpy as np
 
 from glassnet.autograd.function import Op, unbroadcast
 from glassnet.ops._common import norm_dim
+from glassnet.ops.elementwise import Clone
 from glassnet.tensor import Tensor
 
 
@@ -285,6 +286,8 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing axis; all other axes must match."""
     ts = _tensors(tensors, "cat")
     ref = ts[0].data.shape
+    if any(t.data.ndim == 0 for t in ts):
+        raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use stack")
     axis = norm_dim(dim, len(ref), "cat")
     for k, t in enumerate(ts):
         s = t.data.shape
@@ -364,9 +367,11 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     return Pad.apply(input, widths=tuple(widths), value=value)
 
 
-def flip(input: Tensor, dims: Any) -> Tensor:
-    """Reverse the order of elements along `dims`."""
-    axes = norm_dim(dims if isinstance(dims, (list, tuple)) else (dims,), input.data.ndim, "flip")
+def flip(input: Tensor, *dims: Any) -> Tensor:
+    """Reverse the order of elements along `dims` (`flip(x, (0, 1))` or `x.flip(0, 1)`)."""
+    axes = norm_dim(_shape_arg(dims), input.data.ndim, "flip")
+    if input.data.ndim == 0 or axes is None:
+        return Clone.apply(input)  # nothing to reverse
     return Flip.apply(input, axes=axes)
 
 

@@ -129,7 +129,8 @@ class MaxAlongDim(Op):
 
 
 class Var(Op):
-    """y = sum_i (x_i - mean)^2 / (n - correction).   dL/dx_i = gy * 2 (x_i - mean) / (n - correction)."""
+    """y = sum_i (x_i - mean)^2 / (n - c), c the correction (1: Bessel's).
+    dL/dx_i = gy * 2 (x_i - mean) / (n - c)."""
 
     @staticmethod
     def forward(ctx, x, axis, correction, keepdims):
@@ -148,6 +149,27 @@ class Var(Op):
         axis, keepdims, denom = ctx.args
         with np.errstate(divide="ignore", invalid="ignore"):
             return _expand_back(gy, centered.shape, axis, keepdims) * (2 * centered / denom)
+
+
+class Std(Op):
+    """y = sqrt(var(x)).   dL/dx_i = gy * (x_i - mean) / ((n - c) y),   0 where y = 0 (as PyTorch:
+    a constant input has no direction of steepest increase, and sqrt'(0) would give nan)."""
+
+    @staticmethod
+    def forward(ctx, x, axis, correction, keepdims):
+        y = np.sqrt(Var.forward(ctx, x, axis, correction, True))  # saves centered, sets args
+        ctx.args = (axis, keepdims, ctx.args[2])
+        ctx.y = y
+        return y if keepdims else _drop_axes(y, axis)
+
+    @staticmethod
+    def backward(ctx, gy):
+        (centered,) = ctx.saved_tensors
+        axis, keepdims, denom = ctx.args
+        y = ctx.y
+        with np.errstate(divide="ignore", invalid="ignore"):
+            local = np.where(y == 0, 0, centered / (denom * y)).astype(centered.dtype, copy=False)
+        return _expand_back(gy, centered.shape, axis, keepdims) * local
 
 
 class LogSumExp(Op):
@@ -279,10 +301,15 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
     return _max_min(input, dim, keepdim, False, "min")
 
 
+def _flat_index(index: Any, ndim: int, keepdim: bool) -> Tensor:
+    shape = (1,) * ndim if keepdim else ()
+    return Tensor._wrap(np.asarray(index, dtype=np.int64).reshape(shape))
+
+
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (in the flattened tensor when dim is None)."""
     if dim is None:
-        return Tensor._wrap(np.asarray(np.argmax(input.data), dtype=np.int64))
+        return _flat_index(np.argmax(input.data), input.data.ndim, keepdim)
     axis = norm_dim(dim, input.data.ndim, "argmax")
     return Tensor._wrap(np.argmax(input.data, axis=axis, keepdims=keepdim).astype(np.int64))
 
@@ -290,7 +317,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (in the flattened tensor when dim is None)."""
     if dim is None:
-        return Tensor._wrap(np.asarray(np.argmin(input.data), dtype=np.int64))
+        return _flat_index(np.argmin(input.data), input.data.ndim, keepdim)
     axis = norm_dim(dim, input.data.ndim, "argmin")
     return Tensor._wrap(np.argmin(input.data, axis=axis, keepdims=keepdim).astype(np.int64))
 
@@ -316,10 +343,11 @@ def std(
     keepdim: bool = False,
     correction: int | None = None,
 ) -> Tensor:
-    """Standard deviation: sqrt(var)."""
-    from glassnet.ops.elementwise import sqrt
-
-    return sqrt(var(input, dim, unbiased, keepdim, correction))
+    """Standard deviation: sqrt(var), with Bessel's correction unless correction=0."""
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    axis = norm_dim(dim, input.data.ndim, "std")
+    return Std.apply(input, axis=axis, correction=correction, keepdims=keepdim)
 
 
 def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
