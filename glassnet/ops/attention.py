@@ -31,9 +31,13 @@ class ScaledDotProductAttention(Op):
         s *= scale
         if mask is not None:
             s = s + mask
-        s -= s.max(axis=-1, keepdims=True)  # softmax, shifted so every exponent is <= 0
+        m = s.max(axis=-1, keepdims=True)  # softmax, shifted so every exponent is <= 0
+        m[np.isneginf(m)] = 0  # a row with every key masked: all e^-inf = 0, no NaN
+        s -= m
         p = np.exp(s, out=s)
-        p /= p.sum(axis=-1, keepdims=True)
+        total = p.sum(axis=-1, keepdims=True)
+        total[total == 0] = 1  # ... and its weights stay 0 (PyTorch's "safe softmax")
+        p /= total
         pd = p if keep is None else p * keep
         ctx.save_for_backward(q, k, v, p, pd)
         ctx.args = (scale, keep, None if mask is None else mask.shape)
@@ -86,8 +90,8 @@ def scaled_dot_product_attention(
     """softmax(Q K^T * scale + mask) V, with optional causal masking and attention dropout.
 
     `attn_mask` is either boolean (True: this query may attend to this key, as PyTorch) or
-    floating point (added to the scores). `scale` defaults to 1 / sqrt(E). Rows whose keys are
-    all masked give NaN, as in PyTorch. `generator` draws the dropout mask (a glassnet
+    floating point (added to the scores). `scale` defaults to 1 / sqrt(E). A query whose keys
+    are all masked gets zero weights and a zero output, as in PyTorch 2. `generator` draws the dropout mask (a glassnet
     extension; PyTorch uses its global generator).
 
     Shape
