@@ -91,8 +91,8 @@ def scaled_dot_product_attention(
 
     `attn_mask` is either boolean (True: this query may attend to this key, as PyTorch) or
     floating point (added to the scores). `scale` defaults to 1 / sqrt(E). A query whose keys
-    are all masked gets zero weights and a zero output, as in PyTorch 2. `generator` draws the dropout mask (a glassnet
-    extension; PyTorch uses its global generator).
+    are all masked gets zero weights and a zero output, as in PyTorch 2. `generator` draws the
+    dropout mask (a glassnet extension; PyTorch uses its global generator).
 
     Shape
     -----
