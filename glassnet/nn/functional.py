@@ -23,3 +23,42 @@ from glassnet.ops.pool import (  # noqa: F401
 )
 from glassnet.ops.norm import batch_norm, group_norm, layer_norm, rms_norm  # noqa: F401
 from glassnet.ops.dropout import dropout2d  # noqa: F401
+from glassnet.ops.activation import (  # noqa: F401
+    bipolar_step,
+    celu,
+    elu,
+    gelu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    mish,
+    prelu,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    softsign,
+    step,
+    tanh,
+)
+from glassnet.ops.loss import (  # noqa: F401
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cosine_embedding_loss,
+    cross_entropy,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    hinge_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
