@@ -67,8 +67,9 @@ def clip_grad_norm_(
             f"{total}, so they cannot be clipped; set error_if_nonfinite=False to clip anyway"
         )
     clip_coef = min(float(max_norm) / (float(total) + 1e-6), 1.0)
-    for g in grads:
-        g *= g.dtype.type(clip_coef)
+    with np.errstate(invalid="ignore"):  # inf * 0 is nan, as in PyTorch, without a warning
+        for g in grads:
+            g *= g.dtype.type(clip_coef)
     return Tensor._wrap(np.asarray(total))
 
 
