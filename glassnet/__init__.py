@@ -21,6 +21,7 @@ from glassnet.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, s
 from glassnet.tensor import Tensor
 from glassnet.ops import *  # noqa: F401,F403  (the public op functions)
 from glassnet.ops import TENSOR_METHODS as _TENSOR_METHODS  # noqa: F401
+from glassnet import optim
 from glassnet.random import Generator, manual_seed, seed
 from glassnet import autograd
 from glassnet import nn
