@@ -26,20 +26,22 @@ OBSERVERS: list = []
 def _topological_order(root: Any) -> list:
     """Non-leaf tensors reachable from root, each after every tensor that consumes it."""
     order: list = []
-    seen = {id(root)}
+    visited: set = set()
     stack = [(root, False)]
     while stack:
         t, expanded = stack.pop()
         if expanded:
-            order.append(t)
+            order.append(t)  # every input of t is in `order` already: post-order
             continue
+        if id(t) in visited:  # a tensor can be pushed by several consumers; expand it once
+            continue
+        visited.add(id(t))
         stack.append((t, True))
         ctx = t._ctx
         if ctx._freed:
             raise RuntimeError(FREED_MESSAGE)
         for p in ctx.inputs:
-            if p is not None and p._ctx is not None and id(p) not in seen:
-                seen.add(id(p))
+            if p is not None and p._ctx is not None and id(p) not in visited:
                 stack.append((p, False))
     order.reverse()
     return order
