@@ -2,49 +2,33 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from glassnet.nn import activation as activation_layers
+from glassnet.nn.activation_info import describe
 from glassnet.nn.containers import Sequential
 from glassnet.nn.dropout import Dropout
 from glassnet.nn.linear import Linear
 from glassnet.nn.module import Module
-from glassnet.ops.activation import relu, sigmoid, tanh
-from glassnet.tensor import Tensor
 
 
-class _Activation(Module):
-    """An elementwise nonlinearity chosen by name (relu, tanh, sigmoid)."""
-
-    def __init__(self, name: str, fn: Callable[[Tensor], Tensor]) -> None:
-        super().__init__()
-        self.name = name
-        self.fn = fn
-
-    def forward(self, input: Tensor) -> Tensor:
-        return self.fn(input)
-
-    def _get_name(self) -> str:
-        return {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}[self.name]
-
-
-_ACTIVATIONS = {"relu": relu, "tanh": tanh, "sigmoid": sigmoid}
-
-
-def _activation(activation: str | Callable[[], Module]) -> Module:
-    """A fresh activation module from a name ('relu') or a module class / factory (nn.Tanh)."""
+def _activation(activation: str | Module | Callable[[], Module]) -> Module:
+    """A fresh activation layer from a name ('relu', 'gelu_tanh', 'swish': any name of the
+    activation registry), a layer class or factory (nn.Tanh), or a layer to copy (nn.ELU(0.5))."""
     if isinstance(activation, str):
-        key = activation.lower()
-        if key not in _ACTIVATIONS:
-            raise ValueError(
-                f"MLP: unknown activation {activation!r} (choose from {sorted(_ACTIVATIONS)}, "
-                f"or pass a module class)"
-            )
-        return _Activation(key, _ACTIVATIONS[key])
+        try:
+            info = describe(activation)
+        except ValueError as err:
+            raise ValueError(f"MLP: {str(err).removeprefix('describe: ')}") from None
+        return getattr(activation_layers, info.module)(**info.module_kwargs)
+    if isinstance(activation, Module):
+        return copy.deepcopy(activation)  # each layer its own (a PReLU's slope is learned)
     if callable(activation):
-        module = activation()
-        if isinstance(module, Module):
-            return module
+        layer = activation()
+        if isinstance(layer, Module):
+            return layer
     raise TypeError(
         f"MLP: activation must be a name or a Module class, got {type(activation).__name__}"
     )
@@ -70,8 +54,10 @@ class MLP(Sequential):
         Width of each hidden layer (empty: a linear model).
     out_features : int
         Size of each output (the number of classes for classification).
-    activation : str or Module class
-        'relu' (default), 'tanh', 'sigmoid', or a class such as `nn.Tanh`.
+    activation : str, Module class or Module
+        A name from the activation registry, `glassnet.nn.activation.describe` ('relu', the
+        default; 'tanh', 'sigmoid', 'gelu', 'leaky_relu', ...), a layer class such as `nn.Tanh`,
+        or a layer to copy for every hidden layer, such as `nn.LeakyReLU(0.2)`.
     dropout : float
         Dropout probability after each hidden activation (0: no Dropout layers).
     bias : bool

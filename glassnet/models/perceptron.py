@@ -159,12 +159,12 @@ class Perceptron(Module):
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The score s = w . x + b of each example; the class is 1 where s > 0."""
-        X = self._features(X, "decision_function")
-        return X @ self.weight.data + self.bias.data
+        return self._features(X, "decision_function") @ self.weight.data + self.bias.data
 
     def predict(self, X: Any) -> np.ndarray:
         """Class labels, in the encoding `fit` saw ({0, 1} or {-1, 1})."""
-        return self.classes_[(self.decision_function(X) > 0).astype(np.int64)]
+        scores = self._features(X, "predict") @ self.weight.data + self.bias.data
+        return self.classes_[(scores > 0).astype(np.int64)]
 
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, lr={self.lr}"
