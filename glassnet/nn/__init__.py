@@ -14,6 +14,11 @@ from glassnet.nn.norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMS
 from glassnet.nn.embedding import Embedding
 from glassnet.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from glassnet.nn.attention import MultiheadAttention
+from glassnet.nn.transformer import (
+    TransformerEncoder,
+    TransformerEncoderLayer,
+    generate_square_subsequent_mask,
+)
 from glassnet.nn.activation import (
     CELU,
     ELU,

@@ -201,7 +201,7 @@ class MultiheadAttention(Module):
         if is_causal and attn_mask is None:
             raise ValueError(
                 "MultiheadAttention: is_causal=True needs attn_mask (the causal mask) as well; "
-                "make one with nn.Transformer.generate_square_subsequent_mask(L)"
+                "make one with nn.generate_square_subsequent_mask(L)"
             )
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
             raise ValueError(
