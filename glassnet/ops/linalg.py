@@ -28,10 +28,10 @@ class MatMul(Op):
         need_a, need_b = ctx.needs_input_grad
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        if a.ndim == 1:
-            gy = np.expand_dims(gy, -2)
         if b.ndim == 1:
-            gy = np.expand_dims(gy, -1)
+            gy = gy[..., None]  # (..., n) -> (..., n, 1)
+        if a.ndim == 1:
+            gy = gy[..., None, :]  # (..., m) -> (..., 1, m)
         ga = gb = None
         if need_a:
             ga = unbroadcast(np.matmul(gy, np.swapaxes(b2, -1, -2)), a2.shape).reshape(a.shape)
@@ -79,6 +79,13 @@ def matmul(input: Any, other: Any) -> Tensor:
             f"matmul: shapes {sa} and {sb} are not aligned: {k_a} (dim -1 of the first) "
             f"!= {k_b} (dim {0 if len(sb) == 1 else -2} of the second)"
         )
+    if len(sa) > 2 and len(sb) > 2:
+        try:
+            np.broadcast_shapes(sa[:-2], sb[:-2])
+        except ValueError:
+            raise ValueError(
+                f"matmul: the batch dimensions of shapes {sa} and {sb} do not broadcast"
+            ) from None
     return MatMul.apply(a, b)
 
 
