@@ -288,8 +288,13 @@ class Module:
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
-        self._forget(name)
-        object.__delattr__(self, name)
+        d = self.__dict__
+        registries = [d[r] for r in ("_parameters", "_buffers", "_modules") if r in d]
+        if any(name in registry for registry in registries):
+            self._forget(name)
+            d.pop(name, None)
+        else:
+            object.__delattr__(self, name)
 
     def __getattr__(self, name: str) -> Any:
         # Reached only when normal lookup fails: a registry entry missing from __dict__.

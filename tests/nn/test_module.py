@@ -2,6 +2,7 @@
 (against torch's for the same architectures), hooks, repr, and every error message."""
 
 import copy
+import pickle
 
 import numpy as np
 import pytest
@@ -335,3 +336,23 @@ def test_deepcopy_keeps_the_tree_consistent(pair):
     c.fc.weight.data[...] = 0
     assert g.fc.weight.data.any()
     assert list(c.state_dict()) == list(g.state_dict())
+
+
+def test_pickle_round_trip(pair):
+    g, _ = pair
+    c = pickle.loads(pickle.dumps(g))
+    assert isinstance(c.fc.weight, nn.Parameter) and c.fc.weight.requires_grad
+    assert c.fc.weight is c._modules["fc"]._parameters["weight"]
+    assert list(c.state_dict()) == list(g.state_dict())
+    x = glassnet.ones(2, 3)
+    np.testing.assert_array_equal(c(x).data, g(x).data)
+
+
+def test_delattr_of_a_registered_name_not_mirrored():
+    m = nn.Module()
+    m._parameters["w"] = nn.Parameter(glassnet.zeros(1))  # written behind the module's back
+    assert m.w is m._parameters["w"]  # found through __getattr__
+    del m.w
+    assert "w" not in m._parameters
+    with pytest.raises(AttributeError):
+        del m.never_there
