@@ -189,7 +189,7 @@ class ConvNd(Op):
             if nd == 3:
                 gx = gx[:, :, 0, :]
         if len(need) > 2 and need[2]:
-            gb = gy4.sum(axis=(0, 2, 3))
+            gb = gY.sum(axis=2).reshape(O)  # rows of gY are the output channels
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
 
 

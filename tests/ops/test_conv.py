@@ -1,0 +1,218 @@
+"""conv1d/conv2d, conv_transpose1d/2d, unfold/fold against torch 2.13 over a grid of arguments,
+gradcheck in float64, buffer reuse, dtypes and every error message."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+
+import glassnet
+from glassnet.autograd import gradcheck
+from glassnet.nn import functional as F
+from tests.ops._torch_pair import both, randn
+
+# (N, C, H, W, O, kernel, stride, padding, dilation, groups)
+CONV2D_GRID = [
+    (2, 3, 9, 8, 4, 3, 1, 1, 1, 1),
+    (1, 4, 10, 7, 6, 3, 2, 0, 1, 2),  # batch 1, groups
+    (3, 6, 11, 12, 6, 3, 2, 2, 2, 3),  # dilation and stride together
+    (2, 2, 8, 8, 4, (2, 3), (1, 2), (1, 0), (2, 1), 1),  # rectangular everything
+    (2, 3, 7, 7, 5, 4, 1, "same", 1, 1),  # 'same' with an even kernel pads more at the end
+    (2, 3, 7, 9, 5, 3, 1, "same", 2, 1),
+    (2, 3, 7, 7, 5, 3, 1, "valid", 2, 1),
+    (1, 1, 5, 5, 1, 5, 1, 0, 1, 1),  # kernel as large as the input: one output pixel
+    (2, 4, 6, 5, 4, 1, 1, 0, 1, 4),  # depthwise 1x1
+    (2, 3, 13, 11, 2, 5, 3, 2, 1, 1),  # odd sizes, stride leaves pixels unused
+]
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+@pytest.mark.parametrize("config", CONV2D_GRID)
+@pytest.mark.parametrize("bias", [True, False])
+def test_conv2d_matches_torch(config, bias):
+    N, C, H, W, O, k, s, p, d, g = config
+    kh, kw = k if isinstance(k, tuple) else (k, k)
+    arrays = [
+        randn((N, C, H, W), 1),
+        randn((O, C // g, kh, kw), 2),
+        randn((O,), 3) if bias else None,
+    ]
+    kwargs = dict(stride=s, padding=p, dilation=d, groups=g)
+    both(
+        lambda x, w, b: F.conv2d(x, w, b, **kwargs),
+        lambda x, w, b: TF.conv2d(x, w, b, **kwargs),
+        arrays,
+    )
+
+
+@pytest.mark.parametrize(
+    "config",
+    [(2, 4, 13, 6, 3, 2, 2, 2, 2), (1, 3, 10, 5, 4, 1, "same", 3, 1), (3, 2, 9, 4, 2, 3, 0, 1, 2)],
+)
+def test_conv1d_matches_torch(config):
+    N, C, L, O, k, s, p, d, g = config
+    arrays = [randn((N, C, L), 1), randn((O, C // g, k), 2), randn((O,), 3)]
+    kwargs = dict(stride=s, padding=p, dilation=d, groups=g)
+    both(
+        lambda x, w, b: F.conv1d(x, w, b, **kwargs),
+        lambda x, w, b: TF.conv1d(x, w, b, **kwargs),
+        arrays,
+    )
+
+
+@pytest.mark.parametrize(
+    "s, p, op, d, g",
+    [
+        (1, 0, 0, 1, 1),
+        (2, 1, 1, 1, 2),
+        (3, 2, 1, 2, 1),
+        ((2, 1), (0, 1), (1, 0), 1, 2),
+        (2, 0, 0, 1, 1),
+    ],
+)
+def test_conv_transpose2d_matches_torch(s, p, op, d, g):
+    arrays = [randn((2, 4, 5, 6), 1), randn((4, 3, 3, 2), 2), randn((3 * g,), 3)]
+    kwargs = dict(stride=s, padding=p, output_padding=op, dilation=d, groups=g)
+    both(
+        lambda x, w, b: F.conv_transpose2d(x, w, b, **kwargs),
+        lambda x, w, b: TF.conv_transpose2d(x, w, b, **kwargs),
+        arrays,
+    )
+
+
+def test_conv_transpose1d_matches_torch():
+    arrays = [randn((1, 4, 7), 1), randn((4, 2, 3), 2), None]
+    kwargs = dict(stride=2, padding=1, output_padding=1, groups=2)
+    both(
+        lambda x, w, b: F.conv_transpose1d(x, w, b, **kwargs),
+        lambda x, w, b: TF.conv_transpose1d(x, w, b, **kwargs),
+        arrays,
+    )
+
+
+@pytest.mark.parametrize(
+    "kw", [dict(kernel_size=2), dict(kernel_size=(2, 3), dilation=(1, 2), padding=1, stride=2)]
+)
+def test_unfold_and_fold_match_torch(kw):
+    both(lambda x: F.unfold(x, **kw), lambda x: TF.unfold(x, **kw), [randn((2, 3, 7, 8), 1)])
+    L = TF.unfold(torch.zeros(1, 1, 7, 8), **kw).shape[-1]
+    ks = kw["kernel_size"]
+    k = ks * ks if isinstance(ks, int) else int(np.prod(ks))
+    both(
+        lambda c: F.fold(c, (7, 8), **kw),
+        lambda c: TF.fold(c, (7, 8), **kw),
+        [randn((2, 3 * k, L), 2)],
+    )
+
+
+def test_unbatched_input():
+    both(
+        lambda x, w: F.conv2d(x, w, padding=1),
+        lambda x, w: TF.conv2d(x, w, padding=1),
+        [randn((3, 6, 5), 1), randn((2, 3, 3, 3), 2)],
+    )
+
+
+def test_float32_stays_float32_and_matches_torch():
+    x, w, b = (
+        randn((4, 3, 12, 12), 1, np.float32),
+        randn((8, 3, 5, 5), 2, np.float32),
+        randn((8,), 3, np.float32),
+    )
+    both(
+        lambda x, w, b: F.conv2d(x, w, b, padding=2),
+        lambda x, w, b: TF.conv2d(x, w, b, padding=2),
+        [x, w, b],
+        rtol=1e-4,
+        atol=1e-4,
+    )
+
+
+def test_gradcheck_float64():
+    x = glassnet.tensor(randn((2, 4, 6, 5), 1), requires_grad=True)
+    w = glassnet.tensor(randn((4, 2, 3, 2), 2), requires_grad=True)
+    b = glassnet.tensor(randn((4,), 3), requires_grad=True)
+    assert gradcheck(
+        lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2), groups=2),
+        (x, w, b),
+    )
+    wt = glassnet.tensor(randn((4, 3, 2, 3), 4), requires_grad=True)
+    assert gradcheck(
+        lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=1), (x, wt)
+    )
+    assert gradcheck(lambda x: F.unfold(x, 3, padding=1, stride=2), (x,))
+    c = glassnet.tensor(randn((1, 8, 6), 5), requires_grad=True)
+    assert gradcheck(lambda c: F.fold(c, (3, 4), 2, stride=1), (c,))
+    x1 = glassnet.tensor(randn((2, 2, 9), 6), requires_grad=True)
+    w1 = glassnet.tensor(randn((3, 2, 3), 7), requires_grad=True)
+    assert gradcheck(lambda x, w: F.conv1d(x, w, padding="same", dilation=2), (x1, w1))
+
+
+def test_same_shapes_twice_before_backward():
+    """The padded-input scratch buffer is shared by convolutions of the same shape: two of them
+    in one graph (as in a ResNet block) must not see each other's data."""
+    x = randn((2, 3, 8, 8), 1)
+    w1, w2 = randn((3, 3, 3, 3), 2), randn((3, 3, 3, 3), 3)
+    both(
+        lambda x, a, b: (
+            F.conv2d(F.conv2d(x, a, padding=1), b, padding=1) + F.conv2d(x, b, padding=1)
+        ),
+        lambda x, a, b: (
+            TF.conv2d(TF.conv2d(x, a, padding=1), b, padding=1) + TF.conv2d(x, b, padding=1)
+        ),
+        [x, w1, w2],
+    )
+
+
+def test_no_grad_for_input_when_not_required():
+    x = glassnet.tensor(randn((2, 1, 6, 6), 1))
+    w = glassnet.tensor(randn((2, 1, 3, 3), 2), requires_grad=True)
+    F.conv2d(x, w).sum().backward()
+    assert x.grad is None and w.grad is not None
+
+
+W3 = glassnet.zeros(4, 3, 3, 3)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: F.conv2d(glassnet.zeros(1, 2, 5, 5), glassnet.zeros(4, 3, 3, 3)),
+         r"expects input with 3 channels, got input of shape \(1, 2, 5, 5\)"),
+        (lambda: F.conv2d(glassnet.zeros(1, 3, 5, 5), W3, padding="full"),
+         "padding must be 'valid', 'same'"),
+        (lambda: F.conv2d(glassnet.zeros(1, 3, 5, 5), W3, stride=2, padding="same"),
+         "not supported for strided"),
+        (lambda: F.conv2d(glassnet.zeros(1, 3, 2, 2), glassnet.zeros(4, 3, 3, 3)),
+         "smaller than the dilated kernel"),
+        (lambda: F.conv2d(glassnet.zeros(1, 4, 5, 5), glassnet.zeros(3, 2, 3, 3), groups=2),
+         "not divisible by groups"),
+        (lambda: F.conv2d(glassnet.zeros(1, 3, 5, 5), W3, glassnet.zeros(3)),
+         r"bias shape \(3,\) should be \(4,\)"),
+        (lambda: F.conv2d(glassnet.zeros(3, 5), glassnet.zeros(4, 3, 3, 3)),
+         "expected a 4-d input"),
+        (lambda: F.conv2d(glassnet.zeros(1, 3, 5, 5), glassnet.zeros(4, 3, 3)),
+         "weight must have 4 dimensions"),
+        (lambda: F.conv2d(glassnet.zeros(1, 3, 5, 5), glassnet.zeros(4, 3, 3, 3), padding=-1),
+         "non-negative"),
+        (lambda: F.conv2d(glassnet.zeros(1, 3, 5, 5), glassnet.zeros(4, 3, 3, 3), stride=0),
+         "stride and dilation must be >= 1"),
+        (lambda: F.conv_transpose2d(glassnet.zeros(1, 3, 5, 5), glassnet.zeros(4, 2, 3, 3)),
+         "expects input with 4 channels"),
+        (lambda: F.conv_transpose2d(glassnet.zeros(1, 4, 5, 5), W3[:, :2], output_padding=1),
+         "output_padding"),
+        (lambda: F.fold(glassnet.zeros(1, 8, 5), (3, 4), 2), r"expected \(N, C\*4, 6\)"),
+        (lambda: F.unfold(glassnet.zeros(1, 1, 2, 2), 3), "smaller than the kernel"),
+    ],
+)  # fmt: skip
+def test_value_errors(call, message):
+    """Each message names the op, the argument and the shapes involved."""
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_type_errors():
+    with pytest.raises(TypeError, match="kernel_size must be an int or a tuple of 2 ints"):
+        F.unfold(glassnet.zeros(1, 1, 4, 4), (2, 2, 2))
+    with pytest.raises(TypeError, match="input is float64 but weight is float32"):
+        F.conv2d(glassnet.zeros(1, 1, 4, 4, dtype=glassnet.float64), glassnet.zeros(1, 1, 2, 2))
