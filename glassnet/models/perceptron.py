@@ -46,6 +46,8 @@ class Perceptron(Module):
     weight : Parameter, shape (in_features,) -- w
     bias : Parameter, shape () -- b
     mistakes_ : list of int -- mistakes made in each epoch of the last `fit`
+    epoch_weights_ : list of (ndarray, float) -- (w, b) at the end of each epoch of the last
+        `fit` (the decision line w . x + b = 0, epoch by epoch, for plots)
     converged_epoch_ : int or None -- the (1-based) epoch with no mistake, None if none was
 
     Shape
@@ -83,6 +85,7 @@ class Perceptron(Module):
         self.weight = Parameter(np.zeros(in_features, dtype=dtype), requires_grad=False)
         self.bias = Parameter(np.zeros((), dtype=dtype), requires_grad=False)
         self.mistakes_: list[int] = []
+        self.epoch_weights_: list[tuple[np.ndarray, float]] = []
         self.converged_epoch_: int | None = None
         self.classes_ = np.array([0, 1])
 
@@ -122,8 +125,9 @@ class Perceptron(Module):
     def fit(self, X: Any, y: Any, epochs: int = 100) -> Perceptron:
         """Apply Rosenblatt's rule, example by example, until an epoch makes no mistake.
 
-        Starts from w = 0, b = 0. Records the number of mistakes of each epoch in `mistakes_`
-        and the epoch without mistakes in `converged_epoch_` (None when `epochs` ran out).
+        Starts from w = 0, b = 0. Records the number of mistakes of each epoch in `mistakes_`,
+        (w, b) after each epoch in `epoch_weights_`, and the epoch without mistakes in
+        `converged_epoch_` (None when `epochs` ran out).
         """
         if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
             raise ValueError(f"Perceptron.fit: epochs must be a positive integer, got {epochs!r}")
@@ -133,6 +137,7 @@ class Perceptron(Module):
         w = np.zeros(self.in_features, dtype=X.dtype)
         b = X.dtype.type(0)
         self.mistakes_ = []
+        self.epoch_weights_ = []
         self.converged_epoch_ = None
         for epoch in range(1, epochs + 1):
             order = rng.permutation(len(X)) if self.shuffle else range(len(X))
@@ -145,6 +150,7 @@ class Perceptron(Module):
                     b += step
                     mistakes += 1
             self.mistakes_.append(mistakes)
+            self.epoch_weights_.append((w.copy(), float(b)))
             if mistakes == 0:
                 self.converged_epoch_ = epoch
                 break

@@ -449,9 +449,12 @@ class Module:
                     t.grad = Tensor._wrap(t.grad.data.astype(dtype))
         return self
 
-    def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Module:
+    def to(
+        self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False
+    ) -> Module:
         """Convert floating parameters and buffers: `to(glassnet.float64)`, `to("cpu")`,
-        `to(dtype=...)` or `to(tensor)` (its dtype). Only the CPU device exists."""
+        `to(dtype=...)` or `to(tensor)` (its dtype). Only the CPU device exists, and every
+        conversion is immediate (`non_blocking` is accepted for PyTorch scripts)."""
         for arg in args:
             if isinstance(arg, Tensor):
                 dtype = arg.data.dtype

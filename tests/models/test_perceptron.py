@@ -28,6 +28,9 @@ def test_first_updates_follow_rosenblatts_rule():
     np.testing.assert_allclose(p.weight.data, [-0.5, 1.5])
     np.testing.assert_allclose(p.bias.data, 0.0)
     assert p.mistakes_ == [2] and p.converged_epoch_ is None
+    ((w1, b1),) = p.epoch_weights_
+    np.testing.assert_allclose(w1, [-0.5, 1.5])
+    assert b1 == 0.0
     p.fit(X, y, epochs=10)  # refitting starts again from zero
     assert p.mistakes_[0] == 2 and p.mistakes_[-1] == 0
     assert (p.predict(X) == y).all()
@@ -38,6 +41,10 @@ def test_converges_on_iris_setosa_vs_versicolor(setosa_versicolor):
     p = Perceptron(4).fit(X, y, epochs=100)
     assert p.converged_epoch_ is not None and p.converged_epoch_ <= 100
     assert len(p.mistakes_) == p.converged_epoch_ and p.mistakes_[-1] == 0
+    assert len(p.epoch_weights_) == len(p.mistakes_)
+    np.testing.assert_allclose(p.epoch_weights_[-1][0], p.weight.data)
+    shorter = Perceptron(4).fit(X, y, epochs=2)  # the same run cut short: the same path
+    np.testing.assert_allclose(shorter.weight.data, p.epoch_weights_[1][0])
     assert all(m > 0 for m in p.mistakes_[:-1])
     assert p.mistakes_[0] > 0
     np.testing.assert_array_equal(p.predict(X), y)
