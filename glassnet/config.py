@@ -1,0 +1,224 @@
+"""Run configuration: TOML files, command-line overrides, defaults, and checks with clear errors.
+
+A run is described by five tables and two top-level keys:
+
+    name = "digits-mlp"          # the run folder is runs/<timestamp>-<name>/
+    seed = 0
+    [data]       dataset, batch_size, validation and test fractions, data_dir, ...
+    [model]      name ("mlp", "perceptron", "logistic", "lenet5", "resnet", "gpt") + its arguments
+    [optimizer]  name ("adam", "sgd", ...) + its arguments (lr, momentum, weight_decay, ...)
+    [scheduler]  name ("none", "cosine", "step", ...) + its arguments
+    [train]      epochs, loss, metrics, clipping, early stopping, step limits, charts
+
+Unknown tables and keys are errors that list the valid ones; a value of the wrong type is an
+error that names the key. Model, optimizer and scheduler arguments are checked against the
+signature of the class they configure when the run is built (`glassnet.train.run`).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, packaged as tomli
+    import tomli as tomllib
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be run; the message names the file, key and problem."""
+
+
+# Fixed keys with their defaults (the type of each default is the type a value must have).
+# Tables marked OPEN also accept the keyword arguments of the class they configure.
+DEFAULTS: dict[str, Any] = {
+    "name": "",
+    "seed": 0,
+    "data": {
+        "dataset": "digits",
+        "batch_size": 64,
+        "val_fraction": 0.1,
+        "test_size": 0.2,
+        "data_dir": "",
+        "features": [],
+        "positive_class": -1,
+        "block_size": 64,
+        "max_train_samples": 0,
+        "standardize": True,
+    },
+    "model": {"name": "mlp"},
+    "optimizer": {"name": "adam", "lr": 1e-3},
+    "scheduler": {"name": "none"},
+    "train": {
+        "epochs": 20,
+        "loss": "auto",
+        "metrics": [],
+        "clip_grad_norm": 0.0,
+        "early_stopping": 0,
+        "max_steps_per_epoch": 0,
+        "eval_batches": 0,
+        "grad_norm_every": 1,
+        "charts": True,
+    },
+}
+OPEN_TABLES = ("model", "optimizer", "scheduler")
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "true/false", int: "an integer", float: "a number", str: "a string",
+            list: "a list"}.get(type(value), type(value).__name__)
+
+
+def _check_value(where: str, key: str, value: Any, default: Any) -> Any:
+    """`value` converted to the default's type, or a ConfigError naming `key`."""
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise ConfigError(
+            f"{where}: {key} must be {_type_name(default)}, got {value!r}"
+        )
+    return value
+
+
+def merge(base: dict[str, Any], updates: dict[str, Any], where: str) -> dict[str, Any]:
+    """A copy of `base` with `updates` applied, checking every key and type against DEFAULTS."""
+    result = copy.deepcopy(base)
+    for key, value in updates.items():
+        if key not in DEFAULTS:
+            valid = ", ".join(k if not isinstance(v, dict) else f"[{k}]"
+                              for k, v in DEFAULTS.items())
+            raise ConfigError(f"{where}: unknown key {key!r} (valid: {valid})")
+        default = DEFAULTS[key]
+        if not isinstance(default, dict):
+            result[key] = _check_value(where, key, value, default)
+            continue
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: [{key}] must be a table, got {value!r}")
+        for sub, sub_value in value.items():
+            full = f"{key}.{sub}"
+            if sub in default:
+                result[key][sub] = _check_value(where, full, sub_value, default[sub])
+            elif key in OPEN_TABLES:
+                result[key][sub] = sub_value  # checked against the class's signature later
+            else:
+                raise ConfigError(
+                    f"{where}: unknown key {full!r} (valid in [{key}]: {', '.join(default)})"
+                )
+    return result
+
+
+def load_toml(path: str | os.PathLike) -> dict[str, Any]:
+    """Parse a TOML file; a missing file or a syntax error becomes a ConfigError naming it."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML ({e})") from None
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """'train.epochs=5' -> ('train.epochs', 5): the value is read as a TOML value, or a string."""
+    if "=" not in text:
+        raise ConfigError(f"--set {text!r}: expected KEY=VALUE, such as train.epochs=5")
+    key, raw = (part.strip() for part in text.split("=", 1))
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # a bare word such as adam
+    return key, value
+
+
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """{'train.epochs': 5, 'seed': 1} -> {'train': {'epochs': 5}, 'seed': 1}."""
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        parts = key.split(".")
+        if len(parts) > 2 or not all(parts):
+            raise ConfigError(f"--set {key}: keys are NAME or TABLE.NAME, such as train.epochs")
+        if len(parts) == 1:
+            out[key] = value
+        else:
+            table = out.setdefault(parts[0], {})
+            if not isinstance(table, dict):
+                raise ConfigError(f"--set {key}: {parts[0]} is not a table")
+            table[parts[1]] = value
+    return out
+
+
+def resolve(path: str | os.PathLike | None = None,
+            overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The full configuration: defaults, then the TOML file (if any), then `overrides`.
+
+    `overrides` maps dotted keys to values ({'optimizer.lr': 0.01}). A model or optimizer name
+    changed by an override starts that table afresh from its defaults only when the file named a
+    different one, so `--model perceptron` does not inherit the MLP's `hidden_sizes`.
+
+    Example
+    -------
+    >>> config = resolve("configs/digits-mlp.toml", {"train.epochs": 3})
+    """
+    config = copy.deepcopy(DEFAULTS)
+    if path is not None:
+        config = merge(config, load_toml(path), str(path))
+    if overrides:
+        nested = nest(overrides)
+        for table in OPEN_TABLES:
+            new_name = nested.get(table, {}).get("name") if isinstance(nested.get(table),
+                                                                       dict) else None
+            if new_name is not None and new_name != config[table]["name"]:
+                config[table] = {**copy.deepcopy(DEFAULTS[table]), "name": new_name}
+                if table == "optimizer" and "lr" not in nested[table]:
+                    config[table].pop("lr")  # the new optimizer's own default
+        config = merge(config, nested, "command line")
+    if not config["name"]:
+        config["name"] = f"{config['data']['dataset']}-{config['model']['name']}"
+    check(config)
+    return config
+
+
+def check(config: dict[str, Any]) -> None:
+    """Range checks on the fixed keys (the classes check their own arguments)."""
+    d, t = config["data"], config["train"]
+    if d["batch_size"] < 1:
+        raise ConfigError(f"data.batch_size must be >= 1, got {d['batch_size']}")
+    for key in ("val_fraction", "test_size"):
+        if not 0.0 <= d[key] < 1.0:
+            raise ConfigError(f"data.{key} must be in [0, 1), got {d[key]}")
+    if d["block_size"] < 1:
+        raise ConfigError(f"data.block_size must be >= 1, got {d['block_size']}")
+    if t["epochs"] < 1:
+        raise ConfigError(f"train.epochs must be >= 1, got {t['epochs']}")
+    for key in ("early_stopping", "max_steps_per_epoch", "eval_batches", "max_train_samples"):
+        table = d if key == "max_train_samples" else t
+        if table[key] < 0:
+            raise ConfigError(f"{'data' if table is d else 'train'}.{key} must be >= 0")
+    if t["clip_grad_norm"] < 0:
+        raise ConfigError(f"train.clip_grad_norm must be >= 0, got {t['clip_grad_norm']}")
+    if t["grad_norm_every"] < 1:
+        raise ConfigError(f"train.grad_norm_every must be >= 1, got {t['grad_norm_every']}")
+    lr = config["optimizer"].get("lr")
+    if lr is not None and (isinstance(lr, bool) or not isinstance(lr, int | float) or lr <= 0):
+        raise ConfigError(f"optimizer.lr must be a positive number, got {lr!r}")
+    for table in OPEN_TABLES:
+        if not isinstance(config[table].get("name"), str):
+            raise ConfigError(f"{table}.name must be a string, got {config[table].get('name')!r}")
+
+
+def data_dir(config: dict[str, Any]) -> Path | None:
+    """The data folder: data.data_dir, else $GLASSNET_DATA, else None."""
+    path = config["data"]["data_dir"] or os.environ.get("GLASSNET_DATA", "")
+    return Path(path) if path else None

@@ -1,0 +1,387 @@
+"""Build a run's pieces from its configuration: data, model, loss, metrics, optimizer, scheduler.
+
+Each builder takes the resolved config (see `glassnet.config`) and raises `ConfigError` with the
+key at fault when something cannot be built, so the command line can print one clear line.
+Class arguments given in a config table are checked against the class's signature.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from glassnet.config import ConfigError, data_dir
+from glassnet.data.dataset import Dataset, TensorDataset, random_split
+from glassnet.random import Generator
+from glassnet.tensor import Tensor
+
+TABULAR = ("digits", "iris", "breast_cancer", "wine", "diabetes")
+DATASETS = (*TABULAR, "mnist", "shakespeare")
+
+
+@dataclass
+class RunData:
+    """The splits of a run and what the model and charts need to know about them.
+
+    task: "classification" (integer labels, C logits), "binary" (one logit, float targets),
+    "regression" (float targets) or "language" (next-character ids).
+    """
+
+    task: str
+    train: Dataset
+    val: Dataset | None
+    test: Dataset | None
+    num_features: int
+    num_outputs: int
+    class_names: list[str] = field(default_factory=list)
+    feature_names: list[str] = field(default_factory=list)
+    image_shape: tuple[int, ...] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)  # stored in checkpoints (predict needs it)
+
+
+# ----------------------------------------------------------------------------- data
+def _split_val(train: TensorDataset, fraction: float, seed: int) -> tuple[Dataset, Dataset | None]:
+    if fraction <= 0:
+        return train, None
+    n_val = max(1, int(round(len(train) * fraction)))
+    parts = random_split(train, [len(train) - n_val, n_val], generator=Generator(seed))
+    return parts[0], parts[1]
+
+
+def _tabular(config: dict[str, Any]) -> RunData:
+    from glassnet.data.datasets import load_tabular
+
+    d = config["data"]
+    name = d["dataset"]
+    try:
+        data = load_tabular(name, test_size=d["test_size"] or 0.2, seed=config["seed"],
+                            standardize_features=d["standardize"],
+                            features=d["features"] or None)
+    except ValueError as e:
+        raise ConfigError(f"data: {e}") from None
+    X_train, y_train = data.X_train.data, data.y_train.data
+    X_test, y_test = data.X_test.data, data.y_test.data
+    class_names = data.target_names
+    task = data.task
+    positive = d["positive_class"]
+    binary = config["model"]["name"] in ("perceptron", "logistic") and task == "classification"
+    if binary and len(class_names) > 2 and positive < 0:
+        positive = 0  # one class against the rest
+    if positive >= 0:
+        if task != "classification" or positive >= len(class_names):
+            raise ConfigError(
+                f"data.positive_class={positive}: {name} has classes 0..{len(class_names) - 1}"
+                if task == "classification" else f"data.positive_class: {name} is a regression set"
+            )
+        y_train = (y_train == positive).astype(np.int64)
+        y_test = (y_test == positive).astype(np.int64)
+        class_names = [f"not {class_names[positive]}", class_names[positive]]
+    if task == "classification" and len(class_names) == 2 and config["model"]["name"] != "mlp":
+        task = "binary"
+    if task == "binary" and config["model"]["name"] != "perceptron":
+        y_train = y_train.astype(np.float32).reshape(-1, 1)
+        y_test = y_test.astype(np.float32).reshape(-1, 1)
+    if d["max_train_samples"]:
+        X_train, y_train = X_train[: d["max_train_samples"]], y_train[: d["max_train_samples"]]
+    train, val = _split_val(TensorDataset(X_train, y_train), d["val_fraction"], config["seed"])
+    meta = {"mean": data.mean, "std": data.std, "class_names": class_names,
+            "feature_names": data.feature_names, "task": task}
+    meta = {k: v for k, v in meta.items() if v is not None}
+    return RunData(
+        task=task, train=train, val=val, test=TensorDataset(X_test, y_test),
+        num_features=X_train.shape[1],
+        num_outputs={"classification": len(class_names), "binary": 1, "regression": 1}[task],
+        class_names=class_names, feature_names=data.feature_names,
+        image_shape=data.image_shape, meta=meta,
+    )
+
+
+def _mnist(config: dict[str, Any]) -> RunData:
+    from glassnet.data import mnist
+
+    d = config["data"]
+    root = data_dir(config)
+    try:
+        X_train, y_train = mnist.load_mnist(root, train=True)  # (N, 1, 28, 28) in [0, 1]
+        X_test, y_test = mnist.load_mnist(root, train=False)
+    except (FileNotFoundError, mnist.IDXFormatError) as e:
+        raise ConfigError(
+            f"data: MNIST files not found ({e}); pass --data-dir DIR (a folder holding mnist/) "
+            "or set GLASSNET_DATA"
+        ) from None
+    if d["max_train_samples"]:
+        X_train, y_train = X_train[: d["max_train_samples"]], y_train[: d["max_train_samples"]]
+    if config["model"]["name"] == "mlp":
+        X_train, X_test = X_train.reshape(len(X_train), -1), X_test.reshape(len(X_test), -1)
+    train, val = _split_val(TensorDataset(X_train, y_train), d["val_fraction"], config["seed"])
+    names = [str(i) for i in range(10)]
+    return RunData(task="classification", train=train, val=val,
+                   test=TensorDataset(X_test, y_test), num_features=int(np.prod(X_train.shape[1:])),
+                   num_outputs=10, class_names=names, image_shape=(28, 28),
+                   meta={"class_names": names, "task": "classification",
+                         "input_shape": list(X_train.shape[1:])})
+
+
+def _shakespeare(config: dict[str, Any]) -> RunData:
+    from glassnet.data.text import CharVocab, CharDataset, load_text
+
+    d = config["data"]
+    root = data_dir(config)
+    path = None
+    if root is not None:
+        path = root / "tinyshakespeare" / "input.txt"
+        if not path.is_file() and (root / "input.txt").is_file():
+            path = root / "input.txt"
+    try:
+        text = load_text(path)
+    except (FileNotFoundError, ValueError, OSError) as e:
+        raise ConfigError(
+            f"data: Tiny Shakespeare not found ({e}); pass --data-dir DIR (a folder holding "
+            "tinyshakespeare/input.txt) or set GLASSNET_DATA"
+        ) from None
+    vocab = CharVocab(text)
+    ids = vocab.encode(text)
+    if d["max_train_samples"]:
+        ids = ids[: d["max_train_samples"]]
+    n_val = int(len(ids) * (d["val_fraction"] or 0.1))
+    T = d["block_size"]
+    train = CharDataset(ids[:-n_val], T, vocab)
+    val = CharDataset(ids[-n_val:], T, vocab)
+    return RunData(task="language", train=train, val=val, test=None, num_features=T,
+                   num_outputs=len(vocab), meta={"chars": "".join(vocab.chars)
+                                                 if hasattr(vocab, "chars") else
+                                                 vocab.decode(np.arange(len(vocab))),
+                                                 "task": "language", "block_size": T})
+
+
+def build_data(config: dict[str, Any]) -> RunData:
+    """The train/validation/test splits named by `data.dataset`."""
+    name = config["data"]["dataset"].replace("-", "_")
+    config["data"]["dataset"] = name
+    if name in TABULAR:
+        return _tabular(config)
+    if name == "mnist":
+        return _mnist(config)
+    if name in ("shakespeare", "tinyshakespeare"):
+        return _shakespeare(config)
+    raise ConfigError(f"data.dataset: unknown data set {name!r} (choose from {', '.join(DATASETS)})")
+
+
+# ----------------------------------------------------------------------------- classes
+def _kwargs_for(cls: Any, table: str, given: dict[str, Any], fixed: tuple[str, ...] = ()) -> dict:
+    """`given` checked against cls.__init__'s parameters (those in `fixed` are set by glassnet)."""
+    params = inspect.signature(cls).parameters
+    accepts_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+    valid = [n for n, p in params.items()
+             if n not in fixed and n not in ("self", "params", "optimizer", "generator", "dtype")
+             and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    unknown = [k for k in given if k not in valid and not accepts_any]
+    if unknown:
+        raise ConfigError(
+            f"{table}: unknown key {unknown[0]!r} for {cls.__name__} "
+            f"(valid: name, {', '.join(valid)})"
+        )
+    return {k: tuple(v) if isinstance(v, list) and k in ("betas", "etas", "step_sizes") else v
+            for k, v in given.items()}
+
+
+def _construct(cls: Any, table: str, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return cls(*args, **kwargs)
+    except (ValueError, TypeError) as e:
+        raise ConfigError(f"{table}: {cls.__name__}: {e}") from None
+
+
+MODELS = {
+    "mlp": ("glassnet.models.mlp", "MLP"),
+    "logistic": ("glassnet.nn.linear", "Linear"),
+    "perceptron": ("glassnet.models.perceptron", "Perceptron"),
+    "lenet5": ("glassnet.models.lenet", "LeNet5"),
+    "resnet": ("glassnet.models.resnet", "ResNet"),
+    "gpt": ("glassnet.models.gpt", "GPT"),
+}
+CONV_MODELS = ("lenet5", "resnet")
+
+
+def _model_class(name: str) -> Any:
+    if name not in MODELS:
+        raise ConfigError(f"model.name: unknown model {name!r} (choose from {', '.join(MODELS)})")
+    module, cls = MODELS[name]
+    try:
+        return getattr(importlib.import_module(module), cls)
+    except (ImportError, AttributeError):
+        raise ConfigError(f"model.name: {name} is not available in this glassnet") from None
+
+
+def build_model(config: dict[str, Any], data: RunData, generator: Any = None) -> Any:
+    """The model named by `model.name`, sized for `data`."""
+    spec = dict(config["model"])
+    name = spec.pop("name")
+    cls = _model_class(name)
+    if name == "mlp":
+        kw = _kwargs_for(cls, "model", spec, fixed=("in_features", "out_features"))
+        kw.setdefault("hidden_sizes", [128])
+        return _construct(cls, "model", data.num_features, out_features=data.num_outputs,
+                          generator=generator, **kw)
+    if name == "logistic":
+        _kwargs_for(cls, "model", spec, fixed=("in_features", "out_features", "bias", "device"))
+        return _construct(cls, "model", data.num_features, data.num_outputs, generator=generator)
+    if name == "perceptron":
+        if data.task != "binary":
+            raise ConfigError("model.name: the perceptron needs a two-class problem "
+                              "(set data.positive_class)")
+        kw = _kwargs_for(cls, "model", spec, fixed=("in_features",))
+        return _construct(cls, "model", data.num_features, **kw)
+    if name in CONV_MODELS:
+        kw = _kwargs_for(cls, "model", spec, fixed=("num_classes", "in_channels"))
+        params = inspect.signature(cls).parameters
+        if "num_classes" in params:
+            kw["num_classes"] = data.num_outputs
+        return _construct(cls, "model", **kw, **_gen(params, generator))
+    if name == "gpt":
+        params = inspect.signature(cls).parameters
+        kw = _kwargs_for(cls, "model", spec, fixed=("vocab_size", "block_size"))
+        if "config" in params:  # GPT(config: GPTConfig), nanoGPT style
+            config_cls = getattr(importlib.import_module("glassnet.models.gpt"), "GPTConfig")
+            kw.pop("config", None)
+            cfg = _construct(config_cls, "model", vocab_size=data.num_outputs,
+                             block_size=data.num_features,
+                             **_kwargs_for(config_cls, "model", spec,
+                                           fixed=("vocab_size", "block_size")))
+            return _construct(cls, "model", cfg, **_gen(params, generator))
+        return _construct(cls, "model", vocab_size=data.num_outputs,
+                          block_size=data.num_features, **kw, **_gen(params, generator))
+    raise ConfigError(f"model.name: unknown model {name!r}")
+
+
+def _gen(params: Any, generator: Any) -> dict[str, Any]:
+    return {"generator": generator} if "generator" in params else {}
+
+
+def optimizer_classes() -> dict[str, Any]:
+    """Every optimizer in `glassnet.optim`, by lower-case name ('sgd', 'adam', 'rmsprop', ...)."""
+    from glassnet import optim
+
+    return {name.lower(): getattr(optim, name) for name in optim.__all__
+            if isinstance(getattr(optim, name), type) and name != "Optimizer"}
+
+
+def build_optimizer(config: dict[str, Any], params: Any) -> Any:
+    spec = dict(config["optimizer"])
+    name = spec.pop("name").lower()
+    classes = optimizer_classes()
+    if name not in classes:
+        raise ConfigError(f"optimizer.name: unknown optimizer {name!r} "
+                          f"(choose from {', '.join(classes)})")
+    cls = classes[name]
+    return _construct(cls, "optimizer", params, **_kwargs_for(cls, "optimizer", spec))
+
+
+SCHEDULER_ALIASES = {
+    "cosine": "CosineAnnealingLR",
+    "step": "StepLR",
+    "multistep": "MultiStepLR",
+    "exponential": "ExponentialLR",
+    "plateau": "ReduceLROnPlateau",
+    "onecycle": "OneCycleLR",
+    "linear": "LinearLR",
+}
+
+
+def build_scheduler(config: dict[str, Any], optimizer: Any, steps_per_epoch: int
+                    ) -> tuple[Any, str]:
+    """(scheduler or None, "epoch" or "step"): when the scheduler is stepped."""
+    spec = dict(config["scheduler"])
+    name = spec.pop("name")
+    if name.lower() == "none":
+        return None, "epoch"
+    interval = spec.pop("interval", "epoch")
+    from glassnet.optim import lr_scheduler
+
+    classes = {n.lower(): getattr(lr_scheduler, n) for n in dir(lr_scheduler)
+               if n.endswith(("LR", "Plateau")) and isinstance(getattr(lr_scheduler, n), type)}
+    key = SCHEDULER_ALIASES.get(name.lower(), name).lower()
+    if key not in classes:
+        choices = ", ".join(["none", *SCHEDULER_ALIASES])
+        raise ConfigError(f"scheduler.name: unknown scheduler {name!r} (choose from {choices})")
+    cls = classes[key]
+    epochs = config["train"]["epochs"]
+    params = inspect.signature(cls).parameters
+    if cls.__name__ == "OneCycleLR":
+        interval = "step"
+        spec.setdefault("total_steps", epochs * steps_per_epoch)
+    if "T_max" in params:
+        spec.setdefault("T_max", epochs * (steps_per_epoch if interval == "step" else 1))
+    if interval not in ("epoch", "step"):
+        raise ConfigError(f"scheduler.interval must be 'epoch' or 'step', got {interval!r}")
+    return _construct(cls, "scheduler", optimizer, **_kwargs_for(cls, "scheduler", spec)), interval
+
+
+# ----------------------------------------------------------------------------- loss and metrics
+LOSSES = {
+    "cross_entropy": ("CrossEntropyLoss", "cross_entropy"),
+    "bce_with_logits": ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits"),
+    "mse": ("MSELoss", "mse_loss"),
+    "l1": ("L1Loss", "l1_loss"),
+    "huber": ("HuberLoss", "huber_loss"),
+    "smooth_l1": ("SmoothL1Loss", "smooth_l1_loss"),
+}
+
+
+def _loss_classes() -> dict[str, Any]:
+    """Loss name -> a factory of the loss: the `nn` module, or its functional form."""
+    from glassnet import nn
+    from glassnet.ops import loss as functional
+
+    out = {}
+    for key, (module, function) in LOSSES.items():
+        if hasattr(nn, module):
+            out[key] = getattr(nn, module)
+        elif hasattr(functional, function):
+            out[key] = lambda fn=getattr(functional, function): fn
+    return out
+
+
+class SequenceLoss:
+    """A classification loss over every position of a sequence: (B, T, V) scores, (B, T) ids
+    -> loss on the (B*T, V) and (B*T,) views."""
+
+    def __init__(self, loss: Any) -> None:
+        self.loss = loss
+
+    def __call__(self, output: Tensor, target: Tensor) -> Tensor:
+        if isinstance(output, tuple):
+            output = output[0]
+        B, T, V = output.shape
+        return self.loss(output.reshape(B * T, V), target.reshape(B * T))
+
+
+def build_loss(config: dict[str, Any], data: RunData) -> Any:
+    name = config["train"]["loss"]
+    if name == "auto":
+        name = {"classification": "cross_entropy", "binary": "bce_with_logits",
+                "regression": "mse", "language": "cross_entropy"}[data.task]
+    classes = _loss_classes()
+    if name not in classes:
+        raise ConfigError(f"train.loss: unknown loss {name!r} (choose from auto, "
+                          f"{', '.join(classes)})")
+    loss = classes[name]()
+    return SequenceLoss(loss) if data.task == "language" else loss
+
+
+def default_metrics(config: dict[str, Any], data: RunData) -> list[str]:
+    from glassnet.train.metrics import METRICS
+
+    metrics = config["train"]["metrics"]
+    for m in metrics:
+        if m not in METRICS:
+            raise ConfigError(f"train.metrics: unknown metric {m!r} "
+                              f"(choose from {', '.join(METRICS)})")
+    if metrics:
+        return list(metrics)
+    return {"classification": ["accuracy", "f1"], "binary": ["accuracy", "f1"],
+            "regression": ["r2", "mae"], "language": []}[data.task]

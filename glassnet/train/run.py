@@ -1,0 +1,299 @@
+"""A training run on disk: build it from a config, train it, and leave a folder that explains it.
+
+    runs/<timestamp>-<name>/
+        config.json            the resolved configuration (every default filled in)
+        metrics.jsonl          one JSON line per epoch (and every 10th step)
+        best.safetensors/json  the checkpoint of the best validation epoch
+        last.safetensors/json  the checkpoint of the last epoch
+        *.png                  the charts
+        report.html            config, final metrics and every chart in one page
+
+`load_run(run_dir)` rebuilds the model from such a folder for `evaluate`, `predict`, `generate`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import glassnet
+from glassnet.config import ConfigError
+from glassnet.data.loader import DataLoader
+from glassnet.io.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from glassnet.train import builders
+from glassnet.train.callbacks import (
+    EarlyStopping,
+    GradientNormTracker,
+    JSONLLogger,
+    LearningRateMonitor,
+    ModelCheckpoint,
+)
+from glassnet.train.history import History
+from glassnet.train.loop import evaluate, fit, predict
+from glassnet.train.metrics import confusion_matrix
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    history: History
+    test_metrics: dict[str, float]
+    charts: list[tuple[Path, str]] = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        """The one line a person wants: 'test accuracy: 0.981'."""
+        for key in ("accuracy", "r2", "loss"):
+            if key in self.test_metrics:
+                split = self.test_metrics.get("split", "test")
+                return f"{split} {key}: {self.test_metrics[key]:.3f}"
+        return "done"
+
+
+def new_run_dir(out: str | Path, name: str) -> Path:
+    """runs/20261128-231500-digits-mlp (a suffix -2, -3, ... if it exists already)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = Path(out) / f"{stamp}-{name}"
+    run_dir, i = base, 1
+    while run_dir.exists():
+        i += 1
+        run_dir = base.with_name(f"{base.name}-{i}")
+    run_dir.mkdir(parents=True)
+    return run_dir
+
+
+def _image_input(config: dict[str, Any]) -> bool:
+    return config["model"]["name"] in builders.CONV_MODELS
+
+
+def train_run(config: dict[str, Any], out: str | Path = "runs", quiet: bool = False,
+              run_dir: str | Path | None = None) -> RunResult:
+    """Train the run described by `config` and write its folder. Returns the result.
+
+    Example
+    -------
+    >>> result = train_run(glassnet.config.resolve("configs/digits-mlp.toml"))
+    >>> print(result.headline, result.run_dir)
+    """
+    seed = config["seed"]
+    glassnet.manual_seed(seed)
+    data = builders.build_data(config)
+    model = builders.build_model(config, data, generator=glassnet.Generator(seed))
+    run_dir = Path(run_dir) if run_dir is not None else new_run_dir(out, config["name"])
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    if config["model"]["name"] == "perceptron":
+        history, extra = _train_perceptron(config, model, data, run_dir)
+    else:
+        history, extra = _train_gradient(config, model, data, run_dir, quiet)
+    (run_dir / "history.json").write_text(history.to_json())
+    test_metrics, outputs = _final_metrics(config, model, data)
+    (run_dir / "test_metrics.json").write_text(json.dumps(test_metrics, indent=2) + "\n")
+    result = RunResult(run_dir, history, test_metrics)
+    if config["train"]["charts"]:
+        from glassnet.train.charts import make_charts
+
+        result.charts = make_charts(config, model, data, history, outputs, run_dir, extra)
+        from glassnet.viz.report import write_report
+
+        shown = {f"{test_metrics.get('split', 'test')} {k}": v for k, v in test_metrics.items()
+                 if k != "split"}
+        shown["epochs trained"] = len(history.epochs)
+        shown["parameters"] = sum(p.numel() for p in model.parameters())
+        write_report(run_dir / "report.html", f"glassnet run: {config['name']}",
+                     config, shown, [(p, c) for p, c in result.charts],
+                     subtitle=f"{run_dir} - {datetime.now():%Y-%m-%d %H:%M}",
+                     texts=extra.get("texts", {}))
+    return result
+
+
+def _train_gradient(config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path,
+                    quiet: bool) -> tuple[History, dict[str, Any]]:
+    t = config["train"]
+    seed = config["seed"]
+    loss_fn = builders.build_loss(config, data)
+    metrics = builders.default_metrics(config, data)
+    optimizer = builders.build_optimizer(config, model.parameters())
+    shuffle_gen = glassnet.Generator(seed)
+    train_loader = DataLoader(data.train, batch_size=config["data"]["batch_size"], shuffle=True,
+                              generator=shuffle_gen)
+    val_loader = None
+    if data.val is not None:
+        val_loader = DataLoader(data.val, batch_size=max(256, config["data"]["batch_size"]))
+        if t["eval_batches"]:
+            val_loader = _Limited(val_loader, t["eval_batches"])
+    steps = t["max_steps_per_epoch"] or len(train_loader)
+    scheduler, interval = builders.build_scheduler(config, optimizer, min(steps, len(train_loader)))
+    monitor = "val_loss" if val_loader is not None else "train_loss"
+    callbacks: list[Any] = [
+        JSONLLogger(run_dir / "metrics.jsonl", step_every=10),
+        ModelCheckpoint(run_dir, monitor=monitor,
+                        extra={"config": config, "data": data.meta}),
+        GradientNormTracker(every=t["grad_norm_every"]),
+        LearningRateMonitor(),
+    ]
+    if t["early_stopping"]:
+        callbacks.append(EarlyStopping(monitor, patience=t["early_stopping"]))
+    try:
+        history = fit(model, loss_fn, optimizer, train_loader, val_loader, epochs=t["epochs"],
+                      metrics=metrics, callbacks=callbacks, scheduler=scheduler,
+                      clip_grad_norm=t["clip_grad_norm"] or None, seed=seed, quiet=quiet,
+                      scheduler_interval=interval,
+                      max_steps_per_epoch=t["max_steps_per_epoch"] or None)
+    except FloatingPointError as e:
+        raise ConfigError(str(e)) from None
+    # the rest of the run uses the best epoch's weights
+    load_checkpoint(run_dir / "best", model)
+    return history, {"loss_fn": loss_fn, "metrics": metrics}
+
+
+class _Limited:
+    """The first `n` batches of a loader (quick validation on large data sets)."""
+
+    def __init__(self, loader: DataLoader, n: int) -> None:
+        self.loader, self.n = loader, n
+
+    def __iter__(self):
+        for i, batch in enumerate(self.loader):
+            if i >= self.n:
+                return
+            yield batch
+
+    def __len__(self) -> int:
+        return min(self.n, len(self.loader))
+
+
+def _arrays(dataset: Any) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for xb, yb in DataLoader(dataset, batch_size=4096):
+        xs.append(xb.data)
+        ys.append(yb.data)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _perceptron_loss(model: Any, X: np.ndarray, y: np.ndarray) -> float:
+    """The perceptron criterion mean(max(0, -t s)), t = +-1: what Rosenblatt's rule descends."""
+    s = model.decision_function(X)
+    t = np.where(y > 0, 1.0, -1.0)
+    return float(np.maximum(0.0, -t * s).mean())
+
+
+def _train_perceptron(config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path
+                      ) -> tuple[History, dict[str, Any]]:
+    """Rosenblatt's rule, replayed for 1, 2, ... epochs to record the line after each epoch.
+
+    The rule starts from w = 0 and visits the samples in a fixed order, so training for k
+    epochs gives exactly the state after the k-th epoch of a longer run.
+    """
+    from glassnet.train.metrics import accuracy
+
+    X, y = _arrays(data.train)
+    Xv, yv = _arrays(data.val) if data.val is not None else (None, None)
+    history = History()
+    lines = []
+    log = (run_dir / "metrics.jsonl").open("w")
+    for k in range(1, config["train"]["epochs"] + 1):
+        start = time.perf_counter()
+        model.fit(X, y, epochs=k)
+        lines.append((model.weight.data.copy(), float(model.bias.data)))
+        record = {"epoch": k - 1, "train_loss": _perceptron_loss(model, X, y),
+                  "train_accuracy": accuracy(model.decision_function(X), y),
+                  "train_mistakes": model.mistakes_[-1]}
+        if Xv is not None:
+            record["val_loss"] = _perceptron_loss(model, Xv, yv)
+            record["val_accuracy"] = accuracy(model.decision_function(Xv), yv)
+        record["lr"] = model.lr
+        record["time"] = time.perf_counter() - start
+        history.epochs.append(record)
+        log.write(json.dumps({"type": "epoch", **record}) + "\n")
+        if model.converged_epoch_ is not None:
+            break
+    log.close()
+    for name in ("best", "last"):
+        save_checkpoint(run_dir / name, model, epoch=len(history.epochs) - 1,
+                        config=config, data=data.meta, record=history.epochs[-1])
+    return history, {"lines": lines, "loss_fn": None, "metrics": ["accuracy", "f1"]}
+
+
+def _final_metrics(config: dict[str, Any], model: Any, data: builders.RunData
+                   ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Metrics on the test split (validation for text), and the outputs the charts need."""
+    if data.task == "language":
+        loss_fn = builders.build_loss(config, data)
+        n = config["train"]["eval_batches"] or 50
+        loader = DataLoader(data.val, batch_size=config["data"]["batch_size"], shuffle=True,
+                            generator=glassnet.Generator(config["seed"] + 1))
+        result = evaluate(model, loss_fn, loader, max_batches=n)
+        return {"split": "validation", "loss": result["loss"],
+                "perplexity": math.exp(min(result["loss"], 50.0))}, {}
+    X, y = _arrays(data.test)
+    if config["model"]["name"] == "perceptron":
+        out = model.decision_function(X)
+        loss = _perceptron_loss(model, X, y)
+    else:
+        loss_fn = builders.build_loss(config, data)
+        out = predict(model, X)
+        with glassnet.no_grad():
+            loss = float(loss_fn(glassnet.Tensor._wrap(out), glassnet.Tensor._wrap(y)).item())
+    from glassnet.train.metrics import METRICS
+
+    names = builders.default_metrics(config, data)
+    metrics: dict[str, Any] = {"split": "test", "loss": loss}
+    metrics.update({m: METRICS[m](out, y) for m in names})
+    return metrics, {"X": X, "y": y, "output": out}
+
+
+# ----------------------------------------------------------------------------- loading a run
+def read_config(run_dir: str | Path) -> dict[str, Any]:
+    path = Path(run_dir) / "config.json"
+    if not path.is_file():
+        raise ConfigError(f"{run_dir}: not a run folder (no config.json)")
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{path}: not valid JSON ({e})") from None
+
+
+def load_run(run_dir: str | Path, which: str = "best") -> tuple[dict[str, Any], Any, dict]:
+    """(config, model with the `which` checkpoint's weights, the data meta) of a run folder."""
+    run_dir = Path(run_dir)
+    config = read_config(run_dir)
+    try:
+        from glassnet.io.checkpoint import load
+
+        state = load(run_dir / which)
+    except CheckpointError as e:
+        raise ConfigError(str(e)) from None
+    meta = state.get("extra", {}).get("data", {})
+    data = _data_from_meta(config, meta)
+    model = builders.build_model(config, data)
+    load_checkpoint(run_dir / which, model)
+    if hasattr(model, "classes_") and meta.get("task") == "binary":
+        model.classes_ = np.array([0, 1])
+    model.eval()
+    return config, model, meta
+
+
+def _data_from_meta(config: dict[str, Any], meta: dict[str, Any]) -> builders.RunData:
+    """A RunData without samples, enough to rebuild the model."""
+    task = meta.get("task", "classification")
+    if task == "language":
+        return builders.RunData(task=task, train=None, val=None, test=None,
+                                num_features=int(meta["block_size"]),
+                                num_outputs=len(meta["chars"]))
+    if "input_shape" in meta:
+        n_features = int(np.prod(meta["input_shape"]))
+    else:
+        n_features = len(meta.get("feature_names", [])) or len(np.atleast_1d(meta.get("mean", [])))
+    classes = meta.get("class_names", [])
+    outputs = {"classification": len(classes), "binary": 1, "regression": 1}[task]
+    return builders.RunData(task=task, train=None, val=None, test=None, num_features=n_features,
+                            num_outputs=outputs, class_names=classes)
