@@ -66,9 +66,6 @@ class _Loss(Module):
         L.check_reduction(reduction, type(self).__name__, self.allowed_reductions)
         self.reduction = reduction
 
-    def extra_repr(self) -> str:
-        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
-
 
 class _WeightedLoss(_Loss):
     """A loss with an optional per-class `weight`, kept as a buffer (saved in state_dict)."""
@@ -452,8 +449,7 @@ class HingeLoss(_Loss):
         return L.hinge_loss(input, target, self.margin, self.reduction)
 
     def extra_repr(self) -> str:
-        rest = super().extra_repr()
-        return f"margin={self.margin}" + (f", {rest}" if rest else "")
+        return f"margin={self.margin}"
 
 
 class CosineEmbeddingLoss(_Loss):

@@ -44,6 +44,8 @@ class LossInfo:
         Advice: which problems it fits and what to watch out for.
     inputs : tuple of str
         What `fn` and `derivative` take, in order (the first is the prediction).
+    index_target : bool
+        The target holds class indices (kept integer); other arrays are taken as float64.
     """
 
     name: str
@@ -54,6 +56,7 @@ class LossInfo:
     latex: str
     when_to_use: str
     inputs: tuple = ("input", "target")
+    index_target: bool = False
     aliases: tuple = ()
     _function: Callable[..., Tensor] | None = field(default=None, repr=False, compare=False)
 
@@ -63,7 +66,7 @@ class LossInfo:
                 f"{self.name}: takes {len(self.inputs)} arrays ({', '.join(self.inputs)}), "
                 f"got {len(args)}"
             )
-        tensors = [Tensor(_as_array(a)) for a in args]
+        tensors = [Tensor(_as_array(a, self.index_target and i == 1)) for i, a in enumerate(args)]
         tensors[0].requires_grad_(grad)
         return tensors[0], self._function(*tensors, reduction="none", **kwargs)
 
@@ -89,12 +92,10 @@ class LossInfo:
         )
 
 
-def _as_array(a: Any) -> np.ndarray:
-    """Floats as float64 (precise values for tables and charts); integers (labels) kept."""
+def _as_array(a: Any, indices: bool) -> np.ndarray:
+    """Class indices as int64, everything else as float64 (precise values for tables, charts)."""
     a = np.asarray(a.data if isinstance(a, Tensor) else a)
-    if a.dtype.kind in "iu":
-        return a.astype(np.int64)
-    return a.astype(np.float64)
+    return a.astype(np.int64 if indices else np.float64)
 
 
 _ENTRIES = [
@@ -207,6 +208,7 @@ _ENTRIES = [
             "stable). weight for imbalance, label_smoothing=0.1 against over-confidence, "
             "ignore_index for padding."
         ),
+        index_target=True,
         aliases=("ce", "softmax_cross_entropy"),
         _function=L.cross_entropy,
     ),
@@ -221,6 +223,7 @@ _ENTRIES = [
             "Classification when the model already ends in log_softmax (together: "
             "cross-entropy), or with any log-probabilities."
         ),
+        index_target=True,
         aliases=("negative_log_likelihood",),
         _function=L.nll_loss,
     ),
