@@ -16,9 +16,9 @@ from glassnet.nn.module import Module, _indent
 def _index(idx: Any, n: int, who: str) -> int:
     """A position as a non-negative int in range(n)."""
     if not isinstance(idx, int):
-        idx = getattr(idx, "__index__", lambda: None)()
-        if idx is None:
+        if not hasattr(idx, "__index__"):  # e.g. an integer NumPy scalar or glassnet tensor
             raise TypeError(f"{who}: indices must be integers or slices")
+        idx = idx.__index__()
     if not -n <= idx < n:
         raise IndexError(f"{who}: index {idx} is out of range for {n} modules")
     return idx % n

@@ -31,7 +31,7 @@ class Dropout(Op):
 def dropout_mask(shape: tuple, p: float, dtype: np.dtype, generator: Any = None) -> np.ndarray:
     """m / (1 - p) with m_i ~ Bernoulli(1 - p): the scaled keep-mask of dropout, in `dtype`."""
     keep = rng_of(generator).random(shape, dtype=np.float32) >= p  # P(keep) = 1 - p
-    return keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    return np.multiply(keep, 1.0 / (1.0 - p), dtype=dtype)  # one pass: cast and scale
 
 
 def dropout(
