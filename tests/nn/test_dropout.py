@@ -82,3 +82,29 @@ def test_repr_and_errors():
         TypeError, match="dropout: input must be a floating point tensor, got int64"
     ):
         F.dropout(glassnet.tensor([1, 2]), 0.5)
+
+
+def test_dropout2d_drops_whole_channels():
+    x = glassnet.tensor(
+        np.random.default_rng(5).uniform(1, 2, (20, 30, 4, 5)).astype(np.float32),
+        requires_grad=True,
+    )
+    y = nn.Dropout2d(0.4, generator=glassnet.Generator(0))(x)
+    zero_maps = (y.data == 0).all(axis=(2, 3))
+    assert ((y.data == 0).any(axis=(2, 3)) == zero_maps).all()  # all of a map or none of it
+    assert abs(zero_maps.mean() - 0.4) < 5 * np.sqrt(0.24 / zero_maps.size)
+    kept = ~zero_maps
+    np.testing.assert_allclose(y.data[kept], x.data[kept] / 0.6, rtol=1e-6)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, (y.data != 0) / 0.6, rtol=1e-6)
+    unbatched = F.dropout2d(glassnet.ones(6, 3, 3), 0.5, generator=glassnet.Generator(1))
+    assert ((unbatched.data == 0).all(axis=(1, 2)) == (unbatched.data == 0).any(axis=(1, 2))).all()
+    drop = nn.Dropout2d(0.5).eval()
+    assert drop(x) is x
+    assert repr(nn.Dropout2d(0.3)) == repr(torch.nn.Dropout2d(0.3))
+    with pytest.raises(
+        ValueError, match=r"dropout2d: expected a 3-d or 4-d input, got shape \(2, 3\)"
+    ):
+        F.dropout2d(glassnet.ones(2, 3), 0.5)
+    with pytest.raises(ValueError, match="dropout2d: probability p has to be between 0 and 1"):
+        F.dropout2d(x, 1.5)
