@@ -1,4 +1,4 @@
-"""Lion: evolved sign momentum (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms")."""
+"""Lion: evolved sign momentum (Chen et al. 2023, Symbolic Discovery of Optimization Algorithms)."""
 
 from __future__ import annotations
 

@@ -125,4 +125,3 @@ class NAdam(Optimizer):
         np.divide(m, denom, out=t)  # the momentum's share of m̂
         t *= -lr * mu_next / (1.0 - mu_product_next)
         p += t
-

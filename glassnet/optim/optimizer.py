@@ -194,7 +194,9 @@ class Optimizer:
         """
         name = type(self).__name__
         if not isinstance(param_group, dict):
-            raise TypeError(f"{name}: a param group must be a dict, got {type(param_group).__name__}")
+            raise TypeError(
+                f"{name}: a param group must be a dict, got {type(param_group).__name__}"
+            )
         group = dict(param_group)
         params = group.get("params")
         if params is None:
@@ -338,8 +340,10 @@ class Optimizer:
             states.append(self.state.get(p))
         if all(g is not None for g in grads):
             first = states[0]
-            uniform = all(not s for s in states) if not first else all(
-                s and _same_scalars(s, first) for s in states
+            uniform = (
+                all(not s for s in states)
+                if not first
+                else all(s and _same_scalars(s, first) for s in states)
             )
             if uniform:
                 np.concatenate([g.data.reshape(-1) for g in grads], out=f.grad)

@@ -57,14 +57,17 @@ def groups_of(P: dict[str, Any], group_kwargs: list[dict] | None) -> Any:
 
 def serialise(sd: dict) -> dict:
     """What a checkpoint keeps: arrays as NumPy (safetensors) and the rest through JSON."""
-    state = {
-        str(i): {k: (np.array(v.data) if isinstance(v, glassnet.Tensor) else v) for k, v in s.items()}
+    arrays = {
+        str(i): {k: np.array(v.data) for k, v in s.items() if isinstance(v, glassnet.Tensor)}
         for i, s in sd["state"].items()
     }
-    scalars = {i: {k: v for k, v in s.items() if not isinstance(v, np.ndarray)} for i, s in state.items()}
-    scalars = json.loads(json.dumps(scalars))
+    scalars = {
+        str(i): {k: v for k, v in s.items() if not isinstance(v, glassnet.Tensor)}
+        for i, s in sd["state"].items()
+    }
+    state = json.loads(json.dumps(scalars))
     for i, s in state.items():
-        s.update(scalars[i])
+        s.update(arrays[i])
     return {"state": state, "param_groups": json.loads(json.dumps(sd["param_groups"]))}
 
 
@@ -103,13 +106,13 @@ def train_side_by_side(
         topt.zero_grad()
         if closure:
 
-            def g_closure() -> Any:
+            def g_closure(gopt: Any = gopt, use_b2: bool = use_b2) -> Any:
                 gopt.zero_grad()
                 loss = sign * glass_loss(gp, X, Y, use_b2)
                 loss.backward()
                 return loss
 
-            def t_closure() -> Any:
+            def t_closure(use_b2: bool = use_b2) -> Any:
                 topt.zero_grad()
                 loss = sign * torch_loss(tp, tX, tY, use_b2)
                 loss.backward()
@@ -152,7 +155,8 @@ def assert_same_state(gopt: Any, topt: Any, rtol: float = 1e-5, atol: float = 1e
             if isinstance(gv, glassnet.Tensor):
                 np.testing.assert_allclose(gv.data, tv.numpy(), rtol=rtol, atol=atol)
             else:
-                np.testing.assert_allclose(gv, float(tv), rtol=1e-6, atol=1e-30)  # torch keeps float32 scalars
+                # torch keeps scalars such as mu_product in float32
+                np.testing.assert_allclose(gv, float(tv), rtol=1e-6, atol=1e-30)
     for ggroup, tgroup in zip(gsd["param_groups"], tsd["param_groups"]):
         assert ggroup["params"] == tgroup["params"]
         for key, value in ggroup.items():
