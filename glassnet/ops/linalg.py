@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,11 @@ class MatMul(Op):
         return ga, gb
 
 
+def _rows(a: np.ndarray) -> np.ndarray:
+    """a as a matrix of its last axis: (..., n) -> (prod(...), n) (also when a has no elements)."""
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
+
+
 class Linear(Op):
     """y = x W^T + b, one node for the whole affine map (the layer of an MLP).
     dL/dx = gy W,   dL/dW = gy^T x   (summed over all leading axes),   dL/db = sum of gy."""
@@ -47,7 +53,9 @@ class Linear(Op):
     @staticmethod
     def forward(ctx, x, W, b=None):
         ctx.save_for_backward(x, W)
-        y = x @ W.T
+        # Leading axes folded into one: NumPy runs (B, T, in) @ (in, out) as B small products,
+        # ~15x slower than the single (B*T, in) @ (in, out) GEMM.
+        y = (_rows(x) @ W.T).reshape(x.shape[:-1] + (W.shape[0],))
         if b is not None:
             y += b
         return y
@@ -56,7 +64,7 @@ class Linear(Op):
     def backward(ctx, gy):
         x, W = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = gy @ W if need[0] else None
+        gx = (_rows(gy) @ W).reshape(x.shape) if need[0] else None
         gW = gb = None
         if need[1]:
             g2 = gy.reshape(-1, gy.shape[-1])

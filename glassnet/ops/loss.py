@@ -386,7 +386,8 @@ class CrossEntropy(Op):
             _, y, valid, w_y = ctx.saved_tensors
             w_y = w_y[..., None]
             w_sum = num_classes if w is None else w.sum()
-            q_sum = (1 - eps) * w_y + (eps / num_classes) * w_sum * valid[..., None]
+            counts = valid[..., None].astype(logp.dtype)  # bool * Python float would be float64
+            q_sum = (1 - eps) * w_y + (eps / num_classes) * w_sum * counts
             gx = p * (g * q_sum)
             hit = np.take_along_axis(gx, y, axis=-1) - g * (1 - eps) * w_y
             np.put_along_axis(gx, y, hit, axis=-1)
