@@ -311,26 +311,55 @@ class KlDivLoss(PointwiseLoss):
 
 
 # ----------------------------------------------------------------------------- classification
-def _spread_per_sample(gy: np.ndarray, ctx: Any) -> np.ndarray:
-    """dL/dl_n for every sample n from the reduced loss's gradient."""
-    if ctx.reduction == "none":
-        return gy
-    if ctx.reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            gy = gy / ctx.denominator
-    return np.broadcast_to(gy, ctx.sample_shape)
+def _rows(x: np.ndarray, class_axis: int) -> np.ndarray:
+    """The scores as (M, C) rows, one per sample: the class axis moved last, the rest flattened."""
+    if class_axis != x.ndim - 1:
+        x = np.moveaxis(x, class_axis, -1)
+    return x.reshape(-1, x.shape[-1])
 
 
-def _reduce_per_sample(ctx: Any, l: np.ndarray, reduction: str, denominator: Any) -> np.ndarray:
+def _unrows(g: np.ndarray, ctx: Any) -> np.ndarray:
+    """Undo `_rows` on a gradient of shape (M, C)."""
+    shape, axis = ctx.x_shape, ctx.class_axis
+    if axis == len(shape) - 1:
+        return g.reshape(shape)
+    moved = shape[:axis] + shape[axis + 1 :] + shape[axis : axis + 1]
+    return np.moveaxis(g.reshape(moved), -1, axis)
+
+
+def _reduce_per_sample(
+    ctx: Any, l: np.ndarray, reduction: str, denominator: Any, sample_shape: tuple
+) -> np.ndarray:
+    """Reduce the per-sample losses l (M,); 'none' gives them in the target's shape."""
     ctx.reduction = reduction
-    ctx.sample_shape = l.shape
     ctx.denominator = denominator
     if reduction == "none":
-        return l
+        return l.reshape(sample_shape)
     if reduction == "sum":
         return np.asarray(l.sum())
     with np.errstate(invalid="ignore", divide="ignore"):  # everything ignored: 0 / 0 = nan
         return np.asarray(l.sum() / denominator)
+
+
+def _spread_per_sample(gy: np.ndarray, ctx: Any, m: int) -> np.ndarray:
+    """dL/dl_n for every sample n, shape (M, 1), from the reduced loss's gradient."""
+    if ctx.reduction == "none":
+        return gy.reshape(m, 1)
+    if ctx.reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            gy = gy / ctx.denominator
+    return np.broadcast_to(gy, (m, 1))
+
+
+def _picked_weights(target: np.ndarray, weight: Any, ignore_index: int, dtype: np.dtype) -> tuple:
+    """Per sample: its class y (0 where ignored, a safe index), whether it counts (as 0/1 in
+    `dtype`: a bool array times a Python float would give float64), and its weight w_y."""
+    y = target.reshape(-1)
+    valid = y != ignore_index
+    y = np.where(valid, y, 0)
+    counts = valid.astype(dtype)
+    w_y = counts if weight is None else weight[y] * counts
+    return y, counts, w_y
 
 
 class CrossEntropy(Op):
@@ -344,62 +373,58 @@ class CrossEntropy(Op):
     samples that count. With class probabilities t:  q_c = w_c ((1 - eps) t_c + eps / C), 'mean'
     divides by the number of samples, and dl/dt_c = -(1 - eps) w_c ln p_c.
 
-    The class axis is moved last, so the kernel sees (M, C) rows whatever the input's rank.
+    The kernel works on (M, C) rows: the class axis moved last and the other axes flattened.
     """
 
     @staticmethod
     def forward(ctx, x, target, class_axis, weight, ignore_index, reduction, label_smoothing):
-        x = np.moveaxis(x, class_axis, -1)  # (..., C)
-        num_classes = x.shape[-1]
-        shifted = x - x.max(axis=-1, keepdims=True)
-        logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        ctx.class_axis, ctx.x_shape = class_axis, x.shape
+        sample_shape = x.shape[:class_axis] + x.shape[class_axis + 1 :]
+        x = _rows(x, class_axis)  # (M, C)
+        num_classes = x.shape[1]
+        shifted = x - x.max(axis=1, keepdims=True)
+        logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         eps = label_smoothing
-        ctx.class_axis, ctx.eps, ctx.weight = class_axis, eps, weight
+        ctx.eps, ctx.weight = eps, weight
         ctx.index_target = target.dtype.kind in "iu"
         if ctx.index_target:
-            valid = target != ignore_index
-            y = np.where(valid, target, 0)[..., None]  # (..., 1)
-            w_y = valid.astype(x.dtype) if weight is None else weight[y[..., 0]] * valid
-            l = -(1 - eps) * w_y * np.take_along_axis(logp, y, axis=-1)[..., 0]
+            y, counts, w_y = _picked_weights(target, weight, ignore_index, x.dtype)
+            l = -(1 - eps) * w_y * logp[np.arange(len(y)), y]
             if eps:
                 w_logp = logp if weight is None else logp * weight
-                l = l - (eps / num_classes) * w_logp.sum(axis=-1) * valid
-            ctx.save_for_backward(logp, y, valid, w_y)
-            return _reduce_per_sample(ctx, l, reduction, w_y.sum())
-        t = np.moveaxis(target, class_axis, -1)
-        q = (1 - eps) * t + eps / num_classes if eps else t
+                l = l - (eps / num_classes) * w_logp.sum(axis=1) * counts
+            ctx.save_for_backward(logp, y, counts, w_y)
+            return _reduce_per_sample(ctx, l, reduction, w_y.sum(), sample_shape)
+        q = _rows(target, class_axis)
+        q = (1 - eps) * q + eps / num_classes if eps else q
         if weight is not None:
             q = q * weight
-        l = -(q * logp).sum(axis=-1)
+        l = -(q * logp).sum(axis=1)
         ctx.save_for_backward(logp, q)
-        return _reduce_per_sample(ctx, l, reduction, l.size)
+        return _reduce_per_sample(ctx, l, reduction, l.size, sample_shape)
 
     @staticmethod
     def backward(ctx, gy):
-        g = _spread_per_sample(gy, ctx)[..., None]  # dL/dl_n, (..., 1)
         logp = ctx.saved_tensors[0]
+        m, num_classes = logp.shape
+        g = _spread_per_sample(gy, ctx, m)  # dL/dl_n, (M, 1)
         p = np.exp(logp)
         eps, w = ctx.eps, ctx.weight
-        num_classes = logp.shape[-1]
-        gx = gt = None
+        gt = None
         if ctx.index_target:
-            _, y, valid, w_y = ctx.saved_tensors
-            w_y = w_y[..., None]
-            w_sum = num_classes if w is None else w.sum()
-            counts = valid[..., None].astype(logp.dtype)  # bool * Python float would be float64
-            q_sum = (1 - eps) * w_y + (eps / num_classes) * w_sum * counts
-            gx = p * (g * q_sum)
-            hit = np.take_along_axis(gx, y, axis=-1) - g * (1 - eps) * w_y
-            np.put_along_axis(gx, y, hit, axis=-1)
+            _, y, counts, w_y = ctx.saved_tensors
+            w_sum = num_classes if w is None else float(w.sum())
+            q_sum = (1 - eps) * w_y + (eps / num_classes * w_sum) * counts  # sum_c q_c, (M,)
+            gx = p * (g * q_sum[:, None])
+            gx[np.arange(m), y] -= g[:, 0] * (1 - eps) * w_y
             if eps:
-                gx -= (eps / num_classes) * (g * valid[..., None]) * (1 if w is None else w)
+                gx -= (eps / num_classes) * (g * counts[:, None]) * (1 if w is None else w)
         else:
             q = ctx.saved_tensors[1]
-            gx = g * (p * q.sum(axis=-1, keepdims=True) - q)
+            gx = g * (p * q.sum(axis=1, keepdims=True) - q)
             if ctx.needs_input_grad[1]:
-                gt = -(1 - eps) * g * (logp if w is None else logp * w)
-                gt = np.moveaxis(gt, -1, ctx.class_axis)
-        return np.moveaxis(gx, -1, ctx.class_axis), gt
+                gt = _unrows(-(1 - eps) * g * (logp if w is None else logp * w), ctx)
+        return _unrows(gx, ctx), gt
 
 
 class NllLoss(Op):
@@ -411,22 +436,23 @@ class NllLoss(Op):
 
     @staticmethod
     def forward(ctx, x, target, class_axis, weight, ignore_index, reduction):
-        x = np.moveaxis(x, class_axis, -1)  # (..., C)
-        valid = target != ignore_index
-        y = np.where(valid, target, 0)[..., None]
-        w_y = valid.astype(x.dtype) if weight is None else weight[y[..., 0]] * valid
-        l = -w_y * np.take_along_axis(x, y, axis=-1)[..., 0]
-        ctx.save_for_backward(y, w_y)
         ctx.class_axis, ctx.x_shape = class_axis, x.shape
-        return _reduce_per_sample(ctx, l, reduction, w_y.sum())
+        sample_shape = x.shape[:class_axis] + x.shape[class_axis + 1 :]
+        x = _rows(x, class_axis)  # (M, C)
+        y, _, w_y = _picked_weights(target, weight, ignore_index, x.dtype)
+        l = -w_y * x[np.arange(len(y)), y]
+        ctx.save_for_backward(y, w_y)
+        ctx.num_classes = x.shape[1]
+        return _reduce_per_sample(ctx, l, reduction, w_y.sum(), sample_shape)
 
     @staticmethod
     def backward(ctx, gy):
         y, w_y = ctx.saved_tensors
-        g = _spread_per_sample(gy, ctx)
-        gx = np.zeros(ctx.x_shape, dtype=w_y.dtype)
-        np.put_along_axis(gx, y, (-g * w_y)[..., None], axis=-1)
-        return np.moveaxis(gx, -1, ctx.class_axis), None
+        m = len(y)
+        g = _spread_per_sample(gy, ctx, m)
+        gx = np.zeros((m, ctx.num_classes), dtype=w_y.dtype)
+        gx[np.arange(m), y] = -g[:, 0] * w_y
+        return _unrows(gx, ctx), None
 
 
 # ----------------------------------------------------------------------------- public functions
