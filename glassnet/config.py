@@ -67,10 +67,25 @@ DEFAULTS: dict[str, Any] = {
 }
 OPEN_TABLES = ("model", "optimizer", "scheduler")
 
+# `glassnet train` with no config: configs/digits-mlp.toml, built in so that it works anywhere.
+DEFAULT_RUN: dict[str, Any] = {
+    "name": "digits-mlp",
+    "model.hidden_sizes": [256],
+    "model.activation": "relu",
+    "model.dropout": 0.0,
+    "train.epochs": 30,
+    "train.metrics": ["accuracy", "f1"],
+}
+
 
 def _type_name(value: Any) -> str:
-    return {bool: "true/false", int: "an integer", float: "a number", str: "a string",
-            list: "a list"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+    }.get(type(value), type(value).__name__)
 
 
 def _check_value(where: str, key: str, value: Any, default: Any) -> Any:
@@ -85,9 +100,7 @@ def _check_value(where: str, key: str, value: Any, default: Any) -> Any:
     else:
         ok = isinstance(value, type(default))
     if not ok:
-        raise ConfigError(
-            f"{where}: {key} must be {_type_name(default)}, got {value!r}"
-        )
+        raise ConfigError(f"{where}: {key} must be {_type_name(default)}, got {value!r}")
     return value
 
 
@@ -96,8 +109,9 @@ def merge(base: dict[str, Any], updates: dict[str, Any], where: str) -> dict[str
     result = copy.deepcopy(base)
     for key, value in updates.items():
         if key not in DEFAULTS:
-            valid = ", ".join(k if not isinstance(v, dict) else f"[{k}]"
-                              for k, v in DEFAULTS.items())
+            valid = ", ".join(
+                k if not isinstance(v, dict) else f"[{k}]" for k, v in DEFAULTS.items()
+            )
             raise ConfigError(f"{where}: unknown key {key!r} (valid: {valid})")
         default = DEFAULTS[key]
         if not isinstance(default, dict):
@@ -159,8 +173,9 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def resolve(path: str | os.PathLike | None = None,
-            overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+def resolve(
+    path: str | os.PathLike | None = None, overrides: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The full configuration: defaults, then the TOML file (if any), then `overrides`.
 
     `overrides` maps dotted keys to values ({'optimizer.lr': 0.01}). A model or optimizer name
@@ -177,8 +192,9 @@ def resolve(path: str | os.PathLike | None = None,
     if overrides:
         nested = nest(overrides)
         for table in OPEN_TABLES:
-            new_name = nested.get(table, {}).get("name") if isinstance(nested.get(table),
-                                                                       dict) else None
+            new_name = (
+                nested.get(table, {}).get("name") if isinstance(nested.get(table), dict) else None
+            )
             if new_name is not None and new_name != config[table]["name"]:
                 config[table] = {**copy.deepcopy(DEFAULTS[table]), "name": new_name}
                 if table == "optimizer" and "lr" not in nested[table]:

@@ -58,9 +58,13 @@ def _tabular(config: dict[str, Any]) -> RunData:
     d = config["data"]
     name = d["dataset"]
     try:
-        data = load_tabular(name, test_size=d["test_size"] or 0.2, seed=config["seed"],
-                            standardize_features=d["standardize"],
-                            features=d["features"] or None)
+        data = load_tabular(
+            name,
+            test_size=d["test_size"] or 0.2,
+            seed=config["seed"],
+            standardize_features=d["standardize"],
+            features=d["features"] or None,
+        )
     except ValueError as e:
         raise ConfigError(f"data: {e}") from None
     X_train, y_train = data.X_train.data, data.y_train.data
@@ -75,7 +79,8 @@ def _tabular(config: dict[str, Any]) -> RunData:
         if task != "classification" or positive >= len(class_names):
             raise ConfigError(
                 f"data.positive_class={positive}: {name} has classes 0..{len(class_names) - 1}"
-                if task == "classification" else f"data.positive_class: {name} is a regression set"
+                if task == "classification"
+                else f"data.positive_class: {name} is a regression set"
             )
         y_train = (y_train == positive).astype(np.int64)
         y_test = (y_test == positive).astype(np.int64)
@@ -88,15 +93,25 @@ def _tabular(config: dict[str, Any]) -> RunData:
     if d["max_train_samples"]:
         X_train, y_train = X_train[: d["max_train_samples"]], y_train[: d["max_train_samples"]]
     train, val = _split_val(TensorDataset(X_train, y_train), d["val_fraction"], config["seed"])
-    meta = {"mean": data.mean, "std": data.std, "class_names": class_names,
-            "feature_names": data.feature_names, "task": task}
+    meta = {
+        "mean": data.mean,
+        "std": data.std,
+        "class_names": class_names,
+        "feature_names": data.feature_names,
+        "task": task,
+    }
     meta = {k: v for k, v in meta.items() if v is not None}
     return RunData(
-        task=task, train=train, val=val, test=TensorDataset(X_test, y_test),
+        task=task,
+        train=train,
+        val=val,
+        test=TensorDataset(X_test, y_test),
         num_features=X_train.shape[1],
         num_outputs={"classification": len(class_names), "binary": 1, "regression": 1}[task],
-        class_names=class_names, feature_names=data.feature_names,
-        image_shape=data.image_shape, meta=meta,
+        class_names=class_names,
+        feature_names=data.feature_names,
+        image_shape=data.image_shape,
+        meta=meta,
     )
 
 
@@ -119,15 +134,25 @@ def _mnist(config: dict[str, Any]) -> RunData:
         X_train, X_test = X_train.reshape(len(X_train), -1), X_test.reshape(len(X_test), -1)
     train, val = _split_val(TensorDataset(X_train, y_train), d["val_fraction"], config["seed"])
     names = [str(i) for i in range(10)]
-    return RunData(task="classification", train=train, val=val,
-                   test=TensorDataset(X_test, y_test), num_features=int(np.prod(X_train.shape[1:])),
-                   num_outputs=10, class_names=names, image_shape=(28, 28),
-                   meta={"class_names": names, "task": "classification",
-                         "input_shape": list(X_train.shape[1:])})
+    return RunData(
+        task="classification",
+        train=train,
+        val=val,
+        test=TensorDataset(X_test, y_test),
+        num_features=int(np.prod(X_train.shape[1:])),
+        num_outputs=10,
+        class_names=names,
+        image_shape=(28, 28),
+        meta={
+            "class_names": names,
+            "task": "classification",
+            "input_shape": list(X_train.shape[1:]),
+        },
+    )
 
 
 def _shakespeare(config: dict[str, Any]) -> RunData:
-    from glassnet.data.text import CharVocab, CharDataset, load_text
+    from glassnet.data.text import CharDataset, CharVocab, load_text
 
     d = config["data"]
     root = data_dir(config)
@@ -151,11 +176,21 @@ def _shakespeare(config: dict[str, Any]) -> RunData:
     T = d["block_size"]
     train = CharDataset(ids[:-n_val], T, vocab)
     val = CharDataset(ids[-n_val:], T, vocab)
-    return RunData(task="language", train=train, val=val, test=None, num_features=T,
-                   num_outputs=len(vocab), meta={"chars": "".join(vocab.chars)
-                                                 if hasattr(vocab, "chars") else
-                                                 vocab.decode(np.arange(len(vocab))),
-                                                 "task": "language", "block_size": T})
+    return RunData(
+        task="language",
+        train=train,
+        val=val,
+        test=None,
+        num_features=T,
+        num_outputs=len(vocab),
+        meta={
+            "chars": "".join(vocab.chars)
+            if hasattr(vocab, "chars")
+            else vocab.decode(np.arange(len(vocab))),
+            "task": "language",
+            "block_size": T,
+        },
+    )
 
 
 def build_data(config: dict[str, Any]) -> RunData:
@@ -168,7 +203,9 @@ def build_data(config: dict[str, Any]) -> RunData:
         return _mnist(config)
     if name in ("shakespeare", "tinyshakespeare"):
         return _shakespeare(config)
-    raise ConfigError(f"data.dataset: unknown data set {name!r} (choose from {', '.join(DATASETS)})")
+    raise ConfigError(
+        f"data.dataset: unknown data set {name!r} (choose from {', '.join(DATASETS)})"
+    )
 
 
 # ----------------------------------------------------------------------------- classes
@@ -176,17 +213,23 @@ def _kwargs_for(cls: Any, table: str, given: dict[str, Any], fixed: tuple[str, .
     """`given` checked against cls.__init__'s parameters (those in `fixed` are set by glassnet)."""
     params = inspect.signature(cls).parameters
     accepts_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
-    valid = [n for n, p in params.items()
-             if n not in fixed and n not in ("self", "params", "optimizer", "generator", "dtype")
-             and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    valid = [
+        n
+        for n, p in params.items()
+        if n not in fixed
+        and n not in ("self", "params", "optimizer", "generator", "dtype")
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
     unknown = [k for k in given if k not in valid and not accepts_any]
     if unknown:
         raise ConfigError(
             f"{table}: unknown key {unknown[0]!r} for {cls.__name__} "
             f"(valid: name, {', '.join(valid)})"
         )
-    return {k: tuple(v) if isinstance(v, list) and k in ("betas", "etas", "step_sizes") else v
-            for k, v in given.items()}
+    return {
+        k: tuple(v) if isinstance(v, list) and k in ("betas", "etas", "step_sizes") else v
+        for k, v in given.items()
+    }
 
 
 def _construct(cls: Any, table: str, *args: Any, **kwargs: Any) -> Any:
@@ -225,15 +268,22 @@ def build_model(config: dict[str, Any], data: RunData, generator: Any = None) ->
     if name == "mlp":
         kw = _kwargs_for(cls, "model", spec, fixed=("in_features", "out_features"))
         kw.setdefault("hidden_sizes", [128])
-        return _construct(cls, "model", data.num_features, out_features=data.num_outputs,
-                          generator=generator, **kw)
+        return _construct(
+            cls,
+            "model",
+            data.num_features,
+            out_features=data.num_outputs,
+            generator=generator,
+            **kw,
+        )
     if name == "logistic":
         _kwargs_for(cls, "model", spec, fixed=("in_features", "out_features", "bias", "device"))
         return _construct(cls, "model", data.num_features, data.num_outputs, generator=generator)
     if name == "perceptron":
         if data.task != "binary":
-            raise ConfigError("model.name: the perceptron needs a two-class problem "
-                              "(set data.positive_class)")
+            raise ConfigError(
+                "model.name: the perceptron needs a two-class problem (set data.positive_class)"
+            )
         kw = _kwargs_for(cls, "model", spec, fixed=("in_features",))
         return _construct(cls, "model", data.num_features, **kw)
     if name in CONV_MODELS:
@@ -246,15 +296,24 @@ def build_model(config: dict[str, Any], data: RunData, generator: Any = None) ->
         params = inspect.signature(cls).parameters
         kw = _kwargs_for(cls, "model", spec, fixed=("vocab_size", "block_size"))
         if "config" in params:  # GPT(config: GPTConfig), nanoGPT style
-            config_cls = getattr(importlib.import_module("glassnet.models.gpt"), "GPTConfig")
+            config_cls = importlib.import_module("glassnet.models.gpt").GPTConfig
             kw.pop("config", None)
-            cfg = _construct(config_cls, "model", vocab_size=data.num_outputs,
-                             block_size=data.num_features,
-                             **_kwargs_for(config_cls, "model", spec,
-                                           fixed=("vocab_size", "block_size")))
+            cfg = _construct(
+                config_cls,
+                "model",
+                vocab_size=data.num_outputs,
+                block_size=data.num_features,
+                **_kwargs_for(config_cls, "model", spec, fixed=("vocab_size", "block_size")),
+            )
             return _construct(cls, "model", cfg, **_gen(params, generator))
-        return _construct(cls, "model", vocab_size=data.num_outputs,
-                          block_size=data.num_features, **kw, **_gen(params, generator))
+        return _construct(
+            cls,
+            "model",
+            vocab_size=data.num_outputs,
+            block_size=data.num_features,
+            **kw,
+            **_gen(params, generator),
+        )
     raise ConfigError(f"model.name: unknown model {name!r}")
 
 
@@ -266,8 +325,11 @@ def optimizer_classes() -> dict[str, Any]:
     """Every optimizer in `glassnet.optim`, by lower-case name ('sgd', 'adam', 'rmsprop', ...)."""
     from glassnet import optim
 
-    return {name.lower(): getattr(optim, name) for name in optim.__all__
-            if isinstance(getattr(optim, name), type) and name != "Optimizer"}
+    return {
+        name.lower(): getattr(optim, name)
+        for name in optim.__all__
+        if isinstance(getattr(optim, name), type) and name != "Optimizer"
+    }
 
 
 def build_optimizer(config: dict[str, Any], params: Any) -> Any:
@@ -275,8 +337,9 @@ def build_optimizer(config: dict[str, Any], params: Any) -> Any:
     name = spec.pop("name").lower()
     classes = optimizer_classes()
     if name not in classes:
-        raise ConfigError(f"optimizer.name: unknown optimizer {name!r} "
-                          f"(choose from {', '.join(classes)})")
+        raise ConfigError(
+            f"optimizer.name: unknown optimizer {name!r} (choose from {', '.join(classes)})"
+        )
     cls = classes[name]
     return _construct(cls, "optimizer", params, **_kwargs_for(cls, "optimizer", spec))
 
@@ -292,8 +355,9 @@ SCHEDULER_ALIASES = {
 }
 
 
-def build_scheduler(config: dict[str, Any], optimizer: Any, steps_per_epoch: int
-                    ) -> tuple[Any, str]:
+def build_scheduler(
+    config: dict[str, Any], optimizer: Any, steps_per_epoch: int
+) -> tuple[Any, str]:
     """(scheduler or None, "epoch" or "step"): when the scheduler is stepped."""
     spec = dict(config["scheduler"])
     name = spec.pop("name")
@@ -302,8 +366,11 @@ def build_scheduler(config: dict[str, Any], optimizer: Any, steps_per_epoch: int
     interval = spec.pop("interval", "epoch")
     from glassnet.optim import lr_scheduler
 
-    classes = {n.lower(): getattr(lr_scheduler, n) for n in dir(lr_scheduler)
-               if n.endswith(("LR", "Plateau")) and isinstance(getattr(lr_scheduler, n), type)}
+    classes = {
+        n.lower(): getattr(lr_scheduler, n)
+        for n in dir(lr_scheduler)
+        if n.endswith(("LR", "Plateau")) and isinstance(getattr(lr_scheduler, n), type)
+    }
     key = SCHEDULER_ALIASES.get(name.lower(), name).lower()
     if key not in classes:
         choices = ", ".join(["none", *SCHEDULER_ALIASES])
@@ -323,27 +390,20 @@ def build_scheduler(config: dict[str, Any], optimizer: Any, steps_per_epoch: int
 
 # ----------------------------------------------------------------------------- loss and metrics
 LOSSES = {
-    "cross_entropy": ("CrossEntropyLoss", "cross_entropy"),
-    "bce_with_logits": ("BCEWithLogitsLoss", "binary_cross_entropy_with_logits"),
-    "mse": ("MSELoss", "mse_loss"),
-    "l1": ("L1Loss", "l1_loss"),
-    "huber": ("HuberLoss", "huber_loss"),
-    "smooth_l1": ("SmoothL1Loss", "smooth_l1_loss"),
+    "cross_entropy": "CrossEntropyLoss",
+    "bce_with_logits": "BCEWithLogitsLoss",
+    "mse": "MSELoss",
+    "l1": "L1Loss",
+    "huber": "HuberLoss",
+    "smooth_l1": "SmoothL1Loss",
 }
 
 
 def _loss_classes() -> dict[str, Any]:
-    """Loss name -> a factory of the loss: the `nn` module, or its functional form."""
+    """Loss name in a config -> its `glassnet.nn` class."""
     from glassnet import nn
-    from glassnet.ops import loss as functional
 
-    out = {}
-    for key, (module, function) in LOSSES.items():
-        if hasattr(nn, module):
-            out[key] = getattr(nn, module)
-        elif hasattr(functional, function):
-            out[key] = lambda fn=getattr(functional, function): fn
-    return out
+    return {key: getattr(nn, cls) for key, cls in LOSSES.items()}
 
 
 class SequenceLoss:
@@ -363,12 +423,17 @@ class SequenceLoss:
 def build_loss(config: dict[str, Any], data: RunData) -> Any:
     name = config["train"]["loss"]
     if name == "auto":
-        name = {"classification": "cross_entropy", "binary": "bce_with_logits",
-                "regression": "mse", "language": "cross_entropy"}[data.task]
+        name = {
+            "classification": "cross_entropy",
+            "binary": "bce_with_logits",
+            "regression": "mse",
+            "language": "cross_entropy",
+        }[data.task]
     classes = _loss_classes()
     if name not in classes:
-        raise ConfigError(f"train.loss: unknown loss {name!r} (choose from auto, "
-                          f"{', '.join(classes)})")
+        raise ConfigError(
+            f"train.loss: unknown loss {name!r} (choose from auto, {', '.join(classes)})"
+        )
     loss = classes[name]()
     return SequenceLoss(loss) if data.task == "language" else loss
 
@@ -379,9 +444,14 @@ def default_metrics(config: dict[str, Any], data: RunData) -> list[str]:
     metrics = config["train"]["metrics"]
     for m in metrics:
         if m not in METRICS:
-            raise ConfigError(f"train.metrics: unknown metric {m!r} "
-                              f"(choose from {', '.join(METRICS)})")
+            raise ConfigError(
+                f"train.metrics: unknown metric {m!r} (choose from {', '.join(METRICS)})"
+            )
     if metrics:
         return list(metrics)
-    return {"classification": ["accuracy", "f1"], "binary": ["accuracy", "f1"],
-            "regression": ["r2", "mae"], "language": []}[data.task]
+    return {
+        "classification": ["accuracy", "f1"],
+        "binary": ["accuracy", "f1"],
+        "regression": ["r2", "mae"],
+        "language": [],
+    }[data.task]

@@ -17,65 +17,123 @@ from glassnet.viz import classification as cls_charts
 from glassnet.viz import curves
 
 
-def make_charts(config: dict[str, Any], model: Any, data: Any, history: History,
-                outputs: dict[str, np.ndarray], run_dir: Path, extra: dict[str, Any]
-                ) -> list[tuple[Path, str]]:
+def make_charts(
+    config: dict[str, Any],
+    model: Any,
+    data: Any,
+    history: History,
+    outputs: dict[str, np.ndarray],
+    run_dir: Path,
+    extra: dict[str, Any],
+) -> list[tuple[Path, str]]:
     """Draw every chart that fits the run into `run_dir`; returns (path, caption) pairs."""
     name = config["name"]
+    features = list(data.feature_names or ("feature 1", "feature 2"))
+    if "mean" in data.meta:
+        features = [f"{f} (standardised)" for f in features]
     charts: list[tuple[Path, str]] = []
-    charts.append((curves.plot_history(history, run_dir / "curves.png", title=name),
-                   "Loss and metrics per epoch, on the training and validation splits."))
+    charts.append(
+        (
+            curves.plot_history(history, run_dir / "curves.png", title=name),
+            "Loss and metrics per epoch, on the training and validation splits.",
+        )
+    )
     if history.steps:
-        charts.append((curves.plot_learning_rate(history, run_dir / "learning_rate.png"),
-                       "Learning rate at every step."))
+        charts.append(
+            (
+                curves.plot_learning_rate(history, run_dir / "learning_rate.png"),
+                "Learning rate at every step.",
+            )
+        )
     if history.grad_norms:
-        charts.append((curves.plot_gradient_flow(history.grad_norms,
-                                                 run_dir / "gradient_flow.png"),
-                       "Gradient flow: the norm of each layer's gradient through training. "
-                       "Layers far below the others learn slowly (vanishing gradients)."))
+        charts.append(
+            (
+                curves.plot_gradient_flow(history.grad_norms, run_dir / "gradient_flow.png"),
+                "Gradient flow: the norm of each layer's gradient through training. "
+                "Layers far below the others learn slowly (vanishing gradients).",
+            )
+        )
     task = data.task
     if task in ("classification", "binary") and outputs:
         k = len(data.class_names)
         cm = confusion_matrix(outputs["output"], outputs["y"], num_classes=k)
-        charts.append((cls_charts.plot_confusion_matrix(cm, data.class_names,
-                                                        run_dir / "confusion_matrix.png"),
-                       "Confusion matrix on the test split: rows are true classes."))
+        charts.append(
+            (
+                cls_charts.plot_confusion_matrix(
+                    cm, data.class_names, run_dir / "confusion_matrix.png"
+                ),
+                "Confusion matrix on the test split: rows are true classes.",
+            )
+        )
         X = outputs["X"]
         if X.ndim == 2 and X.shape[1] == 2:
-            charts.append((_boundary(model, data, outputs, run_dir, config),
-                           "Decision regions of the trained model, with the test samples."))
+            charts.append(
+                (
+                    _boundary(model, data, outputs, run_dir, config, features),
+                    "Decision regions of the trained model, with the test samples.",
+                )
+            )
         if data.image_shape is not None:
             pixels = X
             if "mean" in data.meta:  # undo the standardisation to show the real pixels
                 pixels = X * data.meta["std"] + data.meta["mean"]
             images = pixels.reshape(len(X), *data.image_shape)
             preds = to_labels(outputs["output"])
-            charts.append((cls_charts.plot_image_predictions(
-                images, outputs["y"].reshape(-1).astype(np.int64), preds,
-                run_dir / "predictions.png", class_names=data.class_names),
-                "Sample test images with the model's prediction (mistakes in red)."))
+            charts.append(
+                (
+                    cls_charts.plot_image_predictions(
+                        images,
+                        outputs["y"].reshape(-1).astype(np.int64),
+                        preds,
+                        run_dir / "predictions.png",
+                        class_names=data.class_names,
+                    ),
+                    "Sample test images with the model's prediction (mistakes in red).",
+                )
+            )
     if "lines" in extra and outputs:
         ws = [w for w, _ in extra["lines"]]
         bs = [b for _, b in extra["lines"]]
         from glassnet.train.run import _arrays
 
         Xtr, ytr = _arrays(data.train)
-        charts.append((cls_charts.plot_perceptron_lines(
-            ws, bs, Xtr, ytr, run_dir / "perceptron_lines.png", class_names=data.class_names,
-            feature_names=data.feature_names or ("feature 1", "feature 2")),
-            "The perceptron's decision line after each epoch of Rosenblatt's rule "
-            "(training samples)."))
+        charts.append(
+            (
+                cls_charts.plot_perceptron_lines(
+                    ws,
+                    bs,
+                    Xtr,
+                    ytr,
+                    run_dir / "perceptron_lines.png",
+                    class_names=data.class_names,
+                    feature_names=features,
+                ),
+                "The perceptron's decision line after each epoch of Rosenblatt's rule "
+                "(training samples).",
+            )
+        )
     if task == "language":
         from glassnet.train.text import generate_text
 
-        sample = generate_text(model, data.meta, prompt="\n", max_new_tokens=300,
-                               generator=glassnet.Generator(config["seed"]))
+        sample = generate_text(
+            model,
+            data.meta,
+            prompt="\n",
+            max_new_tokens=300,
+            generator=glassnet.Generator(config["seed"]),
+        )
         extra.setdefault("texts", {})["Generated sample (300 characters)"] = sample
     return charts
 
 
-def _boundary(model: Any, data: Any, outputs: dict[str, np.ndarray], run_dir: Path,
-              config: dict[str, Any]) -> Path:
+def _boundary(
+    model: Any,
+    data: Any,
+    outputs: dict[str, np.ndarray],
+    run_dir: Path,
+    config: dict[str, Any],
+    features: list[str],
+) -> Path:
     from glassnet.train.loop import predict
 
     if config["model"]["name"] == "perceptron":
@@ -83,7 +141,11 @@ def _boundary(model: Any, data: Any, outputs: dict[str, np.ndarray], run_dir: Pa
     else:
         fn = lambda pts: to_labels(predict(model, pts))
     return cls_charts.plot_decision_boundary(
-        fn, outputs["X"], outputs["y"].reshape(-1).astype(np.int64),
-        run_dir / "decision_boundary.png", class_names=data.class_names,
-        feature_names=data.feature_names or ("feature 1", "feature 2"),
-        title=f"Decision regions: {config['name']}")
+        fn,
+        outputs["X"],
+        outputs["y"].reshape(-1).astype(np.int64),
+        run_dir / "decision_boundary.png",
+        class_names=data.class_names,
+        feature_names=features,
+        title=f"Decision regions: {config['name']}",
+    )

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,7 +37,6 @@ from glassnet.train.callbacks import (
 )
 from glassnet.train.history import History
 from glassnet.train.loop import evaluate, fit, predict
-from glassnet.train.metrics import confusion_matrix
 
 
 @dataclass
@@ -74,8 +72,12 @@ def _image_input(config: dict[str, Any]) -> bool:
     return config["model"]["name"] in builders.CONV_MODELS
 
 
-def train_run(config: dict[str, Any], out: str | Path = "runs", quiet: bool = False,
-              run_dir: str | Path | None = None) -> RunResult:
+def train_run(
+    config: dict[str, Any],
+    out: str | Path = "runs",
+    quiet: bool = False,
+    run_dir: str | Path | None = None,
+) -> RunResult:
     """Train the run described by `config` and write its folder. Returns the result.
 
     Example
@@ -104,27 +106,37 @@ def train_run(config: dict[str, Any], out: str | Path = "runs", quiet: bool = Fa
         result.charts = make_charts(config, model, data, history, outputs, run_dir, extra)
         from glassnet.viz.report import write_report
 
-        shown = {f"{test_metrics.get('split', 'test')} {k}": v for k, v in test_metrics.items()
-                 if k != "split"}
+        shown = {
+            f"{test_metrics.get('split', 'test')} {k}": v
+            for k, v in test_metrics.items()
+            if k != "split"
+        }
         shown["epochs trained"] = len(history.epochs)
         shown["parameters"] = sum(p.numel() for p in model.parameters())
-        write_report(run_dir / "report.html", f"glassnet run: {config['name']}",
-                     config, shown, [(p, c) for p, c in result.charts],
-                     subtitle=f"{run_dir} - {datetime.now():%Y-%m-%d %H:%M}",
-                     texts=extra.get("texts", {}))
+        write_report(
+            run_dir / "report.html",
+            f"glassnet run: {config['name']}",
+            config,
+            shown,
+            [(p, c) for p, c in result.charts],
+            subtitle=f"{run_dir} - {datetime.now():%Y-%m-%d %H:%M}",
+            texts=extra.get("texts", {}),
+        )
     return result
 
 
-def _train_gradient(config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path,
-                    quiet: bool) -> tuple[History, dict[str, Any]]:
+def _train_gradient(
+    config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path, quiet: bool
+) -> tuple[History, dict[str, Any]]:
     t = config["train"]
     seed = config["seed"]
     loss_fn = builders.build_loss(config, data)
     metrics = builders.default_metrics(config, data)
     optimizer = builders.build_optimizer(config, model.parameters())
     shuffle_gen = glassnet.Generator(seed)
-    train_loader = DataLoader(data.train, batch_size=config["data"]["batch_size"], shuffle=True,
-                              generator=shuffle_gen)
+    train_loader = DataLoader(
+        data.train, batch_size=config["data"]["batch_size"], shuffle=True, generator=shuffle_gen
+    )
     val_loader = None
     if data.val is not None:
         val_loader = DataLoader(data.val, batch_size=max(256, config["data"]["batch_size"]))
@@ -135,19 +147,29 @@ def _train_gradient(config: dict[str, Any], model: Any, data: builders.RunData, 
     monitor = "val_loss" if val_loader is not None else "train_loss"
     callbacks: list[Any] = [
         JSONLLogger(run_dir / "metrics.jsonl", step_every=10),
-        ModelCheckpoint(run_dir, monitor=monitor,
-                        extra={"config": config, "data": data.meta}),
+        ModelCheckpoint(run_dir, monitor=monitor, extra={"config": config, "data": data.meta}),
         GradientNormTracker(every=t["grad_norm_every"]),
         LearningRateMonitor(),
     ]
     if t["early_stopping"]:
         callbacks.append(EarlyStopping(monitor, patience=t["early_stopping"]))
     try:
-        history = fit(model, loss_fn, optimizer, train_loader, val_loader, epochs=t["epochs"],
-                      metrics=metrics, callbacks=callbacks, scheduler=scheduler,
-                      clip_grad_norm=t["clip_grad_norm"] or None, seed=seed, quiet=quiet,
-                      scheduler_interval=interval,
-                      max_steps_per_epoch=t["max_steps_per_epoch"] or None)
+        history = fit(
+            model,
+            loss_fn,
+            optimizer,
+            train_loader,
+            val_loader,
+            epochs=t["epochs"],
+            metrics=metrics,
+            callbacks=callbacks,
+            scheduler=scheduler,
+            clip_grad_norm=t["clip_grad_norm"] or None,
+            seed=seed,
+            quiet=quiet,
+            scheduler_interval=interval,
+            max_steps_per_epoch=t["max_steps_per_epoch"] or None,
+        )
     except FloatingPointError as e:
         raise ConfigError(str(e)) from None
     # the rest of the run uses the best epoch's weights
@@ -186,8 +208,9 @@ def _perceptron_loss(model: Any, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.maximum(0.0, -t * s).mean())
 
 
-def _train_perceptron(config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path
-                      ) -> tuple[History, dict[str, Any]]:
+def _train_perceptron(
+    config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path
+) -> tuple[History, dict[str, Any]]:
     """Rosenblatt's rule, replayed for 1, 2, ... epochs to record the line after each epoch.
 
     The rule starts from w = 0 and visits the samples in a fixed order, so training for k
@@ -204,9 +227,12 @@ def _train_perceptron(config: dict[str, Any], model: Any, data: builders.RunData
         start = time.perf_counter()
         model.fit(X, y, epochs=k)
         lines.append((model.weight.data.copy(), float(model.bias.data)))
-        record = {"epoch": k - 1, "train_loss": _perceptron_loss(model, X, y),
-                  "train_accuracy": accuracy(model.decision_function(X), y),
-                  "train_mistakes": model.mistakes_[-1]}
+        record = {
+            "epoch": k - 1,
+            "train_loss": _perceptron_loss(model, X, y),
+            "train_accuracy": accuracy(model.decision_function(X), y),
+            "train_mistakes": model.mistakes_[-1],
+        }
         if Xv is not None:
             record["val_loss"] = _perceptron_loss(model, Xv, yv)
             record["val_accuracy"] = accuracy(model.decision_function(Xv), yv)
@@ -218,22 +244,36 @@ def _train_perceptron(config: dict[str, Any], model: Any, data: builders.RunData
             break
     log.close()
     for name in ("best", "last"):
-        save_checkpoint(run_dir / name, model, epoch=len(history.epochs) - 1,
-                        config=config, data=data.meta, record=history.epochs[-1])
+        save_checkpoint(
+            run_dir / name,
+            model,
+            epoch=len(history.epochs) - 1,
+            config=config,
+            data=data.meta,
+            record=history.epochs[-1],
+        )
     return history, {"lines": lines, "loss_fn": None, "metrics": ["accuracy", "f1"]}
 
 
-def _final_metrics(config: dict[str, Any], model: Any, data: builders.RunData
-                   ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def _final_metrics(
+    config: dict[str, Any], model: Any, data: builders.RunData
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Metrics on the test split (validation for text), and the outputs the charts need."""
     if data.task == "language":
         loss_fn = builders.build_loss(config, data)
         n = config["train"]["eval_batches"] or 50
-        loader = DataLoader(data.val, batch_size=config["data"]["batch_size"], shuffle=True,
-                            generator=glassnet.Generator(config["seed"] + 1))
+        loader = DataLoader(
+            data.val,
+            batch_size=config["data"]["batch_size"],
+            shuffle=True,
+            generator=glassnet.Generator(config["seed"] + 1),
+        )
         result = evaluate(model, loss_fn, loader, max_batches=n)
-        return {"split": "validation", "loss": result["loss"],
-                "perplexity": math.exp(min(result["loss"], 50.0))}, {}
+        return {
+            "split": "validation",
+            "loss": result["loss"],
+            "perplexity": math.exp(min(result["loss"], 50.0)),
+        }, {}
     X, y = _arrays(data.test)
     if config["model"]["name"] == "perceptron":
         out = model.decision_function(X)
@@ -286,14 +326,132 @@ def _data_from_meta(config: dict[str, Any], meta: dict[str, Any]) -> builders.Ru
     """A RunData without samples, enough to rebuild the model."""
     task = meta.get("task", "classification")
     if task == "language":
-        return builders.RunData(task=task, train=None, val=None, test=None,
-                                num_features=int(meta["block_size"]),
-                                num_outputs=len(meta["chars"]))
+        return builders.RunData(
+            task=task,
+            train=None,
+            val=None,
+            test=None,
+            num_features=int(meta["block_size"]),
+            num_outputs=len(meta["chars"]),
+        )
     if "input_shape" in meta:
         n_features = int(np.prod(meta["input_shape"]))
     else:
         n_features = len(meta.get("feature_names", [])) or len(np.atleast_1d(meta.get("mean", [])))
     classes = meta.get("class_names", [])
     outputs = {"classification": len(classes), "binary": 1, "regression": 1}[task]
-    return builders.RunData(task=task, train=None, val=None, test=None, num_features=n_features,
-                            num_outputs=outputs, class_names=classes)
+    return builders.RunData(
+        task=task,
+        train=None,
+        val=None,
+        test=None,
+        num_features=n_features,
+        num_outputs=outputs,
+        class_names=classes,
+    )
+
+
+# ----------------------------------------------------------------------------- commands on a run
+def evaluate_run(
+    run_dir: str | Path, which: str = "best", data_dir: str | None = None
+) -> dict[str, Any]:
+    """Metrics of a saved run's checkpoint on its test split (validation split for text)."""
+    config, model, meta = load_run(run_dir, which)
+    if data_dir:
+        config["data"]["data_dir"] = data_dir
+    data = builders.build_data(config)
+    metrics, _ = _final_metrics(config, model, data)
+    return metrics
+
+
+def read_inputs(path: str | Path) -> np.ndarray:
+    """Rows of features from a .npy file or a .csv file (comma-separated, optional header)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"input file not found: {path}")
+    if path.suffix == ".npy":
+        try:
+            X = np.load(path, allow_pickle=False)  # never unpickle a user's file
+        except ValueError as e:
+            raise ConfigError(f"{path}: not a plain numeric .npy array ({e})") from None
+    elif path.suffix == ".csv":
+        try:
+            X = np.loadtxt(path, delimiter=",", ndmin=2)
+        except ValueError:
+            try:
+                X = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=1)
+            except ValueError as e:
+                raise ConfigError(f"{path}: not a numeric CSV table ({e})") from None
+    else:
+        raise ConfigError(f"{path}: expected a .npy or .csv file")
+    if X.dtype.kind not in "biuf":
+        raise ConfigError(f"{path}: expected numbers, got dtype {X.dtype}")
+    return X.astype(np.float32)
+
+
+def predict_file(
+    run_dir: str | Path, input_path: str | Path, which: str = "best"
+) -> tuple[np.ndarray, list[str]]:
+    """(raw outputs, one printable prediction per row) for the rows of an input file.
+
+    Inputs are raw features (as in the data set); the run's standardisation is applied here.
+    """
+    config, model, meta = load_run(run_dir, which)
+    if meta.get("task") == "language":
+        raise ConfigError(f"{run_dir}: a language model; use `glassnet generate`")
+    X = read_inputs(input_path)
+    if "input_shape" in meta:
+        shape = tuple(meta["input_shape"])
+        if X.ndim == 2 and int(np.prod(shape)) == X.shape[1]:
+            X = X.reshape(len(X), *shape)
+        if config["model"]["name"] == "mlp":
+            X = X.reshape(len(X), -1)
+    elif X.ndim == 1:
+        X = X.reshape(1, -1)
+    if "mean" in meta:
+        n = len(np.atleast_1d(meta["mean"]))
+        if X.ndim != 2 or X.shape[1] != n:
+            raise ConfigError(f"{input_path}: each row needs {n} features (got shape {X.shape})")
+        X = ((X - meta["mean"]) / meta["std"]).astype(np.float32)
+    try:
+        if config["model"]["name"] == "perceptron":
+            out = model.decision_function(X)
+        else:
+            out = predict(model, X)
+    except ValueError as e:
+        raise ConfigError(f"{input_path}: {e}") from None
+    task = meta.get("task", "classification")
+    if task == "regression":
+        return out, [f"{v:.4f}" for v in out.reshape(-1)]
+    from glassnet.train.metrics import to_labels
+
+    names = meta.get("class_names", [])
+    labels = to_labels(out)
+    return out, [names[i] if i < len(names) else str(i) for i in labels]
+
+
+def generate_from_run(
+    run_dir: str | Path,
+    prompt: str,
+    max_new_tokens: int = 200,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    seed: int = 0,
+) -> str:
+    from glassnet.train.text import generate_text
+
+    config, model, meta = load_run(run_dir)
+    if meta.get("task") != "language":
+        raise ConfigError(f"{run_dir}: not a language model (generate needs a text run)")
+    try:
+        return generate_text(
+            model,
+            meta,
+            prompt,
+            max_new_tokens,
+            temperature,
+            top_k,
+            generator=glassnet.Generator(seed),
+        )
+    except ValueError as e:
+        raise ConfigError(str(e)) from None

@@ -11,9 +11,15 @@ from glassnet.random import rng_of
 from glassnet.tensor import Tensor
 
 
-def generate_text(model: Any, meta: dict[str, Any], prompt: str, max_new_tokens: int = 200,
-                  temperature: float = 1.0, top_k: int | None = None,
-                  generator: Any = None) -> str:
+def generate_text(
+    model: Any,
+    meta: dict[str, Any],
+    prompt: str,
+    max_new_tokens: int = 200,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    generator: Any = None,
+) -> str:
     """Continue `prompt` by sampling from the model's next-character distribution.
 
     At each step the last `block_size` ids go through the model; the scores z of the last
@@ -46,5 +52,8 @@ def generate_text(model: Any, meta: dict[str, Any], prompt: str, max_new_tokens:
                 ids.append(int(rng.choice(len(p), p=p)))
     finally:
         model.train(was_training)
-    return "".join(chars[i] for i in ids[len(prompt) or 1:]) if not prompt else prompt + "".join(
-        chars[i] for i in ids[len(prompt):])
+    return (
+        "".join(chars[i] for i in ids[len(prompt) or 1 :])
+        if not prompt
+        else prompt + "".join(chars[i] for i in ids[len(prompt) :])
+    )

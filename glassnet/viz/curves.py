@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from glassnet.viz._figure import chart_style, save, subplots
 
@@ -78,6 +79,7 @@ def plot_history(history: Any, path: str | os.PathLike, title: str = "Training")
                 ms=3,
                 label="validation",
             )
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(f"{title}: loss")
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
@@ -101,6 +103,7 @@ def plot_history(history: Any, path: str | os.PathLike, title: str = "Training")
                         ms=3,
                         label=label,
                     )
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_title(f"{title}: {name}")
             ax.set_xlabel("epoch")
             ax.set_ylabel(name)

@@ -60,8 +60,10 @@ def _metrics_table(metrics: Mapping[str, Any]) -> str:
 def _figure(path: Path, caption: str) -> str:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     alt = html.escape(caption)
-    return (f'<figure><img src="data:image/png;base64,{data}" alt="{alt}">'
-            f"<figcaption>{alt}</figcaption></figure>")
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" alt="{alt}">'
+        f"<figcaption>{alt}</figcaption></figure>"
+    )
 
 
 def write_report(
@@ -95,8 +97,10 @@ def write_report(
         subtitle=html.escape(subtitle),
         metrics=_metrics_table(metrics),
         charts=figures or "<p>(no charts)</p>",
-        texts="\n".join(f"<h2>{html.escape(k)}</h2>\n<pre>{html.escape(v)}</pre>"
-                         for k, v in (texts or {}).items()),
+        texts="\n".join(
+            f"<h2>{html.escape(k)}</h2>\n<pre>{html.escape(v)}</pre>"
+            for k, v in (texts or {}).items()
+        ),
         config=html.escape(json.dumps(config, indent=2, default=str)),
     )
     path = Path(path)

@@ -57,18 +57,47 @@ def _quadratic(x: Any, y: Any) -> Any:
 SURFACES: dict[str, Surface] = {
     s.name: s
     for s in (
-        Surface("rosenbrock", _rosenbrock, "(1-x)² + 100(y-x²)²", (-1.5, 2.0), ((1.0, 1.0),),
-                (-2.0, 2.0), (-1.0, 3.0),
-                {"sgd": 1e-3, "momentum": 5e-4, "adam": 0.05, "default": 0.01}),
-        Surface("beale", _beale, "(1.5-x+xy)² + (2.25-x+xy²)² + (2.625-x+xy³)²", (1.0, 1.4),
-                ((3.0, 0.5),), (-0.5, 4.0), (-1.5, 2.0),
-                {"sgd": 1e-2, "momentum": 2e-3, "adam": 0.05, "default": 0.02}),
-        Surface("saddle", _saddle, "x² - y² + y⁴/4", (1.8, 1e-3), ((0.0, 2**0.5), (0.0, -(2**0.5))),
-                (-2.0, 2.0), (-2.2, 2.2),
-                {"sgd": 0.05, "momentum": 0.02, "adam": 0.05, "default": 0.05}, log_levels=False),
-        Surface("quadratic", _quadratic, "(x² + 25y²)/2", (-4.5, 1.5), ((0.0, 0.0),),
-                (-5.0, 5.0), (-2.0, 2.0),
-                {"sgd": 0.075, "momentum": 0.02, "adam": 0.2, "default": 0.1}),
+        Surface(
+            "rosenbrock",
+            _rosenbrock,
+            "(1-x)² + 100(y-x²)²",
+            (-1.5, 2.0),
+            ((1.0, 1.0),),
+            (-2.0, 2.0),
+            (-1.0, 3.0),
+            {"sgd": 1e-3, "momentum": 5e-4, "adam": 0.05, "default": 0.01},
+        ),
+        Surface(
+            "beale",
+            _beale,
+            "(1.5-x+xy)² + (2.25-x+xy²)² + (2.625-x+xy³)²",
+            (1.0, 1.4),
+            ((3.0, 0.5),),
+            (-0.5, 4.0),
+            (-1.5, 2.0),
+            {"sgd": 1e-2, "momentum": 2e-3, "adam": 0.05, "default": 0.02},
+        ),
+        Surface(
+            "saddle",
+            _saddle,
+            "x² - y² + y⁴/4",
+            (1.8, 1e-3),
+            ((0.0, 2**0.5), (0.0, -(2**0.5))),
+            (-2.0, 2.0),
+            (-2.2, 2.2),
+            {"sgd": 0.05, "momentum": 0.02, "adam": 0.05, "default": 0.05},
+            log_levels=False,
+        ),
+        Surface(
+            "quadratic",
+            _quadratic,
+            "(x² + 25y²)/2",
+            (-4.5, 1.5),
+            ((0.0, 0.0),),
+            (-5.0, 5.0),
+            (-2.0, 2.0),
+            {"sgd": 0.075, "momentum": 0.02, "adam": 0.2, "default": 0.1},
+        ),
     )
 }
 
@@ -112,8 +141,7 @@ def _factory(label: str, spec: Any, surface: Surface) -> Callable[[list], Any]:
     if "lr" not in kwargs:
         family = _family(cls.__name__, kwargs)
         if cls.__name__ in ("Adagrad", "Adadelta"):
-            kwargs["lr"] = surface.lrs.get("adam", 0.05) * (20 if cls.__name__ == "Adadelta"
-                                                            else 4)
+            kwargs["lr"] = surface.lrs.get("adam", 0.05) * (20 if cls.__name__ == "Adadelta" else 4)
         else:
             kwargs["lr"] = surface.lrs.get(family, surface.lrs.get("default", 0.01))
     return lambda params: cls(params, **kwargs)
@@ -180,12 +208,23 @@ def path_losses(paths: Mapping[str, np.ndarray], surface: str | Surface) -> dict
     return {k: surface.f(v[:, 0], v[:, 1]) for k, v in paths.items()}
 
 
-COLORS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown",
-          "tab:pink", "tab:olive", "tab:cyan", "tab:gray"]
+COLORS = [
+    "tab:blue",
+    "tab:orange",
+    "tab:green",
+    "tab:red",
+    "tab:purple",
+    "tab:brown",
+    "tab:pink",
+    "tab:olive",
+    "tab:cyan",
+    "tab:gray",
+]
 
 
-def draw_paths(ax: Any, paths: Mapping[str, np.ndarray], surface: Surface,
-               legend: bool = True) -> None:
+def draw_paths(
+    ax: Any, paths: Mapping[str, np.ndarray], surface: Surface, legend: bool = True
+) -> None:
     """Contours of the surface, the minima (stars), the start (circle) and every path."""
     gx, gy = np.meshgrid(np.linspace(*surface.xlim, 300), np.linspace(*surface.ylim, 300))
     z = surface.f(gx, gy)
@@ -196,12 +235,12 @@ def draw_paths(ax: Any, paths: Mapping[str, np.ndarray], surface: Surface,
     else:
         ax.contour(gx, gy, z, levels=25, cmap="Greys", linewidths=0.6, alpha=0.7)
     for mx, my in surface.minima:
-        ax.plot(mx, my, marker="*", color="gold", markeredgecolor="black", ms=14, zorder=5,
-                ls="none")
+        ax.plot(
+            mx, my, marker="*", color="gold", markeredgecolor="black", ms=14, zorder=5, ls="none"
+        )
     ax.plot(*surface.start, "o", color="black", ms=6, zorder=5)
     for i, (label, path) in enumerate(paths.items()):
-        ax.plot(path[:, 0], path[:, 1], "-", color=COLORS[i % 10], lw=1.5, label=label,
-                zorder=4)
+        ax.plot(path[:, 0], path[:, 1], "-", color=COLORS[i % 10], lw=1.5, label=label, zorder=4)
         ax.plot(path[-1, 0], path[-1, 1], "o", color=COLORS[i % 10], ms=4, zorder=4)
     ax.set_xlim(*surface.xlim)
     ax.set_ylim(*surface.ylim)
@@ -224,8 +263,9 @@ def draw_losses(ax: Any, paths: Mapping[str, np.ndarray], surface: Surface) -> N
     ax.set_title(f"{surface.name}: value per step", fontsize=10)
 
 
-def plot_optimizer_paths(paths: Mapping[str, np.ndarray], surface: str | Surface,
-                         path: str | os.PathLike) -> Path:
+def plot_optimizer_paths(
+    paths: Mapping[str, np.ndarray], surface: str | Surface, path: str | os.PathLike
+) -> Path:
     """Paths on the contour map (left) and f per step (right), one colour per optimizer."""
     surface = get_surface(surface)
     with chart_style():

@@ -1,0 +1,323 @@
+"""The `glassnet` command: parsing only. The work is done by `glassnet.config` (configuration),
+`glassnet.train.run` (run folders), `glassnet.explain` and `glassnet.viz.compare`.
+
+    glassnet train [CONFIG.toml] [--model M --dataset D --optimizer O --lr X --epochs N ...]
+    glassnet evaluate RUN_DIR
+    glassnet predict RUN_DIR INPUT.npy|INPUT.csv
+    glassnet generate RUN_DIR --prompt TEXT
+    glassnet explain NAME [--plot FILE.png]
+    glassnet compare-optimizers [--optimizers sgd,adam] [--dataset digits]
+
+A mistake by the user (unknown option or config key, bad value, missing file) prints one line on
+stderr and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line (`glassnet train: error: ...`) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="glassnet",
+        description="Neural networks from first principles, with the working shown.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser(
+        "train",
+        help="train a model and write a run folder",
+        description="Train a model. With no arguments: an MLP on the 8x8 digits "
+        "(configs/digits-mlp.toml). Options override the config file.",
+    )
+    p.add_argument("config", nargs="?", help="a TOML run config (see configs/)")
+    p.add_argument("--model", help="mlp, logistic, perceptron, lenet5, resnet, gpt")
+    p.add_argument(
+        "--dataset", help="digits, iris, breast_cancer, wine, diabetes, mnist, shakespeare"
+    )
+    p.add_argument("--optimizer", help="sgd, adam, adamw, rmsprop, adagrad, ...")
+    p.add_argument("--lr", type=_positive_float, help="learning rate")
+    p.add_argument("--epochs", type=_positive_int)
+    p.add_argument("--batch-size", type=_positive_int)
+    p.add_argument("--seed", type=_int)
+    p.add_argument("--name", help="run name (the folder is OUT/<timestamp>-<name>)")
+    p.add_argument("--out", default="runs", help="folder for run folders (default runs/)")
+    p.add_argument(
+        "--data-dir", help="folder holding mnist/ and tinyshakespeare/ (default: $GLASSNET_DATA)"
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override any config key, e.g. --set train.max_steps_per_epoch=50",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+
+    p = sub.add_parser(
+        "evaluate",
+        help="metrics of a run's best checkpoint on its test split",
+        description="Evaluate a run folder's checkpoint on its test split.",
+    )
+    p.add_argument("run_dir")
+    p.add_argument("--checkpoint", choices=["best", "last"], default="best")
+    p.add_argument("--data-dir")
+
+    p = sub.add_parser(
+        "predict",
+        help="predict the rows of a .npy or .csv file",
+        description="Print one prediction per input row (raw features, as in "
+        "the data set; the run's standardisation is applied).",
+    )
+    p.add_argument("run_dir")
+    p.add_argument("input", help="INPUT.npy or INPUT.csv")
+    p.add_argument("--checkpoint", choices=["best", "last"], default="best")
+
+    p = sub.add_parser(
+        "generate",
+        help="sample text from a language-model run",
+        description="Continue a prompt with a trained character model.",
+    )
+    p.add_argument("run_dir")
+    p.add_argument("--prompt", default="\n")
+    p.add_argument("--max-new-tokens", type=_positive_int, default=200)
+    p.add_argument("--temperature", type=_positive_float, default=1.0)
+    p.add_argument("--top-k", type=_positive_int)
+    p.add_argument("--seed", type=_int, default=0)
+
+    p = sub.add_parser(
+        "explain",
+        help="formula, derivative or update rule of an activation, loss or optimizer",
+        description="Explain an activation, loss or "
+        "optimizer: its math, when to use it, and a chart (--plot).",
+    )
+    p.add_argument("name", nargs="?", help="e.g. relu, cross_entropy, adam")
+    p.add_argument("--plot", metavar="FILE.png", help="also draw its chart")
+    p.add_argument("--list", action="store_true", help="list every name")
+
+    p = sub.add_parser(
+        "compare-optimizers",
+        help="optimizers side by side on 2-D surfaces and a real data set",
+        description="Run optimizers on four test surfaces "
+        "and on a data set; draw their paths and loss curves side by side.",
+    )
+    p.add_argument(
+        "--optimizers",
+        default="sgd,momentum,rmsprop,adam",
+        help="comma-separated (default sgd,momentum,rmsprop,adam)",
+    )
+    p.add_argument("--steps", type=_positive_int, default=300, help="steps on each surface")
+    p.add_argument("--dataset", default="digits", help="a bundled data set (default digits)")
+    p.add_argument("--epochs", type=_positive_int, default=10)
+    p.add_argument("--seed", type=_int, default=0)
+    p.add_argument("--out", default="runs")
+    p.add_argument("--quiet", action="store_true")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    from glassnet.config import parse_assignment
+
+    flat: dict[str, Any] = {}
+    for option, key in (
+        ("model", "model.name"),
+        ("dataset", "data.dataset"),
+        ("optimizer", "optimizer.name"),
+        ("lr", "optimizer.lr"),
+        ("epochs", "train.epochs"),
+        ("batch_size", "data.batch_size"),
+        ("seed", "seed"),
+        ("name", "name"),
+        ("data_dir", "data.data_dir"),
+    ):
+        value = getattr(args, option)
+        if value is not None:
+            flat[key] = value
+    for assignment in args.set:
+        key, value = parse_assignment(assignment)
+        flat[key] = value
+    return flat
+
+
+def _default_config() -> str | None:
+    """configs/digits-mlp.toml when run from a checkout; else the built-in defaults."""
+    from pathlib import Path
+
+    path = Path("configs") / "digits-mlp.toml"
+    return str(path) if path.is_file() else None
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from glassnet.config import DEFAULT_RUN, resolve
+    from glassnet.train.run import train_run
+
+    overrides = _overrides(args)
+    if args.config is None and not any(k.startswith(("model.", "data.dataset")) for k in overrides):
+        config = resolve(None, {**DEFAULT_RUN, **overrides})
+    else:
+        config = resolve(args.config, overrides)
+    result = train_run(config, out=args.out, quiet=args.quiet)
+    print(result.headline)
+    print(f"run folder: {result.run_dir}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from glassnet.train.run import evaluate_run
+
+    metrics = evaluate_run(args.run_dir, args.checkpoint, args.data_dir)
+    split = metrics.pop("split", "test")
+    for key, value in metrics.items():
+        print(f"{split} {key}: {value:.4f}")
+    return 0
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from glassnet.train.run import predict_file
+
+    _, labels = predict_file(args.run_dir, args.input, args.checkpoint)
+    print("\n".join(labels))
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from glassnet.train.run import generate_from_run
+
+    print(
+        generate_from_run(
+            args.run_dir, args.prompt, args.max_new_tokens, args.temperature, args.top_k, args.seed
+        )
+    )
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from glassnet import explain
+
+    if args.list:
+        for kind, names in explain.names().items():
+            print(f"{kind}s: {', '.join(names)}")
+        return 0
+    if not args.name:
+        raise ValueError("explain: give a NAME (or --list to see them all)")
+    e = explain.explain(args.name)
+    print(f"[{e.kind}] {e.text}")
+    if args.plot:
+        print(f"chart: {explain.plot(args.name, args.plot)}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from glassnet.train.run import new_run_dir
+    from glassnet.viz import compare
+    from glassnet.viz.report import write_report
+
+    chosen = compare.check_choices(args.optimizers.split(","))
+    from glassnet.train.builders import TABULAR
+
+    dataset = args.dataset.replace("-", "_")
+    if dataset not in TABULAR:
+        raise ValueError(f"compare-optimizers: --dataset must be one of {', '.join(TABULAR)}")
+    run_dir = new_run_dir(args.out, "compare-optimizers")
+    surf_png, finals = compare.plot_surface_grid(chosen, run_dir / "surfaces.png", args.steps)
+    histories = compare.train_on_dataset(chosen, dataset, args.epochs, args.seed, args.quiet)
+    data_png = compare.plot_dataset_curves(histories, dataset, run_dir / f"{dataset}.png")
+    summary: dict[str, Any] = {}
+    print(f"{'optimizer':<10}" + "".join(f"{s:>12}" for s in finals) + f"{dataset + ' val':>16}")
+    for name in chosen:
+        last = histories[name].epochs[-1]
+        metric = next((k for k in last if k.startswith("val_") and k != "val_loss"), "val_loss")
+        row = [finals[s][name] for s in finals]
+        print(f"{name:<10}" + "".join(f"{v:>12.3g}" for v in row) + f"{last[metric]:>16.4f}")
+        summary[f"{name}: {dataset} {metric}"] = last[metric]
+    write_report(
+        run_dir / "report.html",
+        "glassnet compare-optimizers",
+        {
+            "optimizers": chosen,
+            "steps": args.steps,
+            "dataset": dataset,
+            "epochs": args.epochs,
+            "seed": args.seed,
+        },
+        summary,
+        [
+            (surf_png, "Paths (top) and function value per step (bottom) on four test surfaces."),
+            (
+                data_png,
+                f"The same MLP trained on {dataset} with each optimizer (same initial weights).",
+            ),
+        ],
+    )
+    print(f"run folder: {run_dir}")
+    return 0
+
+
+COMMANDS = {
+    "train": cmd_train,
+    "evaluate": cmd_evaluate,
+    "predict": cmd_predict,
+    "generate": cmd_generate,
+    "explain": cmd_explain,
+    "compare-optimizers": cmd_compare,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from glassnet.config import ConfigError
+    from glassnet.io.checkpoint import CheckpointError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (ConfigError, CheckpointError, ValueError) as e:
+        print(f"glassnet {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"glassnet {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""`glassnet compare-optimizers`: the same optimizers on four 2-D surfaces and on a real data set,
+side by side, to answer "which optimizer should I choose?".
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from glassnet.viz._figure import chart_style, save, subplots
+from glassnet.viz.surfaces import COLORS, SURFACES, draw_losses, draw_paths, optimizer_paths
+
+# label -> (glassnet.optim class, kwargs, learning rate on the data set)
+CHOICES: dict[str, tuple[str, dict[str, Any], float]] = {
+    "sgd": ("SGD", {}, 0.1),
+    "momentum": ("SGD", {"momentum": 0.9}, 0.03),
+    "nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}, 0.03),
+    "rmsprop": ("RMSprop", {}, 1e-3),
+    "adagrad": ("Adagrad", {}, 0.03),
+    "adam": ("Adam", {}, 1e-3),
+    "adamw": ("AdamW", {"weight_decay": 0.01}, 1e-3),
+    "nadam": ("NAdam", {}, 1e-3),
+    "radam": ("RAdam", {}, 1e-3),
+    "adamax": ("Adamax", {}, 2e-3),
+    "lion": ("Lion", {}, 1e-4),
+}
+DEFAULT_CHOICE = ("sgd", "momentum", "rmsprop", "adam")
+
+
+def check_choices(optimizers: Sequence[str]) -> list[str]:
+    chosen = [o.strip().lower() for o in optimizers if o.strip()]
+    unknown = [o for o in chosen if o not in CHOICES]
+    if unknown or not chosen:
+        raise ValueError(
+            f"compare-optimizers: unknown optimizer {unknown[0] if unknown else ''!r}"
+            f" (choose from {', '.join(CHOICES)})"
+        )
+    return chosen
+
+
+def plot_surface_grid(
+    optimizers: Sequence[str], path: str | os.PathLike, steps: int = 300
+) -> tuple[Path, dict[str, dict[str, float]]]:
+    """Paths (top row) and values per step (bottom row) on every surface; returns the final
+    value of f for each surface and optimizer."""
+    finals: dict[str, dict[str, float]] = {}
+    with chart_style():
+        fig, axes = subplots(2, len(SURFACES), width=5.0 * len(SURFACES), height=9.0)
+        for col, surface in enumerate(SURFACES.values()):
+            spec = {o: (CHOICES[o][0], CHOICES[o][1]) for o in optimizers}
+            paths = optimizer_paths(spec, surface, steps)
+            draw_paths(axes[0, col], paths, surface, legend=col == 0)
+            draw_losses(axes[1, col], paths, surface)
+            finals[surface.name] = {k: float(surface.f(*v[-1])) for k, v in paths.items()}
+        fig.suptitle(
+            f"Optimizer paths on four test surfaces ({steps} steps from the black dot; "
+            "gold stars are minima)",
+            fontsize=12,
+        )
+        return save(fig, path), finals
+
+
+def train_on_dataset(
+    optimizers: Sequence[str], dataset: str, epochs: int, seed: int, quiet: bool = True
+) -> dict[str, Any]:
+    """Train the same MLP (same initial weights) with each optimizer; returns their Histories."""
+    import glassnet
+    from glassnet.config import resolve
+    from glassnet.data.loader import DataLoader
+    from glassnet.train import builders
+    from glassnet.train.loop import fit
+
+    base = resolve(
+        None,
+        {
+            "data.dataset": dataset,
+            "seed": seed,
+            "train.epochs": epochs,
+            "model.hidden_sizes": [128],
+        },
+    )
+    data = builders.build_data(base)
+    histories = {}
+    for name in optimizers:
+        cls_name, kwargs, lr = CHOICES[name]
+        config = copy.deepcopy(base)
+        config["optimizer"] = {"name": cls_name.lower(), "lr": lr, **kwargs}
+        model = builders.build_model(config, data, generator=glassnet.Generator(seed))
+        optimizer = builders.build_optimizer(config, model.parameters())
+        loader = DataLoader(
+            data.train, batch_size=64, shuffle=True, generator=glassnet.Generator(seed)
+        )
+        histories[name] = fit(
+            model,
+            builders.build_loss(config, data),
+            optimizer,
+            loader,
+            data.val,
+            epochs=epochs,
+            metrics=builders.default_metrics(config, data)[:1],
+            seed=seed,
+            quiet=quiet,
+        )
+    return histories
+
+
+def plot_dataset_curves(histories: dict[str, Any], dataset: str, path: str | os.PathLike) -> Path:
+    """Training loss per step, validation loss and the first metric per epoch."""
+    with chart_style():
+        fig, axes = subplots(1, 3, width=15.0, height=4.3)
+        metric = None
+        for i, (name, h) in enumerate(histories.items()):
+            c = COLORS[i % 10]
+            loss = np.array([s["loss"] for s in h.steps])
+            k = max(1, len(loss) // 50)
+            smooth = np.convolve(loss, np.ones(k) / k, mode="valid")
+            axes[0, 0].plot(np.arange(len(smooth)) + k - 1, smooth, color=c, label=name)
+            ep = [e["epoch"] + 1 for e in h.epochs]
+            axes[0, 1].plot(
+                ep, [e.get("val_loss", np.nan) for e in h.epochs], "o-", ms=3, color=c, label=name
+            )
+            metric = next(
+                (k[4:] for k in h.epochs[-1] if k.startswith("val_") and k != "val_loss"), None
+            )
+            if metric:
+                axes[0, 2].plot(
+                    ep, [e[f"val_{metric}"] for e in h.epochs], "o-", ms=3, color=c, label=name
+                )
+        axes[0, 0].set_yscale("log")
+        axes[0, 0].set_title(f"{dataset}: training loss per step (moving average)")
+        axes[0, 0].set_xlabel("step")
+        axes[0, 0].set_ylabel("loss (log scale)")
+        axes[0, 1].set_title(f"{dataset}: validation loss")
+        axes[0, 1].set_xlabel("epoch")
+        axes[0, 1].set_ylabel("loss")
+        axes[0, 2].set_title(f"{dataset}: validation {metric or ''}")
+        axes[0, 2].set_xlabel("epoch")
+        axes[0, 2].set_ylabel(metric or "")
+        for ax in axes[0]:
+            ax.legend(loc="best")
+        return save(fig, path)
