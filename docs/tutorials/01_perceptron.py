@@ -86,9 +86,7 @@ def main() -> None:
     # The same flowers in centimetres: the same separable set, but the bias must travel far
     # (b starts at 0, each mistake moves it by lr = 1), so the rule needs many more epochs.
     Xr, yr, *_ = iris_setosa_versicolor(standardize=False)
-    p_raw = Perceptron(2, shuffle=True, generator=np.random.default_rng(0)).fit(
-        Xr, yr, epochs=2000
-    )
+    p_raw = Perceptron(2, shuffle=True, generator=np.random.default_rng(0)).fit(Xr, yr, epochs=2000)
     print(
         f"  unstandardised (cm): converged at epoch {p_raw.converged_epoch_} "
         f"({sum(p_raw.mistakes_)} mistakes in all) - standardise your inputs"
@@ -97,8 +95,13 @@ def main() -> None:
     weights = [wb[0] for wb in p.epoch_weights_]
     biases = [wb[1] for wb in p.epoch_weights_]
     path = plot_perceptron_lines(
-        weights, biases, X, y, args.out / "01_perceptron_iris_lines.png",
-        class_names=names, feature_names=features,
+        weights,
+        biases,
+        X,
+        y,
+        args.out / "01_perceptron_iris_lines.png",
+        class_names=names,
+        feature_names=features,
         title=f"Perceptron on iris: the line after each of {len(weights)} epochs",
     )
     print(f"chart: {path}")
@@ -109,24 +112,39 @@ def main() -> None:
     px = Perceptron(2, shuffle=True, generator=np.random.default_rng(0)).fit(Xx, yx, epochs=epochs)
     xor_acc = (px.predict(Xx) == yx).mean()
     print(f"\nXOR ({len(Xx)} points in four clouds)")
-    print(f"  perceptron: converged = {px.converged_epoch_ is not None} after {epochs} epochs; "
-          f"mistakes in the last 5 epochs {px.mistakes_[-5:]}; training accuracy {xor_acc:.3f}")
+    print(
+        f"  perceptron: converged = {px.converged_epoch_ is not None} after {epochs} epochs; "
+        f"mistakes in the last 5 epochs {px.mistakes_[-5:]}; training accuracy {xor_acc:.3f}"
+    )
 
     # ---- 3. an MLP with one hidden layer solves it
     steps = 150 if args.fast else 400
     mlp, losses = train_mlp_on_xor(Xx, yx, steps)
     with glassnet.no_grad():
         mlp_acc = (mlp(glassnet.tensor(Xx)).data.argmax(1) == yx).mean()
-    print(f"  MLP 2-8-2 (tanh), {steps} Adam steps: loss {losses[0]:.3f} -> {losses[-1]:.4f}, "
-          f"training accuracy {mlp_acc:.3f}")
+    print(
+        f"  MLP 2-8-2 (tanh), {steps} Adam steps: loss {losses[0]:.3f} -> {losses[-1]:.4f}, "
+        f"training accuracy {mlp_acc:.3f}"
+    )
     if mlp_acc < 0.95:
         raise SystemExit("the MLP did not solve XOR - something is broken")
 
     # ---- chart: mistakes per epoch, and the two models' decisions on XOR
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.3))
     ax = axes[0]
-    ax.plot(np.arange(1, len(p.mistakes_) + 1), p.mistakes_, "o-", label=f"iris: separable ({len(X)} points)")
-    ax.plot(np.arange(1, len(px.mistakes_) + 1), px.mistakes_, "s-", ms=3, label=f"XOR: not separable ({len(Xx)} points)")
+    ax.plot(
+        np.arange(1, len(p.mistakes_) + 1),
+        p.mistakes_,
+        "o-",
+        label=f"iris: separable ({len(X)} points)",
+    )
+    ax.plot(
+        np.arange(1, len(px.mistakes_) + 1),
+        px.mistakes_,
+        "s-",
+        ms=3,
+        label=f"XOR: not separable ({len(Xx)} points)",
+    )
     ax.set_title("Perceptron: mistakes per epoch")
     ax.set_xlabel("epoch")
     ax.set_ylabel("mistakes")
@@ -140,11 +158,23 @@ def main() -> None:
         (axes[1], px.predict(grid), f"Perceptron on XOR: accuracy {xor_acc:.2f}"),
         (axes[2], mlp_pred, f"MLP 2-8-2 on XOR: accuracy {mlp_acc:.2f}"),
     ):
-        ax.contourf(gx, gy, pred.reshape(gx.shape), levels=[-0.5, 0.5, 1.5],
-                    colors=["tab:blue", "tab:orange"], alpha=0.2)
+        ax.contourf(
+            gx,
+            gy,
+            pred.reshape(gx.shape),
+            levels=[-0.5, 0.5, 1.5],
+            colors=["tab:blue", "tab:orange"],
+            alpha=0.2,
+        )
         for c, color in ((0, "tab:blue"), (1, "tab:orange")):
-            ax.scatter(*Xx[yx == c].T, s=12, color=color, edgecolor="black", linewidth=0.3,
-                       label=f"class {c}")
+            ax.scatter(
+                *Xx[yx == c].T,
+                s=12,
+                color=color,
+                edgecolor="black",
+                linewidth=0.3,
+                label=f"class {c}",
+            )
         ax.set_title(title)
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
