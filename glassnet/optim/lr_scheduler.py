@@ -219,10 +219,51 @@ class MultiStepLR(LRScheduler):
         factor = self.gamma ** self.milestones[self.last_epoch]
         return [lr * factor for lr in _lrs(self.optimizer)]
 
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """As the base; milestones saved through JSON (string keys) become a Counter again."""
+        super().load_state_dict(state_dict)
+        self.milestones = Counter({int(k): int(v) for k, v in dict(self.milestones).items()})
+
     def _get_closed_form_lr(self) -> list[float]:
         milestones = sorted(self.milestones.elements())
         n = bisect_right(milestones, self.last_epoch)
         return [base * self.gamma**n for base in self.base_lrs]
+
+
+class ConstantLR(LRScheduler):
+    """η_t = η_0 · factor for t < total_iters, then η_0: a constant warm-up.
+
+    Example
+    -------
+    >>> sched = ConstantLR(opt, factor=0.5, total_iters=4)   # half the lr for 4 epochs
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        factor: float = 1.0 / 3,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        if factor > 1.0 or factor < 0:
+            raise ValueError(
+                f"ConstantLR: Constant multiplicative factor expected to be between 0 and 1, "
+                f"got factor={factor}"
+            )
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch == 0:
+            return [lr * self.factor for lr in _lrs(self.optimizer)]
+        if self.last_epoch != self.total_iters:
+            return _lrs(self.optimizer)
+        return [lr * (1.0 / self.factor) for lr in _lrs(self.optimizer)]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        on = self.last_epoch >= self.total_iters
+        return [base * (self.factor + on * (1 - self.factor)) for base in self.base_lrs]
 
 
 class LinearLR(LRScheduler):
@@ -754,6 +795,7 @@ class ReduceLROnPlateau(LRScheduler):
 
 
 __all__ = [
+    "ConstantLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
     "ExponentialLR",
