@@ -11,6 +11,7 @@ Backward, with gO = dL/dO and Pd = P * D:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -139,7 +140,8 @@ def scaled_dot_product_attention(
             mask = attn_mask
         else:
             raise TypeError(f"{op}: attn_mask must be bool or float, got {attn_mask.data.dtype}")
-    scale = 1.0 / np.sqrt(qs[-1]) if scale is None else float(scale)
+    # a Python float: a NumPy float64 scalar would turn float32 gradients into float64
+    scale = 1.0 / math.sqrt(qs[-1]) if scale is None else float(scale)
     keep = None
     if dropout_p > 0.0:
         shape = np.broadcast_shapes(qs[:-2], ks[:-2]) + (L, S)

@@ -69,6 +69,13 @@ def test_sdpa_matches_torch(mask, shapes):
             _close(a.grad, b.grad, 1e-4)
 
 
+def test_sdpa_gradients_stay_float32():
+    q, k, v = (glassnet.randn(2, 3, 4, requires_grad=True) for _ in range(3))
+    y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+    grads = y._ctx._backward(np.ones(y.shape, dtype=np.float32))  # before any cast into .grad
+    assert y.dtype == np.float32 and all(g.dtype == np.float32 for g in grads[:3])
+
+
 def test_sdpa_scale_and_fully_masked_row():
     q, k, v = (RNG.standard_normal((2, 4, 3)).astype(np.float32) for _ in range(3))
     (gq, tq), (gk, tk), (gv, tv) = _both(q), _both(k), _both(v)
