@@ -342,13 +342,14 @@ def _reduce_per_sample(
 
 
 def _spread_per_sample(gy: np.ndarray, ctx: Any, m: int) -> np.ndarray:
-    """dL/dl_n for every sample n, shape (M, 1), from the reduced loss's gradient."""
+    """dL/dl_n for the samples from the reduced loss's gradient: shape (M, 1) for 'none', else
+    (1, 1), the same for every sample (it broadcasts)."""
     if ctx.reduction == "none":
         return gy.reshape(m, 1)
     if ctx.reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
             gy = gy / ctx.denominator
-    return np.broadcast_to(gy, (m, 1))
+    return gy.reshape(1, 1)
 
 
 def _picked_weights(target: np.ndarray, weight: Any, ignore_index: int, dtype: np.dtype) -> tuple:

@@ -154,3 +154,20 @@ def test_step_values_at_zero():
     x = glassnet.tensor([-0.5, 0.0, 0.5])
     np.testing.assert_array_equal(A.step(x).data, [0, 1, 1])
     np.testing.assert_array_equal(A.bipolar_step(x).data, [-1, 1, 1])
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_float32_gradients_stay_float32_inside_the_graph(name):
+    """The gradient an op hands back is float32 (leaf grads are cast anyway, so watch the op)."""
+    from glassnet.autograd import engine
+
+    seen = []
+    engine.OBSERVERS.append(
+        lambda t, ctx, g, grads: seen.extend(gi.dtype for gi in grads if gi is not None)
+    )
+    try:
+        x = glassnet.tensor(np.float32([-1e4, -2.5, -0.3, 0.0, 0.7, 4.0, 1e4]), requires_grad=True)
+        (CASES[name][0](x * 1.0) * 2.0).sum().backward()
+    finally:
+        engine.OBSERVERS.pop()
+    assert seen and all(d == np.float32 for d in seen), seen

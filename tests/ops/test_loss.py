@@ -102,7 +102,6 @@ def test_binary_cross_entropy(reduction, weighted):
     x[0, :2] = [0.0, 1.0]  # the logs clamp at -100
     y = rng.uniform(0, 1, (5, 3))
     w = rng.uniform(0.5, 2, (3,)) if weighted else None
-    wrt = (0, 1)
 
     def ours(a, b, **kw):
         return L.binary_cross_entropy(a, b, None if w is None else glassnet.tensor(w), **kw)
@@ -502,3 +501,79 @@ def test_margin_error_messages():
         r"match the inputs \(2, 3\) \(expected \(2,\)\)",
     ):
         L.cosine_embedding_loss(_t(2, 3), _t(2, 3), glassnet.tensor([1, -1, 1]))
+
+
+# ----------------------------------------------------------------------------- float32 throughout
+def _float32_case(name):
+    x = rng.normal(size=(4, 3)).astype(np.float32)
+    y = rng.uniform(0.1, 0.9, (4, 3)).astype(np.float32)
+    labels = glassnet.tensor([0, 2, 1, -100])
+    pw = glassnet.tensor(np.float32([1.0, 2.0, 0.5]))
+    cases = {
+        "mse": lambda a, b: L.mse_loss(a, b),
+        "l1": lambda a, b: L.l1_loss(a, b),
+        "huber": lambda a, b: L.huber_loss(a, b, delta=0.3),
+        "smooth_l1": lambda a, b: L.smooth_l1_loss(a, b, beta=0.3),
+        "gaussian_nll": lambda a, b: L.gaussian_nll_loss(a, b, b, full=True),
+        "bce": lambda a, b: L.binary_cross_entropy(b, a.sigmoid()),
+        "bce_logits": lambda a, b: L.binary_cross_entropy_with_logits(a, b, pos_weight=pw),
+        "kl_div": lambda a, b: L.kl_div(a, b, reduction="batchmean"),
+        "kl_div_log": lambda a, b: L.kl_div(a, b, log_target=True),
+        "ce": lambda a, b: L.cross_entropy(a, labels, label_smoothing=0.1),
+        "ce_weight": lambda a, b: L.cross_entropy(a, labels, pw, label_smoothing=0.1),
+        "ce_probs": lambda a, b: L.cross_entropy(a, b, label_smoothing=0.1),
+        "nll": lambda a, b: L.nll_loss(a, labels),
+        "hinge": lambda a, b: L.hinge_loss(a, glassnet.tensor(np.sign(x - 0.1))),
+        "hinge_embedding": lambda a, b: L.hinge_embedding_loss(a, glassnet.tensor(np.sign(x))),
+        "cosine": lambda a, b: L.cosine_embedding_loss(a, b, glassnet.tensor([1, -1, 1, -1])),
+    }
+    return cases[name], x, y
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mse",
+        "l1",
+        "huber",
+        "smooth_l1",
+        "gaussian_nll",
+        "bce",
+        "bce_logits",
+        "kl_div",
+        "kl_div_log",
+        "ce",
+        "ce_weight",
+        "ce_probs",
+        "nll",
+        "hinge",
+        "hinge_embedding",
+        "cosine",
+    ],
+)
+def test_float32_never_upcast_inside_backward(name):
+    """Every gradient passed between ops stays float32 (leaf grads are cast anyway, so the check
+    watches the engine's hand-offs)."""
+    from glassnet.autograd import engine
+
+    fn, x, y = _float32_case(name)
+    seen = []
+
+    def observe(t, ctx, g, input_grads):
+        seen.append((type(ctx).__name__, t.data.dtype, g.dtype))
+        seen.extend(
+            (type(ctx).__name__, gi.dtype, gi.dtype)
+            for gi in input_grads
+            if gi is not None and gi.dtype.kind == "f"
+        )
+
+    a = glassnet.tensor(x, requires_grad=True)
+    b = glassnet.tensor(y, requires_grad=True)
+    engine.OBSERVERS.append(observe)
+    try:
+        loss = fn(a, b)
+        loss.backward()
+    finally:
+        engine.OBSERVERS.remove(observe)
+    assert loss.dtype == np.float32 and seen
+    assert all(d1 == np.float32 and d2 == np.float32 for _, d1, d2 in seen), seen
