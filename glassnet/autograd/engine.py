@@ -48,13 +48,13 @@ def _topological_order(root: Any) -> list:
 
 
 def _accumulate_leaf(t: Any, g: np.ndarray) -> None:
-    """Leaf gradients add up across backward calls, as in PyTorch (`t.grad += g`)."""
-    if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
-    if t.grad is None:
-        t.grad = type(t)._wrap(np.array(g, copy=True))
+    """Leaf gradients add up across backward calls, as in PyTorch (`t.grad += g`), in the leaf's
+    dtype. The first gradient is copied: g may be a view of another array or read-only."""
+    grad = t.grad
+    if grad is None:
+        t.grad = type(t)._wrap(np.array(g, dtype=t.data.dtype))
     else:
-        np.add(t.grad.data, g, out=t.grad.data)
+        grad.data += g
 
 
 def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> None:
@@ -80,9 +80,10 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> Non
     if root._ctx is None:
         _accumulate_leaf(root, g)
         return
-    grads = {id(root): g}
+    grads = {id(root): g}  # id(tensor) -> dL/d(tensor), summed over the consumers seen so far
+    pop, get = grads.pop, grads.get
     for t in _topological_order(root):
-        g = grads.pop(id(t), None)
+        g = pop(id(t), None)
         ctx = t._ctx
         if g is None:
             continue
@@ -99,8 +100,8 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> Non
                 _accumulate_leaf(p, gp)
             else:
                 key = id(p)
-                prev = grads.get(key)
+                prev = get(key)
                 grads[key] = gp if prev is None else prev + gp
         if not retain_graph:
-            ctx.__dict__.clear()
+            ctx.__dict__.clear()  # drop the saved arrays and the inputs: the graph is freed
             ctx._freed = True

@@ -23,6 +23,9 @@ from glassnet.autograd.grad_mode import STATE
 from glassnet.tensor import Tensor
 
 
+_wrap = Tensor._wrap
+
+
 class GlassnetShapeError(ValueError):
     """An operation got inputs whose shapes do not fit together."""
 
@@ -114,33 +117,36 @@ class Op(Function):
 
     @classmethod
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
+        # The hot path of every op: no validation here beyond what NumPy does anyway.
         ctx = cls()
         try:
             y = cls.forward(ctx, *[t.data for t in inputs], **params)
         except (ValueError, IndexError) as err:
-            if isinstance(err, GlassnetShapeError):
-                raise
-            shapes = ", ".join(str(t.data.shape) for t in inputs)
-            message = f"{cls.__name__.lower()}: {err} (input shapes: {shapes})"
-            if isinstance(err, IndexError):
-                raise IndexError(message) from None
-            raise GlassnetShapeError(message) from None
+            raise _named_error(cls, err, inputs) from None
         if type(y) is not np.ndarray:
             y = np.asarray(y)  # NumPy returns scalars, not 0-d arrays, from ops on 0-d inputs
-        out = Tensor._wrap(y)
+        out = _wrap(y)
         if STATE.enabled:
-            for t in inputs:
-                if t.requires_grad:
-                    ctx.inputs = inputs
-                    ctx.needs_input_grad = tuple(t.requires_grad for t in inputs)
-                    out.requires_grad = True
-                    out._ctx = ctx
-                    break
+            needs = tuple([t.requires_grad for t in inputs])
+            if True in needs:
+                ctx.inputs = inputs
+                ctx.needs_input_grad = needs
+                out.requires_grad = True
+                out._ctx = ctx
         return out
 
     def _backward(self, gy: np.ndarray) -> tuple:
         grads = type(self).backward(self, gy)
         return grads if type(grads) is tuple else (grads,)
+
+
+def _named_error(cls: type, err: Exception, inputs: tuple) -> Exception:
+    """NumPy's error from an op's forward, with the op's name and the input shapes added."""
+    if isinstance(err, GlassnetShapeError):
+        return err
+    shapes = ", ".join(str(t.data.shape) for t in inputs)
+    message = f"{cls.__name__.lower()}: {err} (input shapes: {shapes})"
+    return IndexError(message) if isinstance(err, IndexError) else GlassnetShapeError(message)
 
 
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:
