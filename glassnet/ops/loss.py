@@ -79,6 +79,18 @@ def _as_weight(weight: Any, like: np.ndarray, op: str, name: str = "weight") -> 
     return w.astype(like.dtype, copy=False)
 
 
+def _check_broadcasts(w: Any, shape: tuple, op: str, name: str) -> None:
+    """An elementwise weight must broadcast to the input's shape without enlarging it."""
+    if w is None:
+        return
+    try:
+        fits = np.broadcast_shapes(w.shape, shape) == shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"{op}: {name} shape {w.shape} does not broadcast to input shape {shape}")
+
+
 class PointwiseLoss(Op):
     """Base of losses that are a sum of per-element terms l_i = f(x_i, y_i, ...).
 
@@ -544,6 +556,7 @@ def binary_cross_entropy(
             f"[{x.min()}, {x.max()}]); apply sigmoid first or use binary_cross_entropy_with_logits"
         )
     w = _as_weight(weight, x, op)
+    _check_broadcasts(w, x.shape, op, "weight")
     return BceLoss.apply(input, target, reduction=reduction, weight=w)
 
 
@@ -563,15 +576,8 @@ def binary_cross_entropy_with_logits(
     _check_float_pair(input, target, op, same_shape=True)
     w = _as_weight(weight, input.data, op)
     p = _as_weight(pos_weight, input.data, op, "pos_weight")
-    for name, a in (("weight", w), ("pos_weight", p)):
-        if a is not None:
-            try:
-                np.broadcast_shapes(a.shape, input.data.shape)
-            except ValueError:
-                raise ValueError(
-                    f"{op}: {name} shape {a.shape} does not broadcast with input shape "
-                    f"{input.data.shape}"
-                ) from None
+    _check_broadcasts(w, input.data.shape, op, "weight")
+    _check_broadcasts(p, input.data.shape, op, "pos_weight")
     return BceWithLogitsLoss.apply(input, target, reduction=reduction, weight=w, pos_weight=p)
 
 

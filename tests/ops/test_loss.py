@@ -66,11 +66,11 @@ def test_regression_float32_and_gradcheck(name):
     assert gradcheck(lambda a, b: ours(a, b, reduction="none", **kw), (xs, ys))
 
 
+@pytest.mark.filterwarnings("ignore:Using a target size")
 def test_broadcast_target_warns_and_matches_torch():
     x, y = rng.normal(size=(4, 3)), rng.normal(size=(3,))
     with pytest.warns(UserWarning, match=r"mse_loss: target shape \(3,\) differs from input"):
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", module="torch")
             compare(L.mse_loss, TF.mse_loss, [x, y], wrt=(0, 1))
 
 
@@ -150,6 +150,7 @@ def test_binary_gradcheck():
 
 
 # ----------------------------------------------------------------------------- kl_div
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
 @pytest.mark.parametrize("reduction", REDUCTIONS + ["batchmean"])
 @pytest.mark.parametrize("log_target", [False, True])
 def test_kl_div(reduction, log_target):
@@ -250,7 +251,9 @@ def test_cross_entropy_everything_ignored_is_nan_like_torch():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         y = L.cross_entropy(glassnet.tensor(x), glassnet.tensor(t))
-    assert np.isnan(y.item()) and np.isnan(TF.cross_entropy(torch.tensor(x), torch.tensor(t)))
+    assert np.isnan(y.item()) and np.isnan(
+        TF.cross_entropy(torch.tensor(x), torch.tensor(t)).item()
+    )
 
 
 @pytest.mark.parametrize("shape", CE_SHAPES)
@@ -405,9 +408,21 @@ def test_error_messages():
     with pytest.raises(
         ValueError,
         match=r"binary_cross_entropy_with_logits: pos_weight shape "
-        r"\(2,\) does not broadcast with input shape \(4, 3\)",
+        r"\(2,\) does not broadcast to input shape \(4, 3\)",
     ):
         L.binary_cross_entropy_with_logits(x, x, pos_weight=_t(2))
+    with pytest.raises(
+        ValueError,
+        match=r"binary_cross_entropy: weight shape \(2, 4, 3\) does not broadcast to input "
+        r"shape \(4, 3\)",
+    ):
+        L.binary_cross_entropy(x, x, _t(2, 4, 3))
+    with pytest.raises(
+        ValueError, match=r"binary_cross_entropy_with_logits: weight shape \(5, 1\) does not"
+    ):
+        L.binary_cross_entropy_with_logits(x, x, _t(5, 1))
+    with pytest.raises(TypeError, match="binary_cross_entropy: weight must be a numeric tensor"):
+        L.binary_cross_entropy(x, x, glassnet.tensor([True, False, True]))
     with pytest.raises(
         ValueError,
         match=r"gaussian_nll_loss: var shape \(4, 2\) does not fit "
@@ -577,3 +592,21 @@ def test_float32_never_upcast_inside_backward(name):
         engine.OBSERVERS.remove(observe)
     assert loss.dtype == np.float32 and seen
     assert all(d1 == np.float32 and d2 == np.float32 for _, d1, d2 in seen), seen
+
+
+def test_nll_gradcheck_and_empty_batches():
+    x = glassnet.tensor(rng.normal(size=(3, 4, 2)), requires_grad=True)
+    t = glassnet.tensor(np.array([[0, 3], [1, -100], [2, 2]]))
+    w = glassnet.tensor([1.0, 2.0, 0.5, 1.5], dtype=glassnet.float64)
+    assert gradcheck(lambda a: L.nll_loss(a, t, w), (x,))
+    for reduction in REDUCTIONS:
+        for fn, tfn in ((L.cross_entropy, TF.cross_entropy), (L.nll_loss, TF.nll_loss)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                ours = fn(
+                    glassnet.zeros(0, 4),
+                    glassnet.zeros(0, dtype=glassnet.int64),
+                    reduction=reduction,
+                )
+            theirs = tfn(torch.zeros(0, 4), torch.zeros(0, dtype=torch.long), reduction=reduction)
+            np.testing.assert_array_equal(ours.data, theirs.numpy())
