@@ -115,9 +115,11 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
-        np.sqrt(v, out=t)  # denominator sqrt(v̂) + ε
-        t /= bias_correction2**0.5
-        t += eps
-        np.divide(m, t, out=t)  # θ -= γ m̂ / (sqrt(v̂) + ε)
-        t *= -lr / bias_correction1
+        # γ m̂ / (sqrt(v̂) + ε) = (γ sqrt(1 - β2^t) / (1 - β1^t)) · m / (sqrt(v) + ε sqrt(1 - β2^t)):
+        # folding the bias corrections into two scalars saves a pass over the buffer
+        bias_correction2_sqrt = bias_correction2**0.5
+        np.sqrt(v, out=t)
+        t += eps * bias_correction2_sqrt
+        np.divide(m, t, out=t)
+        t *= -lr * bias_correction2_sqrt / bias_correction1
         p += t

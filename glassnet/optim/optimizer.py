@@ -19,6 +19,13 @@ user still holds the same Tensor objects). A step then copies the gradients in w
 `np.concatenate(..., out=grad)` and runs the update rule once over the whole buffer: a handful of
 vectorised passes with `out=` and no allocation, whatever the number of parameters.
 
+Measured on the 2-core development machine (busy, so figures are rough), one Adam step on the
+MNIST-MLP parameters (784x256 + 256x10 + biases, 203k float32): ~1.0 ms here against ~1.5-2.1 ms
+for torch.optim.Adam's default loop and ~1.4 ms for its foreach variant, in the same process.
+What is left is arithmetic: ~13 passes, of which the square root costs as much as five others.
+SGD with momentum: ~0.17 ms against ~0.39 ms. (Chunking the passes to stay in L2 cache was tried
+and was slower: the per-call overhead outweighs the cache gain at this size.)
+
 Correctness is kept exactly as PyTorch defines it:
 
 * A parameter whose `.grad` is None is skipped, as in PyTorch (no state, no step count). When a
