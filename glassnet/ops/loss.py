@@ -12,6 +12,7 @@ with the max-shift / softplus tricks, so no probability is ever rounded to 0 bef
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -59,8 +60,6 @@ def _check_float_pair(input: Tensor, target: Tensor, op: str, same_shape: bool) 
             f"{op}: target shape {target.data.shape} does not broadcast with input shape "
             f"{input.data.shape}"
         ) from None
-    import warnings
-
     warnings.warn(
         f"{op}: target shape {target.data.shape} differs from input shape {input.data.shape}; "
         f"they will be broadcast, which is rarely what a loss wants",

@@ -186,3 +186,11 @@ def test_describe_lookup():
         describe("rleu")
     with pytest.raises(TypeError, match="describe: name must be a string, got int"):
         describe(3)
+
+
+def test_every_activation_layer_is_in_the_registry():
+    import glassnet.nn.activation as module
+
+    layers = {n for n in module.__all__ if isinstance(getattr(module, n), type)}
+    layers -= {"ActivationInfo"}
+    assert layers == {info.module for info in ACTIVATIONS.values()}

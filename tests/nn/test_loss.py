@@ -68,6 +68,7 @@ def _build(lib, name, kwargs):
     return getattr(lib.nn, name)(**kw)
 
 
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
 @pytest.mark.parametrize("name, kwargs, arrays", CASES, ids=[c[0] for c in CASES])
 def test_layer_matches_torch(name, kwargs, arrays):
     ours, theirs = _build(glassnet, name, kwargs), _build(torch, name, kwargs)
@@ -226,3 +227,10 @@ def test_describe_lookup_and_errors():
         r"target\), got 2",
     ):
         describe("cosine_embedding").fn(X, X)
+
+
+def test_every_loss_layer_is_in_the_registry():
+    import glassnet.nn.loss as module
+
+    layers = {n for n in module.__all__ if isinstance(getattr(module, n), type)} - {"LossInfo"}
+    assert layers == {info.module for info in LOSSES.values()}
