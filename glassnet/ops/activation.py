@@ -421,6 +421,11 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     -----
     input: (N, C, *) or any shape when `weight` has one element; weight: (C,) or (1,).
     """
+    if weight.data.dtype != input.data.dtype:
+        raise TypeError(
+            f"prelu: input is {input.data.dtype} but weight is {weight.data.dtype}; convert one "
+            f"(e.g. the layer with .float() / .double())"
+        )
     n = weight.data.size
     if n != 1:
         channels = input.data.shape[1] if input.data.ndim >= 2 else 1

@@ -131,6 +131,11 @@ def test_prelu_float32_stays_float32():
     np.testing.assert_allclose(w.grad.data, [-1e4])
 
 
+def test_prelu_dtype_mismatch():
+    with pytest.raises(TypeError, match="prelu: input is float32 but weight is float64"):
+        A.prelu(glassnet.zeros(2, 3), glassnet.zeros(1, dtype=glassnet.float64))
+
+
 def test_prelu_channel_mismatch_names_shapes():
     with pytest.raises(ValueError, match=r"prelu: weight has 4 parameters .*\(4,\).*\(2, 3\).*3"):
         A.prelu(glassnet.zeros(2, 3), glassnet.zeros(4))
