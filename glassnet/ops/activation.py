@@ -252,13 +252,13 @@ class Gelu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return 0.5 * x * erfc(-SQRT_HALF * x)
+        cdf = 0.5 * erfc(-SQRT_HALF * x)
+        ctx.save_for_backward(x, cdf)  # kept: erfc is the costly part, backward reuses it
+        return x * cdf
 
     @staticmethod
     def backward(ctx, gy):
-        (x,) = ctx.saved_tensors
-        cdf = 0.5 * erfc(-SQRT_HALF * x)
+        x, cdf = ctx.saved_tensors
         pdf = INV_SQRT_2PI * np.exp(-0.5 * x * x)
         return gy * (cdf + x * pdf)
 
