@@ -31,7 +31,8 @@ _LAZY = {
     "gradcheck": "check",
     "GradcheckError": "check",
     "backward": "engine",
-    "trace": "backward_trace", "BackwardTrace": "backward_trace",
+    "trace": "backward_trace",
+    "BackwardTrace": "backward_trace",
     "graph_dot": "backward_trace",
 }
 

@@ -14,8 +14,9 @@ Example
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -87,7 +88,10 @@ class BackwardTrace:
 
     def table(self) -> str:
         """A fixed-width table: step, op, shapes, gradient norms, local derivative."""
-        head = f"{'#':>3}  {'op':<14} {'inputs -> output':<34} {'|dL/dy|':>10}  {'|dL/dx|':<22}  local derivative"
+        head = (
+            f"{'#':>3}  {'op':<14} {'inputs -> output':<34} {'|dL/dy|':>10}  {'|dL/dx|':<22}  "
+            "local derivative"
+        )
         lines = [head, "-" * len(head)]
         for r in self.records:
             shapes = ", ".join(str(s) for s in r.input_shapes if s is not None)
@@ -124,7 +128,9 @@ class BackwardTrace:
 
 
 def trace(
-    loss: Any, gradient: Any = None, retain_graph: bool = False,
+    loss: Any,
+    gradient: Any = None,
+    retain_graph: bool = False,
     names: Mapping[str, Any] | None = None,
 ) -> BackwardTrace:
     """Run `loss.backward()` and record every op it passes through.

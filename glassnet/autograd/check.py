@@ -89,8 +89,8 @@ def gradcheck(
             if not abs(a - numeric) <= atol + rtol * abs(numeric):
                 raise GradcheckError(
                     f"gradcheck: gradient of input {i} (shape {t.data.shape}) at index "
-                    f"{tuple(int(j) for j in index)}: backward gives {float(a)!r}, finite differences "
-                    f"give {float(numeric)!r} (atol={atol}, rtol={rtol})"
+                    f"{tuple(int(j) for j in index)}: backward gives {float(a)!r}, finite "
+                    f"differences give {float(numeric)!r} (atol={atol}, rtol={rtol})"
                 )
         t.grad = None
     return True

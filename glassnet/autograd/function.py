@@ -1,5 +1,6 @@
 """Graph nodes. Every differentiable operation is a Function subclass with its forward and its
-backward side by side; calling `apply` runs forward and, when a gradient is wanted, records the node.
+backward side by side; calling `apply` runs forward and, when a gradient is wanted, records the
+node.
 
 Two flavours share one engine:
 
@@ -21,7 +22,6 @@ import numpy as np
 
 from glassnet.autograd.grad_mode import STATE
 from glassnet.tensor import Tensor
-
 
 _wrap = Tensor._wrap
 

@@ -68,7 +68,7 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 def full(
     size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    """A tensor of `size` filled with `fill_value` (its dtype inferred from the value, as PyTorch)."""
+    """A tensor of `size` filled with `fill_value` (dtype inferred from the value, as PyTorch)."""
     if dtype is None:
         dtype = (
             _dtypes.bool_

@@ -487,7 +487,7 @@ def clone(input: Tensor) -> Tensor:
     return Clone.apply(input)
 
 
-# ----------------------------------------------------------------------------- comparisons (no grad)
+# ------------------------------------------------------------------------- comparisons (no grad)
 def _compare(ufunc: np.ufunc, a: Any, b: Any, name: str) -> Tensor:
     x = a.data if isinstance(a, Tensor) else a
     y = b.data if isinstance(b, Tensor) else b

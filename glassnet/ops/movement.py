@@ -191,7 +191,8 @@ def permute(input: Tensor, *dims: Any) -> Tensor:
     valid = len(dims) == n and all(-n <= d < n for d in dims)
     if not valid or sorted(d % n for d in dims) != list(range(n)):
         raise ValueError(
-            f"permute: dims {dims} are not a permutation of the {n} axes of shape {input.data.shape}"
+            f"permute: dims {dims} are not a permutation of the {n} axes of shape "
+            f"{input.data.shape}"
         )
     return Permute.apply(input, dims=tuple(d % n for d in dims)) if n else input
 

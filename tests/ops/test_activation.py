@@ -50,9 +50,7 @@ def test_softmax_matches_torch(fn, shape, dtype, seed, data):
         [x],
         seed=seed,
     )
-    compare_with_torch(
-        lambda t: getattr(t, fn)(dim), lambda t: getattr(t, fn)(dim), [x], seed=seed
-    )
+    compare_with_torch(lambda t: getattr(t, fn)(dim), lambda t: getattr(t, fn)(dim), [x], seed=seed)
 
 
 @pytest.mark.parametrize("name", sorted(POINTWISE))

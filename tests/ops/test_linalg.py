@@ -16,8 +16,9 @@ from tests.ops._compare import SETTINGS, check_gradcheck, compare_with_torch, dt
 def matmul_shapes(draw):
     """Two shapes matmul accepts: 1-D or matrices with broadcastable batch dims."""
     n, k, m = (draw(st.integers(1, 4)) for _ in range(3))
-    a_kind, b_kind = draw(st.sampled_from(["vec", "mat", "batch"])), draw(
-        st.sampled_from(["vec", "mat", "batch"])
+    a_kind, b_kind = (
+        draw(st.sampled_from(["vec", "mat", "batch"])),
+        draw(st.sampled_from(["vec", "mat", "batch"])),
     )
     batch = draw(st.lists(st.integers(1, 3), min_size=1, max_size=2))
     a_batch = [b if draw(st.booleans()) else 1 for b in batch]
@@ -37,7 +38,8 @@ def test_matmul_matches_torch(pair, dtype, seed):
 
 
 @pytest.mark.parametrize(
-    "sa, sb", [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 1, 2, 3), (4, 3, 2)), ((3,), (2, 3, 1))]
+    "sa, sb",
+    [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)), ((2, 1, 2, 3), (4, 3, 2)), ((3,), (2, 3, 1))],
 )
 def test_matmul_gradcheck(sa, sb):
     rng = np.random.default_rng(8)
