@@ -64,13 +64,13 @@ class Linear(Op):
     def backward(ctx, gy):
         x, W = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = (_rows(gy) @ W).reshape(x.shape) if need[0] else None
+        g2 = _rows(gy)  # (rows, out)
+        gx = (g2 @ W).reshape(x.shape) if need[0] else None
         gW = gb = None
         if need[1]:
-            g2 = gy.reshape(-1, gy.shape[-1])
-            gW = g2.T @ x.reshape(-1, x.shape[-1])
+            gW = g2.T @ _rows(x)
         if len(need) > 2 and need[2]:
-            gb = gy.reshape(-1, gy.shape[-1]).sum(axis=0)
+            gb = g2.sum(axis=0)
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
 
 

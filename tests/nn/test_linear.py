@@ -80,11 +80,17 @@ def test_linear_generator_makes_init_reproducible():
     np.testing.assert_array_equal(a.weight.data, c.weight.data)
 
 
-def test_linear_zero_in_features_like_torch():
-    g = nn.Linear(0, 3)
-    y = g(glassnet.zeros(2, 0))
-    assert y.shape == (2, 3)
-    np.testing.assert_array_equal(g.bias.data, 0.0)
+@pytest.mark.parametrize("n_in, n_out", [(0, 3), (3, 0)])
+def test_linear_zero_features_like_torch(n_in, n_out):
+    g = nn.Linear(n_in, n_out)
+    x = glassnet.ones(2, n_in, requires_grad=True)
+    y = g(x)
+    assert y.shape == (2, n_out)
+    if n_in == 0:
+        np.testing.assert_array_equal(g.bias.data, 0.0)  # bound 1/sqrt(0) taken as 0, as torch
+    y.sum().backward()
+    assert x.grad.shape == (2, n_in) and g.weight.grad.shape == (n_out, n_in)
+    assert g.bias.grad.shape == (n_out,)
 
 
 def test_linear_repr_and_errors():
