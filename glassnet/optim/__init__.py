@@ -11,6 +11,7 @@ from glassnet.optim.adagrad import Adagrad
 from glassnet.optim.adam import Adam
 from glassnet.optim.adamax import Adamax
 from glassnet.optim.adamw import AdamW
+from glassnet.optim.lbfgs import LBFGS
 from glassnet.optim.lion import Lion
 from glassnet.optim.nadam import NAdam
 from glassnet.optim.optimizer import Optimizer
@@ -25,6 +26,7 @@ __all__ = [
     "Adam",
     "AdamW",
     "Adamax",
+    "LBFGS",
     "Lion",
     "NAdam",
     "Optimizer",

@@ -401,10 +401,7 @@ class Optimizer:
             for p in group["params"]:
                 st = self.state.get(p)
                 if st:
-                    state[index[id(p)]] = {
-                        k: Tensor._wrap(v.data.copy()) if isinstance(v, Tensor) else v
-                        for k, v in st.items()
-                    }
+                    state[index[id(p)]] = {k: _copy(v) for k, v in st.items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -500,6 +497,15 @@ def _lerp_(m: np.ndarray, g: np.ndarray, weight: float, tmp: np.ndarray) -> None
     np.subtract(g, m, out=tmp)
     tmp *= weight
     m += tmp
+
+
+def _copy(v: Any) -> Any:
+    """A state entry for state_dict: Tensors (also inside lists, as L-BFGS keeps) copied."""
+    if isinstance(v, Tensor):
+        return Tensor._wrap(v.data.copy())
+    if isinstance(v, list):
+        return [_copy(x) for x in v]
+    return v
 
 
 def _same_scalars(a: dict[str, Any], b: dict[str, Any]) -> bool:

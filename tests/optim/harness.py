@@ -57,13 +57,21 @@ def groups_of(P: dict[str, Any], group_kwargs: list[dict] | None) -> Any:
 
 def serialise(sd: dict) -> dict:
     """What a checkpoint keeps: arrays as NumPy (safetensors) and the rest through JSON."""
+
+    def is_array(v: Any) -> bool:
+        return isinstance(v, glassnet.Tensor) or (
+            isinstance(v, list) and any(isinstance(x, glassnet.Tensor) for x in v)
+        )
+
+    def to_numpy(v: Any) -> Any:
+        return [np.array(x.data) for x in v] if isinstance(v, list) else np.array(v.data)
+
     arrays = {
-        str(i): {k: np.array(v.data) for k, v in s.items() if isinstance(v, glassnet.Tensor)}
+        str(i): {k: to_numpy(v) for k, v in s.items() if is_array(v)}
         for i, s in sd["state"].items()
     }
     scalars = {
-        str(i): {k: v for k, v in s.items() if not isinstance(v, glassnet.Tensor)}
-        for i, s in sd["state"].items()
+        str(i): {k: v for k, v in s.items() if not is_array(v)} for i, s in sd["state"].items()
     }
     state = json.loads(json.dumps(scalars))
     for i, s in state.items():
