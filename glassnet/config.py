@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
         "positive_class": -1,
         "block_size": 64,
         "max_train_samples": 0,
+        "max_test_samples": 0,
         "standardize": True,
     },
     "model": {"name": "mlp"},
@@ -218,10 +219,15 @@ def check(config: dict[str, Any]) -> None:
         raise ConfigError(f"data.block_size must be >= 1, got {d['block_size']}")
     if t["epochs"] < 1:
         raise ConfigError(f"train.epochs must be >= 1, got {t['epochs']}")
-    for key in ("early_stopping", "max_steps_per_epoch", "eval_batches", "max_train_samples"):
-        table = d if key == "max_train_samples" else t
-        if table[key] < 0:
-            raise ConfigError(f"{'data' if table is d else 'train'}.{key} must be >= 0")
+    for table, key in (
+        ("train", "early_stopping"),
+        ("train", "max_steps_per_epoch"),
+        ("train", "eval_batches"),
+        ("data", "max_train_samples"),
+        ("data", "max_test_samples"),
+    ):
+        if config[table][key] < 0:
+            raise ConfigError(f"{table}.{key} must be >= 0, got {config[table][key]}")
     if t["clip_grad_norm"] < 0:
         raise ConfigError(f"train.clip_grad_norm must be >= 0, got {t['clip_grad_norm']}")
     if t["grad_norm_every"] < 1:

@@ -130,6 +130,8 @@ def _mnist(config: dict[str, Any]) -> RunData:
         ) from None
     if d["max_train_samples"]:
         X_train, y_train = X_train[: d["max_train_samples"]], y_train[: d["max_train_samples"]]
+    if d["max_test_samples"]:
+        X_test, y_test = X_test[: d["max_test_samples"]], y_test[: d["max_test_samples"]]
     if config["model"]["name"] == "mlp":
         X_train, X_test = X_train.reshape(len(X_train), -1), X_test.reshape(len(X_test), -1)
     train, val = _split_val(TensorDataset(X_train, y_train), d["val_fraction"], config["seed"])
@@ -184,9 +186,7 @@ def _shakespeare(config: dict[str, Any]) -> RunData:
         num_features=T,
         num_outputs=len(vocab),
         meta={
-            "chars": "".join(vocab.chars)
-            if hasattr(vocab, "chars")
-            else vocab.decode(np.arange(len(vocab))),
+            "chars": "".join(vocab.itos),
             "task": "language",
             "block_size": T,
         },
@@ -294,18 +294,14 @@ def build_model(config: dict[str, Any], data: RunData, generator: Any = None) ->
         return _construct(cls, "model", **kw, **_gen(params, generator))
     if name == "gpt":
         params = inspect.signature(cls).parameters
-        kw = _kwargs_for(cls, "model", spec, fixed=("vocab_size", "block_size"))
         if "config" in params:  # GPT(config: GPTConfig), nanoGPT style
             config_cls = importlib.import_module("glassnet.models.gpt").GPTConfig
-            kw.pop("config", None)
+            kw = _kwargs_for(config_cls, "model", spec, fixed=("vocab_size", "block_size"))
             cfg = _construct(
-                config_cls,
-                "model",
-                vocab_size=data.num_outputs,
-                block_size=data.num_features,
-                **_kwargs_for(config_cls, "model", spec, fixed=("vocab_size", "block_size")),
+                config_cls, "model", vocab_size=data.num_outputs, block_size=data.num_features, **kw
             )
             return _construct(cls, "model", cfg, **_gen(params, generator))
+        kw = _kwargs_for(cls, "model", spec, fixed=("vocab_size", "block_size"))
         return _construct(
             cls,
             "model",
