@@ -98,7 +98,8 @@ class Optimizer:
 
     Subclasses define `_validate(hparams)`, `_state_spec(group)` (names and initial values of the
     per-element state arrays), `_init_scalars(group)` (per-parameter numbers such as `step`),
-    `_num_tmp` and `_update(group, p, g, state, scalars, tmp)`, the update rule on 1-D arrays.
+    `_num_tmp` (scratch arrays needed) and `_update(group, p, g, state, scalars, tmp, fresh)`,
+    the update rule on 1-D arrays: the whole buffer at once, or one parameter's slices of it.
 
     Example
     -------
