@@ -145,7 +145,9 @@ class CharDataset(Dataset):
         starts = rng_of(generator).integers(0, len(self), size=batch_size)  # (B,)
         rows = starts[:, None] + np.arange(self.block_size + 1)  # (B, T + 1)
         chunk = self.ids[rows]
-        return Tensor._wrap(chunk[:, :-1]), Tensor._wrap(chunk[:, 1:])  # (B, T) each
+        x = np.ascontiguousarray(chunk[:, :-1])  # (B, T)
+        y = np.ascontiguousarray(chunk[:, 1:])  # (B, T), x shifted by one
+        return Tensor._wrap(x), Tensor._wrap(y)
 
 
 def char_splits(
