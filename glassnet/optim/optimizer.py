@@ -217,6 +217,9 @@ class Optimizer:
                 f"the ordering of tensors in sets will change between runs; use a list instead"
             )
         params = list(params)
+        if params and all(_is_named(p) for p in params):  # model.named_parameters(), as PyTorch
+            group["param_names"] = [n for n, _ in params]
+            params = [p for _, p in params]
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(
@@ -498,6 +501,10 @@ def _lerp_(m: np.ndarray, g: np.ndarray, weight: float, tmp: np.ndarray) -> None
     np.subtract(g, m, out=tmp)
     tmp *= weight
     m += tmp
+
+
+def _is_named(p: Any) -> bool:
+    return isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
 
 
 def _copy(v: Any) -> Any:

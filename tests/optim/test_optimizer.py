@@ -125,6 +125,16 @@ def test_add_param_group_mid_run_matches_torch():
             np.testing.assert_allclose(gp[k].data, tp[k].detach().numpy(), rtol=1e-10)
 
 
+def test_named_parameters_are_accepted():
+    w, b = _params()
+    opt = Adam([("layer.weight", w), ("layer.bias", b)], lr=0.1)
+    assert opt.param_groups[0]["params"][1] is b
+    assert opt.state_dict()["param_groups"][0]["param_names"] == ["layer.weight", "layer.bias"]
+    _loss(w, b).backward()
+    opt.step()
+    assert opt.state[w]["step"] == 1
+
+
 def test_changing_lr_in_a_group_takes_effect():
     train_side_by_side(
         SGD, torch.optim.SGD, dict(lr=0.1, momentum=0.9), steps=20, group_kwargs=[{}, {"lr": 0.0}]
