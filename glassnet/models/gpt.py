@@ -228,11 +228,7 @@ class GPT(Module):
         rng = rng_of(generator)
         with no_grad():
             for _ in range(max_new_tokens):
-                idx_cond = (
-                    idx
-                    if idx.shape[1] <= self.config.block_size
-                    else idx[:, -self.config.block_size :]
-                )
+                idx_cond = idx[:, -self.config.block_size :]  # at most the last block_size
                 logits, _ = self(idx_cond)
                 z = logits.data[:, -1, :] / temperature  # (B, V), the next token's scores
                 if top_k is not None:
