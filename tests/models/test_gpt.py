@@ -221,8 +221,8 @@ def test_errors():
 @pytest.mark.skipif(not SHAKESPEARE.is_file(), reason="Tiny Shakespeare not found")
 def test_training_on_tiny_shakespeare_follows_pytorch():
     """4 layers, 4 heads, 128-dim embeddings, block 64; the same initial weights, batches and
-    AdamW settings. Default: 30 steps at batch 8; GLASSNET_FULL=1: 500 steps at batch 32."""
-    steps, batch = (500, 32) if FULL else (30, 8)
+    AdamW settings. Default: 30 steps at batch 8; GLASSNET_FULL=1: 300 steps at batch 16."""
+    steps, batch = (300, 16) if FULL else (30, 8)
     train, val = char_splits(load_text(SHAKESPEARE), block_size=64)
     vocab = train.vocab
     cfg = GPTConfig(
