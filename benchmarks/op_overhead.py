@@ -6,8 +6,12 @@ For each op we time, in one process and taking turns (so a noisy neighbour slows
   glassnet  the op (forward), and the op plus `y.backward(gy)` (forward + backward)
   torch     the same as glassnet, with autograd
 
-Run:  python benchmarks/op_overhead.py            (about a minute)
-      python benchmarks/op_overhead.py --quick    (a few seconds)
+A second table times chains of 100 ops with one backward at the end, as in a real model: the
+cost per op there leaves out the fixed cost of starting a backward pass.
+
+Run:  python benchmarks/op_overhead.py              (about a minute)
+      python benchmarks/op_overhead.py --quick      (a few seconds)
+      python benchmarks/op_overhead.py --cpu-time   (process CPU time: steadier on a busy machine)
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 import glassnet  # noqa: E402
-from benchmarks.harness import machine_info, time_interleaved  # noqa: E402
+from benchmarks.harness import machine_info  # noqa: E402
 
 try:
     import torch
@@ -78,7 +83,104 @@ def _loop(fn: Callable[[], object], n: int) -> Callable[[], None]:
     return run
 
 
-def measure(n: int, repeats: int) -> list[dict]:
+def time_interleaved(
+    steps: dict[str, Callable[[], None]], repeats: int, timer: Callable[[], float]
+) -> dict[str, list[float]]:
+    """Seconds per repeat of each step, the steps taking turns (after one warm-up run each)."""
+    for fn in steps.values():
+        fn()
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(repeats):
+        for name, fn in steps.items():
+            t0 = timer()
+            fn()
+            times[name].append(timer() - t0)
+    return times
+
+
+def _row(op: str, key: str, seconds: list[float], per: int) -> dict:
+    us = [s / per * 1e6 for s in seconds]
+    framework, mode = key.split(" ")
+    return {
+        "op": op,
+        "framework": framework,
+        "mode": mode,
+        "median_us": statistics.median(us),
+        "min_us": min(us),
+        "max_us": max(us),
+    }
+
+
+CHAIN = {
+    "add": lambda h, c: h + c,
+    "mul": lambda h, c: h * c,
+    "relu": lambda h, c: (h - c).relu() if not isinstance(h, np.ndarray) else np.maximum(h - c, 0),
+    "tanh": lambda h, c: h.tanh() if not isinstance(h, np.ndarray) else np.tanh(h),
+}
+
+
+def _chain_steps(op: Callable, n: int, length: int) -> dict:
+    """Loops of n chains of `length` ops (forward, and forward + one backward) per library."""
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal(10).astype(np.float32)
+    c = rng.uniform(0.9, 1.1, 10).astype(np.float32)
+    gy = np.ones(10, np.float32)
+
+    def chain(x: object, c: object) -> object:
+        h = x
+        for _ in range(length):
+            h = op(h, c)
+        return h
+
+    g_x, g_c = glassnet.tensor(a, requires_grad=True), glassnet.tensor(c, requires_grad=True)
+    g_gy = glassnet.tensor(gy)
+    steps = {
+        "numpy fwd": _loop(lambda: chain(a, c), n),
+        "glassnet fwd": _loop(lambda: chain(g_x, g_c), n),
+        "glassnet fwd+bwd": _loop(lambda: chain(g_x, g_c).backward(g_gy), n),
+    }
+    if torch is not None:
+        t_x, t_c = torch.tensor(a, requires_grad=True), torch.tensor(c, requires_grad=True)
+        t_gy = torch.tensor(gy)
+        steps["torch fwd"] = _loop(lambda: chain(t_x, t_c), n)
+        steps["torch fwd+bwd"] = _loop(lambda: chain(t_x, t_c).backward(t_gy), n)
+    return steps
+
+
+def measure_chains(n: int, repeats: int, timer: Callable[[], float], length: int = 100) -> list:
+    """Microseconds per op in a chain of `length` ops followed by one backward."""
+    rows = []
+    for name, op in CHAIN.items():
+        steps = _chain_steps(op, n, length)
+        for key, seconds in time_interleaved(steps, repeats, timer).items():
+            rows.append(_row(name, key, seconds, n * length))
+    return rows
+
+
+def format_chains(rows: list[dict]) -> str:
+    cell = {(r["op"], r["framework"], r["mode"]): r for r in rows}
+    cols = [("numpy", "fwd"), ("glassnet", "fwd"), ("glassnet", "fwd+bwd")]
+    if torch is not None:
+        cols += [("torch", "fwd"), ("torch", "fwd+bwd")]
+    head = f"{'op':<6}" + "".join(f" {f + ' ' + m:>24}" for f, m in cols)
+    if torch is not None:
+        head += f" {'gn/torch f+b':>13}"
+    lines = [head, "-" * len(head)]
+    for op in CHAIN:
+        line = f"{op:<6}"
+        for f, m in cols:
+            r = cell[(op, f, m)]
+            text = f"{r['median_us']:.2f} ({r['min_us']:.2f}-{r['max_us']:.2f})"
+            line += f" {text:>24}"
+        if torch is not None:
+            ratio = cell[(op, "glassnet", "fwd+bwd")]["median_us"]
+            ratio /= cell[(op, "torch", "fwd+bwd")]["median_us"]
+            line += f" {ratio:>13.2f}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def measure(n: int, repeats: int, timer: Callable[[], float]) -> list[dict]:
     """Microseconds per call, per (op, framework, mode): median and min-max over the repeats."""
     rng = np.random.default_rng(0)
     rows = []
@@ -110,20 +212,8 @@ def measure(n: int, repeats: int) -> list[dict]:
 
             steps["torch fwd"] = _loop(lambda t_in=t_in, fwd=fwd: fwd(*t_in), n)
             steps["torch fwd+bwd"] = _loop(torch_fb, n)
-        times = time_interleaved(steps, repeats)
-        for key, seconds in times.items():
-            us = [s / n * 1e6 for s in seconds]
-            framework, mode = key.split(" ")
-            rows.append(
-                {
-                    "op": name,
-                    "framework": framework,
-                    "mode": mode,
-                    "median_us": statistics.median(us),
-                    "min_us": min(us),
-                    "max_us": max(us),
-                }
-            )
+        for key, seconds in time_interleaved(steps, repeats, timer).items():
+            rows.append(_row(name, key, seconds, n))
     return rows
 
 
@@ -168,7 +258,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer calls and repeats")
     parser.add_argument("--calls", type=int, default=None, help="calls per timed loop")
     parser.add_argument("--repeats", type=int, default=None, help="interleaved repeats")
+    parser.add_argument(
+        "--cpu-time", action="store_true", help="time with process CPU time, not wall time"
+    )
     args = parser.parse_args(argv)
+    timer = time.process_time if args.cpu_time else time.perf_counter
     n = args.calls or (300 if args.quick else 2000)
     repeats = args.repeats or (3 if args.quick else 7)
     if torch is not None:
@@ -178,11 +272,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"BLAS: {info['blas']}")
     if torch is not None:
         print(f"torch {torch.__version__} (1 thread)")
-    print(f"{n} calls per loop, {repeats} interleaved repeats; microseconds per call\n")
-    rows = measure(n, repeats)
+    clock = "process CPU time" if args.cpu_time else "wall time"
+    print(f"{n} calls per loop, {repeats} interleaved repeats, {clock}; microseconds per call\n")
+    rows = measure(n, repeats, timer)
     print(format_rows(rows))
     print()
     print(summary(rows))
+    print("\nchains of 100 ops, one backward at the end; microseconds per op (median, min-max)\n")
+    print(format_chains(measure_chains(max(n // 100, 3), repeats, timer)))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import numpy as np
 from glassnet.autograd.grad_mode import STATE
 from glassnet.tensor import Tensor
 
-_wrap = Tensor._wrap
+_new = object.__new__
 
 
 class GlassnetShapeError(ValueError):
@@ -137,12 +137,18 @@ class Op(Function):
             raise _named_error(cls, err, inputs) from None
         if type(y) is not np.ndarray:
             y = np.asarray(y)  # NumPy returns scalars, not 0-d arrays, from ops on 0-d inputs
-        out = _wrap(y)
+        out = _new(Tensor)  # Tensor._wrap(y), inlined
+        out.data = y
+        out.grad = None
+        out._retains_grad = False
         if True in needs and STATE.enabled:
             ctx.inputs = inputs
             ctx.needs_input_grad = needs
             out.requires_grad = True
             out._ctx = ctx
+        else:
+            out.requires_grad = False
+            out._ctx = None
         return out
 
     def _backward(self, gy: np.ndarray) -> tuple:

@@ -11,19 +11,31 @@ from glassnet.autograd.function import Op
 from glassnet.ops._common import norm_dim
 from glassnet.tensor import Tensor
 
+_ZEROS: dict = {}
+
+
+def _zero(dtype: np.dtype) -> np.ndarray:
+    """A cached 0-d zero of `dtype`: NumPy converts a Python 0 anew on every call, which costs
+    as much as the whole max(0, x) on a small array."""
+    zero = _ZEROS.get(dtype)
+    if zero is None:
+        zero = _ZEROS[dtype] = np.zeros((), dtype=dtype)
+    return zero
+
 
 class Relu(Op):
     """y = max(0, x).   dL/dx = gy * [x > 0]."""
 
     @staticmethod
     def forward(ctx, x):
-        y = np.maximum(x, 0)
+        y = np.maximum(x, _zero(x.dtype))
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, gy):
-        return gy * (ctx.saved_tensors[0] > 0)
+        y = ctx.saved_tensors[0]
+        return gy * (y > _zero(y.dtype))
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
