@@ -1,0 +1,258 @@
+"""The `glassnet` command, run as a subprocess the way a user runs it."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from glassnet import cli
+from tests.viz._png import assert_png
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "configs"
+
+
+def data_root() -> Path | None:
+    root = Path(os.environ.get("GLASSNET_DATA", ROOT.parent / "shared" / "data"))
+    return root if root.is_dir() else None
+
+
+def glassnet(*args, cwd=None, timeout=600):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "glassnet.cli", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def run_folder(stdout: str) -> Path:
+    match = re.search(r"^run folder: (.+)$", stdout, re.M)
+    assert match, stdout
+    return Path(match.group(1))
+
+
+def check_run_folder(run_dir: Path, charts: set[str]) -> None:
+    names = {p.name for p in run_dir.iterdir()}
+    assert {"config.json", "metrics.jsonl", "best.safetensors", "best.json",
+            "last.safetensors", "last.json", "report.html"} <= names
+    pngs = {n for n in names if n.endswith(".png")}
+    assert charts <= pngs, pngs
+    for name in pngs:
+        assert_png(run_dir / name)
+    page = (run_dir / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == len(pngs)
+
+
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory):
+    """`glassnet train` with no arguments, from a folder without configs/ (as after pip install)."""
+    cwd = tmp_path_factory.mktemp("user")
+    result = glassnet("train", "--quiet", cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    return result, cwd
+
+
+def test_train_with_no_arguments_reaches_97_percent_on_digits(digits_run):
+    result, cwd = digits_run
+    accuracy = float(re.search(r"^test accuracy: (\d\.\d{3})$", result.stdout, re.M).group(1))
+    assert accuracy >= 0.97
+    run_dir = cwd / run_folder(result.stdout)
+    assert run_dir.parent.name == "runs" and run_dir.name.endswith("-digits-mlp")
+    check_run_folder(run_dir, {"curves.png", "learning_rate.png", "gradient_flow.png",
+                               "confusion_matrix.png", "predictions.png"})
+
+
+def test_evaluate_and_predict_a_run(digits_run, tmp_path):
+    result, cwd = digits_run
+    run_dir = cwd / run_folder(result.stdout)
+    ev = glassnet("evaluate", run_dir)
+    assert ev.returncode == 0, ev.stderr
+    trained = float(re.search(r"test accuracy: ([\d.]+)", result.stdout).group(1))
+    evaluated = float(re.search(r"test accuracy: ([\d.]+)", ev.stdout).group(1))
+    assert abs(evaluated - trained) < 1e-3  # the same best checkpoint, the same test split
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    np.save(tmp_path / "x.npy", X[:40])
+    np.savetxt(tmp_path / "x.csv", X[:40], delimiter=",")
+    for path in (tmp_path / "x.npy", tmp_path / "x.csv"):
+        pred = glassnet("predict", run_dir, path)
+        assert pred.returncode == 0, pred.stderr
+        labels = [int(v) for v in pred.stdout.split()]
+        assert len(labels) == 40 and np.mean(np.array(labels) == y[:40]) >= 0.9
+    np.save(tmp_path / "bad.npy", X[:2, :10])
+    bad = glassnet("predict", run_dir, tmp_path / "bad.npy")
+    assert bad.returncode == 2 and "each row needs 64 features" in bad.stderr
+    bad = glassnet("predict", run_dir, tmp_path / "none.npy")
+    assert bad.returncode == 2 and "input file not found" in bad.stderr
+    bad = glassnet("generate", run_dir, "--prompt", "hi")
+    assert bad.returncode == 2 and "not a language model" in bad.stderr
+
+
+def test_iris_perceptron_config(tmp_path):
+    result = glassnet("train", CONFIGS / "iris-perceptron.toml", "--out", tmp_path, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert float(re.search(r"test accuracy: ([\d.]+)", result.stdout).group(1)) >= 0.95
+    check_run_folder(run_folder(result.stdout),
+                     {"perceptron_lines.png", "decision_boundary.png", "curves.png"})
+
+
+def test_breast_cancer_logistic_config(tmp_path):
+    result = glassnet("train", CONFIGS / "breast-cancer-logistic.toml", "--out", tmp_path,
+                      "--quiet", "--epochs", "10")
+    assert result.returncode == 0, result.stderr
+    assert float(re.search(r"test accuracy: ([\d.]+)", result.stdout).group(1)) >= 0.93
+    check_run_folder(run_folder(result.stdout), {"confusion_matrix.png", "gradient_flow.png"})
+
+
+def _needs(sub: str) -> Path:
+    root = data_root()
+    if root is None or not (root / sub).exists():
+        pytest.skip(f"{sub} not found (set GLASSNET_DATA)")
+    return root
+
+
+def test_mnist_lenet5_config_short(tmp_path):
+    root = _needs("mnist")
+    result = glassnet("train", CONFIGS / "mnist-lenet5.toml", "--data-dir", root, "--out",
+                      tmp_path, "--quiet", "--epochs", "1", "--set", "data.max_train_samples=3000",
+                      "--set", "data.max_test_samples=500", "--set",
+                      "train.max_steps_per_epoch=40", "--set", "train.eval_batches=1")
+    assert result.returncode == 0, result.stderr
+    assert float(re.search(r"test accuracy: ([\d.]+)", result.stdout).group(1)) >= 0.5
+    check_run_folder(run_folder(result.stdout), {"predictions.png", "confusion_matrix.png"})
+
+
+def test_mnist_resnet_config_short(tmp_path):
+    root = _needs("mnist")
+    result = glassnet("train", CONFIGS / "mnist-resnet.toml", "--data-dir", root, "--out",
+                      tmp_path, "--quiet", "--epochs", "1", "--set", "data.max_train_samples=500",
+                      "--set", "data.max_test_samples=64", "--set",
+                      "train.max_steps_per_epoch=3", "--set", "train.eval_batches=1",
+                      "--set", "model.width=4", "--set", "model.layers=[1, 1]")
+    assert result.returncode == 0, result.stderr
+    check_run_folder(run_folder(result.stdout), {"gradient_flow.png", "confusion_matrix.png"})
+
+
+def test_shakespeare_gpt_config_short_and_generate(tmp_path):
+    root = _needs("tinyshakespeare")
+    result = glassnet("train", CONFIGS / "shakespeare-gpt.toml", "--data-dir", root, "--out",
+                      tmp_path, "--quiet", "--epochs", "1", "--set", "data.block_size=16",
+                      "--set", "model.n_layer=1", "--set", "model.n_embd=32", "--set",
+                      "model.n_head=2", "--set", "train.max_steps_per_epoch=5", "--set",
+                      "train.eval_batches=2", "--set", "data.max_train_samples=50000")
+    assert result.returncode == 0, result.stderr
+    loss = float(re.search(r"validation loss: ([\d.]+)", result.stdout).group(1))
+    assert loss < np.log(65) + 0.5  # no worse than a uniform guess over the characters
+    run_dir = run_folder(result.stdout)
+    check_run_folder(run_dir, {"curves.png"})
+    gen = glassnet("generate", run_dir, "--prompt", "ROMEO:", "--max-new-tokens", "40")
+    assert gen.returncode == 0, gen.stderr
+    assert gen.stdout.startswith("ROMEO:") and len(gen.stdout.rstrip("\n")) >= 46
+
+
+def test_missing_data_path_is_a_clear_error(tmp_path):
+    result = glassnet("train", "--dataset", "mnist", "--model", "lenet5", "--data-dir",
+                      tmp_path / "nowhere", "--out", tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "MNIST files not found" in result.stderr
+    assert "--data-dir" in result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["train", "--bogus"], "unrecognized arguments: --bogus"),
+    (["train", "--lr", "-1"], "argument --lr: expected a positive number, got '-1'"),
+    (["train", "--epochs", "x"], "argument --epochs: expected a positive integer"),
+    (["train", "nowhere.toml"], "config file not found: nowhere.toml"),
+    (["train", "--set", "train.epoch=3"], "unknown key 'train.epoch' (valid in [train]: epochs"),
+    (["train", "--model", "transformer9"], "unknown model 'transformer9' (choose from mlp"),
+    (["train", "--optimizer", "adamm"], "unknown optimizer 'adamm' (choose from"),
+    (["train", "--set", "optimizer.momentum=0.9"], "unknown key 'momentum' for Adam (valid:"),
+    (["train", "--set", "model.dropout=2.0"], "MLP: dropout must be in [0, 1)"),
+    (["train", "--dataset", "cifar"], "unknown data set 'cifar'"),
+    (["evaluate", "."], "not a run folder (no config.json)"),
+    (["explain", "relux"], "unknown name 'relux' (did you mean 'relu'?)"),
+    (["compare-optimizers", "--optimizers", "sgd,foo"], "unknown optimizer 'foo'"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_user_mistakes_exit_2_with_one_line(args, message, tmp_path):
+    result = glassnet(*args, cwd=tmp_path)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert message in result.stderr, result.stderr
+
+
+def test_bad_config_file_names_the_key(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[optimizer]\nname = "adam"\nlr = "fast"\n')
+    result = glassnet("train", bad)
+    assert result.returncode == 2 and "bad.toml: optimizer.lr must be a number, got 'fast'" in result.stderr
+    bad.write_text("[modle]\nname = 'mlp'\n")
+    result = glassnet("train", bad)
+    assert result.returncode == 2
+    assert "unknown key 'modle' (valid: name, seed, [data], [model]" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["train", "evaluate", "predict", "generate", "explain",
+                                     "compare-optimizers"])
+def test_help_on_every_subcommand(command):
+    with pytest.raises(SystemExit) as stop:
+        cli.main([command, "--help"])
+    assert stop.value.code == 0
+
+
+def test_help_text(capsys):
+    assert cli.main([]) == 2
+    assert "compare-optimizers" in capsys.readouterr().out
+
+
+def test_explain_every_registered_name(capsys):
+    from glassnet.explain import names
+
+    for kind, group in names().items():
+        for name in group:
+            assert cli.main(["explain", name]) == 0
+            out = capsys.readouterr().out
+            assert out.startswith(f"[{kind}] ")
+            if kind == "activation":
+                assert "f(x)" in out and "f'(x)" in out
+            elif kind == "loss":
+                assert "loss     l =" in out and "gradient" in out
+            else:
+                assert "defaults: " in out and "lr=" in out
+    assert cli.main(["explain", "--list"]) == 0
+    assert "activations: sigmoid" in capsys.readouterr().out
+
+
+def test_explain_charts_for_every_loss_and_some_of_the_rest(tmp_path, capsys):
+    from glassnet.nn.loss_info import LOSSES
+
+    for name in [*LOSSES, "relu", "softmax", "gelu_tanh", "sgd"]:
+        assert cli.main(["explain", name, "--plot", str(tmp_path / f"{name}.png")]) == 0
+        assert_png(tmp_path / f"{name}.png")
+    assert "chart:" in capsys.readouterr().out
+
+
+def test_explain_as_a_subprocess_with_a_chart(tmp_path):
+    result = glassnet("explain", "Adam", "--plot", tmp_path / "adam.png")
+    assert result.returncode == 0, result.stderr
+    assert "m_t = β1 m_{t-1} + (1 - β1) g_t" in result.stdout and "When to use it" in result.stdout
+    assert_png(tmp_path / "adam.png", min_size=(800, 600))
+
+
+def test_compare_optimizers(tmp_path):
+    result = glassnet("compare-optimizers", "--optimizers", "sgd,adam", "--steps", "40",
+                      "--epochs", "2", "--out", tmp_path, "--quiet")
+    assert result.returncode == 0, result.stderr
+    run_dir = run_folder(result.stdout)
+    assert "rosenbrock" in result.stdout and "adam" in result.stdout
+    for name in ("surfaces.png", "digits.png"):
+        assert_png(run_dir / name, min_size=(1000, 400), max_size=(3000, 1200))
+    assert (run_dir / "report.html").read_text().count("data:image/png;base64,") == 2
+
+
+def test_console_script_is_declared():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert 'glassnet = "glassnet.cli:main"' in text
