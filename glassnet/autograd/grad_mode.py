@@ -60,6 +60,11 @@ class set_grad_enabled:
 class _GradModeContext:
     mode = True
 
+    def __new__(cls, func: Any = None) -> Any:
+        """`@no_grad` without parentheses decorates `func` directly, as in PyTorch 2."""
+        self = super().__new__(cls)
+        return self(func) if callable(func) else self
+
     def __enter__(self) -> None:
         self.prev = STATE.enabled
         STATE.enabled = self.mode

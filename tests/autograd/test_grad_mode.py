@@ -95,3 +95,20 @@ def test_grad_mode_names_are_also_in_glassnet_autograd():
     assert glassnet.autograd.no_grad is glassnet.no_grad
     assert glassnet.autograd.enable_grad is glassnet.enable_grad
     assert glassnet.autograd.set_grad_enabled is glassnet.set_grad_enabled
+
+
+def test_decorators_work_without_parentheses_too():
+    x = glassnet.ones(2, requires_grad=True)
+
+    @glassnet.no_grad
+    def evaluate(t):
+        return t * 2
+
+    @glassnet.enable_grad
+    def train_step(t):
+        return t * 2
+
+    assert not evaluate(x).requires_grad
+    with glassnet.no_grad():
+        assert train_step(x).requires_grad
+    assert glassnet.is_grad_enabled()
