@@ -62,7 +62,8 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
     if isinstance(obj, Tensor):
         obj = obj.data
     if isinstance(obj, np.ndarray):
-        arrays[path] = np.ascontiguousarray(obj)
+        # (np.ascontiguousarray would turn a 0-d array, such as a step count, into shape (1,))
+        arrays[path] = obj if obj.flags.c_contiguous else obj.copy(order="C")
         return {"__tensor__": path}
     if isinstance(obj, np.generic):
         return obj.item()

@@ -18,6 +18,8 @@ def test_nested_state_round_trips(tmp_path):
         "opt": {"state": {0: {"step": 3, "m": np.ones(2)}}, "groups": [{"betas": (0.9, 0.99)}]},
         "epoch": 4, "name": "x", "none": None, "flag": True, "lr": 1e-3,
         "tensor": glassnet.tensor([1.0, 2.0]),
+        "scalar": np.array(7, dtype=np.int64),
+        "strided": np.arange(12.0).reshape(3, 4)[:, ::2],
     }
     save(tmp_path / "ck", state)
     back = load(tmp_path / "ck")
@@ -28,6 +30,8 @@ def test_nested_state_round_trips(tmp_path):
     assert back["opt"]["groups"][0]["betas"] == (0.9, 0.99)  # tuples too
     assert (back["epoch"], back["name"], back["none"], back["flag"]) == (4, "x", None, True)
     np.testing.assert_array_equal(back["tensor"], [1.0, 2.0])
+    assert back["scalar"].shape == () and back["scalar"] == 7  # 0-d stays 0-d
+    np.testing.assert_array_equal(back["strided"], state["strided"])
 
 
 def test_files_are_safetensors_and_json_written_atomically(tmp_path):
