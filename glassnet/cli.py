@@ -176,14 +176,6 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return flat
 
 
-def _default_config() -> str | None:
-    """configs/digits-mlp.toml when run from a checkout; else the built-in defaults."""
-    from pathlib import Path
-
-    path = Path("configs") / "digits-mlp.toml"
-    return str(path) if path.is_file() else None
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     from glassnet.config import DEFAULT_RUN, resolve
     from glassnet.train.run import train_run
