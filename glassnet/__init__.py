@@ -26,6 +26,9 @@ from glassnet.random import Generator, manual_seed, seed
 from glassnet import autograd
 from glassnet import nn
 from glassnet import models
+from glassnet import data
+from glassnet import io
+from glassnet import train
 
 __version__ = "0.1.0"
 
