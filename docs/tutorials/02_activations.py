@@ -50,10 +50,10 @@ def elementwise_activations() -> list:
 
 def plot_activation_grid(out) -> None:
     acts = elementwise_activations()
-    x = np.linspace(-5, 5, 401)
+    x = np.linspace(-5, 5, 201)
     cols = 6
     rows = int(np.ceil(len(acts) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.3 * rows), sharex=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.3 * rows), sharex=True, sharey=True)
     for ax in axes.ravel()[len(acts) :]:
         ax.axis("off")
     for ax, a in zip(axes.ravel(), acts):
@@ -67,6 +67,11 @@ def plot_activation_grid(out) -> None:
         ax.set_xlabel("x")
     for ax in axes[:, 0]:
         ax.set_ylabel("value")
+    for ax in axes.ravel():
+        ax.label_outer()  # tick labels on the outer panels only (shared axes)
+    for i in range(len(acts) - cols, (rows - 1) * cols):  # panels above an empty cell
+        axes.ravel()[i].xaxis.set_tick_params(labelbottom=True)
+        axes.ravel()[i].set_xlabel("x")
     axes[0, 0].legend(loc="upper left", fontsize=8)
     fig.suptitle("Every elementwise activation in glassnet's registry: f (solid) and f' (dashed)")
     save(fig, out, "02_activations.png")
