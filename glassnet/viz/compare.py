@@ -141,6 +141,10 @@ def plot_dataset_curves(histories: dict[str, Any], dataset: str, path: str | os.
         axes[0, 2].set_title(f"{dataset}: validation {metric or ''}")
         axes[0, 2].set_xlabel("epoch")
         axes[0, 2].set_ylabel(metric or "")
+        from matplotlib.ticker import MaxNLocator
+
         for ax in axes[0]:
             ax.legend(loc="best")
+        for ax in axes[0, 1:]:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         return save(fig, path)

@@ -258,6 +258,10 @@ def draw_losses(ax: Any, paths: Mapping[str, np.ndarray], surface: Surface) -> N
         ax.plot(np.arange(len(f)), f, color=COLORS[i % 10], lw=1.3, label=label)
     if surface.log_levels:
         ax.set_yscale("log")
+        # a path that reaches the minimum exactly would stretch the axis to 1e-300
+        start = max(float(f[0]) for f in losses.values())
+        lowest = min(float(np.min(f[f > 0])) if np.any(f > 0) else start for f in losses.values())
+        ax.set_ylim(max(lowest, start * 1e-16), start * 3)
     ax.set_xlabel("step")
     ax.set_ylabel("f(x, y)" + (" (log scale)" if surface.log_levels else ""))
     ax.set_title(f"{surface.name}: value per step", fontsize=10)
