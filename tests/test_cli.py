@@ -177,11 +177,25 @@ def test_missing_data_path_is_a_clear_error(tmp_path):
     (["compare-optimizers", "--optimizers", "sgd,foo"], "unknown optimizer 'foo'"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
 ])
-def test_user_mistakes_exit_2_with_one_line(args, message, tmp_path):
-    result = glassnet(*args, cwd=tmp_path)
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert message in result.stderr, result.stderr
+def test_user_mistakes_exit_2_with_one_line(args, message, tmp_path, capsys, monkeypatch):
+    # in-process (the same main() the console script calls), to keep the suite fast
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = cli.main([*args, "--quiet"] if args[0] == "train" else args)
+    except SystemExit as stop:
+        code = stop.code
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.count("\n") == 1, err
+    assert message in err, err
+
+
+def test_user_mistakes_as_a_subprocess(tmp_path):
+    for args, message in [(["train", "--bogus"], "unrecognized arguments: --bogus"),
+                          (["train", "--set", "train.epoch=3"], "unknown key 'train.epoch'")]:
+        result = glassnet(*args, cwd=tmp_path)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert message in result.stderr and result.stdout == ""
 
 
 def test_bad_config_file_names_the_key(tmp_path):
