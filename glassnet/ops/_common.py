@@ -29,6 +29,23 @@ def lift(x: Any, like: np.ndarray | None = None) -> Tensor:
     return Tensor(x)
 
 
+_CONSTANTS: dict = {}
+
+
+def const(value: float, dtype: np.dtype) -> np.ndarray:
+    """A cached 0-d array holding `value` in `dtype`, for the numbers inside an op's formula.
+
+    NumPy 2 converts a Python number anew on every call (about 0.4 us, as much as a whole op on
+    a small array); a 0-d array of the operand's dtype costs nothing and keeps the dtype.
+    Never write into the result: it is shared.
+    """
+    key = (value, dtype)
+    c = _CONSTANTS.get(key)
+    if c is None:
+        c = _CONSTANTS[key] = np.array(value, dtype=dtype)
+    return c
+
+
 def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as tensors of one dtype (a number takes the other side's
     dtype; two tensors of different dtypes meet at PyTorch's result type, see `result_dtype`)."""

@@ -8,19 +8,8 @@ import numpy as np
 from scipy.special import erfc
 
 from glassnet.autograd.function import Op
-from glassnet.ops._common import norm_dim
+from glassnet.ops._common import const, norm_dim
 from glassnet.tensor import Tensor
-
-_ZEROS: dict = {}
-
-
-def _zero(dtype: np.dtype) -> np.ndarray:
-    """A cached 0-d zero of `dtype`: NumPy converts a Python 0 anew on every call, which costs
-    as much as the whole max(0, x) on a small array."""
-    zero = _ZEROS.get(dtype)
-    if zero is None:
-        zero = _ZEROS[dtype] = np.zeros((), dtype=dtype)
-    return zero
 
 
 class Relu(Op):
@@ -28,14 +17,14 @@ class Relu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.maximum(x, _zero(x.dtype))
+        y = np.maximum(x, const(0, x.dtype))  # a cached 0-d zero: a Python 0 costs as much
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, gy):
         y = ctx.saved_tensors[0]
-        return gy * (y > _zero(y.dtype))
+        return gy * (y > const(0, y.dtype))
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -44,7 +33,8 @@ def stable_sigmoid(x: np.ndarray) -> np.ndarray:
     For x >= 0: 1 / (1 + e^-x);  for x < 0: e^x / (1 + e^x). Both use z = e^-|x|.
     """
     z = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1, z) / (1 + z)
+    one = const(1, z.dtype)
+    return np.where(x >= const(0, x.dtype), one, z) / (one + z)
 
 
 class Sigmoid(Op):
@@ -59,7 +49,7 @@ class Sigmoid(Op):
     @staticmethod
     def backward(ctx, gy):
         y = ctx.saved_tensors[0]
-        return gy * y * (1 - y)
+        return gy * y * (const(1, y.dtype) - y)
 
 
 class Tanh(Op):
@@ -74,7 +64,7 @@ class Tanh(Op):
     @staticmethod
     def backward(ctx, gy):
         y = ctx.saved_tensors[0]
-        return gy * (1 - y * y)
+        return gy * (const(1, y.dtype) - y * y)
 
 
 class Softmax(Op):
