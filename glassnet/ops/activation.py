@@ -17,7 +17,7 @@ class Relu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.maximum(x, const(0, x.dtype))  # a cached 0-d zero: a Python 0 costs as much
+        y = np.maximum(x, const(0, x.dtype))  # a 0-d zero: a Python 0 costs as much as max
         ctx.save_for_backward(y)
         return y
 
