@@ -12,7 +12,7 @@ so every layer multiplies the signal by f' and by a weight matrix. Two consequen
   saturate on both sides (|x| > ~5); ReLU only for x < 0 and passes f' = 1 for x > 0.
 * Vanishing gradients. sigmoid' is at most 1/4, so after L sigmoid layers the signal is scaled by
   roughly (1/4 * ||W||)^L: with PyTorch's default init (||W|| ~ 1) the first layers of a 10-layer
-  sigmoid net receive gradients about a million times smaller than the last and barely learn.
+  sigmoid net receive gradients millions of times smaller than the last and barely learn.
   ReLU (f' = 1 where active) with Kaiming init (Var W = 2 / fan_in, which keeps the variance of
   the activations and of the deltas constant from layer to layer) keeps every layer's gradient at
   the same order of magnitude.

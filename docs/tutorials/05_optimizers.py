@@ -193,7 +193,7 @@ def main() -> None:
     print(f"{'':<10}" + "".join(f"{s:>12}" for s in SURFACES))
     for label, g in gaps.items():
         print(f"{label:<10}" + "".join(f"{g[s]:12.1e}" for s in SURFACES))
-    fig, axes = plt.subplots(2, 2, figsize=(12, 9))
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7.5))
     for ax, (name, paths) in zip(axes.ravel(), all_paths.items()):
         draw_paths(ax, paths, SURFACES[name], legend=name == "rosenbrock")
     fig.suptitle(f"{steps} steps of each optimizer from the black dot (star: minimum)")
