@@ -11,7 +11,7 @@ cost per op there leaves out the fixed cost of starting a backward pass.
 
 Run:  python benchmarks/op_overhead.py              (about a minute)
       python benchmarks/op_overhead.py --quick      (a few seconds)
-      python benchmarks/op_overhead.py --cpu-time   (process CPU time: steadier on a busy machine)
+      python benchmarks/op_overhead.py --cpu-time   (thread CPU time: steadier on a busy machine)
 """
 
 from __future__ import annotations
@@ -259,10 +259,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--calls", type=int, default=None, help="calls per timed loop")
     parser.add_argument("--repeats", type=int, default=None, help="interleaved repeats")
     parser.add_argument(
-        "--cpu-time", action="store_true", help="time with process CPU time, not wall time"
+        "--cpu-time", action="store_true", help="time with this thread's CPU time, not wall time"
     )
     args = parser.parse_args(argv)
-    timer = time.process_time if args.cpu_time else time.perf_counter
+    timer = time.thread_time if args.cpu_time else time.perf_counter
     n = args.calls or (300 if args.quick else 2000)
     repeats = args.repeats or (3 if args.quick else 7)
     if torch is not None:
@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"BLAS: {info['blas']}")
     if torch is not None:
         print(f"torch {torch.__version__} (1 thread)")
-    clock = "process CPU time" if args.cpu_time else "wall time"
+    clock = "thread CPU time" if args.cpu_time else "wall time"
     print(f"{n} calls per loop, {repeats} interleaved repeats, {clock}; microseconds per call\n")
     rows = measure(n, repeats, timer)
     print(format_rows(rows))
