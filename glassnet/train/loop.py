@@ -13,6 +13,7 @@ callbacks (early stopping, checkpoints, loggers, gradient-norm tracking) and a s
 from __future__ import annotations
 
 import math
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -111,13 +112,16 @@ class _Progress:
 
     def start(self, epoch: int, epochs: int, total: int | None) -> None:
         if self.bar_enabled:
-            from tqdm.auto import tqdm
+            from tqdm import tqdm
 
+            # a pseudo-terminal may report a size of 0 x 0, and tqdm hides bars that do not fit
+            width, height = shutil.get_terminal_size((100, 24))
             self.bar = tqdm(
                 total=total,
                 desc=f"epoch {epoch}/{epochs}",
                 unit="batch",
-                dynamic_ncols=True,
+                ncols=width if width >= 60 else 100,
+                nrows=height if height >= 2 else 24,
                 leave=True,
                 file=sys.stderr,
             )
@@ -130,7 +134,11 @@ class _Progress:
     def end(self, epoch: int, epochs: int, record: dict[str, Any], time_left: float) -> None:
         parts = [f"{k} {_fmt(v)}" for k, v in record.items() if k not in ("epoch", "time")]
         if self.bar is not None:
-            self.bar.set_postfix_str(", ".join(parts) + f", left {_fmt_time(time_left)}")
+            # the bar's line is short: the epoch's loss and the validation numbers
+            short = [f"loss {_fmt(record['train_loss'])}"] + [
+                f"{k} {_fmt(v)}" for k, v in record.items() if k.startswith("val_")
+            ]
+            self.bar.set_postfix_str(", ".join(short) + f", left {_fmt_time(time_left)}")
             self.bar.close()
             self.bar = None
         elif not self.quiet:
