@@ -163,3 +163,20 @@ def test_backprop_tutorial_fails_when_a_hand_gradient_is_wrong(tmp_path):
     proc = run(tmp_path / "03_backprop.py", tmp_path / "out", cwd=tmp_path)
     assert proc.returncode != 0
     assert "disagrees with backward()" in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("name", list(NEEDS))
+def test_data_tutorials_explain_and_exit_0_without_their_data(name, tmp_path, monkeypatch):
+    """A copy of the tutorial in a folder with no data beside it, GLASSNET_DATA empty."""
+    folder = tmp_path / "repo" / "docs" / "tutorials"
+    folder.mkdir(parents=True)
+    for script in (name, "_tutorial.py"):
+        shutil.copy(TUTORIALS / script, folder / script)
+    (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("GLASSNET_DATA", str(tmp_path / "empty"))
+    proc = run(folder / name, tmp_path / "out", cwd=REPO)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "not found; looked" in proc.stdout
+    assert str(tmp_path / "empty") in proc.stdout
+    assert "Set GLASSNET_DATA" in proc.stdout
+    assert not list((tmp_path / "out").glob("*.png"))
