@@ -23,8 +23,14 @@ def data_root() -> Path | None:
 
 def glassnet(*args, cwd=None, timeout=600):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "glassnet.cli", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "glassnet.cli", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 def run_folder(stdout: str) -> Path:
@@ -35,8 +41,15 @@ def run_folder(stdout: str) -> Path:
 
 def check_run_folder(run_dir: Path, charts: set[str]) -> None:
     names = {p.name for p in run_dir.iterdir()}
-    assert {"config.json", "metrics.jsonl", "best.safetensors", "best.json",
-            "last.safetensors", "last.json", "report.html"} <= names
+    assert {
+        "config.json",
+        "metrics.jsonl",
+        "best.safetensors",
+        "best.json",
+        "last.safetensors",
+        "last.json",
+        "report.html",
+    } <= names
     pngs = {n for n in names if n.endswith(".png")}
     assert charts <= pngs, pngs
     for name in pngs:
@@ -60,8 +73,16 @@ def test_train_with_no_arguments_reaches_97_percent_on_digits(digits_run):
     assert accuracy >= 0.97
     run_dir = cwd / run_folder(result.stdout)
     assert run_dir.parent.name == "runs" and run_dir.name.endswith("-digits-mlp")
-    check_run_folder(run_dir, {"curves.png", "learning_rate.png", "gradient_flow.png",
-                               "confusion_matrix.png", "predictions.png"})
+    check_run_folder(
+        run_dir,
+        {
+            "curves.png",
+            "learning_rate.png",
+            "gradient_flow.png",
+            "confusion_matrix.png",
+            "predictions.png",
+        },
+    )
 
 
 def test_evaluate_and_predict_a_run(digits_run, tmp_path):
@@ -95,13 +116,21 @@ def test_iris_perceptron_config(tmp_path):
     result = glassnet("train", CONFIGS / "iris-perceptron.toml", "--out", tmp_path, "--quiet")
     assert result.returncode == 0, result.stderr
     assert float(re.search(r"test accuracy: ([\d.]+)", result.stdout).group(1)) >= 0.95
-    check_run_folder(run_folder(result.stdout),
-                     {"perceptron_lines.png", "decision_boundary.png", "curves.png"})
+    check_run_folder(
+        run_folder(result.stdout), {"perceptron_lines.png", "decision_boundary.png", "curves.png"}
+    )
 
 
 def test_breast_cancer_logistic_config(tmp_path):
-    result = glassnet("train", CONFIGS / "breast-cancer-logistic.toml", "--out", tmp_path,
-                      "--quiet", "--epochs", "10")
+    result = glassnet(
+        "train",
+        CONFIGS / "breast-cancer-logistic.toml",
+        "--out",
+        tmp_path,
+        "--quiet",
+        "--epochs",
+        "10",
+    )
     assert result.returncode == 0, result.stderr
     assert float(re.search(r"test accuracy: ([\d.]+)", result.stdout).group(1)) >= 0.93
     check_run_folder(run_folder(result.stdout), {"confusion_matrix.png", "gradient_flow.png"})
@@ -116,10 +145,25 @@ def _needs(sub: str) -> Path:
 
 def test_mnist_lenet5_config_short(tmp_path):
     root = _needs("mnist")
-    result = glassnet("train", CONFIGS / "mnist-lenet5.toml", "--data-dir", root, "--out",
-                      tmp_path, "--quiet", "--epochs", "1", "--set", "data.max_train_samples=3000",
-                      "--set", "data.max_test_samples=500", "--set",
-                      "train.max_steps_per_epoch=40", "--set", "train.eval_batches=1")
+    result = glassnet(
+        "train",
+        CONFIGS / "mnist-lenet5.toml",
+        "--data-dir",
+        root,
+        "--out",
+        tmp_path,
+        "--quiet",
+        "--epochs",
+        "1",
+        "--set",
+        "data.max_train_samples=3000",
+        "--set",
+        "data.max_test_samples=500",
+        "--set",
+        "train.max_steps_per_epoch=40",
+        "--set",
+        "train.eval_batches=1",
+    )
     assert result.returncode == 0, result.stderr
     assert float(re.search(r"test accuracy: ([\d.]+)", result.stdout).group(1)) >= 0.5
     check_run_folder(run_folder(result.stdout), {"predictions.png", "confusion_matrix.png"})
@@ -127,22 +171,60 @@ def test_mnist_lenet5_config_short(tmp_path):
 
 def test_mnist_resnet_config_short(tmp_path):
     root = _needs("mnist")
-    result = glassnet("train", CONFIGS / "mnist-resnet.toml", "--data-dir", root, "--out",
-                      tmp_path, "--quiet", "--epochs", "1", "--set", "data.max_train_samples=500",
-                      "--set", "data.max_test_samples=64", "--set",
-                      "train.max_steps_per_epoch=3", "--set", "train.eval_batches=1",
-                      "--set", "model.width=4", "--set", "model.layers=[1, 1]")
+    result = glassnet(
+        "train",
+        CONFIGS / "mnist-resnet.toml",
+        "--data-dir",
+        root,
+        "--out",
+        tmp_path,
+        "--quiet",
+        "--epochs",
+        "1",
+        "--set",
+        "data.max_train_samples=500",
+        "--set",
+        "data.max_test_samples=64",
+        "--set",
+        "train.max_steps_per_epoch=3",
+        "--set",
+        "train.eval_batches=1",
+        "--set",
+        "model.width=4",
+        "--set",
+        "model.layers=[1, 1]",
+    )
     assert result.returncode == 0, result.stderr
     check_run_folder(run_folder(result.stdout), {"gradient_flow.png", "confusion_matrix.png"})
 
 
 def test_shakespeare_gpt_config_short_and_generate(tmp_path):
     root = _needs("tinyshakespeare")
-    result = glassnet("train", CONFIGS / "shakespeare-gpt.toml", "--data-dir", root, "--out",
-                      tmp_path, "--quiet", "--epochs", "1", "--set", "data.block_size=16",
-                      "--set", "model.n_layer=1", "--set", "model.n_embd=32", "--set",
-                      "model.n_head=2", "--set", "train.max_steps_per_epoch=5", "--set",
-                      "train.eval_batches=2", "--set", "data.max_train_samples=50000")
+    result = glassnet(
+        "train",
+        CONFIGS / "shakespeare-gpt.toml",
+        "--data-dir",
+        root,
+        "--out",
+        tmp_path,
+        "--quiet",
+        "--epochs",
+        "1",
+        "--set",
+        "data.block_size=16",
+        "--set",
+        "model.n_layer=1",
+        "--set",
+        "model.n_embd=32",
+        "--set",
+        "model.n_head=2",
+        "--set",
+        "train.max_steps_per_epoch=5",
+        "--set",
+        "train.eval_batches=2",
+        "--set",
+        "data.max_train_samples=50000",
+    )
     assert result.returncode == 0, result.stderr
     loss = float(re.search(r"validation loss: ([\d.]+)", result.stdout).group(1))
     assert loss < np.log(65) + 0.5  # no worse than a uniform guess over the characters
@@ -154,29 +236,44 @@ def test_shakespeare_gpt_config_short_and_generate(tmp_path):
 
 
 def test_missing_data_path_is_a_clear_error(tmp_path):
-    result = glassnet("train", "--dataset", "mnist", "--model", "lenet5", "--data-dir",
-                      tmp_path / "nowhere", "--out", tmp_path)
+    result = glassnet(
+        "train",
+        "--dataset",
+        "mnist",
+        "--model",
+        "lenet5",
+        "--data-dir",
+        tmp_path / "nowhere",
+        "--out",
+        tmp_path,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "MNIST files not found" in result.stderr
     assert "--data-dir" in result.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["train", "--bogus"], "unrecognized arguments: --bogus"),
-    (["train", "--lr", "-1"], "argument --lr: expected a positive number, got '-1'"),
-    (["train", "--epochs", "x"], "argument --epochs: expected a positive integer"),
-    (["train", "nowhere.toml"], "config file not found: nowhere.toml"),
-    (["train", "--set", "train.epoch=3"], "unknown key 'train.epoch' (valid in [train]: epochs"),
-    (["train", "--model", "transformer9"], "unknown model 'transformer9' (choose from mlp"),
-    (["train", "--optimizer", "adamm"], "unknown optimizer 'adamm' (choose from"),
-    (["train", "--set", "optimizer.momentum=0.9"], "unknown key 'momentum' for Adam (valid:"),
-    (["train", "--set", "model.dropout=2.0"], "MLP: dropout must be in [0, 1)"),
-    (["train", "--dataset", "cifar"], "unknown data set 'cifar'"),
-    (["evaluate", "."], "not a run folder (no config.json)"),
-    (["explain", "relux"], "unknown name 'relux' (did you mean 'relu'?)"),
-    (["compare-optimizers", "--optimizers", "sgd,foo"], "unknown optimizer 'foo'"),
-    (["frobnicate"], "invalid choice: 'frobnicate'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--bogus"], "unrecognized arguments: --bogus"),
+        (["train", "--lr", "-1"], "argument --lr: expected a positive number, got '-1'"),
+        (["train", "--epochs", "x"], "argument --epochs: expected a positive integer"),
+        (["train", "nowhere.toml"], "config file not found: nowhere.toml"),
+        (
+            ["train", "--set", "train.epoch=3"],
+            "unknown key 'train.epoch' (valid in [train]: epochs",
+        ),
+        (["train", "--model", "transformer9"], "unknown model 'transformer9' (choose from mlp"),
+        (["train", "--optimizer", "adamm"], "unknown optimizer 'adamm' (choose from"),
+        (["train", "--set", "optimizer.momentum=0.9"], "unknown key 'momentum' for Adam (valid:"),
+        (["train", "--set", "model.dropout=2.0"], "MLP: dropout must be in [0, 1)"),
+        (["train", "--dataset", "cifar"], "unknown data set 'cifar'"),
+        (["evaluate", "."], "not a run folder (no config.json)"),
+        (["explain", "relux"], "unknown name 'relux' (did you mean 'relu'?)"),
+        (["compare-optimizers", "--optimizers", "sgd,foo"], "unknown optimizer 'foo'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
 def test_user_mistakes_exit_2_with_one_line(args, message, tmp_path, capsys, monkeypatch):
     # in-process (the same main() the console script calls), to keep the suite fast
     monkeypatch.chdir(tmp_path)
@@ -191,8 +288,10 @@ def test_user_mistakes_exit_2_with_one_line(args, message, tmp_path, capsys, mon
 
 
 def test_user_mistakes_as_a_subprocess(tmp_path):
-    for args, message in [(["train", "--bogus"], "unrecognized arguments: --bogus"),
-                          (["train", "--set", "train.epoch=3"], "unknown key 'train.epoch'")]:
+    for args, message in [
+        (["train", "--bogus"], "unrecognized arguments: --bogus"),
+        (["train", "--set", "train.epoch=3"], "unknown key 'train.epoch'"),
+    ]:
         result = glassnet(*args, cwd=tmp_path)
         assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
         assert message in result.stderr and result.stdout == ""
@@ -202,15 +301,19 @@ def test_bad_config_file_names_the_key(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[optimizer]\nname = "adam"\nlr = "fast"\n')
     result = glassnet("train", bad)
-    assert result.returncode == 2 and "bad.toml: optimizer.lr must be a number, got 'fast'" in result.stderr
+    assert (
+        result.returncode == 2
+        and "bad.toml: optimizer.lr must be a number, got 'fast'" in result.stderr
+    )
     bad.write_text("[modle]\nname = 'mlp'\n")
     result = glassnet("train", bad)
     assert result.returncode == 2
     assert "unknown key 'modle' (valid: name, seed, [data], [model]" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["train", "evaluate", "predict", "generate", "explain",
-                                     "compare-optimizers"])
+@pytest.mark.parametrize(
+    "command", ["train", "evaluate", "predict", "generate", "explain", "compare-optimizers"]
+)
 def test_help_on_every_subcommand(command):
     with pytest.raises(SystemExit) as stop:
         cli.main([command, "--help"])
@@ -257,8 +360,18 @@ def test_explain_as_a_subprocess_with_a_chart(tmp_path):
 
 
 def test_compare_optimizers(tmp_path):
-    result = glassnet("compare-optimizers", "--optimizers", "sgd,adam", "--steps", "40",
-                      "--epochs", "2", "--out", tmp_path, "--quiet")
+    result = glassnet(
+        "compare-optimizers",
+        "--optimizers",
+        "sgd,adam",
+        "--steps",
+        "40",
+        "--epochs",
+        "2",
+        "--out",
+        tmp_path,
+        "--quiet",
+    )
     assert result.returncode == 0, result.stderr
     run_dir = run_folder(result.stdout)
     assert "rosenbrock" in result.stdout and "adam" in result.stdout

@@ -36,12 +36,18 @@ def test_changing_the_model_drops_the_old_model_arguments():
 def test_unknown_keys_list_the_valid_ones(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[train]\nepoch = 3\n")
-    with pytest.raises(ConfigError, match=r"bad.toml: unknown key 'train.epoch' \(valid in "
-                                          r"\[train\]: epochs, loss"):
+    with pytest.raises(
+        ConfigError,
+        match=r"bad.toml: unknown key 'train.epoch' \(valid in "
+        r"\[train\]: epochs, loss",
+    ):
         resolve(bad)
     bad.write_text("learning_rate = 3\n")
-    with pytest.raises(ConfigError, match=r"unknown key 'learning_rate' \(valid: name, seed, "
-                                          r"\[data\]"):
+    with pytest.raises(
+        ConfigError,
+        match=r"unknown key 'learning_rate' \(valid: name, seed, "
+        r"\[data\]",
+    ):
         resolve(bad)
 
 

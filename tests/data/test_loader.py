@@ -55,8 +55,9 @@ def test_shuffle_uses_global_generator_by_default():
 def test_fast_path_matches_sample_by_sample_collate():
     ds = _ds()
     fast = list(DataLoader(ds, 3, shuffle=True, generator=glassnet.Generator(5)))
-    slow = list(DataLoader(ds, 3, shuffle=True, generator=glassnet.Generator(5),
-                           collate_fn=default_collate))
+    slow = list(
+        DataLoader(ds, 3, shuffle=True, generator=glassnet.Generator(5), collate_fn=default_collate)
+    )
     for (xf, yf), (xs, ys) in zip(fast, slow):
         np.testing.assert_array_equal(xf.data, xs.data)
         np.testing.assert_array_equal(yf.data, ys.data)
@@ -65,7 +66,7 @@ def test_fast_path_matches_sample_by_sample_collate():
 
 def test_subset_of_tensor_dataset_uses_its_rows():
     sub = Subset(Subset(_ds(), [9, 8, 7, 6, 5]), [4, 0])
-    (x, y), = list(DataLoader(sub, batch_size=5))
+    ((x, y),) = list(DataLoader(sub, batch_size=5))
     assert y.data.tolist() == [5, 9]
     np.testing.assert_array_equal(x.data, [[10, 11], [18, 19]])
 
@@ -102,9 +103,13 @@ def test_against_torch_dataloader_in_order():
     X = np.random.default_rng(0).standard_normal((11, 3)).astype(np.float32)
     y = np.arange(11)
     ours = list(DataLoader(TensorDataset(X, y), batch_size=4, drop_last=True))
-    theirs = list(torch.utils.data.DataLoader(
-        torch.utils.data.TensorDataset(torch.tensor(X), torch.tensor(y)), batch_size=4,
-        drop_last=True))
+    theirs = list(
+        torch.utils.data.DataLoader(
+            torch.utils.data.TensorDataset(torch.tensor(X), torch.tensor(y)),
+            batch_size=4,
+            drop_last=True,
+        )
+    )
     assert len(ours) == len(theirs)
     for (xa, ya), (xb, yb) in zip(ours, theirs):
         np.testing.assert_array_equal(xa.data, xb.numpy())

@@ -16,7 +16,11 @@ def test_nested_state_round_trips(tmp_path):
     state = {
         "model": {"w": np.arange(6, dtype=np.float32).reshape(2, 3), "b": np.zeros(3)},
         "opt": {"state": {0: {"step": 3, "m": np.ones(2)}}, "groups": [{"betas": (0.9, 0.99)}]},
-        "epoch": 4, "name": "x", "none": None, "flag": True, "lr": 1e-3,
+        "epoch": 4,
+        "name": "x",
+        "none": None,
+        "flag": True,
+        "lr": 1e-3,
         "tensor": glassnet.tensor([1.0, 2.0]),
         "scalar": np.array(7, dtype=np.int64),
         "strided": np.arange(12.0).reshape(3, 4)[:, ::2],

@@ -4,8 +4,8 @@ import json
 import numpy as np
 
 import glassnet
-from glassnet.data import DataLoader, TensorDataset
 from glassnet import nn, optim
+from glassnet.data import DataLoader, TensorDataset
 from glassnet.io import load
 from glassnet.train import (
     CSVLogger,
@@ -30,10 +30,15 @@ def test_loggers_and_checkpoints(tmp_path):
     model, X, y = _problem()
     opt = optim.SGD(model.parameters(), lr=0.05)
     ckpt = ModelCheckpoint(tmp_path, monitor="val_loss", extra={"config": {"a": 1}})
-    cbs = [CSVLogger(tmp_path / "log.csv"), JSONLLogger(tmp_path / "m.jsonl", step_every=2),
-           ckpt, LearningRateMonitor()]
-    h = fit(model, nn.MSELoss(), opt, (X, y), (X, y), epochs=3, batch_size=8, callbacks=cbs,
-            quiet=True)
+    cbs = [
+        CSVLogger(tmp_path / "log.csv"),
+        JSONLLogger(tmp_path / "m.jsonl", step_every=2),
+        ckpt,
+        LearningRateMonitor(),
+    ]
+    h = fit(
+        model, nn.MSELoss(), opt, (X, y), (X, y), epochs=3, batch_size=8, callbacks=cbs, quiet=True
+    )
     rows = list(csv.DictReader((tmp_path / "log.csv").open()))
     assert [int(r["epoch"]) for r in rows] == [0, 1, 2]
     assert float(rows[-1]["val_loss"]) == h["val_loss"][-1]

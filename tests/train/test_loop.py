@@ -1,4 +1,3 @@
-import io
 import math
 
 import numpy as np
@@ -6,7 +5,7 @@ import pytest
 
 import glassnet
 from glassnet import nn, optim
-from glassnet.data import DataLoader, TensorDataset
+from glassnet.data import DataLoader
 from glassnet.data.datasets import load_digits
 from glassnet.train import (
     Callback,
@@ -33,11 +32,28 @@ def test_fit_learns_digits_and_records_history(digits):
     model = _mlp()
     opt = optim.Adam(model.parameters(), lr=3e-3)
     loader = DataLoader(digits.train_dataset(), 64, shuffle=True, generator=glassnet.Generator(0))
-    h = fit(model, nn.CrossEntropyLoss(), opt, loader, digits.test_dataset(), epochs=5,
-            metrics=["accuracy", "f1"], seed=0, quiet=True)
+    h = fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        loader,
+        digits.test_dataset(),
+        epochs=5,
+        metrics=["accuracy", "f1"],
+        seed=0,
+        quiet=True,
+    )
     assert len(h.epochs) == 5 and len(h.steps) == 5 * len(loader)
-    assert set(h.epochs[0]) >= {"epoch", "train_loss", "train_accuracy", "val_loss",
-                                "val_accuracy", "val_f1", "lr", "time"}
+    assert set(h.epochs[0]) >= {
+        "epoch",
+        "train_loss",
+        "train_accuracy",
+        "val_loss",
+        "val_accuracy",
+        "val_f1",
+        "lr",
+        "time",
+    }
     assert h["val_accuracy"][-1] > 0.93
     assert h["train_loss"][-1] < h["train_loss"][0] / 3
     assert h.best("val_loss")["val_loss"] == min(h["val_loss"])
@@ -55,8 +71,16 @@ def test_fit_accepts_a_pair_and_seed_makes_it_reproducible(digits):
     def run():
         model = _mlp(1)
         opt = optim.SGD(model.parameters(), lr=0.05)
-        return fit(model, nn.CrossEntropyLoss(), opt, (digits.X_train, digits.y_train),
-                   epochs=1, seed=7, batch_size=128, quiet=True)
+        return fit(
+            model,
+            nn.CrossEntropyLoss(),
+            opt,
+            (digits.X_train, digits.y_train),
+            epochs=1,
+            seed=7,
+            batch_size=128,
+            quiet=True,
+        )
 
     assert [s["loss"] for s in run().steps] == [s["loss"] for s in run().steps]
 
@@ -81,33 +105,74 @@ def test_early_stopping_stops_and_restores(digits):
     model = _mlp()
     opt = optim.SGD(model.parameters(), lr=1e-6)  # nothing improves by more than min_delta
     stop = EarlyStopping("val_loss", patience=1, min_delta=1.0)
-    h = fit(model, nn.CrossEntropyLoss(), opt, (digits.X_train, digits.y_train),
-            (digits.X_test, digits.y_test), epochs=10, callbacks=[stop], quiet=True)
+    h = fit(
+        model,
+        nn.CrossEntropyLoss(),
+        opt,
+        (digits.X_train, digits.y_train),
+        (digits.X_test, digits.y_test),
+        epochs=10,
+        callbacks=[stop],
+        quiet=True,
+    )
     assert len(h.epochs) == 3 and stop.best_epoch == 0 and stop.stopped_epoch == 2
     with pytest.raises(KeyError, match="monitor='nope'"):
-        fit(model, nn.CrossEntropyLoss(), opt, (digits.X_train, digits.y_train), epochs=1,
-            callbacks=[EarlyStopping("nope")], quiet=True)
+        fit(
+            model,
+            nn.CrossEntropyLoss(),
+            opt,
+            (digits.X_train, digits.y_train),
+            epochs=1,
+            callbacks=[EarlyStopping("nope")],
+            quiet=True,
+        )
 
 
 def test_callback_hook_order():
     calls = []
 
     class Spy(Callback):
-        def on_fit_start(self, s): calls.append("fit_start")
-        def on_epoch_start(self, s): calls.append("epoch_start")
+        def on_fit_start(self, s):
+            calls.append("fit_start")
+
+        def on_epoch_start(self, s):
+            calls.append("epoch_start")
+
         def on_after_backward(self, s):
             calls.append("after_backward")
             assert all(p.grad is not None for p in s.model.parameters())
-        def on_step_end(self, s, r): calls.append("step_end")
-        def on_epoch_end(self, s, r): calls.append("epoch_end")
-        def on_fit_end(self, s): calls.append("fit_end")
+
+        def on_step_end(self, s, r):
+            calls.append("step_end")
+
+        def on_epoch_end(self, s, r):
+            calls.append("epoch_end")
+
+        def on_fit_end(self, s):
+            calls.append("fit_end")
 
     model = nn.Linear(2, 1)
     X = np.ones((4, 2), np.float32)
-    fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), (X, X[:, :1]), epochs=1,
-        batch_size=2, callbacks=[Spy()], quiet=True)
-    assert calls == ["fit_start", "epoch_start", "after_backward", "step_end", "after_backward",
-                     "step_end", "epoch_end", "fit_end"]
+    fit(
+        model,
+        nn.MSELoss(),
+        optim.SGD(model.parameters(), lr=0.1),
+        (X, X[:, :1]),
+        epochs=1,
+        batch_size=2,
+        callbacks=[Spy()],
+        quiet=True,
+    )
+    assert calls == [
+        "fit_start",
+        "epoch_start",
+        "after_backward",
+        "step_end",
+        "after_backward",
+        "step_end",
+        "epoch_end",
+        "fit_end",
+    ]
 
 
 def test_clip_grad_norm_matches_torch():
@@ -133,13 +198,30 @@ def test_scheduler_steps_per_epoch_and_per_step():
     X = np.ones((8, 2), np.float32)
     opt = optim.SGD(model.parameters(), lr=1.0)
     sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
-    h = fit(model, nn.MSELoss(), opt, (X, X[:, :1] * 0), epochs=3, batch_size=4, quiet=True,
-            scheduler=sched)
+    h = fit(
+        model,
+        nn.MSELoss(),
+        opt,
+        (X, X[:, :1] * 0),
+        epochs=3,
+        batch_size=4,
+        quiet=True,
+        scheduler=sched,
+    )
     assert [s["lr"] for s in h.steps] == [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
     opt = optim.SGD(model.parameters(), lr=1.0)
     sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
-    h = fit(model, nn.MSELoss(), opt, (X, X[:, :1] * 0), epochs=1, batch_size=4, quiet=True,
-            scheduler=sched, scheduler_interval="step")
+    h = fit(
+        model,
+        nn.MSELoss(),
+        opt,
+        (X, X[:, :1] * 0),
+        epochs=1,
+        batch_size=4,
+        quiet=True,
+        scheduler=sched,
+        scheduler_interval="step",
+    )
     assert [s["lr"] for s in h.steps] == [1.0, 0.5]
 
 
@@ -147,8 +229,14 @@ def test_nan_loss_and_bad_arguments():
     model = nn.Linear(2, 1)
     X = np.full((4, 2), 1e30, np.float32)
     with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="lower the learning"):
-        fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=1e10), (X, X[:, :1]),
-            epochs=2, quiet=True)
+        fit(
+            model,
+            nn.MSELoss(),
+            optim.SGD(model.parameters(), lr=1e10),
+            (X, X[:, :1]),
+            epochs=2,
+            quiet=True,
+        )
     opt = optim.SGD(model.parameters(), lr=0.1)
     with pytest.raises(ValueError, match="epochs must be a non-negative integer"):
         fit(model, nn.MSELoss(), opt, (X, X[:, :1]), epochs=-1)
@@ -172,7 +260,15 @@ def test_progress_without_terminal_is_one_line_per_epoch(capsys):
 def test_max_steps_per_epoch():
     model = nn.Linear(2, 1)
     X = np.ones((40, 2), np.float32)
-    h = fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), (X, X[:, :1]),
-            epochs=2, batch_size=4, max_steps_per_epoch=3, quiet=True)
+    h = fit(
+        model,
+        nn.MSELoss(),
+        optim.SGD(model.parameters(), lr=0.1),
+        (X, X[:, :1]),
+        epochs=2,
+        batch_size=4,
+        max_steps_per_epoch=3,
+        quiet=True,
+    )
     assert len(h.steps) == 6
     assert math.isfinite(h["train_loss"][-1])
