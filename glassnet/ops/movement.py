@@ -278,9 +278,12 @@ def repeat(input: Tensor, *sizes: Any) -> Tensor:
 def _tensors(tensors: Sequence[Any], op: str) -> list:
     if isinstance(tensors, Tensor) or not len(tensors):
         raise TypeError(f"{op}: expects a non-empty sequence of tensors")
-    from glassnet.ops._common import lift
+    from glassnet.ops._common import lift, promote
 
-    return [lift(t) for t in tensors]
+    ts = [lift(t) for t in tensors]
+    if any(t.data.dtype != ts[0].data.dtype for t in ts):
+        ts = promote(*ts)  # PyTorch's result type: int64 with float32 gives float32
+    return ts
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:

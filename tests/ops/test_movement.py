@@ -174,6 +174,16 @@ def test_split_chunk_unbind_match_torch(sa, size, chunks, seed):
         compare_with_torch(lambda v, f=gfn: _joined(f(v)), lambda v, f=tfn: _joined(f(v)), [x])
 
 
+def test_cat_and_stack_of_mixed_dtypes_promote_as_torch():
+    parts = [np.ones(2, np.float32), np.arange(2), np.ones(2, np.float64)]
+    for k in (2, 3):
+        for fn in ("cat", "stack"):
+            g = getattr(glassnet, fn)([glassnet.tensor(p) for p in parts[:k]])
+            t = getattr(torch, fn)([torch.tensor(p) for p in parts[:k]])
+            assert g.dtype == t.numpy().dtype, (fn, k)
+            np.testing.assert_array_equal(g.data, t.numpy())
+
+
 def test_split_by_sections():
     x = randn(np.random.default_rng(0), (2, 6))
     gfn = lambda t: _joined(t.split([1, 2, 3], dim=1))  # noqa: E731
