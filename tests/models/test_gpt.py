@@ -12,6 +12,7 @@ import pytest
 import torch
 import torch.nn as tnn
 import torch.nn.functional as TF
+from threadpoolctl import threadpool_limits
 
 import glassnet
 from glassnet.data.text import char_splits, load_text
@@ -223,6 +224,18 @@ def test_training_on_tiny_shakespeare_follows_pytorch():
     """4 layers, 4 heads, 128-dim embeddings, block 64; the same initial weights, batches and
     AdamW settings. Default: 30 steps at batch 8; GLASSNET_FULL=1: 300 steps at batch 16."""
     steps, batch = (300, 16) if FULL else (30, 8)
+    # One BLAS/torch thread each: on a shared 2-core machine, threads that spin-wait for a busy
+    # core make these small matrix products several times slower (the values do not change).
+    torch_threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            _train_side_by_side(steps, batch)
+    finally:
+        torch.set_num_threads(torch_threads)
+
+
+def _train_side_by_side(steps: int, batch: int) -> None:
     train, val = char_splits(load_text(SHAKESPEARE), block_size=64)
     vocab = train.vocab
     cfg = GPTConfig(
