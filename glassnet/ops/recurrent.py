@@ -131,12 +131,7 @@ class LSTMLayer(Op):
             a = xw[t] + h @ W_hh.T  # (B, 4H)
             gates = _sigmoid(a)
             gates[:, 2 * H : 3 * H] = np.tanh(a[:, 2 * H : 3 * H])
-            i, f, g, o = (
-                gates[:, :H],
-                gates[:, H : 2 * H],
-                gates[:, 2 * H : 3 * H],
-                gates[:, 3 * H :],
-            )
+            i, f, g, o = np.split(gates, 4, axis=1)  # (B, H) each
             c = f * c + i * g
             h = o * np.tanh(c)
             acts[t], hs[t], cs[t] = gates, h, c
@@ -157,7 +152,7 @@ class LSTMLayer(Op):
         gc = np.zeros_like(c0)
         for t in range(T) if reverse else range(T - 1, -1, -1):
             gh = gh + gy[t, :, :H]
-            i, f, g, o = (acts[t, :, k * H : (k + 1) * H] for k in range(4))
+            i, f, g, o = np.split(acts[t], 4, axis=1)
             tc = np.tanh(cs[t])
             gc = gc + gy[t, :, H:] + gh * o * (1 - tc * tc)
             ga = gA[t]
@@ -201,11 +196,9 @@ class GRULayer(Op):
             r, z = rz[:, :H], rz[:, H:]
             n = np.tanh(xw[t, :, 2 * H :] + r * v[:, 2 * H :])
             h = n + z * (h - n)
-            saved[t, :, : 2 * H], saved[t, :, 2 * H : 3 * H], saved[t, :, 3 * H :] = (
-                rz,
-                n,
-                v[:, 2 * H :],
-            )
+            saved[t, :, : 2 * H] = rz
+            saved[t, :, 2 * H : 3 * H] = n
+            saved[t, :, 3 * H :] = v[:, 2 * H :]
             hs[t] = h
         ctx.save_for_backward(x, h0, W_hh, saved, hs)
         ctx.W_ih = W_ih
@@ -223,7 +216,7 @@ class GRULayer(Op):
         gh = np.zeros_like(h0)
         for t in range(T) if reverse else range(T - 1, -1, -1):
             gh = gh + gy[t]
-            r, z, n, vn = (saved[t, :, k * H : (k + 1) * H] for k in range(4))
+            r, z, n, vn = np.split(saved[t], 4, axis=1)
             gn = gh * (1 - z) * (1 - n * n)
             gz = gh * (h_prev[t] - n) * z * (1 - z)
             gr = gn * vn * r * (1 - r)
