@@ -116,9 +116,13 @@ def test_iris_perceptron_config(tmp_path):
     result = glassnet("train", CONFIGS / "iris-perceptron.toml", "--out", tmp_path, "--quiet")
     assert result.returncode == 0, result.stderr
     assert float(re.search(r"test accuracy: ([\d.]+)", result.stdout).group(1)) >= 0.95
-    check_run_folder(
-        run_folder(result.stdout), {"perceptron_lines.png", "decision_boundary.png", "curves.png"}
-    )
+    run_dir = run_folder(result.stdout)
+    check_run_folder(run_dir, {"perceptron_lines.png", "decision_boundary.png", "curves.png"})
+    # raw sepal length and width of a setosa and a virginica
+    np.savetxt(tmp_path / "flowers.csv", [[5.1, 3.5], [6.7, 3.0]], delimiter=",")
+    pred = glassnet("predict", run_dir, tmp_path / "flowers.csv")
+    assert pred.returncode == 0, pred.stderr
+    assert pred.stdout.split("\n")[:2] == ["setosa", "not setosa"]
 
 
 def test_breast_cancer_logistic_config(tmp_path):
