@@ -78,6 +78,20 @@ def additive_mask(mask: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return np.where(mask, np.zeros((), dtype), np.array(-np.inf, dtype))
 
 
+def _repeat_heads(x: Tensor, n_heads: int, op: str) -> Tensor:
+    """(..., Hk, S, E) -> (..., n_heads, S, E), each head repeated n_heads // Hk times in a row
+    (as `repeat_interleave` on dim -3); the gradient of the copies adds up in the one head."""
+    *lead, hk, S, E = x.data.shape
+    if hk == 0 or n_heads % hk:
+        raise ValueError(
+            f"{op}: with enable_gqa the query's {n_heads} heads must be a multiple of the "
+            f"{hk} key/value heads"
+        )
+    r = n_heads // hk
+    x = x.reshape(*lead, hk, 1, S, E).expand(*lead, hk, r, S, E)
+    return x.reshape(*lead, n_heads, S, E)
+
+
 def scaled_dot_product_attention(
     query: Tensor,
     key: Tensor,
@@ -86,6 +100,7 @@ def scaled_dot_product_attention(
     dropout_p: float = 0.0,
     is_causal: bool = False,
     scale: float | None = None,
+    enable_gqa: bool = False,
     generator: Any = None,
 ) -> Tensor:
     """softmax(Q K^T * scale + mask) V, with optional causal masking and attention dropout.
@@ -94,6 +109,9 @@ def scaled_dot_product_attention(
     floating point (added to the scores). `scale` defaults to 1 / sqrt(E). A query whose keys
     are all masked gets zero weights and a zero output, as in PyTorch 2. `generator` draws the
     dropout mask (a glassnet extension; PyTorch uses its global generator).
+
+    With `enable_gqa` (grouped-query attention), key and value may have fewer heads (dim -3)
+    than the query; each key/value head then serves query heads // key heads query heads.
 
     Shape
     -----
@@ -110,11 +128,21 @@ def scaled_dot_product_attention(
     qs, ks, vs = query.data.shape, key.data.shape, value.data.shape
     if query.data.ndim < 2 or key.data.ndim < 2 or value.data.ndim < 2:
         raise ValueError(f"{op}: query, key and value need at least 2 dims, got {qs}, {ks}, {vs}")
+    if enable_gqa and query.data.ndim >= 3 and ks[:-3] == qs[:-3] and ks[-3] != qs[-3]:
+        key, value = _repeat_heads(key, qs[-3], op), _repeat_heads(value, qs[-3], op)
+        ks, vs = key.data.shape, value.data.shape
     if qs[-1] != ks[-1] or ks[-2] != vs[-2]:
         raise ValueError(
             f"{op}: query (..., L, E) {qs}, key (..., S, E) {ks} and value (..., S, Ev) {vs} "
             f"do not fit together"
         )
+    try:
+        np.broadcast_shapes(qs[:-2], ks[:-2], vs[:-2])
+    except ValueError:
+        raise ValueError(
+            f"{op}: the batch/head dims of query {qs}, key {ks} and value {vs} do not "
+            f"broadcast (fewer key/value heads need enable_gqa=True)"
+        ) from None
     if not 0.0 <= dropout_p < 1.0:
         raise ValueError(f"{op}: dropout_p must be in [0, 1), got {dropout_p}")
     if is_causal and attn_mask is not None:

@@ -94,6 +94,23 @@ def test_sdpa_scale_and_fully_masked_row():
     assert np.isfinite(gk.grad.data).all()
 
 
+def test_sdpa_grouped_query_attention():
+    q = RNG.standard_normal((2, 6, 5, 4)).astype(np.float32)
+    k = RNG.standard_normal((2, 2, 7, 4)).astype(np.float32)
+    v = RNG.standard_normal((2, 2, 7, 3)).astype(np.float32)
+    (gq, tq), (gk, tk), (gv, tv) = _both(q), _both(k), _both(v)
+    gy = F.scaled_dot_product_attention(gq, gk, gv, enable_gqa=True)
+    ty = torch.nn.functional.scaled_dot_product_attention(tq, tk, tv, enable_gqa=True)
+    _close(gy, ty)
+    _backward_both(gy, ty)
+    for a, b in [(gq, tq), (gk, tk), (gv, tv)]:
+        _close(a.grad, b.grad, 1e-4)
+    with pytest.raises(ValueError, match="query's 6 heads must be a multiple of the 4 key"):
+        F.scaled_dot_product_attention(gq, glassnet.randn(2, 4, 7, 4), gv, enable_gqa=True)
+    with pytest.raises(ValueError, match="need enable_gqa=True"):
+        F.scaled_dot_product_attention(gq, gk, gv)
+
+
 def test_sdpa_dropout():
     q, k, v = (glassnet.randn(2, 6, 4) for _ in range(3))
     a = F.scaled_dot_product_attention(q, k, v, dropout_p=0.5, generator=glassnet.Generator(0))
