@@ -60,16 +60,16 @@ def new_run_dir(out: str | Path, name: str) -> Path:
     """runs/20261128-231500-digits-mlp (a suffix -2, -3, ... if it exists already)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     base = Path(out) / f"{stamp}-{name}"
+    base.parent.mkdir(parents=True, exist_ok=True)
     run_dir, i = base, 1
-    while run_dir.exists():
-        i += 1
-        run_dir = base.with_name(f"{base.name}-{i}")
-    run_dir.mkdir(parents=True)
+    while True:
+        try:
+            run_dir.mkdir()  # fails if another run took this name in the same second
+            break
+        except FileExistsError:
+            i += 1
+            run_dir = base.with_name(f"{base.name}-{i}")
     return run_dir
-
-
-def _image_input(config: dict[str, Any]) -> bool:
-    return config["model"]["name"] in builders.CONV_MODELS
 
 
 def train_run(
