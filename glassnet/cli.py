@@ -185,7 +185,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         config = resolve(None, {**DEFAULT_RUN, **overrides})
     else:
         config = resolve(args.config, overrides)
-    result = train_run(config, out=args.out, quiet=args.quiet)
+    # --quiet: nothing; otherwise a progress bar on a terminal and nothing in a pipe
+    result = train_run(config, out=args.out, quiet=True if args.quiet else None)
     print(result.headline)
     print(f"run folder: {result.run_dir}")
     return 0
@@ -249,7 +250,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ValueError(f"compare-optimizers: --dataset must be one of {', '.join(TABULAR)}")
     run_dir = new_run_dir(args.out, "compare-optimizers")
     surf_png, finals = compare.plot_surface_grid(chosen, run_dir / "surfaces.png", args.steps)
-    histories = compare.train_on_dataset(chosen, dataset, args.epochs, args.seed, args.quiet)
+    histories = compare.train_on_dataset(
+        chosen, dataset, args.epochs, args.seed, True if args.quiet else None
+    )
     data_png = compare.plot_dataset_curves(histories, dataset, run_dir / f"{dataset}.png")
     summary: dict[str, Any] = {}
     print(f"{'optimizer':<10}" + "".join(f"{s:>12}" for s in finals) + f"{dataset + ' val':>16}")

@@ -102,11 +102,12 @@ def _metric_values(
 
 
 class _Progress:
-    """A tqdm bar on a terminal; one plain line per epoch otherwise; nothing when quiet."""
+    """A tqdm bar on a terminal; nothing when quiet. quiet=None means quiet without a terminal;
+    quiet=False without a terminal prints one plain line per epoch (for logs)."""
 
     def __init__(self, quiet: bool | None) -> None:
         is_tty = sys.stderr.isatty()
-        self.quiet = bool(quiet)
+        self.quiet = (not is_tty) if quiet is None else bool(quiet)
         self.bar_enabled = not self.quiet and is_tty
         self.bar = None
 
@@ -205,7 +206,8 @@ def fit(
     seed : int, optional
         Seeds `glassnet.manual_seed` (shuffling and dropout) before training.
     quiet : bool, optional
-        No progress output. Without a terminal the bar becomes one line per epoch.
+        True: no progress output. None (default): a bar on a terminal, nothing otherwise.
+        False: a bar on a terminal, one plain line per epoch otherwise (for log files).
     max_steps_per_epoch : int, optional
         Stop each epoch after this many batches (for large data sets and quick runs).
 

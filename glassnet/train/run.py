@@ -75,7 +75,7 @@ def new_run_dir(out: str | Path, name: str) -> Path:
 def train_run(
     config: dict[str, Any],
     out: str | Path = "runs",
-    quiet: bool = False,
+    quiet: bool | None = None,
     run_dir: str | Path | None = None,
 ) -> RunResult:
     """Train the run described by `config` and write its folder. Returns the result.
@@ -126,7 +126,7 @@ def train_run(
 
 
 def _train_gradient(
-    config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path, quiet: bool
+    config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path, quiet: bool | None
 ) -> tuple[History, dict[str, Any]]:
     t = config["train"]
     seed = config["seed"]

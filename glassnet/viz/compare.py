@@ -66,7 +66,7 @@ def plot_surface_grid(
 
 
 def train_on_dataset(
-    optimizers: Sequence[str], dataset: str, epochs: int, seed: int, quiet: bool = True
+    optimizers: Sequence[str], dataset: str, epochs: int, seed: int, quiet: bool | None = True
 ) -> dict[str, Any]:
     """Train the same MLP (same initial weights) with each optimizer; returns their Histories."""
     import glassnet

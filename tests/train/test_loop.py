@@ -246,11 +246,13 @@ def test_nan_loss_and_bad_arguments():
         fit(model, nn.MSELoss(), opt, 5)
 
 
-def test_progress_without_terminal_is_one_line_per_epoch(capsys):
+def test_progress_without_terminal(capsys):
     model = nn.Linear(2, 1)
     X = np.ones((8, 2), np.float32)
     opt = optim.SGD(model.parameters(), lr=0.1)
-    fit(model, nn.MSELoss(), opt, (X, X[:, :1]), epochs=2, batch_size=4)
+    fit(model, nn.MSELoss(), opt, (X, X[:, :1]), epochs=2, batch_size=4)  # quiet by default
+    assert capsys.readouterr().err == ""
+    fit(model, nn.MSELoss(), opt, (X, X[:, :1]), epochs=2, batch_size=4, quiet=False)
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and err[0].startswith("epoch 1/2: train_loss")
     fit(model, nn.MSELoss(), opt, (X, X[:, :1]), epochs=2, batch_size=4, quiet=True)
