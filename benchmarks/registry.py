@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from benchmarks.workloads import cnn, mlp
+from benchmarks.workloads import cnn, gpt, mlp
 
 WORKLOADS = {
     "a_mlp_mnist_train": (mlp.mlp_mnist, ("glassnet", "torch", "sklearn")),
     "b_mlp_digits_train": (mlp.mlp_digits, ("glassnet", "torch", "sklearn")),
     "c_lenet5_train": (cnn.lenet_train, ("glassnet", "torch")),
     "d_resnet_train": (cnn.resnet_train, ("glassnet", "torch")),
+    "e_gpt_train": (gpt.gpt_train, ("glassnet", "torch")),
+    "e_gpt_generate": (gpt.gpt_generate, ("glassnet", "torch")),
     "f_mlp_mnist_infer": (mlp.mlp_mnist_inference, ("glassnet", "torch")),
     "f_lenet5_infer": (cnn.lenet_inference, ("glassnet", "torch")),
 }
