@@ -91,6 +91,15 @@ def make_charts(
                     "Sample test images with the model's prediction (mistakes in red).",
                 )
             )
+    if task == "regression" and outputs:
+        charts.append(
+            (
+                cls_charts.plot_regression(
+                    outputs["y"], outputs["output"], run_dir / "predicted_vs_true.png"
+                ),
+                "Predicted against true values on the test split.",
+            )
+        )
     if "lines" in extra and outputs:
         ws = [w for w, _ in extra["lines"]]
         bs = [b for _, b in extra["lines"]]

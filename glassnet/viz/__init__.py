@@ -5,6 +5,7 @@ from glassnet.viz.classification import (  # noqa: F401
     plot_decision_boundary,
     plot_image_predictions,
     plot_perceptron_lines,
+    plot_regression,
 )
 from glassnet.viz.curves import plot_gradient_flow, plot_history, plot_learning_rate  # noqa: F401
 from glassnet.viz.graph import draw_graph  # noqa: F401

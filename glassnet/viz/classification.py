@@ -211,3 +211,35 @@ def plot_perceptron_lines(
         ax.set_ylabel(feature_names[1])
         ax.legend(loc="best")
         return save(fig, path)
+
+
+def plot_regression(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    path: str | os.PathLike,
+    title: str = "Predicted against true (test set)",
+) -> Path:
+    """Each test sample at (true, predicted); a perfect model puts them all on the diagonal."""
+    y_true = np.asarray(y_true).reshape(-1)
+    y_pred = np.asarray(y_pred).reshape(-1)
+    lo, hi = min(y_true.min(), y_pred.min()), max(y_true.max(), y_pred.max())
+    ss_res = ((y_true - y_pred) ** 2).sum()
+    ss_tot = ((y_true - y_true.mean()) ** 2).sum()
+    with chart_style():
+        fig, axes = subplots(width=5.5, height=5.0)
+        ax = axes[0, 0]
+        ax.scatter(
+            y_true,
+            y_pred,
+            s=14,
+            alpha=0.7,
+            color="tab:blue",
+            edgecolor="none",
+            label="test samples",
+        )
+        ax.plot([lo, hi], [lo, hi], color="black", lw=1, label="predicted = true")
+        ax.set_title(f"{title}\nR² = {1 - ss_res / ss_tot:.3f}")
+        ax.set_xlabel("true value")
+        ax.set_ylabel("predicted value")
+        ax.legend(loc="upper left")
+        return save(fig, path)

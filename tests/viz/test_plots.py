@@ -79,6 +79,12 @@ def test_classification_charts(tmp_path):
             images, labels, labels[::-1].copy(), tmp_path / "pred.png"
         )
     )
+    truth = rng.standard_normal(50)
+    assert_png(
+        classification.plot_regression(
+            truth, truth + 0.3 * rng.standard_normal(50), tmp_path / "reg.png"
+        )
+    )
     ws = [np.array([1.0, 0.5 * t + 0.1]) for t in range(5)]
     assert_png(
         classification.plot_perceptron_lines(
