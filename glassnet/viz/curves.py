@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
@@ -128,6 +129,7 @@ def plot_learning_rate(history: Any, path: str | os.PathLike) -> Path:
             ax.legend(loc="best")
         else:
             ax.plot([s["step"] for s in steps], [s["lr"] for s in steps], color="tab:green")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title("Learning rate")
         ax.set_xlabel("step")
         ax.set_ylabel("learning rate")
@@ -148,32 +150,43 @@ def plot_gradient_flow(
         for layer in r["norms"]:
             if layer not in layers:
                 layers.append(layer)
+    n = len(layers)
+    many = n > 10  # then the bar panel names the layers and a colour bar replaces the legend
+    color = [matplotlib.colormaps["viridis"](0.85 * i / max(n - 1, 1)) for i in range(n)]
     with chart_style():
-        fig, axes = subplots(1, 2, width=11.0, height=4.2, gridspec_kw={"width_ratios": [3, 2]})
+        fig, axes = subplots(
+            1, 2, width=12.0, height=max(4.2, 0.2 * n + 1.2), gridspec_kw={"width_ratios": [3, 2]}
+        )
         ax = axes[0, 0]
-        cmap = __import__("matplotlib").colormaps["viridis"]
         steps = [r["step"] for r in grad_norms]
         for i, layer in enumerate(layers):
             values = [r["norms"].get(layer, np.nan) for r in grad_norms]
-            ax.plot(
-                steps, values, color=cmap(0.85 * i / max(len(layers) - 1, 1)), lw=1.2, label=layer
-            )
+            ax.plot(steps, values, color=color[i], lw=1.0 if many else 1.2, label=layer)
         ax.set_yscale("log")
         ax.set_title(f"{title}: ||dL/dW|| per layer over training")
         ax.set_xlabel("step")
         ax.set_ylabel("gradient norm (log scale)")
-        ax.legend(loc="best", ncols=1 if len(layers) <= 8 else 2, fontsize=8)
-        # right panel: the mean norm of each layer, input side first
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if many:
+            from matplotlib.cm import ScalarMappable
+            from matplotlib.colors import ListedColormap, Normalize
+
+            bar = fig.colorbar(
+                ScalarMappable(Normalize(0, n - 1), ListedColormap(color)), ax=ax, pad=0.01
+            )
+            bar.set_label("layer, from input (0) to output")
+        else:
+            ax.legend(loc="best", fontsize=8)
+        # right panel: the mean norm of each layer, input side at the top
         ax = axes[0, 1]
         means = [
             np.nanmean([r["norms"].get(layer, np.nan) for r in grad_norms]) for layer in layers
         ]
-        y = np.arange(len(layers))
-        ax.barh(
-            y, means, color=[cmap(0.85 * i / max(len(layers) - 1, 1)) for i in range(len(layers))]
-        )
-        ax.set_yticks(y, layers)
-        ax.invert_yaxis()
+        y = np.arange(n)
+        ax.barh(y, means, color=color)
+        ax.set_yticks(y, layers, fontsize=7 if many else 9)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
         positive = [m for m in means if m > 0]
         if positive and max(positive) / min(positive) > 20:
             from matplotlib.ticker import LogLocator, NullFormatter
@@ -184,5 +197,5 @@ def plot_gradient_flow(
             ax.set_xlabel("gradient norm (log scale)")
         else:
             ax.set_xlabel("gradient norm")
-        ax.set_title("mean gradient norm per layer (input at top)")
+        ax.set_title("mean per layer (input at top)")
         return save(fig, path)
