@@ -89,7 +89,7 @@ if __name__ == "__main__":
     from glassnet.models import LeNet5, ResNet
 
     which = sys.argv[1] if len(sys.argv) > 1 else "lenet"
-    defaults = {"lenet": ("4", "2e-3", "0.5", "64"), "resnet": ("3", "2e-3", "0.3", "64")}[which]
+    defaults = {"lenet": ("6", "2e-3", "0.6", "64"), "resnet": ("3", "2e-3", "0.3", "64")}[which]
     args = sys.argv[2:] + list(defaults[len(sys.argv[2:]) :])
     epochs, lr, decay, batch = int(args[0]), float(args[1]), float(args[2]), int(args[3])
     glassnet.manual_seed(0)
