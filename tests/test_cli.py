@@ -140,6 +140,23 @@ def test_breast_cancer_logistic_config(tmp_path):
     check_run_folder(run_folder(result.stdout), {"confusion_matrix.png", "gradient_flow.png"})
 
 
+def test_regression_run_predicts_in_the_targets_units(tmp_path):
+    result = glassnet("train", "--dataset", "diabetes", "--out", tmp_path, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert float(re.search(r"^test r2: ([-\d.]+)$", result.stdout, re.M).group(1)) > 0.2
+    run_dir = run_folder(result.stdout)
+    check_run_folder(run_dir, {"predicted_vs_true.png", "curves.png"})
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    np.save(tmp_path / "x.npy", X[:20])
+    pred = glassnet("predict", run_dir, tmp_path / "x.npy")
+    assert pred.returncode == 0, pred.stderr
+    values = np.array([float(v) for v in pred.stdout.split()])
+    assert len(values) == 20 and 25 < values.mean() < 350  # disease progression, not z-scores
+    assert np.corrcoef(values, y[:20])[0, 1] > 0.4
+
+
 def _needs(sub: str) -> Path:
     root = data_root()
     if root is None or not (root / sub).exists():

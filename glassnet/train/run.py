@@ -286,6 +286,10 @@ def _final_metrics(
     from glassnet.train.metrics import METRICS
 
     names = builders.default_metrics(config, data)
+    if "target_mean" in data.meta:  # back to the targets' own units
+        out = out * data.meta["target_std"] + data.meta["target_mean"]
+        y = y * data.meta["target_std"] + data.meta["target_mean"]
+        names = list(dict.fromkeys([*names, "mae"]))
     metrics: dict[str, Any] = {"split": "test", "loss": loss}
     metrics.update({m: METRICS[m](out, y) for m in names})
     return metrics, {"X": X, "y": y, "output": out}
@@ -422,6 +426,8 @@ def predict_file(
         raise ConfigError(f"{input_path}: {e}") from None
     task = meta.get("task", "classification")
     if task == "regression":
+        if "target_mean" in meta:
+            out = out * meta["target_std"] + meta["target_mean"]
         return out, [f"{v:.4f}" for v in out.reshape(-1)]
     from glassnet.train.metrics import to_labels
 
