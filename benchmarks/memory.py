@@ -9,10 +9,20 @@ from __future__ import annotations
 import json
 import resource
 import sys
+from pathlib import Path
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """The peak resident set of this process so far, in MB.
+
+    Read from /proc (VmHWM, reset by exec): `ru_maxrss` would start at the parent's peak, since
+    Linux carries it across fork and exec."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -23,8 +33,9 @@ def main() -> None:
     elif framework == "sklearn":
         import sklearn.neural_network  # noqa: F401
     import numpy  # noqa: F401
+    import sklearn.datasets  # noqa: F401  (every framework reads the same data)
 
-    import glassnet  # noqa: F401  (the data readers live in glassnet)
+    import glassnet.data.mnist  # noqa: F401
     from benchmarks.registry import WORKLOADS
 
     before = peak_mb()
