@@ -9,8 +9,8 @@ from __future__ import annotations
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -80,7 +80,11 @@ def _timed(fn: Callable[[], object]) -> float:
 
 def machine_info() -> dict:
     """CPU, thread counts and the BLAS kernel in use (a wrong OpenBLAS core type costs 1.5-6x)."""
-    info = {"python": platform.python_version(), "numpy": np.__version__, "machine": platform.machine()}
+    info = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "machine": platform.machine(),
+    }
     try:
         from threadpoolctl import threadpool_info
 

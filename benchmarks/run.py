@@ -34,7 +34,9 @@ def _peak_memory(workload: str, framework: str, quick: bool) -> float | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--quick", action="store_true", help="one short repeat each (CI smoke run)")
     parser.add_argument("--only", nargs="+", choices=sorted(WORKLOADS), help="run these workloads")
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats (default 7)")
@@ -63,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     print("all workloads:")
     print(format_table(rows))
     if args.json:
-        args.json.write_text(json.dumps({"machine": info, "gemm_gflops": gemm, "results": rows}, indent=2))
+        args.json.write_text(
+            json.dumps({"machine": info, "gemm_gflops": gemm, "results": rows}, indent=2)
+        )
         print(f"\nJSON written to {args.json}")
     return 0
 

@@ -55,5 +55,6 @@ def rng_of(generator: Any = None) -> np.random.Generator:
     if isinstance(generator, np.random.Generator):
         return generator
     raise TypeError(
-        f"generator must be a glassnet.Generator or numpy.random.Generator, got {type(generator).__name__}"
+        "generator must be a glassnet.Generator or numpy.random.Generator, "
+        f"got {type(generator).__name__}"
     )

@@ -27,7 +27,9 @@ def _pair(framework: str, vocab: int):
     import glassnet
     from glassnet.models import GPT, GPTConfig
 
-    cfg = GPTConfig(vocab_size=vocab, block_size=BLOCK, n_layer=4, n_head=4, n_embd=128, dropout=0.0)
+    cfg = GPTConfig(
+        vocab_size=vocab, block_size=BLOCK, n_layer=4, n_head=4, n_embd=128, dropout=0.0
+    )
     g = GPT(cfg, generator=glassnet.Generator(0))
     if framework == "glassnet":
         return glassnet, g

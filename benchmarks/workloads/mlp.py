@@ -88,8 +88,13 @@ def _train(framework: str, x: np.ndarray, y: np.ndarray, sizes, batch: int, step
 
         def step() -> None:
             clf = MLPClassifier(
-                hidden_layer_sizes=tuple(sizes[1:-1]), batch_size=batch, max_iter=1,
-                learning_rate_init=1e-3, shuffle=False, random_state=0, tol=0.0,
+                hidden_layer_sizes=tuple(sizes[1:-1]),
+                batch_size=batch,
+                max_iter=1,
+                learning_rate_init=1e-3,
+                shuffle=False,
+                random_state=0,
+                tol=0.0,
             )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)

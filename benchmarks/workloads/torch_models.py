@@ -8,7 +8,8 @@ import numpy as np
 def copy_weights(torch, glassnet_model, torch_model) -> None:
     """Load glassnet's state_dict into the torch twin (names match; a mismatch raises)."""
     state = {
-        k: torch.from_numpy(np.array(getattr(v, "data", v))) for k, v in glassnet_model.state_dict().items()
+        k: torch.from_numpy(np.array(getattr(v, "data", v)))
+        for k, v in glassnet_model.state_dict().items()
     }
     torch_model.load_state_dict(state, strict=True)
 

@@ -11,7 +11,8 @@ the gradient of the loss with respect to that layer's pre-activation:
     dL/dW1 = x^T delta1,          dL/db1 = sum of delta1 over the batch
 
 We compute these with NumPy, then let glassnet's autograd do the same, and check both against
-central finite differences (gradcheck). Run: python docs/tutorials/03_backprop.py [--fast] [--out DIR]
+central finite differences (gradcheck).
+Run: python docs/tutorials/03_backprop.py [--fast] [--out DIR]
 """
 
 from __future__ import annotations
