@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,15 +36,19 @@ def mnist_arrays(n: int) -> tuple[np.ndarray, np.ndarray, str]:
     """
     root = data_root()
     if root is not None and (root / "mnist").is_dir():
-        from glassnet.data.mnist import load_mnist
-
-        x, y = load_mnist(root / "mnist", train=True)
-        x = np.asarray(getattr(x, "data", x), dtype=np.float32)
-        y = np.asarray(getattr(y, "data", y), dtype=np.int64)
+        x, y = _mnist_train(str(root / "mnist"))
         return x[:n].reshape(-1, 1, 28, 28), y[:n], "MNIST"
     rng = np.random.default_rng(0)
     x = rng.random((n, 1, 28, 28), dtype=np.float32)
     return x, rng.integers(0, 10, n), "random (MNIST files not found)"
+
+
+@functools.lru_cache(maxsize=1)
+def _mnist_train(folder: str) -> tuple[np.ndarray, np.ndarray]:
+    """The 60,000 training images and labels, read once per process."""
+    from glassnet.data.mnist import load_mnist
+
+    return load_mnist(folder, train=True)
 
 
 def digits_arrays() -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,49 @@
+"""The benchmark suite runs (its --quick numbers are not judged, only that it works end to end)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(module: str, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_quick_run_prints_a_table_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    done = _run(
+        "benchmarks", "--quick", "--no-memory", "--only", "b_mlp_digits_train", "--json", str(out)
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "GEMM" in done.stdout and "/torch" in done.stdout
+    report = json.loads(out.read_text())
+    rows = {r["framework"]: r for r in report["results"]}
+    assert set(rows) == {"glassnet", "torch", "sklearn"}
+    for r in rows.values():
+        assert r["workload"] == "b_mlp_digits_train"
+        assert r["median_s"] > 0 and r["samples_per_s"] > 0
+    assert report["gemm_gflops"] > 0 and report["machine"]["blas"]
+
+
+def test_peak_memory_probe_reports_growth_in_a_fresh_process():
+    done = _run("benchmarks.memory", "b_mlp_digits_train", "glassnet", "--quick")
+    assert done.returncode == 0, done.stderr[-2000:]
+    peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+    assert 0 <= peak < 500
+
+
+def test_unknown_workload_is_refused():
+    done = _run("benchmarks", "--only", "no_such_workload")
+    assert done.returncode == 2 and "invalid choice" in done.stderr
