@@ -254,15 +254,60 @@ class Gelu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        cdf = 0.5 * erfc(-SQRT_HALF * x)
+        # float32: the closed-form erfc below (scipy's evaluates each element in double, ~4x
+        # slower); float64 keeps scipy's, exact to the last digit
+        cdf = _normal_cdf_float32(x) if x.dtype == np.float32 else 0.5 * erfc(-SQRT_HALF * x)
         ctx.save_for_backward(x, cdf)  # kept: erfc is the costly part, backward reuses it
         return x * cdf
 
     @staticmethod
     def backward(ctx, gy):
         x, cdf = ctx.saved_tensors
-        pdf = INV_SQRT_2PI * np.exp(-0.5 * x * x)
-        return gy * (cdf + x * pdf)
+        g = np.multiply(x, x, out=np.empty_like(x))  # one buffer for gy (cdf + x pdf), in place
+        g *= -0.5
+        np.exp(g, out=g)
+        g *= x
+        g *= INV_SQRT_2PI
+        g += cdf
+        g *= gy
+        return g
+
+
+# erfc(z) = t exp(-z^2 + P(t)), t = 1 / (1 + z/2), for z >= 0, with relative error < 1.2e-7
+# (Chebyshev fit; Press et al., Numerical Recipes, 2nd ed., sec. 6.2, "erfcc"). P's coefficients,
+# constant term first:
+ERFC_P = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
+          0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277)  # fmt: skip
+
+
+def _normal_cdf_float32(x: np.ndarray) -> np.ndarray:
+    """Phi(x) = erfc(-x / sqrt 2) / 2 in float32 with ~20 in-place passes over one buffer.
+
+    With z = |x| / sqrt 2, h = erfc(z) / 2 is Phi(-|x|); Phi(x) = h for x <= 0 and 1 - h above.
+    Relative error within ~1e-6 wherever Phi is a normal float32 (well inside float32 GELU's
+    own rounding), and the left tail keeps its relative accuracy (no 1 + erf cancellation)."""
+    z = np.abs(x, out=np.empty_like(x))  # out=: an array even for 0-d x, so in-place ops work
+    z *= SQRT_HALF
+    t = np.multiply(z, 0.5, out=np.empty_like(x))
+    t += 1.0
+    np.reciprocal(t, out=t)
+    p = np.full_like(x, ERFC_P[-1])
+    for c in ERFC_P[-2::-1]:  # Horner: P(t) = c0 + t (c1 + t (c2 + ...))
+        p *= t
+        p += c
+    z *= z
+    p -= z
+    np.exp(p, out=p)
+    p *= t
+    p *= 0.5  # h = erfc(z) / 2 = Phi(-|x|)
+    # Phi(x) = h + s (1 - 2h) with s = 1 where x > 0, else 0 (arithmetic: np.where with a
+    # data-dependent mask is ~10x slower, branch mispredictions)
+    s = np.greater(x, 0).astype(x.dtype)
+    t = np.multiply(s, -2.0, out=t)
+    t += 1.0
+    p *= t
+    p += s
+    return p
 
 
 class GeluTanh(Op):
