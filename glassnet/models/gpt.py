@@ -74,15 +74,25 @@ class CausalSelfAttention(Module):
         self.n_embd = C
         self.dropout = config.dropout
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, kv_cache: list | None = None) -> Tensor:
+        """x (B, T, C) -> (B, T, C). With `kv_cache` (generation): the keys and values of the
+        earlier positions, [] at first; x holds only the new positions, and the cache grows."""
         B, T, C = x.shape
         nh = self.n_head
         q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (B, T, C)
         q = q.reshape(B, T, nh, C // nh).transpose(1, 2)  # (B, nh, T, hs)
         k = k.reshape(B, T, nh, C // nh).transpose(1, 2)  # (B, nh, T, hs)
         v = v.reshape(B, T, nh, C // nh).transpose(1, 2)  # (B, nh, T, hs)
+        mask = None
+        if kv_cache:  # earlier positions' keys and values come first: (B, nh, S, hs)
+            k, v = cat([kv_cache[0], k], dim=2), cat([kv_cache[1], v], dim=2)
+            S = k.shape[2]  # new query i is position S - T + i: it sees keys j <= S - T + i
+            mask = None if T == 1 else Tensor._wrap(np.tril(np.ones((T, S), bool), S - T))
+        if kv_cache is not None:
+            kv_cache[:] = [k, v]
         p = self.dropout if self.training else 0.0
-        y = scaled_dot_product_attention(q, k, v, dropout_p=p, is_causal=True)  # (B, nh, T, hs)
+        causal = mask is None and k.shape[2] == T
+        y = scaled_dot_product_attention(q, k, v, mask, dropout_p=p, is_causal=causal)
         y = y.transpose(1, 2).reshape(B, T, C)  # heads side by side again: (B, T, C)
         return self.resid_dropout(self.c_proj(y))
 
@@ -111,8 +121,8 @@ class Block(Module):
         self.ln_2 = LayerNorm(config.n_embd, bias=config.bias)
         self.mlp = MLP(config)
 
-    def forward(self, x: Tensor) -> Tensor:
-        x = x + self.attn(self.ln_1(x))  # (B, T, C)
+    def forward(self, x: Tensor, kv_cache: list | None = None) -> Tensor:
+        x = x + self.attn(self.ln_1(x), kv_cache)  # (B, T, C)
         x = x + self.mlp(self.ln_2(x))  # (B, T, C)
         return x
 
@@ -206,6 +216,17 @@ class GPT(Module):
             loss = cross_entropy(logits.reshape(B * T, V), targets.reshape(B * T), ignore_index=-1)
         return logits, loss
 
+    def _next_logits(self, idx: Tensor, kv_caches: list | None, start: int) -> np.ndarray:
+        """The logits (B, V) after the last token of idx, whose first token is at position
+        `start`. With `kv_caches` (one list per block) idx holds only the tokens the caches
+        have not seen; only the last position goes through ln_f and lm_head."""
+        T = idx.shape[1]
+        x = self.transformer.wte(idx) + self.transformer.wpe(arange(start, start + T))
+        x = self.transformer.drop(x)  # (B, T, C)
+        for i, block in enumerate(self.transformer.h):
+            x = block(x, None if kv_caches is None else kv_caches[i])
+        return self.lm_head(self.transformer.ln_f(x[:, -1:, :])).data[:, -1, :]
+
     def generate(
         self,
         idx: Tensor,
@@ -220,19 +241,33 @@ class GPT(Module):
         `temperature` (< 1: more conservative, > 1: more random), keeps only the `top_k` largest
         if given, and samples from the softmax with `generator`. Runs under no_grad; call
         `model.eval()` first to switch dropout off.
+
+        While the sequence fits in block_size, each block keeps the keys and values of the tokens
+        it has seen (a KV cache), so a step runs only the newest token through the model: the
+        same products as feeding the whole sequence, without recomputing the old positions. Once
+        the window slides, every position moves and each step is a full forward, as nanoGPT.
         """
         if temperature <= 0:
             raise ValueError(f"GPT.generate: temperature must be positive, got {temperature}")
         if top_k is not None and top_k < 1:
             raise ValueError(f"GPT.generate: top_k must be a positive int, got {top_k}")
         rng = rng_of(generator)
+        block_size = self.config.block_size
+        caches = None  # per block: [keys, values] of the tokens seen so far
         with no_grad():
             for _ in range(max_new_tokens):
-                idx_cond = idx[:, -self.config.block_size :]  # at most the last block_size
-                logits, _ = self(idx_cond)
-                z = logits.data[:, -1, :] / temperature  # (B, V), the next token's scores
+                T = idx.shape[1]
+                if T > block_size:  # the last block_size tokens, at positions 0.. again
+                    z = self._next_logits(idx[:, -block_size:], None, 0)
+                elif caches is None:  # the first step: the whole prompt fills the caches
+                    caches = [[] for _ in self.transformer.h]
+                    z = self._next_logits(idx, caches, 0)
+                else:  # the newest token only, at position T - 1
+                    z = self._next_logits(idx[:, -1:], caches, T - 1)
+                z = z / temperature  # (B, V), the next token's scores
                 if top_k is not None:
-                    kth = np.sort(z, axis=-1)[:, -min(top_k, z.shape[-1])]  # (B,)
+                    k = min(top_k, z.shape[-1])
+                    kth = np.partition(z, -k, axis=-1)[:, -k]  # (B,) the k-th largest
                     z = np.where(z < kth[:, None], -np.inf, z)
                 probs = np.exp(z - z.max(axis=-1, keepdims=True))
                 probs /= probs.sum(axis=-1, keepdims=True)  # (B, V)

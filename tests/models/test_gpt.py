@@ -195,6 +195,22 @@ def test_generate_shapes_crop_and_determinism():
         assert greedy[i] == g(ctx)[0].data[0, -1].argmax()
 
 
+def test_kv_cache_gives_the_full_forward_logits():
+    # generation's cached path (prompt once, then one token at a time) against a full forward
+    g = GPT(SMALL, generator=glassnet.Generator(0)).eval()
+    idx = np.random.default_rng(0).integers(0, 11, (3, 8))
+    caches = [[] for _ in g.transformer.h]
+    with glassnet.no_grad():
+        steps = [g._next_logits(glassnet.tensor(idx[:, :4]), caches, 0)]
+        steps.append(g._next_logits(glassnet.tensor(idx[:, 4:6]), caches, 4))  # 2 new: masked
+        steps += [g._next_logits(glassnet.tensor(idx[:, t : t + 1]), caches, t) for t in (6, 7)]
+        full = g(glassnet.tensor(idx))[0].data  # (3, 8, 11)
+    assert caches[0][0].shape == (3, SMALL.n_head, 8, SMALL.n_embd // SMALL.n_head)
+    for t, z in zip((3, 5, 6, 7), steps):
+        assert z.dtype == np.float32
+        np.testing.assert_allclose(z, full[:, t], rtol=1e-5, atol=1e-6)
+
+
 def test_errors():
     with pytest.raises(ValueError, match=r"GPTConfig: n_embd \(10\) must be divisible by n_head"):
         GPTConfig(n_embd=10, n_head=4)
