@@ -29,6 +29,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from glassnet.autograd.function import Op
+from glassnet.autograd.grad_mode import STATE
 from glassnet.tensor import Tensor
 
 # --------------------------------------------------------------------------- helpers
@@ -94,10 +95,16 @@ def windows(xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, out: 
     return as_strided(xp, shape, strides, writeable=False)
 
 
-def im2col(xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, out: tuple):
-    """Columns (C, kh, kw, N, Ho, Wo) of the padded input: one copy of a strided view."""
+def im2col(
+    xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, out: tuple, tag: str = ""
+):
+    """Columns (C, kh, kw, N, Ho, Wo) of the padded input: one copy of a strided view.
+
+    With a `tag` the columns are written into the reused workspace buffer of that tag (for
+    columns that die with the op, e.g. under no_grad); without one they are a fresh array."""
     win = windows(xp, kernel, stride, dilation, out)
-    cols = np.empty(win.shape[1:4] + (win.shape[0],) + win.shape[4:], dtype=xp.dtype)
+    shape = win.shape[1:4] + (win.shape[0],) + win.shape[4:]
+    cols = workspace(tag, shape, xp.dtype) if tag else np.empty(shape, dtype=xp.dtype)
     np.copyto(cols, win.transpose(1, 2, 3, 0, 4, 5))
     return cols
 
@@ -154,15 +161,20 @@ class ConvNd(Op):
         G = groups
         Ho = out_size(H, kh, stride[0], pads[0], pads[1], dilation[0])
         Wo = out_size(Wd, kw, stride[1], pads[2], pads[3], dilation[1])
-        cols = im2col(pad_hw(x4, pads), (kh, kw), stride, dilation, (Ho, Wo))
+        # Under no_grad nothing is saved, so the columns can live in a reused buffer.
+        record = STATE.enabled
+        cols = im2col(
+            pad_hw(x4, pads), (kh, kw), stride, dilation, (Ho, Wo), "" if record else "cols"
+        )
         cols = cols.reshape(G, Cg * kh * kw, N * Ho * Wo)
         W2 = W4.reshape(G, O // G, Cg * kh * kw)
         y = np.matmul(W2[0], cols[0]) if G == 1 else np.matmul(W2, cols)  # (G, O/G, N*Ho*Wo)
         y = y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)  # (N, O, Ho, Wo), a view
         if bias:
             y += bias[0][:, None, None]
-        ctx.save_for_backward(cols, W2, x4.shape, W.shape, nd)
-        ctx.geometry = ((kh, kw), stride, pads, dilation)
+        if record:
+            ctx.save_for_backward(cols, W2, x4.shape, W.shape, nd)
+            ctx.geometry = ((kh, kw), stride, pads, dilation)
         return y if nd == 4 else y[:, :, 0, :]
 
     @staticmethod
@@ -177,7 +189,11 @@ class ConvNd(Op):
         gx = gW = gb = None
         if need[1]:
             gW = np.matmul(gY, cols.transpose(0, 2, 1)).reshape(w_shape)
-        if need[0]:
+        if need[0] and _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
+            gx = _input_grad_same(gy4, W2.reshape(O, x_shape[1], *kernel), pads)
+            if nd == 3:
+                gx = gx[:, :, 0, :]
+        elif need[0]:
             gcols = np.matmul(W2.transpose(0, 2, 1), gY)  # (G, Cg*kh*kw, N*Ho*Wo)
             C = x_shape[1]
             gwin = gcols.reshape(C, kernel[0], kernel[1], N, Ho, Wo).transpose(3, 0, 1, 2, 4, 5)
@@ -191,6 +207,38 @@ class ConvNd(Op):
         if len(need) > 2 and need[2]:
             gb = gY.sum(axis=2).reshape(O)  # rows of gY are the output channels
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
+
+
+def _keeps_size(x_shape: tuple, out_hw: tuple, stride: tuple, dilation: tuple, groups: int):
+    """True for a stride-1, undilated, ungrouped convolution whose output has the input's size
+    ('same' padding, e.g. 3x3 with padding 1) and a kernel larger than 1x1."""
+    return (
+        stride == (1, 1)
+        and dilation == (1, 1)
+        and groups == 1
+        and tuple(x_shape[2:]) == tuple(out_hw)
+        and out_hw != (1, 1)
+    )
+
+
+def _input_grad_same(gy: np.ndarray, W: np.ndarray, pads: tuple) -> np.ndarray:
+    """dL/dx of a size-keeping stride-1 convolution as another convolution (one GEMM):
+
+        gx[n, c, h, w] = sum_{o,i,j} W[o, c, i, j] gy_pad[n, o, h + pt - i, w + pl - j]
+                       = sum_{o,i,j} Wflip[c, o, i, j] gyp[n, o, h + i, w + j]
+
+    with Wflip[c, o, i, j] = W[o, c, kh-1-i, kw-1-j] and gyp = gy padded by (kh-1-pt, kh-1-pb,
+    kw-1-pl, kw-1-pr). This replaces W^T gY followed by the kh*kw scatter-adds of col2im with
+    one im2col copy and one GEMM of the same size. Returns the (N, C, H, W) view of a (C, N, H, W)
+    array."""
+    O, C, kh, kw = W.shape
+    N, _, H, Wd = gy.shape
+    back = (kh - 1 - pads[0], kh - 1 - pads[1], kw - 1 - pads[2], kw - 1 - pads[3])
+    gyp = pad_hw(gy, back, tag="gpad")
+    cols = im2col(gyp, (kh, kw), (1, 1), (1, 1), (H, Wd), tag="gcols")  # (O, kh, kw, N, H, W)
+    Wflip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(C, O * kh * kw)
+    gx = np.matmul(Wflip, cols.reshape(O * kh * kw, N * H * Wd))  # (C, N*H*W)
+    return gx.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
 
 
 class ConvTransposeNd(Op):
