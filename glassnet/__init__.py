@@ -29,6 +29,8 @@ from glassnet import models
 from glassnet import data
 from glassnet import io
 from glassnet import train
+from glassnet import utils
+from glassnet.io.serialization import load, save
 
 __version__ = "0.1.0"
 
