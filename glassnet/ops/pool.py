@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op
+from glassnet.autograd.grad_mode import STATE
 from glassnet.ops.conv import col2im_add, ntuple, pad_hw, unpad_hw, windows
 from glassnet.tensor import Tensor
 
@@ -53,11 +54,17 @@ class MaxPool(Op):
         low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         win = _view(x4, kernel, stride, pads, dilation, out_hw, fast, low, "maxpool")
         kh, kw = kernel
+        if not (STATE.enabled or want_index):  # no_grad: the maximum alone, no winner index
+            y = np.maximum(win[:, :, 0, 0], win[:, :, 0, 1]) if kw > 1 else win[:, :, 0, 0].copy()
+            for i in range(kh):
+                for j in range(2 if i == 0 else 0, kw):
+                    np.maximum(y, win[:, :, i, j], out=y)
+            return y if nd == 4 else y[:, :, 0, :]
         y = win[:, :, 0, 0].copy()  # (N, C, Ho, Wo)
         arg = np.zeros(y.shape, dtype=np.uint8 if kh * kw <= 256 else np.int32)
         for k in range(1, kh * kw):
             s = win[:, :, k // kw, k % kw]
-            arg[s > y] = k  # strict: the first maximum wins
+            np.copyto(arg, k, where=s > y)  # strict: the first maximum wins
             np.maximum(y, s, out=y)
         ctx.save_for_backward(arg, x4.shape, nd)
         ctx.geometry = (kernel, stride, pads, dilation, fast)

@@ -39,6 +39,16 @@ def test_max_pool2d_indices_match_torch(kwargs):
     np.testing.assert_array_equal(index.data, tindex.numpy())
 
 
+@pytest.mark.parametrize("kwargs", MAX_GRID + [dict(kernel_size=(1, 3)), dict(kernel_size=(3, 1))])
+def test_max_pool2d_without_grad_matches_torch(kwargs):
+    # under no_grad the maximum is taken without recording the winners (a separate path)
+    x = randn((2, 3, 9, 10))
+    with glassnet.no_grad():
+        y = F.max_pool2d(glassnet.tensor(x), **kwargs)
+    ty = TF.max_pool2d(__import__("torch").tensor(x), **kwargs)
+    np.testing.assert_array_equal(y.data, ty.numpy())
+
+
 @pytest.mark.parametrize(
     "kwargs", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1, dilation=2)]
 )
