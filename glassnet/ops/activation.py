@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from scipy.special import erfc
@@ -254,23 +255,44 @@ class Gelu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        # float32: the closed-form erfc below (scipy's evaluates each element in double, ~4x
+        # float32: the closed-form erfc below (scipy's evaluates each element in double, ~3x
         # slower); float64 keeps scipy's, exact to the last digit
-        cdf = _normal_cdf_float32(x) if x.dtype == np.float32 else 0.5 * erfc(-SQRT_HALF * x)
+        if x.dtype == np.float32:
+            cdf = _in_chunks(_normal_cdf_float32, x)
+        else:
+            cdf = 0.5 * erfc(-SQRT_HALF * x)
         ctx.save_for_backward(x, cdf)  # kept: erfc is the costly part, backward reuses it
         return x * cdf
 
     @staticmethod
     def backward(ctx, gy):
         x, cdf = ctx.saved_tensors
-        g = np.multiply(x, x, out=np.empty_like(x))  # one buffer for gy (cdf + x pdf), in place
-        g *= -0.5
-        np.exp(g, out=g)
-        g *= x
-        g *= INV_SQRT_2PI
-        g += cdf
-        g *= gy
-        return g
+        return _in_chunks(_gelu_grad, x, cdf, gy)
+
+
+def _gelu_grad(x: np.ndarray, cdf: np.ndarray, gy: np.ndarray, out: np.ndarray) -> None:
+    """out = gy (Phi(x) + x phi(x)), pass by pass in the one buffer."""
+    np.multiply(x, x, out=out)
+    out *= -0.5
+    np.exp(out, out=out)
+    out *= x
+    out *= INV_SQRT_2PI
+    out += cdf
+    out *= gy
+
+
+CHUNK = 1 << 16  # elements: the few scratch buffers of a chunk stay in cache between passes
+
+
+def _in_chunks(fn: Any, *arrays: np.ndarray) -> np.ndarray:
+    """fn(*slices, out=slice of the result) over consecutive chunks of the flattened arrays (all
+    of one shape): a long chain of elementwise passes then reads cache rather than memory
+    (2-3x faster at 1e6 elements)."""
+    flat = [np.ravel(a) for a in arrays]
+    out = np.empty_like(flat[0])
+    for i in range(0, out.size, CHUNK):
+        fn(*(a[i : i + CHUNK] for a in flat), out=out[i : i + CHUNK])
+    return out.reshape(arrays[0].shape)
 
 
 # erfc(z) = t exp(-z^2 + P(t)), t = 1 / (1 + z/2), for z >= 0, with relative error < 1.2e-7
@@ -280,18 +302,19 @@ ERFC_P = (-1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
           0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277)  # fmt: skip
 
 
-def _normal_cdf_float32(x: np.ndarray) -> np.ndarray:
-    """Phi(x) = erfc(-x / sqrt 2) / 2 in float32 with ~20 in-place passes over one buffer.
+def _normal_cdf_float32(x: np.ndarray, out: np.ndarray) -> None:
+    """out = Phi(x) = erfc(-x / sqrt 2) / 2 for a 1-D float32 x, in ~25 in-place passes.
 
     With z = |x| / sqrt 2, h = erfc(z) / 2 is Phi(-|x|); Phi(x) = h for x <= 0 and 1 - h above.
     Relative error within ~1e-6 wherever Phi is a normal float32 (well inside float32 GELU's
     own rounding), and the left tail keeps its relative accuracy (no 1 + erf cancellation)."""
-    z = np.abs(x, out=np.empty_like(x))  # out=: an array even for 0-d x, so in-place ops work
+    z = np.abs(x)
     z *= SQRT_HALF
-    t = np.multiply(z, 0.5, out=np.empty_like(x))
+    t = z * 0.5
     t += 1.0
     np.reciprocal(t, out=t)
-    p = np.full_like(x, ERFC_P[-1])
+    p = out
+    p.fill(ERFC_P[-1])
     for c in ERFC_P[-2::-1]:  # Horner: P(t) = c0 + t (c1 + t (c2 + ...))
         p *= t
         p += c
@@ -303,11 +326,10 @@ def _normal_cdf_float32(x: np.ndarray) -> np.ndarray:
     # Phi(x) = h + s (1 - 2h) with s = 1 where x > 0, else 0 (arithmetic: np.where with a
     # data-dependent mask is ~10x slower, branch mispredictions)
     s = np.greater(x, 0).astype(x.dtype)
-    t = np.multiply(s, -2.0, out=t)
+    np.multiply(s, -2.0, out=t)
     t += 1.0
     p *= t
     p += s
-    return p
 
 
 class GeluTanh(Op):
