@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op
+from glassnet.autograd.grad_mode import STATE
 from glassnet.tensor import Tensor
 
 
@@ -70,11 +71,19 @@ class BatchNorm(Op):
                    running_mean <- (1 - momentum) running_mean + momentum mean_c
                    running_var  <- (1 - momentum) running_var  + momentum var_c * M / (M - 1)
         eval:      mean_c, var_c = running_mean, running_var
-        y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c
+        y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c  =  xc * scale_c + bias_c
 
+    with xc = x - mean_c, invstd_c = 1 / sqrt(var_c + eps), scale_c = weight_c invstd_c.
     Backward in training mode is the centred row formula of the module docstring with one row per
-    channel (the statistics depend on x); in eval mode the statistics are constants and
-    dL/dx = gy * weight / sqrt(running_var + eps). The running statistics are updated in place.
+    channel (the statistics depend on x), written with the two per-channel sums
+    S1 = sum(gy), S2 = sum(gy xc) that also give the parameter gradients:
+
+        dL/dx = scale_c (gy - xc invstd_c^2 S2 / M - S1 / M),
+        dL/dweight = invstd_c S2,   dL/dbias = S1.
+
+    In eval mode the statistics are constants and dL/dx = gy scale_c. Each formula is a few
+    whole-array passes over float32 (no per-step temporaries beyond the result). The running
+    statistics are updated in place.
     """
 
     @staticmethod
@@ -86,8 +95,9 @@ class BatchNorm(Op):
         w = affine[0] if has_weight else None
         b = affine[-1] if has_bias else None
         if training:
-            mean, var, xhat = _standardise(rows, eps)
-            invstd = 1.0 / np.sqrt(var + eps)
+            mean = rows.mean(axis=1)
+            xc = rows - mean[:, None]
+            var = np.einsum("cm,cm->c", xc, xc) / M
             if running_mean is not None:
                 running_mean *= 1.0 - momentum
                 running_mean += momentum * mean
@@ -95,33 +105,53 @@ class BatchNorm(Op):
                 running_var *= 1.0 - momentum
                 running_var += (momentum * M / max(M - 1, 1)) * var
         else:
-            invstd = 1.0 / np.sqrt(running_var + eps)
-            xhat = (rows - running_mean[:, None]) * invstd[:, None]
-        y = xhat * w[:, None] if w is not None else xhat.copy()
-        if b is not None:
-            y += b[:, None]
-        ctx.save_for_backward(xhat if (training or has_weight) else None, invstd, w, x.shape)
-        ctx.training = training
+            mean, var, xc = running_mean.copy(), running_var, None
+        invstd = 1.0 / np.sqrt(var + eps)
+        scale = invstd if w is None else w * invstd
+        if training:
+            y = xc * scale[:, None]
+            shift = b
+        else:
+            y = rows * scale[:, None]
+            shift = -mean * scale if b is None else b - mean * scale
+        if shift is not None:
+            y += shift[:, None]
+        if STATE.enabled:
+            # eval keeps the input rows and centres them only if dL/dweight is asked for
+            ctx.save_for_backward(xc if training else rows, mean, invstd, w, x.shape)
+            ctx.training = training
         return _from_channel_rows(y, x.shape)
 
     @staticmethod
     def backward(ctx, gy):
-        xhat, invstd, w, x_shape = ctx.saved_tensors
+        saved, mean, invstd, w, x_shape = ctx.saved_tensors
         need = ctx.needs_input_grad
         g = _channel_rows(gy)  # (C, M)
+        M = g.shape[1]
+        want_w = w is not None and need[1]
+        want_b = len(need) > 1 + (w is not None) and need[-1]
+        scale = invstd if w is None else w * invstd
+        training = ctx.training
+        sum_g = g.sum(axis=1) if want_b or (training and need[0]) else None
+        sum_gxc = None
+        if want_w or (training and need[0]):
+            xc = saved if training else saved - mean[:, None]
+            sum_gxc = np.einsum("cm,cm->c", g, xc)
         gx = None
         if need[0]:
-            gxhat = g * w[:, None] if w is not None else g
-            if ctx.training:
-                gx = _row_backward(gxhat, xhat, invstd, centred=True)
+            if training:
+                gx = xc * (invstd * invstd * sum_gxc / M)[:, None]
+                gx += (sum_g / M)[:, None]
+                np.subtract(g, gx, out=gx)
+                gx *= scale[:, None]
             else:
-                gx = gxhat * invstd[:, None]
+                gx = g * scale[:, None]
             gx = _from_channel_rows(gx, x_shape)
         grads = [gx]
         if w is not None:
-            grads.append(np.einsum("cm,cm->c", g, xhat) if need[1] else None)
+            grads.append(invstd * sum_gxc if want_w else None)
         if len(need) > len(grads):
-            grads.append(g.sum(axis=1) if need[-1] else None)
+            grads.append(sum_g if want_b else None)
         return tuple(grads)
 
 

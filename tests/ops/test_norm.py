@@ -46,6 +46,10 @@ def test_batch_norm_float32_running_stats_stay_float32():
     y = F.batch_norm(x, rm, rv, training=True)
     y.sum().backward()
     assert y.dtype == rm.dtype == rv.dtype == x.grad.dtype == glassnet.float32
+    w, b = glassnet.ones(3, requires_grad=True), glassnet.zeros(3, requires_grad=True)
+    for training in (True, False):
+        F.batch_norm(x, rm, rv, w, b, training=training).sum().backward()
+        assert w.grad.dtype == b.grad.dtype == x.grad.dtype == rv.dtype == glassnet.float32
 
 
 @pytest.mark.parametrize("normalized_shape", [(6,), (5, 6), (4, 5, 6)])
