@@ -36,7 +36,13 @@ class EmbeddingLookup(Op):
             counts = np.bincount(flat, minlength=shape[0])
             g2 = g2 / counts[flat, None].astype(gy.dtype)
         gW = np.zeros(shape, dtype=gy.dtype)
-        np.add.at(gW, flat, g2)  # repeated indices must accumulate
+        # repeated indices must accumulate: sort the rows by index, then one np.add.reduceat
+        # sums each run of equal indices (np.add.at does the same, ~5x slower)
+        order = np.argsort(flat, kind="stable")
+        ids = flat[order]
+        starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+        if starts.size:
+            gW[ids[starts]] = np.add.reduceat(g2[order], starts, axis=0)
         if padding_idx is not None:
             gW[padding_idx] = 0
         return gW
