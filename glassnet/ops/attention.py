@@ -30,7 +30,11 @@ class ScaledDotProductAttention(Op):
     def forward(ctx, q, k, v, mask=None, *, scale, keep):
         s = np.matmul(q, np.swapaxes(k, -1, -2))  # (..., L, S)
         s *= scale
-        if mask is not None:
+        if mask is None:
+            pass
+        elif mask.dtype == s.dtype and np.broadcast_shapes(s.shape, mask.shape) == s.shape:
+            s += mask  # in place: s is this op's own fresh array
+        else:
             s = s + mask
         m = s.max(axis=-1, keepdims=True)  # softmax, shifted so every exponent is <= 0
         m[np.isneginf(m)] = 0  # a row with every key masked: all e^-inf = 0, no NaN
@@ -55,7 +59,8 @@ class ScaledDotProductAttention(Op):
             gp = np.matmul(go, np.swapaxes(v, -1, -2))  # (..., L, S)
             if keep is not None:
                 gp *= keep
-            gs = p * (gp - (gp * p).sum(axis=-1, keepdims=True))
+            gp -= (gp * p).sum(axis=-1, keepdims=True)
+            gs = np.multiply(gp, p, out=gp)  # gS = P * (gP - sum_keys(gP * P)), in gP's buffer
             if need[0]:
                 gq = unbroadcast(np.matmul(gs, k) * scale, q.shape)
             if need[1]:
