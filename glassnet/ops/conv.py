@@ -30,6 +30,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
+from glassnet.ops.buffers import recycled
 from glassnet.tensor import Tensor
 
 # --------------------------------------------------------------------------- helpers
@@ -101,10 +102,10 @@ def im2col(
     """Columns (C, kh, kw, N, Ho, Wo) of the padded input: one copy of a strided view.
 
     With a `tag` the columns are written into the reused workspace buffer of that tag (for
-    columns that die with the op, e.g. under no_grad); without one they are a fresh array."""
+    columns that die with the op, e.g. under no_grad); without one they come from `recycled`."""
     win = windows(xp, kernel, stride, dilation, out)
     shape = win.shape[1:4] + (win.shape[0],) + win.shape[4:]
-    cols = workspace(tag, shape, xp.dtype) if tag else np.empty(shape, dtype=xp.dtype)
+    cols = workspace(tag, shape, xp.dtype) if tag else recycled("cols", shape, xp.dtype)
     np.copyto(cols, win.transpose(1, 2, 3, 0, 4, 5))
     return cols
 
@@ -168,7 +169,8 @@ class ConvNd(Op):
         )
         cols = cols.reshape(G, Cg * kh * kw, N * Ho * Wo)
         W2 = W4.reshape(G, O // G, Cg * kh * kw)
-        y = np.matmul(W2[0], cols[0]) if G == 1 else np.matmul(W2, cols)  # (G, O/G, N*Ho*Wo)
+        y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)
+        np.matmul(W2, cols, out=y)  # (G, O/G, N*Ho*Wo)
         y = y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)  # (N, O, Ho, Wo), a view
         if bias:
             y += bias[0][:, None, None]
@@ -194,12 +196,15 @@ class ConvNd(Op):
             if nd == 3:
                 gx = gx[:, :, 0, :]
         elif need[0]:
-            gcols = np.matmul(W2.transpose(0, 2, 1), gY)  # (G, Cg*kh*kw, N*Ho*Wo)
+            gcols = recycled("gcols", (G, W2.shape[2], N * Ho * Wo), gy.dtype)
+            np.matmul(W2.transpose(0, 2, 1), gY, out=gcols)  # (G, Cg*kh*kw, N*Ho*Wo)
             C = x_shape[1]
             gwin = gcols.reshape(C, kernel[0], kernel[1], N, Ho, Wo).transpose(3, 0, 1, 2, 4, 5)
             H, Wd = x_shape[2], x_shape[3]
             hp, wp = H + pads[0] + pads[1], Wd + pads[2] + pads[3]
-            gxp = np.zeros((C, N, hp, wp), dtype=gy.dtype).transpose(1, 0, 2, 3)
+            gxp = recycled("gx", (C, N, hp, wp), gy.dtype)
+            gxp.fill(0)
+            gxp = gxp.transpose(1, 0, 2, 3)
             col2im_add(gxp, gwin, kernel, stride, dilation)
             gx = unpad_hw(gxp, pads, x_shape)
             if nd == 3:
@@ -237,7 +242,8 @@ def _input_grad_same(gy: np.ndarray, W: np.ndarray, pads: tuple) -> np.ndarray:
     gyp = pad_hw(gy, back, tag="gpad")
     cols = im2col(gyp, (kh, kw), (1, 1), (1, 1), (H, Wd), tag="gcols")  # (O, kh, kw, N, H, W)
     Wflip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(C, O * kh * kw)
-    gx = np.matmul(Wflip, cols.reshape(O * kh * kw, N * H * Wd))  # (C, N*H*W)
+    gx = recycled("gx", (C, N * H * Wd), gy.dtype)
+    np.matmul(Wflip, cols.reshape(O * kh * kw, N * H * Wd), out=gx)  # (C, N*H*W)
     return gx.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
 
 

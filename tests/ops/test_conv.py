@@ -216,3 +216,29 @@ def test_type_errors():
         F.unfold(glassnet.zeros(1, 1, 4, 4), (2, 2, 2))
     with pytest.raises(TypeError, match="input is float64 but weight is float32"):
         F.conv2d(glassnet.zeros(1, 1, 4, 4, dtype=glassnet.float64), glassnet.zeros(1, 1, 2, 2))
+
+
+def test_recycled_buffers_are_reused_only_when_nothing_refers_to_them():
+    from glassnet.ops.buffers import recycled
+
+    a = recycled("test", (3, 4), np.float32)
+    a_address = a.ctypes.data
+    view = a[1:]
+    del a
+    b = recycled("test", (3, 4), np.float32)
+    assert not np.shares_memory(b, view)  # a live view keeps its buffer in use
+    del view, b
+    assert recycled("test", (3, 4), np.float32).ctypes.data == a_address  # free again: reused
+
+
+def test_outputs_held_across_calls_are_not_overwritten():
+    # results live in recycled buffers: ones still referenced must keep their values
+    rng = np.random.default_rng(0)
+    w = glassnet.tensor(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), requires_grad=True)
+    xs = [glassnet.tensor(rng.standard_normal((2, 3, 6, 6)).astype(np.float32)) for _ in range(3)]
+    ys = [F.conv2d(x, w, padding=1) for x in xs]
+    expected = [TF.conv2d(torch.tensor(x.data), torch.tensor(w.data), padding=1) for x in xs]
+    for _ in range(3):
+        F.conv2d(xs[0], w, padding=1).sum().backward()
+    for y, t in zip(ys, expected):
+        np.testing.assert_allclose(y.data, t.numpy(), rtol=1e-5, atol=1e-5)
