@@ -32,10 +32,12 @@ from glassnet.tensor import Tensor
 def _row_backward(gxhat: np.ndarray, xhat: np.ndarray, invstd: np.ndarray, centred: bool):
     """dL/dx for rows (R, D) standardised with per-row invstd (R,) (see the module docstring)."""
     d = xhat.shape[1]
-    proj = np.einsum("rd,rd->r", gxhat, xhat)[:, None] / d  # mean(gxhat * xhat) per row
-    gx = gxhat - xhat * proj
+    proj = np.einsum("rd,rd->r", gxhat, xhat)
+    proj /= d  # mean(gxhat * xhat) per row
+    gx = np.multiply(xhat, proj[:, None])
+    np.subtract(gxhat, gx, out=gx)  # one (R, D) buffer, written in place from here on
     if centred:
-        gx -= gxhat.mean(axis=1, keepdims=True)
+        gx -= (gxhat @ np.full(d, 1.0 / d, gxhat.dtype))[:, None]  # row means as one GEMV
     gx *= invstd[:, None]
     return gx
 
