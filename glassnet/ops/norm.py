@@ -26,6 +26,7 @@ import numpy as np
 
 from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
+from glassnet.ops.buffers import recycled
 from glassnet.tensor import Tensor
 
 
@@ -98,7 +99,7 @@ class BatchNorm(Op):
         b = affine[-1] if has_bias else None
         if training:
             mean = rows.mean(axis=1)
-            xc = rows - mean[:, None]
+            xc = np.subtract(rows, mean[:, None], out=recycled("bn_xc", rows.shape, rows.dtype))
             var = np.einsum("cm,cm->c", xc, xc) / M
             if running_mean is not None:
                 running_mean *= 1.0 - momentum
@@ -110,11 +111,12 @@ class BatchNorm(Op):
             mean, var, xc = running_mean.copy(), running_var, None
         invstd = 1.0 / np.sqrt(var + eps)
         scale = invstd if w is None else w * invstd
+        y = recycled("bn_y", rows.shape, np.result_type(rows, scale))
         if training:
-            y = xc * scale[:, None]
+            np.multiply(xc, scale[:, None], out=y)
             shift = b
         else:
-            y = rows * scale[:, None]
+            np.multiply(rows, scale[:, None], out=y)
             shift = -mean * scale if b is None else b - mean * scale
         if shift is not None:
             y += shift[:, None]
@@ -142,7 +144,9 @@ class BatchNorm(Op):
         gx = None
         if need[0]:
             if training:
-                gx = xc * (invstd * invstd * sum_gxc / M)[:, None]
+                k1 = invstd * invstd * sum_gxc / M
+                gx = recycled("bn_gx", g.shape, np.result_type(g, xc, k1, scale))
+                np.multiply(xc, k1[:, None], out=gx)
                 gx += (sum_g / M)[:, None]
                 np.subtract(g, gx, out=gx)
                 gx *= scale[:, None]

@@ -15,6 +15,7 @@ import numpy as np
 
 from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
+from glassnet.ops.buffers import recycled
 from glassnet.ops.conv import col2im_add, ntuple, pad_hw, unpad_hw, windows
 from glassnet.tensor import Tensor
 
@@ -36,7 +37,7 @@ def _grad_image(x_shape, pads, dtype, fast, tiled_exactly):
     """A zeroed (padded) gradient image, or an uninitialised one when every pixel gets written."""
     N, C, H, W = x_shape
     if fast and tiled_exactly:
-        return np.empty(x_shape, dtype=dtype)
+        return recycled("pool_gx", x_shape, dtype)
     return np.zeros((N, C, H + pads[0] + pads[1], W + pads[2] + pads[3]), dtype=dtype)
 
 
@@ -60,8 +61,10 @@ class MaxPool(Op):
                 for j in range(2 if i == 0 else 0, kw):
                     np.maximum(y, win[:, :, i, j], out=y)
             return y if nd == 4 else y[:, :, 0, :]
-        y = win[:, :, 0, 0].copy()  # (N, C, Ho, Wo)
-        arg = np.zeros(y.shape, dtype=np.uint8 if kh * kw <= 256 else np.int32)
+        y = recycled("pool_y", win.shape[:2] + win.shape[4:], x.dtype)  # (N, C, Ho, Wo)
+        np.copyto(y, win[:, :, 0, 0])
+        arg = recycled("pool_arg", y.shape, np.uint8 if kh * kw <= 256 else np.int32)
+        arg.fill(0)
         for k in range(1, kh * kw):
             s = win[:, :, k // kw, k % kw]
             np.copyto(arg, k, where=s > y)  # strict: the first maximum wins
