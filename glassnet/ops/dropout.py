@@ -66,7 +66,10 @@ def dropout(
 
 
 def dropout2d(
-    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+    input: Tensor,
+    p: float = 0.5,
+    training: bool = True,
+    inplace: bool = False,
     generator: Any = None,
 ) -> Tensor:
     """Channel dropout: zero whole feature maps with probability `p`, scale the rest by 1/(1-p).
