@@ -30,9 +30,14 @@ class History:
     def __getitem__(self, key: str) -> list[Any]:
         """The values of `key` over the epochs (epochs that lack it are skipped)."""
         values = [e[key] for e in self.epochs if key in e]
-        if not values and not any(key in s for s in self.steps):
+        if not values:
             keys = sorted({k for e in self.epochs for k in e})
-            raise KeyError(f"History has no {key!r}; it has {', '.join(keys) or 'no epochs yet'}")
+            per_step = any(key in s for s in self.steps)
+            where = "; it is kept per step (history.steps)" if per_step else ""
+            raise KeyError(
+                f"History has no {key!r} per epoch{where}; per-epoch keys: "
+                f"{', '.join(keys) or 'no epochs yet'}"
+            )
         return values
 
     def keys(self) -> list[str]:
