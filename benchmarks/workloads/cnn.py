@@ -31,12 +31,8 @@ def _train(framework: str, kind: str, batch: int, steps: int, flops_per_sample: 
     x, y, _ = mnist_arrays(batch * steps)
     slices = batches(len(x), batch, steps)
     lib, model = _models(framework, kind)
-    if framework == "glassnet":
-        F = lib.nn.functional
-        opt = lib.optim.Adam(model.parameters(), lr=1e-3)
-    else:
-        F = lib.nn.functional
-        opt = lib.optim.Adam(model.parameters(), lr=1e-3)
+    F = lib.nn.functional  # glassnet and torch spell these the same
+    opt = lib.optim.Adam(model.parameters(), lr=1e-3)
     xs = [lib.from_numpy(np.ascontiguousarray(x[s])) for s in slices]
     ys = [lib.from_numpy(y[s]) for s in slices]
     model.train()

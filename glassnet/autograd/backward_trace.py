@@ -69,7 +69,7 @@ class BackwardTrace:
 
     def _observe(self, out: Any, node: Any, gy: np.ndarray, grads: tuple) -> None:
         forward, derivative = op_formulas(type(node))
-        inputs = [p for p in node.inputs]
+        inputs = node.inputs
         self.records.append(
             TraceRecord(
                 step=len(self.records) + 1,
