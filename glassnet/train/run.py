@@ -211,38 +211,35 @@ def _perceptron_loss(model: Any, X: np.ndarray, y: np.ndarray) -> float:
 def _train_perceptron(
     config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path
 ) -> tuple[History, dict[str, Any]]:
-    """Rosenblatt's rule, replayed for 1, 2, ... epochs to record the line after each epoch.
-
-    The rule starts from w = 0 and visits the samples in a fixed order, so training for k
-    epochs gives exactly the state after the k-th epoch of a longer run.
-    """
+    """Rosenblatt's rule, fitted once; each epoch's line and metrics come from the (w, b) the
+    Perceptron records after every epoch (`epoch_weights_`)."""
     from glassnet.train.metrics import accuracy
 
     X, y = _arrays(data.train)
     Xv, yv = _arrays(data.val) if data.val is not None else (None, None)
     history = History()
-    lines = []
+    start = time.perf_counter()
+    model.fit(X, y, epochs=config["train"]["epochs"])
+    seconds_per_epoch = (time.perf_counter() - start) / max(len(model.mistakes_), 1)
+    lines = list(model.epoch_weights_)
     log = (run_dir / "metrics.jsonl").open("w")
-    for k in range(1, config["train"]["epochs"] + 1):
-        start = time.perf_counter()
-        model.fit(X, y, epochs=k)
-        lines.append((model.weight.data.copy(), float(model.bias.data)))
+    for k, ((w, b), mistakes) in enumerate(zip(model.epoch_weights_, model.mistakes_)):
+        model.weight.data[...] = w
+        model.bias.data[...] = b
         record = {
-            "epoch": k - 1,
+            "epoch": k,
             "train_loss": _perceptron_loss(model, X, y),
             "train_accuracy": accuracy(model.decision_function(X), y),
-            "train_mistakes": model.mistakes_[-1],
+            "train_mistakes": mistakes,
         }
         if Xv is not None:
             record["val_loss"] = _perceptron_loss(model, Xv, yv)
             record["val_accuracy"] = accuracy(model.decision_function(Xv), yv)
         record["lr"] = model.lr
-        record["time"] = time.perf_counter() - start
+        record["time"] = seconds_per_epoch
         history.epochs.append(record)
         log.write(json.dumps({"type": "epoch", **record}) + "\n")
-        if model.converged_epoch_ is not None:
-            break
-    log.close()
+    log.close()  # the loop ends on the last epoch's (w, b): the fitted model, unchanged
     for name in ("best", "last"):
         save_checkpoint(
             run_dir / name,
