@@ -110,6 +110,51 @@ def im2col(
     return cols
 
 
+COLS_CHUNK = 1 << 20  # elements of columns per chunk (4 MB of float32: stays in cache)
+
+
+def conv_gemm(
+    W2: np.ndarray, xp: np.ndarray, geometry: tuple, y: np.ndarray, keep: bool
+) -> np.ndarray | None:
+    """y (G, O/G, N*Ho*Wo) = W2 (G, O/G, Cg*kh*kw) @ im2col(xp), a few images at a time.
+
+    Each chunk's columns are copied and at once multiplied, while they are still in cache, so the
+    GEMM does not read them back from memory. With `keep` the columns of all images are written
+    into one array and returned (saved for backward); without, a chunk-sized workspace is all the
+    memory they take (no_grad, gradients): 4 MB instead of e.g. 78 MB for LeNet-5's first layer
+    on 1,000 images. geometry = (kernel, stride, dilation, (Ho, Wo))."""
+    kernel, stride, dilation, out_hw = geometry
+    win = windows(xp, kernel, stride, dilation, out_hw).transpose(1, 2, 3, 0, 4, 5)
+    C, kh, kw, N, Ho, Wo = win.shape
+    G, _, K = W2.shape
+    HW = Ho * Wo
+    step = max(1, min(N, COLS_CHUNK // max(C * kh * kw * HW, 1)))
+    if keep:
+        cols = recycled("cols", win.shape, xp.dtype)
+        flat = _view(cols, (G, K, N * HW))
+    else:
+        cols = workspace("cols", (C, kh, kw, step, Ho, Wo), xp.dtype)
+    for n0 in range(0, N, step):
+        n1 = min(N, n0 + step)
+        if keep:
+            np.copyto(cols[:, :, :, n0:n1], win[:, :, :, n0:n1])
+            chunk = flat[:, :, n0 * HW : n1 * HW]
+        else:
+            part = cols[:, :, :, : n1 - n0]
+            np.copyto(part, win[:, :, :, n0:n1])
+            chunk = _view(part, (G, K, (n1 - n0) * HW))
+        np.matmul(W2, chunk, out=y[:, :, n0 * HW : n1 * HW])
+    return cols if keep else None
+
+
+def _view(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """a reshaped without a copy (raises if the strides do not allow it: a copy would silently
+    detach the data written into it)."""
+    v = a.view()
+    v.shape = shape
+    return v
+
+
 def col2im_add(
     gxp: np.ndarray, gwin: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple
 ) -> None:
@@ -162,19 +207,17 @@ class ConvNd(Op):
         G = groups
         Ho = out_size(H, kh, stride[0], pads[0], pads[1], dilation[0])
         Wo = out_size(Wd, kw, stride[1], pads[2], pads[3], dilation[1])
-        # Under no_grad nothing is saved, so the columns can live in a reused buffer.
+        # Under no_grad nothing is saved, so the columns only need a chunk-sized workspace.
         record = STATE.enabled
-        cols = im2col(
-            pad_hw(x4, pads), (kh, kw), stride, dilation, (Ho, Wo), "" if record else "cols"
-        )
-        cols = cols.reshape(G, Cg * kh * kw, N * Ho * Wo)
         W2 = W4.reshape(G, O // G, Cg * kh * kw)
         y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)
-        np.matmul(W2, cols, out=y)  # (G, O/G, N*Ho*Wo)
+        geometry = ((kh, kw), stride, dilation, (Ho, Wo))
+        cols = conv_gemm(W2, pad_hw(x4, pads), geometry, y, keep=record)
         y = y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)  # (N, O, Ho, Wo), a view
         if bias:
             y += bias[0][:, None, None]
         if record:
+            cols = cols.reshape(G, Cg * kh * kw, N * Ho * Wo)
             ctx.save_for_backward(cols, W2, x4.shape, W.shape, nd)
             ctx.geometry = ((kh, kw), stride, pads, dilation)
         return y if nd == 4 else y[:, :, 0, :]
@@ -240,10 +283,9 @@ def _input_grad_same(gy: np.ndarray, W: np.ndarray, pads: tuple) -> np.ndarray:
     N, _, H, Wd = gy.shape
     back = (kh - 1 - pads[0], kh - 1 - pads[1], kw - 1 - pads[2], kw - 1 - pads[3])
     gyp = pad_hw(gy, back, tag="gpad")
-    cols = im2col(gyp, (kh, kw), (1, 1), (1, 1), (H, Wd), tag="gcols")  # (O, kh, kw, N, H, W)
-    Wflip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(C, O * kh * kw)
-    gx = recycled("gx", (C, N * H * Wd), gy.dtype)
-    np.matmul(Wflip, cols.reshape(O * kh * kw, N * H * Wd), out=gx)  # (C, N*H*W)
+    Wflip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(1, C, O * kh * kw)
+    gx = recycled("gx", (1, C, N * H * Wd), gy.dtype)
+    conv_gemm(Wflip, gyp, ((kh, kw), (1, 1), (1, 1), (H, Wd)), gx, keep=False)  # (C, N*H*W)
     return gx.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
 
 
