@@ -4,6 +4,10 @@ The API follows PyTorch's names and semantics: `glassnet.tensor`, `glassnet.nn.L
 `glassnet.optim.Adam`, `loss.backward()`, `optimizer.step()`.
 """
 
+from glassnet._allocator import tune_allocator as _tune_allocator
+
+_tune_allocator()  # keep freed arrays' memory for the next step (see glassnet/_allocator.py)
+
 from glassnet._dtypes import (
     bool_,
     float16,
