@@ -242,3 +242,46 @@ def test_outputs_held_across_calls_are_not_overwritten():
         F.conv2d(xs[0], w, padding=1).sum().backward()
     for y, t in zip(ys, expected):
         np.testing.assert_allclose(y.data, t.numpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("config", [CONV2D_GRID[0], CONV2D_GRID[1], CONV2D_GRID[2]])
+@pytest.mark.parametrize("chunk", [1, 200])  # one image per chunk; several, the last one partial
+def test_columns_made_a_few_images_at_a_time_match_torch(config, chunk, monkeypatch):
+    """conv_gemm, conv_weight_grad and the same-size input gradient all go chunk by chunk: with
+    a tiny chunk every path runs over many chunks and must still equal torch."""
+    from glassnet.ops import conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "COLS_CHUNK", chunk)
+    N, C, H, W, O, k, s, p, d, g = config
+    N = 5  # not a multiple of the chunk's image count
+    arrays = [randn((N, C, H, W), 1), randn((O, C // g, k, k), 2), randn((O,), 3)]
+    kwargs = dict(stride=s, padding=p, dilation=d, groups=g)
+    both(
+        lambda x, w, b: F.conv2d(x, w, b, **kwargs),
+        lambda x, w, b: TF.conv2d(x, w, b, **kwargs),
+        arrays,
+    )
+
+
+def test_column_chunks_cover_im2col_and_stay_small(monkeypatch):
+    from glassnet.ops import conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "COLS_CHUNK", 3 * 3 * 3 * 16 * 2)  # two 4x4 images' columns
+    xp = conv_ops.pad_hw(randn((5, 3, 4, 4), 1), (1, 1, 1, 1))
+    geometry = ((3, 3), (1, 1), (1, 1), (4, 4))
+    full = conv_ops.im2col(xp, *geometry).reshape(1, 27, 5 * 16)
+    seen = []
+    for lo, hi, cols in conv_ops.column_chunks(xp, geometry, groups=1):
+        assert cols.size <= conv_ops.COLS_CHUNK
+        np.testing.assert_array_equal(cols, full[:, :, lo:hi])
+        seen.append((lo, hi))
+    assert seen == [(0, 32), (32, 64), (64, 80)]
+
+
+def test_backward_keeps_the_input_not_its_columns():
+    """A 3x3 convolution's columns are 9x its input: the node must hold the input only."""
+    x = glassnet.tensor(randn((4, 8, 10, 10), 1), requires_grad=True)
+    w = glassnet.tensor(randn((8, 8, 3, 3), 2), requires_grad=True)
+    y = F.conv2d(x, w, padding=1)
+    saved = [a for a in y.grad_fn.saved_tensors if isinstance(a, np.ndarray)]
+    assert max(a.size for a in saved) == x.data.size
