@@ -23,6 +23,7 @@ exactly that channel-major order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -82,7 +83,11 @@ def pad_hw(x: np.ndarray, pads: tuple, value: float = 0.0, tag: str = "pad") -> 
     if not (pt or pb or pl or pr):
         return x
     N, C, H, W = x.shape
-    buf = workspace(f"{tag}{pads}{value}", (C, N, H + pt + pb, W + pl + pr), x.dtype, value)
+    Hp, Wp = H + pt + pb, W + pl + pr
+    # Wp elements of slack after the last row: a wide window (see `column_chunks`) reads up to
+    # kw - 1 elements past the last plane
+    flat = workspace(f"{tag}{pads}{value}", (C * N * Hp * Wp + Wp,), x.dtype, value)
+    buf = flat[: C * N * Hp * Wp].reshape(C, N, Hp, Wp)
     buf[:, :, pt : pt + H, pl : pl + W] = x.transpose(1, 0, 2, 3)
     return buf.transpose(1, 0, 2, 3)
 
@@ -114,42 +119,90 @@ def im2col(
 COLS_CHUNK = 1 << 20  # elements of columns per chunk (4 MB of float32: stays in cache)
 
 
-def column_chunks(xp: np.ndarray, geometry: tuple, groups: int) -> Iterator[tuple]:
-    """The im2col columns of xp a few images at a time: yields (lo, hi, cols) with cols
-    (G, Cg*kh*kw, hi - lo) the columns lo..hi-1 of the whole (G, Cg*kh*kw, N*Ho*Wo) matrix.
+def use_wide_rows(stride: tuple, dilation: tuple, pads: tuple, out_w: int, padded_w: int) -> bool:
+    """Whether to compute a stride-1 convolution on the padded width (see `column_chunks`).
+
+    Wide rows turn the im2col copy's rows of Wo elements (7 in a ResNet's last stage: NumPy's
+    per-row cost dominates) into runs of Ho * Wp, for Wp - Wo junk columns per output row that
+    the GEMM also computes; worth it while those are under 30% more. Only on inputs padded by
+    `pad_hw`, which leaves the slack the last run reads past its plane."""
+    return stride == (1, 1) and dilation == (1, 1) and any(pads) and padded_w - out_w <= 0.3 * out_w
+
+
+def column_chunks(xp: np.ndarray, geometry: tuple, groups: int, wide: bool = False) -> Iterator:
+    """The im2col columns of xp a few images at a time: yields (n0, n1, cols), cols
+    (G, Cg*kh*kw, (n1 - n0) * Ho * Wo) the columns of images n0..n1-1.
 
     Every chunk is written into the same 4 MB workspace, so a product with it reads cache, not
     memory, and the columns of a whole batch (e.g. 78 MB for LeNet-5's first layer on 1,000
     images, 29 MB per 3x3 layer of a 16-channel ResNet) never exist at once. A chunk is only
-    valid until the next one is made. geometry = (kernel, stride, dilation, (Ho, Wo))."""
-    kernel, stride, dilation, out_hw = geometry
-    win = windows(xp, kernel, stride, dilation, out_hw).transpose(1, 2, 3, 0, 4, 5)
-    C, kh, kw, N, Ho, Wo = win.shape
-    K, HW = C * kh * kw // groups, Ho * Wo
-    step = max(1, min(N, COLS_CHUNK // max(C * kh * kw * HW, 1)))
-    buf = workspace("cols", (C, kh, kw, step, Ho, Wo), xp.dtype)
+    valid until the next one is made. geometry = (kernel, stride, dilation, (Ho, Wo)).
+
+    wide (stride 1, undilated, xp from `pad_hw`): each output row runs over the whole padded
+    width Wp, so that window (c, i, j) of image n is ONE contiguous run of Ho * Wp elements of
+    the padded plane, starting at row i, column j:
+        cols[c, i, j, n, p * Wp + q] = xp[n, c, p + i, q + j]   (q >= Wo: junk, never used)
+    and the chunk has (n1 - n0) * Ho * Wp columns."""
+    kernel, stride, dilation, (Ho, Wo) = geometry
+    if wide:
+        N, C, _, Wp = xp.shape
+        sN, sC, sH, sW = xp.strides
+        shape = (C, kernel[0], kernel[1], N, Ho * Wp)
+        win = as_strided(xp, shape, (sC, sH, sW, sN, sW), writeable=False)
+    else:
+        win = windows(xp, kernel, stride, dilation, (Ho, Wo)).transpose(1, 2, 3, 0, 4, 5)
+    C, kh, kw, N = win.shape[:4]
+    per_image = math.prod(win.shape[4:])
+    K = C * kh * kw // groups
+    step = max(1, min(N, COLS_CHUNK // max(C * kh * kw * per_image, 1)))
+    buf = workspace("cols", (C, kh, kw, step) + win.shape[4:], xp.dtype)
     for n0 in range(0, N, step):
         n1 = min(N, n0 + step)
         part = buf[:, :, :, : n1 - n0]
         np.copyto(part, win[:, :, :, n0:n1])
-        yield n0 * HW, n1 * HW, _view(part, (groups, K, (n1 - n0) * HW))
+        yield n0, n1, _view(part, (groups, K, (n1 - n0) * per_image))
 
 
-def conv_gemm(W2: np.ndarray, xp: np.ndarray, geometry: tuple, y: np.ndarray) -> None:
-    """y (G, O/G, N*Ho*Wo) = W2 (G, O/G, Cg*kh*kw) @ im2col(xp), chunk by chunk."""
-    for lo, hi, cols in column_chunks(xp, geometry, W2.shape[0]):
-        np.matmul(W2, cols, out=y[:, :, lo:hi])
+def conv_gemm(
+    W2: np.ndarray, xp: np.ndarray, geometry: tuple, y: np.ndarray, wide: bool = False
+) -> None:
+    """y (G, O/G, N*Ho*Wo) = W2 (G, O/G, Cg*kh*kw) @ im2col(xp), chunk by chunk (wide rows:
+    each chunk's product lands in a workspace, and its valid columns are copied into y)."""
+    G, Og, _ = W2.shape
+    Ho, Wo = geometry[3]
+    HW = Ho * Wo
+    for n0, n1, cols in column_chunks(xp, geometry, G, wide):
+        if not wide:
+            np.matmul(W2, cols, out=y[:, :, n0 * HW : n1 * HW])
+            continue
+        m, Wp = n1 - n0, xp.shape[3]
+        out = workspace("wide_y", (G, Og, m * Ho * Wp), y.dtype)
+        np.matmul(W2, cols, out=out)
+        dst = _view(y[:, :, n0 * HW : n1 * HW], (G, Og, m, Ho, Wo))
+        np.copyto(dst, _view(out, (G, Og, m, Ho, Wp))[..., :Wo])
 
 
-def conv_weight_grad(gY: np.ndarray, xp: np.ndarray, geometry: tuple) -> np.ndarray:
+def conv_weight_grad(
+    gY: np.ndarray, xp: np.ndarray, geometry: tuple, wide: bool = False
+) -> np.ndarray:
     """dL/dW = gY (G, O/G, N*Ho*Wo) @ im2col(xp)^T, summed chunk by chunk: (G, O/G, Cg*kh*kw).
 
     The columns are made again from the input instead of being kept from the forward pass:
     the convolution then holds only its input for backward (as PyTorch does), not the kh*kw
-    times larger columns, for one more in-cache copy."""
+    times larger columns, for one more in-cache copy. With wide rows, gY is spread over the
+    padded width with zeros in the junk columns, so they add nothing."""
+    G, Og, _ = gY.shape
+    Ho, Wo = geometry[3]
+    HW = Ho * Wo
     gW = None
-    for lo, hi, cols in column_chunks(xp, geometry, gY.shape[0]):
-        part = np.matmul(gY[:, :, lo:hi], cols.transpose(0, 2, 1))
+    for n0, n1, cols in column_chunks(xp, geometry, G, wide):
+        g = gY[:, :, n0 * HW : n1 * HW]
+        if wide:
+            m, Wp = n1 - n0, xp.shape[3]
+            spread = workspace("wide_gy", (G, Og, m, Ho, Wp), gY.dtype)  # junk columns stay 0
+            np.copyto(spread[..., :Wo], _view(g, (G, Og, m, Ho, Wo)))
+            g = _view(spread, (G, Og, m * Ho * Wp))
+        part = np.matmul(g, cols.transpose(0, 2, 1))
         if gW is None:
             gW = part
         else:
@@ -219,7 +272,8 @@ class ConvNd(Op):
         Wo = out_size(Wd, kw, stride[1], pads[2], pads[3], dilation[1])
         W2 = W4.reshape(G, O // G, Cg * kh * kw)
         y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)
-        conv_gemm(W2, pad_hw(x4, pads), ((kh, kw), stride, dilation, (Ho, Wo)), y)
+        wide = use_wide_rows(stride, dilation, pads, Wo, Wd + pads[2] + pads[3])
+        conv_gemm(W2, pad_hw(x4, pads), ((kh, kw), stride, dilation, (Ho, Wo)), y, wide)
         y = y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)  # (N, O, Ho, Wo), a view
         if bias:
             y += bias[0][:, None, None]
@@ -241,7 +295,8 @@ class ConvNd(Op):
         gx = gW = gb = None
         if need[1]:
             geometry = (kernel, stride, dilation, (Ho, Wo))
-            gW = conv_weight_grad(gY, pad_hw(x4, pads), geometry).reshape(w_shape)
+            wide = use_wide_rows(stride, dilation, pads, Wo, x_shape[3] + pads[2] + pads[3])
+            gW = conv_weight_grad(gY, pad_hw(x4, pads), geometry, wide).reshape(w_shape)
         if need[0] and _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
             gx = _input_grad_same(gy4, W2.reshape(O, x_shape[1], *kernel), pads)
             if nd == 3:
@@ -293,7 +348,8 @@ def _input_grad_same(gy: np.ndarray, W: np.ndarray, pads: tuple) -> np.ndarray:
     gyp = pad_hw(gy, back, tag="gpad")
     Wflip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(1, C, O * kh * kw)
     gx = recycled("gx", (1, C, N * H * Wd), gy.dtype)
-    conv_gemm(Wflip, gyp, ((kh, kw), (1, 1), (1, 1), (H, Wd)), gx)  # (C, N*H*W)
+    wide = use_wide_rows((1, 1), (1, 1), back, Wd, gyp.shape[3])
+    conv_gemm(Wflip, gyp, ((kh, kw), (1, 1), (1, 1), (H, Wd)), gx, wide)  # (C, N*H*W)
     return gx.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
 
 

@@ -271,11 +271,39 @@ def test_column_chunks_cover_im2col_and_stay_small(monkeypatch):
     geometry = ((3, 3), (1, 1), (1, 1), (4, 4))
     full = conv_ops.im2col(xp, *geometry).reshape(1, 27, 5 * 16)
     seen = []
-    for lo, hi, cols in conv_ops.column_chunks(xp, geometry, groups=1):
+    for n0, n1, cols in conv_ops.column_chunks(xp, geometry, groups=1):
         assert cols.size <= conv_ops.COLS_CHUNK
-        np.testing.assert_array_equal(cols, full[:, :, lo:hi])
-        seen.append((lo, hi))
-    assert seen == [(0, 32), (32, 64), (64, 80)]
+        np.testing.assert_array_equal(cols, full[:, :, n0 * 16 : n1 * 16])
+        seen.append((n0, n1))
+    assert seen == [(0, 2), (2, 4), (4, 5)]
+
+
+@pytest.mark.parametrize("pads", [(1, 1, 1, 1), (0, 1, 2, 0)])
+def test_wide_rows_hold_the_columns_plus_junk(pads):
+    """Wide rows: each output row runs over the padded width; its first Wo columns are the
+    ordinary im2col columns (the rest are junk the callers drop)."""
+    from glassnet.ops import conv as conv_ops
+
+    xp = conv_ops.pad_hw(randn((3, 2, 5, 6), 1), pads)
+    Hp, Wp = xp.shape[2:]
+    Ho, Wo = Hp - 2, Wp - 2
+    geometry = ((3, 3), (1, 1), (1, 1), (Ho, Wo))
+    narrow = conv_ops.im2col(xp, *geometry)  # (C, kh, kw, N, Ho, Wo)
+    (_, _, cols), *rest = conv_ops.column_chunks(xp, geometry, groups=1, wide=True)
+    assert not rest
+    wide = cols.reshape(2, 3, 3, 3, Ho, Wp)
+    np.testing.assert_array_equal(wide[..., :Wo], narrow)
+
+
+def test_wide_rows_are_used_only_where_they_pay():
+    from glassnet.ops.conv import use_wide_rows
+
+    assert use_wide_rows((1, 1), (1, 1), (1, 1, 1, 1), 28, 30)  # ResNet 3x3
+    assert use_wide_rows((1, 1), (1, 1), (1, 1, 1, 1), 7, 9)
+    assert not use_wide_rows((1, 1), (1, 1), (0, 0, 0, 0), 24, 28)  # unpadded: no slack
+    assert not use_wide_rows((1, 1), (1, 1), (2, 2, 2, 2), 10, 14)  # 40% junk columns
+    assert not use_wide_rows((2, 2), (1, 1), (1, 1, 1, 1), 14, 30)  # strided
+    assert not use_wide_rows((1, 1), (2, 2), (2, 2, 2, 2), 28, 32)  # dilated
 
 
 def test_backward_keeps_the_input_not_its_columns():
