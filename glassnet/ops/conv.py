@@ -9,6 +9,11 @@ of x (np.lib.stride_tricks.as_strided, no copy) and copied once into the layout
 
 so that the whole convolution is ONE matrix product:  Y (O, N*Ho*Wo) = W (O, C*kh*kw) @ cols.
 
+The columns of a whole batch are kh*kw times the input, so they are made and multiplied a few
+images at a time (`column_chunks`: one product per 4 MB chunk, read while still in cache), and
+backward keeps the input and makes them again for dL/dW. Padded stride-1 convolutions use "wide
+rows" (each window one contiguous run of the padded plane; see `column_chunks`).
+
 Backward of Y = W cols:  dL/dW = gY cols^T,  dL/dcols = W^T gY,  and dL/dx = col2im(dL/dcols):
 each column entry is added back to the input pixel it was read from. col2im loops over the kh*kw
 kernel offsets (never over pixels or channels); each step adds one strided slab of all pixels.
