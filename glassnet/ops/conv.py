@@ -77,7 +77,9 @@ def out_size(size: int, k: int, s: int, p_lo: int, p_hi: int, d: int) -> int:
     return (size + p_lo + p_hi - d * (k - 1) - 1) // s + 1
 
 
-def pad_hw(x: np.ndarray, pads: tuple, value: float = 0.0, tag: str = "pad") -> np.ndarray:
+def pad_hw(
+    x: np.ndarray, pads: tuple, value: float = 0.0, tag: str = "pad", copy: bool = False
+) -> np.ndarray:
     """x (N, C, H, W) padded by pads = (top, bottom, left, right) with `value`.
 
     The result lives in a reused buffer laid out (C, N, Hp, Wp) in memory and is returned as its
@@ -85,7 +87,7 @@ def pad_hw(x: np.ndarray, pads: tuple, value: float = 0.0, tag: str = "pad") -> 
     again, so each call only copies the interior. The result must not outlive the caller's op.
     """
     pt, pb, pl, pr = pads
-    if not (pt or pb or pl or pr):
+    if not (pt or pb or pl or pr or copy):  # copy: into the buffer even without padding
         return x
     N, C, H, W = x.shape
     Hp, Wp = H + pt + pb, W + pl + pr
@@ -124,14 +126,23 @@ def im2col(
 COLS_CHUNK = 1 << 19  # elements of columns per chunk (2 MB of float32; 1-8 MB measured: 2 best)
 
 
-def use_wide_rows(stride: tuple, dilation: tuple, pads: tuple, out_w: int, padded_w: int) -> bool:
+WIDE_JUNK_LIMIT = 256  # output channels x junk columns per output row
+
+
+def use_wide_rows(
+    stride: tuple, dilation: tuple, out_channels: int, out_w: int, padded_w: int
+) -> bool:
     """Whether to compute a stride-1 convolution on the padded width (see `column_chunks`).
 
-    Wide rows turn the im2col copy's rows of Wo elements (7 in a ResNet's last stage: NumPy's
-    per-row cost dominates) into runs of Ho * Wp, for Wp - Wo junk columns per output row that
-    the GEMM also computes; worth it while those are under 30% more. Only on inputs padded by
-    `pad_hw`, which leaves the slack the last run reads past its plane."""
-    return stride == (1, 1) and dilation == (1, 1) and any(pads) and padded_w - out_w <= 0.3 * out_w
+    Wide rows turn the im2col copy's rows of Wo numbers (NumPy's strided copy pays ~10 ns per
+    row) into runs of Ho * Wp, while the GEMM also computes Wp - Wo junk columns per output row,
+    ~0.04 ns per output channel each: worth it while out_channels * (Wp - Wo) stays under
+    WIDE_JUNK_LIMIT (all of LeNet-5's and the small ResNet's stride-1 convolutions)."""
+    return (
+        stride == (1, 1)
+        and dilation == (1, 1)
+        and out_channels * (padded_w - out_w) <= WIDE_JUNK_LIMIT
+    )
 
 
 def column_chunks(xp: np.ndarray, geometry: tuple, groups: int, wide: bool = False) -> Iterator:
@@ -143,7 +154,8 @@ def column_chunks(xp: np.ndarray, geometry: tuple, groups: int, wide: bool = Fal
     images, 29 MB per 3x3 layer of a 16-channel ResNet) never exist at once. A chunk is only
     valid until the next one is made. geometry = (kernel, stride, dilation, (Ho, Wo)).
 
-    wide (stride 1, undilated, xp from `pad_hw`): each output row runs over the whole padded
+    wide (stride 1, undilated, xp from `pad_hw`, which leaves slack after its last plane): each
+    output row runs over the whole padded
     width Wp, so that window (c, i, j) of image n is ONE contiguous run of Ho * Wp elements of
     the padded plane, starting at row i, column j:
         cols[c, i, j, n, p * Wp + q] = xp[n, c, p + i, q + j]   (q >= Wo: junk, never used)
@@ -277,8 +289,9 @@ class ConvNd(Op):
         Wo = out_size(Wd, kw, stride[1], pads[2], pads[3], dilation[1])
         W2 = W4.reshape(G, O // G, Cg * kh * kw)
         y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)
-        wide = use_wide_rows(stride, dilation, pads, Wo, Wd + pads[2] + pads[3])
-        conv_gemm(W2, pad_hw(x4, pads), ((kh, kw), stride, dilation, (Ho, Wo)), y, wide)
+        wide = use_wide_rows(stride, dilation, O // G, Wo, Wd + pads[2] + pads[3])
+        xp = pad_hw(x4, pads, copy=wide)
+        conv_gemm(W2, xp, ((kh, kw), stride, dilation, (Ho, Wo)), y, wide)
         y = y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)  # (N, O, Ho, Wo), a view
         if bias:
             y += bias[0][:, None, None]
@@ -300,8 +313,9 @@ class ConvNd(Op):
         gx = gW = gb = None
         if need[1]:
             geometry = (kernel, stride, dilation, (Ho, Wo))
-            wide = use_wide_rows(stride, dilation, pads, Wo, x_shape[3] + pads[2] + pads[3])
-            gW = conv_weight_grad(gY, pad_hw(x4, pads), geometry, wide).reshape(w_shape)
+            wide = use_wide_rows(stride, dilation, O // G, Wo, x_shape[3] + pads[2] + pads[3])
+            xp = pad_hw(x4, pads, copy=wide)
+            gW = conv_weight_grad(gY, xp, geometry, wide).reshape(w_shape)
         if need[0] and _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
             gx = _input_grad_same(gy4, W2.reshape(O, x_shape[1], *kernel), pads)
             if nd == 3:
@@ -350,10 +364,10 @@ def _input_grad_same(gy: np.ndarray, W: np.ndarray, pads: tuple) -> np.ndarray:
     O, C, kh, kw = W.shape
     N, _, H, Wd = gy.shape
     back = (kh - 1 - pads[0], kh - 1 - pads[1], kw - 1 - pads[2], kw - 1 - pads[3])
-    gyp = pad_hw(gy, back, tag="gpad")
+    wide = use_wide_rows((1, 1), (1, 1), C, Wd, Wd + back[2] + back[3])
+    gyp = pad_hw(gy, back, tag="gpad", copy=wide)
     Wflip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(1, C, O * kh * kw)
     gx = recycled("gx", (1, C, N * H * Wd), gy.dtype)
-    wide = use_wide_rows((1, 1), (1, 1), back, Wd, gyp.shape[3])
     conv_gemm(Wflip, gyp, ((kh, kw), (1, 1), (1, 1), (H, Wd)), gx, wide)  # (C, N*H*W)
     return gx.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
 

@@ -298,18 +298,21 @@ def test_wide_rows_hold_the_columns_plus_junk(pads):
 def test_wide_rows_are_used_only_where_they_pay():
     from glassnet.ops.conv import use_wide_rows
 
-    assert use_wide_rows((1, 1), (1, 1), (1, 1, 1, 1), 28, 30)  # ResNet 3x3
-    assert use_wide_rows((1, 1), (1, 1), (1, 1, 1, 1), 7, 9)
-    assert not use_wide_rows((1, 1), (1, 1), (0, 0, 0, 0), 24, 28)  # unpadded: no slack
-    assert not use_wide_rows((1, 1), (1, 1), (2, 2, 2, 2), 10, 14)  # 40% junk columns
-    assert not use_wide_rows((2, 2), (1, 1), (1, 1, 1, 1), 14, 30)  # strided
-    assert not use_wide_rows((1, 1), (2, 2), (2, 2, 2, 2), 28, 32)  # dilated
+    assert use_wide_rows((1, 1), (1, 1), 16, 28, 30)  # ResNet 3x3, 16 channels
+    assert use_wide_rows((1, 1), (1, 1), 64, 7, 9)  # its last stage
+    assert use_wide_rows((1, 1), (1, 1), 16, 10, 14)  # LeNet-5's unpadded 5x5 (copied first)
+    assert use_wide_rows((1, 1), (1, 1), 512, 7, 7)  # 1x1: no junk at all
+    assert not use_wide_rows((1, 1), (1, 1), 256, 14, 16)  # wide layers: too many junk products
+    assert not use_wide_rows((2, 2), (1, 1), 16, 14, 30)  # strided
+    assert not use_wide_rows((1, 1), (2, 2), 16, 28, 32)  # dilated
 
 
-def test_backward_keeps_the_input_not_its_columns():
-    """A 3x3 convolution's columns are 9x its input: the node must hold the input only."""
-    x = glassnet.tensor(randn((4, 8, 10, 10), 1), requires_grad=True)
-    w = glassnet.tensor(randn((8, 8, 3, 3), 2), requires_grad=True)
-    y = F.conv2d(x, w, padding=1)
-    saved = [a for a in y.grad_fn.saved_tensors if isinstance(a, np.ndarray)]
-    assert max(a.size for a in saved) == x.data.size
+def test_wide_rows_of_an_unpadded_input_read_a_copy_with_slack(monkeypatch):
+    """Without padding the input itself has no slack past its last plane: it is copied into the
+    padded-input workspace first (a 1x1 and a valid 5x5 convolution, several chunks)."""
+    from glassnet.ops import conv as conv_ops
+
+    monkeypatch.setattr(conv_ops, "COLS_CHUNK", 300)
+    for k in (1, 5):
+        arrays = [randn((3, 4, 9, 11), 1), randn((5, 4, k, k), 2), randn((5,), 3)]
+        both(lambda x, w, b: F.conv2d(x, w, b), lambda x, w, b: TF.conv2d(x, w, b), arrays)
