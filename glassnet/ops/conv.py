@@ -320,6 +320,11 @@ class ConvNd(Op):
             gx = _input_grad_same(gy4, W2.reshape(O, x_shape[1], *kernel), pads)
             if nd == 3:
                 gx = gx[:, :, 0, :]
+        elif need[0] and use_wide_rows(stride, dilation, O // G, Wo, sum(pads[2:]) + x_shape[3]):
+            padded = (x_shape[1], N, x_shape[2] + pads[0] + pads[1], x_shape[3] + sum(pads[2:]))
+            gx = unpad_hw(_input_grad_wide(W2, gY, kernel, (Ho, Wo), padded), pads, x_shape)
+            if nd == 3:
+                gx = gx[:, :, 0, :]
         elif need[0]:
             gcols = recycled("gcols", (G, W2.shape[2], N * Ho * Wo), gy.dtype)
             np.matmul(W2.transpose(0, 2, 1), gY, out=gcols)  # (G, Cg*kh*kw, N*Ho*Wo)
@@ -337,6 +342,40 @@ class ConvNd(Op):
         if len(need) > 2 and need[2]:
             gb = gY.sum(axis=2).reshape(O)  # rows of gY are the output channels
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
+
+
+def _input_grad_wide(
+    W2: np.ndarray, gY: np.ndarray, kernel: tuple, out_hw: tuple, padded: tuple
+) -> np.ndarray:
+    """dL/dx_pad of a stride-1 convolution in wide rows: the adjoint of `column_chunks`' wide
+    windows. gY is spread over the padded width (zeros in the junk columns), dL/dcols = W^T gY
+    then has exactly zero junk, and each window (c, i, j) of image n adds back as ONE contiguous
+    run of Ho * Wp numbers at row i, column j of its plane, instead of Ho rows of Wo:
+
+        gx_pad[n, c, p + i, q + j] += dcols[c, i, j, n, p * Wp + q]
+
+    (a run's junk tail adds zeros to the next plane, or to the buffer's slack). Within one (i, j)
+    the runs of different planes never overlap. Returns the (N, C, Hp, Wp) view."""
+    G, Og, K = W2.shape
+    C, N, Hp, Wp = padded
+    Ho, Wo = out_hw
+    kh, kw = kernel
+    spread = workspace("wide_gy", (G, Og, N, Ho, Wp), gY.dtype)  # junk columns stay 0
+    np.copyto(spread[..., :Wo], gY.reshape(G, Og, N, Ho, Wo))
+    dcols = recycled("gcols", (G, K, N * Ho * Wp), gY.dtype)
+    np.matmul(W2.transpose(0, 2, 1), _view(spread, (G, Og, N * Ho * Wp)), out=dcols)
+    dcols = _view(dcols, (C, kh, kw, N, Ho * Wp))
+    size = C * N * Hp * Wp
+    flat = recycled("gx_wide", (size + Wp,), gY.dtype)  # Wp of slack for the last run's tail
+    flat.fill(0)
+    step = flat.itemsize
+    for i in range(kh):
+        for j in range(kw):
+            runs = as_strided(
+                flat[i * Wp + j :], (C, N, Ho * Wp), (N * Hp * Wp * step, Hp * Wp * step, step)
+            )
+            runs += dcols[:, i, j]
+    return flat[:size].reshape(C, N, Hp, Wp).transpose(1, 0, 2, 3)
 
 
 def _keeps_size(x_shape: tuple, out_hw: tuple, stride: tuple, dilation: tuple, groups: int):

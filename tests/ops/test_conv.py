@@ -313,6 +313,10 @@ def test_wide_rows_of_an_unpadded_input_read_a_copy_with_slack(monkeypatch):
     from glassnet.ops import conv as conv_ops
 
     monkeypatch.setattr(conv_ops, "COLS_CHUNK", 300)
-    for k in (1, 5):
-        arrays = [randn((3, 4, 9, 11), 1), randn((5, 4, k, k), 2), randn((5,), 3)]
-        both(lambda x, w, b: F.conv2d(x, w, b), lambda x, w, b: TF.conv2d(x, w, b), arrays)
+    for k, g in ((1, 1), (5, 1), (3, 2)):  # the input gradient also goes by wide rows here
+        arrays = [randn((3, 4, 9, 11), 1), randn((6, 4 // g, k, k), 2), randn((6,), 3)]
+        both(
+            lambda x, w, b: F.conv2d(x, w, b, groups=g),
+            lambda x, w, b: TF.conv2d(x, w, b, groups=g),
+            arrays,
+        )
