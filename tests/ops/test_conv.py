@@ -307,16 +307,17 @@ def test_wide_rows_are_used_only_where_they_pay():
     assert not use_wide_rows((1, 1), (2, 2), 16, 28, 32)  # dilated
 
 
-def test_wide_rows_of_an_unpadded_input_read_a_copy_with_slack(monkeypatch):
+@pytest.mark.parametrize("k, g", [(1, 1), (5, 1), (3, 2)])
+def test_wide_rows_of_an_unpadded_input_read_a_copy_with_slack(k, g, monkeypatch):
     """Without padding the input itself has no slack past its last plane: it is copied into the
-    padded-input workspace first (a 1x1 and a valid 5x5 convolution, several chunks)."""
+    padded-input workspace first (1x1, valid 5x5 and grouped 3x3 convolutions over several
+    chunks; their input gradients also go by wide rows)."""
     from glassnet.ops import conv as conv_ops
 
     monkeypatch.setattr(conv_ops, "COLS_CHUNK", 300)
-    for k, g in ((1, 1), (5, 1), (3, 2)):  # the input gradient also goes by wide rows here
-        arrays = [randn((3, 4, 9, 11), 1), randn((6, 4 // g, k, k), 2), randn((6,), 3)]
-        both(
-            lambda x, w, b: F.conv2d(x, w, b, groups=g),
-            lambda x, w, b: TF.conv2d(x, w, b, groups=g),
-            arrays,
-        )
+    arrays = [randn((3, 4, 9, 11), 1), randn((6, 4 // g, k, k), 2), randn((6,), 3)]
+    both(
+        lambda x, w, b: F.conv2d(x, w, b, groups=g),
+        lambda x, w, b: TF.conv2d(x, w, b, groups=g),
+        arrays,
+    )
