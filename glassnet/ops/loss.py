@@ -405,6 +405,12 @@ class CrossEntropy(Op):
         ctx.eps, ctx.weight = eps, weight
         ctx.index_target = target.dtype.kind in "iu"
         if ctx.index_target:
+            y = target.reshape(-1)
+            if weight is None and not eps and (y != ignore_index).all():
+                # the usual case, q = one-hot(y): l = -ln p_y, 'mean' divides by M
+                ctx.save_for_backward(logp, y, None, None)
+                l = -logp[np.arange(len(y)), y]
+                return _reduce_per_sample(ctx, l, reduction, len(y), sample_shape)
             y, counts, w_y = _picked_weights(target, weight, ignore_index, x.dtype)
             l = -(1 - eps) * w_y * logp[np.arange(len(y)), y]
             if eps:
@@ -430,6 +436,10 @@ class CrossEntropy(Op):
         gt = None
         if ctx.index_target:
             _, y, counts, w_y = ctx.saved_tensors
+        if ctx.index_target and counts is None:  # q = one-hot(y): dl/dx = p - q
+            gx = p * g
+            gx[np.arange(m), y] -= g[:, 0]
+        elif ctx.index_target:
             w_sum = num_classes if w is None else float(w.sum())
             q_sum = (1 - eps) * w_y + (eps / num_classes * w_sum) * counts  # sum_c q_c, (M,)
             gx = p * (g * q_sum[:, None])
