@@ -53,9 +53,12 @@ class Linear(Op):
     @staticmethod
     def forward(ctx, x, W, b=None):
         ctx.save_for_backward(x, W)
-        # Leading axes folded into one: NumPy runs (B, T, in) @ (in, out) as B small products,
-        # ~15x slower than the single (B*T, in) @ (in, out) GEMM.
-        y = (_rows(x) @ W.T).reshape(x.shape[:-1] + (W.shape[0],))
+        if x.ndim == 2:
+            y = x @ W.T
+        else:
+            # Leading axes folded into one: NumPy runs (B, T, in) @ (in, out) as B small
+            # products, ~15x slower than the single (B*T, in) @ (in, out) GEMM.
+            y = (_rows(x) @ W.T).reshape(x.shape[:-1] + (W.shape[0],))
         if b is not None:
             y += b
         return y
@@ -64,11 +67,14 @@ class Linear(Op):
     def backward(ctx, gy):
         x, W = ctx.saved_tensors
         need = ctx.needs_input_grad
-        g2 = _rows(gy)  # (rows, out)
-        gx = (g2 @ W).reshape(x.shape) if need[0] else None
+        flat = x.ndim == 2
+        g2 = gy if flat else _rows(gy)  # (rows, out)
+        gx = None
+        if need[0]:
+            gx = g2 @ W if flat else (g2 @ W).reshape(x.shape)
         gW = gb = None
         if need[1]:
-            gW = g2.T @ _rows(x)
+            gW = g2.T @ (x if flat else _rows(x))
         if len(need) > 2 and need[2]:
             gb = g2.sum(axis=0)
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
