@@ -1,22 +1,10 @@
-"""Convolution as im2col + one matrix product, and its adjoint col2im.
+"""Convolution ops (PyTorch's conv1d/conv2d, conv_transpose1d/2d, unfold/fold) on top of the
+im2col kernels in `glassnet.ops.im2col`.
 
-im2col: every receptive field of the (padded) input becomes one column of a matrix. With
-input x (N, C, H, W), kernel (kh, kw), stride s, dilation d, the column for output pixel (n, p, q)
-holds x[n, c, p*s + i*d, q*s + j*d] for all (c, i, j). The columns are read through a strided view
-of x (np.lib.stride_tricks.as_strided, no copy) and copied once into the layout
-
-    cols (C*kh*kw, N*Ho*Wo)
-
-so that the whole convolution is ONE matrix product:  Y (O, N*Ho*Wo) = W (O, C*kh*kw) @ cols.
-
-The columns of a whole batch are kh*kw times the input, so they are made and multiplied a few
-images at a time (`column_chunks`: one product per 2 MB chunk, read while still in cache), and
-backward keeps the input and makes them again for dL/dW. Padded stride-1 convolutions use "wide
-rows" (each window one contiguous run of the padded plane; see `column_chunks`).
-
+Forward: Y (O, N*Ho*Wo) = W (O, C*kh*kw) @ cols, the columns made a few images at a time.
 Backward of Y = W cols:  dL/dW = gY cols^T,  dL/dcols = W^T gY,  and dL/dx = col2im(dL/dcols):
-each column entry is added back to the input pixel it was read from. col2im loops over the kh*kw
-kernel offsets (never over pixels or channels); each step adds one strided slab of all pixels.
+each column entry is added back to the input pixel it was read from (for stride-1 convolutions
+the same sum is taken as another convolution, or in wide rows).
 
 A transposed convolution is the adjoint of a convolution: its forward is col2im(W^T x) and its
 backward is im2col + a matrix product. fold/unfold expose col2im/im2col themselves.
@@ -28,35 +16,27 @@ exactly that channel-major order.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
 from glassnet.ops.buffers import recycled
+from glassnet.ops.im2col import (
+    col2im_add,
+    conv_gemm,
+    conv_weight_grad,
+    im2col,
+    input_grad_same,
+    input_grad_wide,
+    out_size,
+    pad_hw,
+    unpad_hw,
+    use_wide_rows,
+    windows,
+)
 from glassnet.tensor import Tensor
-
-# --------------------------------------------------------------------------- helpers
-
-_WORKSPACE: dict = {}
-
-
-def workspace(tag: str, shape: tuple, dtype: Any, fill: Any = 0) -> np.ndarray:
-    """A reusable scratch array for a temporary that never leaves the op (padded inputs, padded
-    gradients). Fresh large temporaries each step make the allocator return memory to the OS and
-    fault it back in; reusing one buffer per (tag, shape, dtype) avoids that. The buffer is created
-    filled with `fill`; callers that need it clean again must refill it themselves."""
-    key = (tag, shape, np.dtype(dtype))
-    buf = _WORKSPACE.get(key)
-    if buf is None:
-        if len(_WORKSPACE) > 64:  # shapes keep changing: do not hoard memory
-            _WORKSPACE.clear()
-        buf = _WORKSPACE[key] = np.full(shape, fill, dtype=dtype)
-    return buf
 
 
 def ntuple(value: Any, n: int, name: str, op: str) -> tuple:
@@ -70,192 +50,6 @@ def ntuple(value: Any, n: int, name: str, op: str) -> tuple:
     ):
         return tuple(int(v) for v in value)
     raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
-
-
-def out_size(size: int, k: int, s: int, p_lo: int, p_hi: int, d: int) -> int:
-    """Number of window positions: floor((size + p_lo + p_hi - d (k - 1) - 1) / s) + 1."""
-    return (size + p_lo + p_hi - d * (k - 1) - 1) // s + 1
-
-
-def pad_hw(
-    x: np.ndarray, pads: tuple, value: float = 0.0, tag: str = "pad", copy: bool = False
-) -> np.ndarray:
-    """x (N, C, H, W) padded by pads = (top, bottom, left, right) with `value`.
-
-    The result lives in a reused buffer laid out (C, N, Hp, Wp) in memory and is returned as its
-    (N, C, Hp, Wp) view. Its border is written once when the buffer is made and never touched
-    again, so each call only copies the interior. The result must not outlive the caller's op.
-    """
-    pt, pb, pl, pr = pads
-    if not (pt or pb or pl or pr or copy):  # copy: into the buffer even without padding
-        return x
-    N, C, H, W = x.shape
-    Hp, Wp = H + pt + pb, W + pl + pr
-    # Wp elements of slack after the last row: a wide window (see `column_chunks`) reads up to
-    # kw - 1 elements past the last plane
-    flat = workspace(f"{tag}{pads}{value}", (C * N * Hp * Wp + Wp,), x.dtype, value)
-    buf = flat[: C * N * Hp * Wp].reshape(C, N, Hp, Wp)
-    buf[:, :, pt : pt + H, pl : pl + W] = x.transpose(1, 0, 2, 3)
-    return buf.transpose(1, 0, 2, 3)
-
-
-def windows(xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, out: tuple):
-    """Strided view (N, C, kh, kw, Ho, Wo) of xp (N, C, Hp, Wp): element [n, c, i, j, p, q] is
-    xp[n, c, p*sh + i*dh, q*sw + j*dw]. No copy; read-only."""
-    N, C = xp.shape[:2]
-    sN, sC, sH, sW = xp.strides
-    shape = (N, C, kernel[0], kernel[1], out[0], out[1])
-    strides = (sN, sC, sH * dilation[0], sW * dilation[1], sH * stride[0], sW * stride[1])
-    return as_strided(xp, shape, strides, writeable=False)
-
-
-def im2col(
-    xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, out: tuple, tag: str = ""
-):
-    """Columns (C, kh, kw, N, Ho, Wo) of the padded input: one copy of a strided view.
-
-    With a `tag` the columns are written into the reused workspace buffer of that tag (for
-    columns that die with the op, e.g. under no_grad); without one they come from `recycled`."""
-    win = windows(xp, kernel, stride, dilation, out)
-    shape = win.shape[1:4] + (win.shape[0],) + win.shape[4:]
-    cols = workspace(tag, shape, xp.dtype) if tag else recycled("cols", shape, xp.dtype)
-    np.copyto(cols, win.transpose(1, 2, 3, 0, 4, 5))
-    return cols
-
-
-COLS_CHUNK = 1 << 19  # elements of columns per chunk (2 MB of float32; 1-8 MB measured: 2 best)
-
-
-WIDE_JUNK_LIMIT = 256  # output channels x junk columns per output row
-
-
-def use_wide_rows(
-    stride: tuple, dilation: tuple, out_channels: int, out_w: int, padded_w: int
-) -> bool:
-    """Whether to compute a stride-1 convolution on the padded width (see `column_chunks`).
-
-    Wide rows turn the im2col copy's rows of Wo numbers (NumPy's strided copy pays ~10 ns per
-    row) into runs of Ho * Wp, while the GEMM also computes Wp - Wo junk columns per output row,
-    ~0.04 ns per output channel each: worth it while out_channels * (Wp - Wo) stays under
-    WIDE_JUNK_LIMIT (all of LeNet-5's and the small ResNet's stride-1 convolutions)."""
-    return (
-        stride == (1, 1)
-        and dilation == (1, 1)
-        and out_channels * (padded_w - out_w) <= WIDE_JUNK_LIMIT
-    )
-
-
-def column_chunks(xp: np.ndarray, geometry: tuple, groups: int, wide: bool = False) -> Iterator:
-    """The im2col columns of xp a few images at a time: yields (n0, n1, cols), cols
-    (G, Cg*kh*kw, (n1 - n0) * Ho * Wo) the columns of images n0..n1-1.
-
-    Every chunk is written into the same 2 MB workspace, so a product with it reads cache, not
-    memory, and the columns of a whole batch (e.g. 78 MB for LeNet-5's first layer on 1,000
-    images, 29 MB per 3x3 layer of a 16-channel ResNet) never exist at once. A chunk is only
-    valid until the next one is made. geometry = (kernel, stride, dilation, (Ho, Wo)).
-
-    wide (stride 1, undilated, xp from `pad_hw`, which leaves slack after its last plane): each
-    output row runs over the whole padded
-    width Wp, so that window (c, i, j) of image n is ONE contiguous run of Ho * Wp elements of
-    the padded plane, starting at row i, column j:
-        cols[c, i, j, n, p * Wp + q] = xp[n, c, p + i, q + j]   (q >= Wo: junk, never used)
-    and the chunk has (n1 - n0) * Ho * Wp columns."""
-    kernel, stride, dilation, (Ho, Wo) = geometry
-    if wide:
-        N, C, _, Wp = xp.shape
-        sN, sC, sH, sW = xp.strides
-        shape = (C, kernel[0], kernel[1], N, Ho * Wp)
-        win = as_strided(xp, shape, (sC, sH, sW, sN, sW), writeable=False)
-    else:
-        win = windows(xp, kernel, stride, dilation, (Ho, Wo)).transpose(1, 2, 3, 0, 4, 5)
-    C, kh, kw, N = win.shape[:4]
-    per_image = math.prod(win.shape[4:])
-    K = C * kh * kw // groups
-    step = max(1, min(N, COLS_CHUNK // max(C * kh * kw * per_image, 1)))
-    buf = workspace("cols", (C, kh, kw, step) + win.shape[4:], xp.dtype)
-    for n0 in range(0, N, step):
-        n1 = min(N, n0 + step)
-        part = buf[:, :, :, : n1 - n0]
-        np.copyto(part, win[:, :, :, n0:n1])
-        yield n0, n1, _view(part, (groups, K, (n1 - n0) * per_image))
-
-
-def conv_gemm(
-    W2: np.ndarray, xp: np.ndarray, geometry: tuple, y: np.ndarray, wide: bool = False
-) -> None:
-    """y (G, O/G, N*Ho*Wo) = W2 (G, O/G, Cg*kh*kw) @ im2col(xp), chunk by chunk (wide rows:
-    each chunk's product lands in a workspace, and its valid columns are copied into y)."""
-    G, Og, _ = W2.shape
-    Ho, Wo = geometry[3]
-    HW = Ho * Wo
-    for n0, n1, cols in column_chunks(xp, geometry, G, wide):
-        if not wide:
-            np.matmul(W2, cols, out=y[:, :, n0 * HW : n1 * HW])
-            continue
-        m, Wp = n1 - n0, xp.shape[3]
-        out = workspace("wide_y", (G, Og, m * Ho * Wp), y.dtype)
-        np.matmul(W2, cols, out=out)
-        dst = _view(y[:, :, n0 * HW : n1 * HW], (G, Og, m, Ho, Wo))
-        np.copyto(dst, _view(out, (G, Og, m, Ho, Wp))[..., :Wo])
-
-
-def conv_weight_grad(
-    gY: np.ndarray, xp: np.ndarray, geometry: tuple, wide: bool = False
-) -> np.ndarray:
-    """dL/dW = gY (G, O/G, N*Ho*Wo) @ im2col(xp)^T, summed chunk by chunk: (G, O/G, Cg*kh*kw).
-
-    The columns are made again from the input instead of being kept from the forward pass:
-    the convolution then holds only its input for backward (as PyTorch does), not the kh*kw
-    times larger columns, for one more in-cache copy. With wide rows, gY is spread over the
-    padded width with zeros in the junk columns, so they add nothing."""
-    G, Og, _ = gY.shape
-    Ho, Wo = geometry[3]
-    HW = Ho * Wo
-    gW = None
-    for n0, n1, cols in column_chunks(xp, geometry, G, wide):
-        g = gY[:, :, n0 * HW : n1 * HW]
-        if wide:
-            m, Wp = n1 - n0, xp.shape[3]
-            spread = workspace("wide_gy", (G, Og, m, Ho, Wp), gY.dtype)  # junk columns stay 0
-            np.copyto(spread[..., :Wo], _view(g, (G, Og, m, Ho, Wo)))
-            g = _view(spread, (G, Og, m * Ho * Wp))
-        part = np.matmul(g, cols.transpose(0, 2, 1))
-        if gW is None:
-            gW = part
-        else:
-            gW += part
-    return gW
-
-
-def _view(a: np.ndarray, shape: tuple) -> np.ndarray:
-    """a reshaped without a copy (raises if the strides do not allow it: a copy would silently
-    detach the data written into it)."""
-    v = a.view()
-    v.shape = shape
-    return v
-
-
-def col2im_add(
-    gxp: np.ndarray, gwin: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple
-) -> None:
-    """The adjoint of `windows`: gxp[n, c, p*sh + i*dh, q*sw + j*dw] += gwin[n, c, i, j, p, q].
-
-    gxp (N, C, Hp, Wp) and gwin (N, C, kh, kw, Ho, Wo) may have any strides. One vectorised add
-    per kernel offset (i, j); windows overlap when the stride is smaller than the kernel, which is
-    why this is an accumulation and not a reshape."""
-    kh, kw = kernel
-    sh, sw = stride
-    dh, dw = dilation
-    Ho, Wo = gwin.shape[4:]
-    for i in range(kh):
-        rows = slice(i * dh, i * dh + sh * (Ho - 1) + 1, sh)
-        for j in range(kw):
-            gxp[:, :, rows, j * dw : j * dw + sw * (Wo - 1) + 1 : sw] += gwin[:, :, i, j]
-
-
-def unpad_hw(gxp: np.ndarray, pads: tuple, shape: tuple) -> np.ndarray:
-    pt, _, pl, _ = pads
-    return gxp[:, :, pt : pt + shape[2], pl : pl + shape[3]]
 
 
 def _as_4d(x: np.ndarray) -> np.ndarray:
@@ -317,12 +111,12 @@ class ConvNd(Op):
             xp = pad_hw(x4, pads, copy=wide)
             gW = conv_weight_grad(gY, xp, geometry, wide).reshape(w_shape)
         if need[0] and _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
-            gx = _input_grad_same(gy4, W2.reshape(O, x_shape[1], *kernel), pads)
+            gx = input_grad_same(gy4, W2.reshape(O, x_shape[1], *kernel), pads)
             if nd == 3:
                 gx = gx[:, :, 0, :]
         elif need[0] and use_wide_rows(stride, dilation, O // G, Wo, sum(pads[2:]) + x_shape[3]):
             padded = (x_shape[1], N, x_shape[2] + pads[0] + pads[1], x_shape[3] + sum(pads[2:]))
-            gx = unpad_hw(_input_grad_wide(W2, gY, kernel, (Ho, Wo), padded), pads, x_shape)
+            gx = unpad_hw(input_grad_wide(W2, gY, kernel, (Ho, Wo), padded), pads, x_shape)
             if nd == 3:
                 gx = gx[:, :, 0, :]
         elif need[0]:
@@ -344,40 +138,6 @@ class ConvNd(Op):
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
 
 
-def _input_grad_wide(
-    W2: np.ndarray, gY: np.ndarray, kernel: tuple, out_hw: tuple, padded: tuple
-) -> np.ndarray:
-    """dL/dx_pad of a stride-1 convolution in wide rows: the adjoint of `column_chunks`' wide
-    windows. gY is spread over the padded width (zeros in the junk columns), dL/dcols = W^T gY
-    then has exactly zero junk, and each window (c, i, j) of image n adds back as ONE contiguous
-    run of Ho * Wp numbers at row i, column j of its plane, instead of Ho rows of Wo:
-
-        gx_pad[n, c, p + i, q + j] += dcols[c, i, j, n, p * Wp + q]
-
-    (a run's junk tail adds zeros to the next plane, or to the buffer's slack). Within one (i, j)
-    the runs of different planes never overlap. Returns the (N, C, Hp, Wp) view."""
-    G, Og, K = W2.shape
-    C, N, Hp, Wp = padded
-    Ho, Wo = out_hw
-    kh, kw = kernel
-    spread = workspace("wide_gy", (G, Og, N, Ho, Wp), gY.dtype)  # junk columns stay 0
-    np.copyto(spread[..., :Wo], gY.reshape(G, Og, N, Ho, Wo))
-    dcols = recycled("gcols", (G, K, N * Ho * Wp), gY.dtype)
-    np.matmul(W2.transpose(0, 2, 1), _view(spread, (G, Og, N * Ho * Wp)), out=dcols)
-    dcols = _view(dcols, (C, kh, kw, N, Ho * Wp))
-    size = C * N * Hp * Wp
-    flat = recycled("gx_wide", (size + Wp,), gY.dtype)  # Wp of slack for the last run's tail
-    flat.fill(0)
-    step = flat.itemsize
-    for i in range(kh):
-        for j in range(kw):
-            runs = as_strided(
-                flat[i * Wp + j :], (C, N, Ho * Wp), (N * Hp * Wp * step, Hp * Wp * step, step)
-            )
-            runs += dcols[:, i, j]
-    return flat[:size].reshape(C, N, Hp, Wp).transpose(1, 0, 2, 3)
-
-
 def _keeps_size(x_shape: tuple, out_hw: tuple, stride: tuple, dilation: tuple, groups: int):
     """True for a stride-1, undilated, ungrouped convolution whose output has the input's size
     ('same' padding, e.g. 3x3 with padding 1) and a kernel larger than 1x1."""
@@ -388,27 +148,6 @@ def _keeps_size(x_shape: tuple, out_hw: tuple, stride: tuple, dilation: tuple, g
         and tuple(x_shape[2:]) == tuple(out_hw)
         and out_hw != (1, 1)
     )
-
-
-def _input_grad_same(gy: np.ndarray, W: np.ndarray, pads: tuple) -> np.ndarray:
-    """dL/dx of a size-keeping stride-1 convolution as another convolution (one GEMM):
-
-        gx[n, c, h, w] = sum_{o,i,j} W[o, c, i, j] gy_pad[n, o, h + pt - i, w + pl - j]
-                       = sum_{o,i,j} Wflip[c, o, i, j] gyp[n, o, h + i, w + j]
-
-    with Wflip[c, o, i, j] = W[o, c, kh-1-i, kw-1-j] and gyp = gy padded by (kh-1-pt, kh-1-pb,
-    kw-1-pl, kw-1-pr). This replaces W^T gY followed by the kh*kw scatter-adds of col2im with
-    one im2col copy and one GEMM of the same size. Returns the (N, C, H, W) view of a (C, N, H, W)
-    array."""
-    O, C, kh, kw = W.shape
-    N, _, H, Wd = gy.shape
-    back = (kh - 1 - pads[0], kh - 1 - pads[1], kw - 1 - pads[2], kw - 1 - pads[3])
-    wide = use_wide_rows((1, 1), (1, 1), C, Wd, Wd + back[2] + back[3])
-    gyp = pad_hw(gy, back, tag="gpad", copy=wide)
-    Wflip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(1, C, O * kh * kw)
-    gx = recycled("gx", (1, C, N * H * Wd), gy.dtype)
-    conv_gemm(Wflip, gyp, ((kh, kw), (1, 1), (1, 1), (H, Wd)), gx, wide)  # (C, N*H*W)
-    return gx.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
 
 
 class ConvTransposeNd(Op):

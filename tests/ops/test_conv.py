@@ -249,9 +249,9 @@ def test_outputs_held_across_calls_are_not_overwritten():
 def test_columns_made_a_few_images_at_a_time_match_torch(config, chunk, monkeypatch):
     """conv_gemm, conv_weight_grad and the same-size input gradient all go chunk by chunk: with
     a tiny chunk every path runs over many chunks and must still equal torch."""
-    from glassnet.ops import conv as conv_ops
+    from glassnet.ops import im2col as im2col_ops
 
-    monkeypatch.setattr(conv_ops, "COLS_CHUNK", chunk)
+    monkeypatch.setattr(im2col_ops, "COLS_CHUNK", chunk)
     N, C, H, W, O, k, s, p, d, g = config
     N = 5  # not a multiple of the chunk's image count
     arrays = [randn((N, C, H, W), 1), randn((O, C // g, k, k), 2), randn((O,), 3)]
@@ -263,58 +263,14 @@ def test_columns_made_a_few_images_at_a_time_match_torch(config, chunk, monkeypa
     )
 
 
-def test_column_chunks_cover_im2col_and_stay_small(monkeypatch):
-    from glassnet.ops import conv as conv_ops
-
-    monkeypatch.setattr(conv_ops, "COLS_CHUNK", 3 * 3 * 3 * 16 * 2)  # two 4x4 images' columns
-    xp = conv_ops.pad_hw(randn((5, 3, 4, 4), 1), (1, 1, 1, 1))
-    geometry = ((3, 3), (1, 1), (1, 1), (4, 4))
-    full = conv_ops.im2col(xp, *geometry).reshape(1, 27, 5 * 16)
-    seen = []
-    for n0, n1, cols in conv_ops.column_chunks(xp, geometry, groups=1):
-        assert cols.size <= conv_ops.COLS_CHUNK
-        np.testing.assert_array_equal(cols, full[:, :, n0 * 16 : n1 * 16])
-        seen.append((n0, n1))
-    assert seen == [(0, 2), (2, 4), (4, 5)]
-
-
-@pytest.mark.parametrize("pads", [(1, 1, 1, 1), (0, 1, 2, 0)])
-def test_wide_rows_hold_the_columns_plus_junk(pads):
-    """Wide rows: each output row runs over the padded width; its first Wo columns are the
-    ordinary im2col columns (the rest are junk the callers drop)."""
-    from glassnet.ops import conv as conv_ops
-
-    xp = conv_ops.pad_hw(randn((3, 2, 5, 6), 1), pads)
-    Hp, Wp = xp.shape[2:]
-    Ho, Wo = Hp - 2, Wp - 2
-    geometry = ((3, 3), (1, 1), (1, 1), (Ho, Wo))
-    narrow = conv_ops.im2col(xp, *geometry)  # (C, kh, kw, N, Ho, Wo)
-    (_, _, cols), *rest = conv_ops.column_chunks(xp, geometry, groups=1, wide=True)
-    assert not rest
-    wide = cols.reshape(2, 3, 3, 3, Ho, Wp)
-    np.testing.assert_array_equal(wide[..., :Wo], narrow)
-
-
-def test_wide_rows_are_used_only_where_they_pay():
-    from glassnet.ops.conv import use_wide_rows
-
-    assert use_wide_rows((1, 1), (1, 1), 16, 28, 30)  # ResNet 3x3, 16 channels
-    assert use_wide_rows((1, 1), (1, 1), 64, 7, 9)  # its last stage
-    assert use_wide_rows((1, 1), (1, 1), 16, 10, 14)  # LeNet-5's unpadded 5x5 (copied first)
-    assert use_wide_rows((1, 1), (1, 1), 512, 7, 7)  # 1x1: no junk at all
-    assert not use_wide_rows((1, 1), (1, 1), 256, 14, 16)  # wide layers: too many junk products
-    assert not use_wide_rows((2, 2), (1, 1), 16, 14, 30)  # strided
-    assert not use_wide_rows((1, 1), (2, 2), 16, 28, 32)  # dilated
-
-
 @pytest.mark.parametrize("k, g", [(1, 1), (5, 1), (3, 2)])
 def test_wide_rows_of_an_unpadded_input_read_a_copy_with_slack(k, g, monkeypatch):
     """Without padding the input itself has no slack past its last plane: it is copied into the
     padded-input workspace first (1x1, valid 5x5 and grouped 3x3 convolutions over several
     chunks; their input gradients also go by wide rows)."""
-    from glassnet.ops import conv as conv_ops
+    from glassnet.ops import im2col as im2col_ops
 
-    monkeypatch.setattr(conv_ops, "COLS_CHUNK", 300)
+    monkeypatch.setattr(im2col_ops, "COLS_CHUNK", 300)
     arrays = [randn((3, 4, 9, 11), 1), randn((6, 4 // g, k, k), 2), randn((6,), 3)]
     both(
         lambda x, w, b: F.conv2d(x, w, b, groups=g),
