@@ -42,8 +42,9 @@ class MatMul(Op):
 
 
 def _rows(a: np.ndarray) -> np.ndarray:
-    """a as a matrix of its last axis: (..., n) -> (prod(...), n) (also when a has no elements)."""
-    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
+    """a as a matrix of its last axis: (..., n) -> (prod(...), n) (also when a has no elements);
+    a 2-D a as it is."""
+    return a if a.ndim == 2 else a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
 
 
 class Linear(Op):
@@ -53,12 +54,11 @@ class Linear(Op):
     @staticmethod
     def forward(ctx, x, W, b=None):
         ctx.save_for_backward(x, W)
-        if x.ndim == 2:
-            y = x @ W.T
-        else:
-            # Leading axes folded into one: NumPy runs (B, T, in) @ (in, out) as B small
-            # products, ~15x slower than the single (B*T, in) @ (in, out) GEMM.
-            y = (_rows(x) @ W.T).reshape(x.shape[:-1] + (W.shape[0],))
+        # Leading axes folded into one: NumPy runs (B, T, in) @ (in, out) as B small products,
+        # ~15x slower than the single (B*T, in) @ (in, out) GEMM.
+        y = _rows(x) @ W.T
+        if x.ndim != 2:
+            y = y.reshape(x.shape[:-1] + (W.shape[0],))
         if b is not None:
             y += b
         return y
@@ -67,14 +67,11 @@ class Linear(Op):
     def backward(ctx, gy):
         x, W = ctx.saved_tensors
         need = ctx.needs_input_grad
-        flat = x.ndim == 2
-        g2 = gy if flat else _rows(gy)  # (rows, out)
-        gx = None
-        if need[0]:
-            gx = g2 @ W if flat else (g2 @ W).reshape(x.shape)
+        g2 = _rows(gy)  # (rows, out)
+        gx = (g2 @ W).reshape(x.shape) if need[0] else None
         gW = gb = None
         if need[1]:
-            gW = g2.T @ (x if flat else _rows(x))
+            gW = g2.T @ _rows(x)
         if len(need) > 2 and need[2]:
             gb = g2.sum(axis=0)
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
