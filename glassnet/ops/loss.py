@@ -436,16 +436,16 @@ class CrossEntropy(Op):
         gt = None
         if ctx.index_target:
             _, y, counts, w_y = ctx.saved_tensors
-        if ctx.index_target and counts is None:  # q = one-hot(y): dl/dx = p - q
-            gx = p * g
-            gx[np.arange(m), y] -= g[:, 0]
-        elif ctx.index_target:
-            w_sum = num_classes if w is None else float(w.sum())
-            q_sum = (1 - eps) * w_y + (eps / num_classes * w_sum) * counts  # sum_c q_c, (M,)
-            gx = p * (g * q_sum[:, None])
-            gx[np.arange(m), y] -= g[:, 0] * (1 - eps) * w_y
-            if eps:
-                gx -= (eps / num_classes) * (g * counts[:, None]) * (1 if w is None else w)
+            if counts is None:  # q = one-hot(y): dl/dx = p - q
+                gx = p * g
+                gx[np.arange(m), y] -= g[:, 0]
+            else:
+                w_sum = num_classes if w is None else float(w.sum())
+                q_sum = (1 - eps) * w_y + (eps / num_classes * w_sum) * counts  # sum_c q_c
+                gx = p * (g * q_sum[:, None])
+                gx[np.arange(m), y] -= g[:, 0] * (1 - eps) * w_y
+                if eps:
+                    gx -= (eps / num_classes) * (g * counts[:, None]) * (1 if w is None else w)
         else:
             q = ctx.saved_tensors[1]
             gx = g * (p * q.sum(axis=1, keepdims=True) - q)
