@@ -348,23 +348,30 @@ def _reduce_per_sample(
         return l.reshape(sample_shape)
     if reduction == "sum":
         return np.asarray(l.sum())
-    if denominator != 0:
-        return np.asarray(l.sum() / denominator)
-    with np.errstate(invalid="ignore", divide="ignore"):  # everything ignored: 0 / 0 = nan
-        return np.asarray(l.sum() / denominator)
+    if denominator == 0:  # a mean over no (weight of) samples: nan, as in PyTorch
+        return np.asarray(np.nan, dtype=l.dtype)
+    return np.asarray(l.sum() / denominator)
 
 
-def _spread_per_sample(gy: np.ndarray, ctx: Any, m: int) -> np.ndarray:
+def _spread_per_sample(
+    gy: np.ndarray, ctx: Any, m: int, counts: np.ndarray | None = None
+) -> np.ndarray:
     """dL/dl_n for the samples from the reduced loss's gradient: shape (M, 1) for 'none', else
-    (1, 1), the same for every sample (it broadcasts)."""
+    (1, 1), the same for every sample (it broadcasts).
+
+    With `counts` (1 for a sample that counts, 0 for an ignored one) an ignored sample gets 0:
+    it is absent, also when the 'mean' over no counted weight is 0 / 0 = nan (as in PyTorch)."""
     if ctx.reduction == "none":
-        return gy.reshape(m, 1)
-    if ctx.reduction == "mean" and ctx.denominator != 0:
-        gy = gy / ctx.denominator
+        g = gy.reshape(m, 1)
+    elif ctx.reduction == "mean" and ctx.denominator == 0:  # the mean is nan: so is dL/dl_n
+        g = np.full((1, 1), np.nan, dtype=gy.dtype)
     elif ctx.reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            gy = gy / ctx.denominator
-    return gy.reshape(1, 1)
+        g = (gy / ctx.denominator).reshape(1, 1)
+    else:
+        g = gy.reshape(1, 1)
+    if counts is not None and not counts.all():
+        g = np.where(counts[:, None] > 0, g, np.zeros((), g.dtype))
+    return g
 
 
 def _picked_weights(target: np.ndarray, weight: Any, ignore_index: int, dtype: np.dtype) -> tuple:
@@ -430,7 +437,8 @@ class CrossEntropy(Op):
     def backward(ctx, gy):
         logp = ctx.saved_tensors[0]
         m, num_classes = logp.shape
-        g = _spread_per_sample(gy, ctx, m)  # dL/dl_n, (M, 1)
+        counts = ctx.saved_tensors[2] if ctx.index_target else None
+        g = _spread_per_sample(gy, ctx, m, counts)  # dL/dl_n, (M, 1)
         p = np.exp(logp)
         eps, w = ctx.eps, ctx.weight
         gt = None
@@ -466,17 +474,17 @@ class NllLoss(Op):
         ctx.class_axis, ctx.x_shape = class_axis, x.shape
         sample_shape = x.shape[:class_axis] + x.shape[class_axis + 1 :]
         x = _rows(x, class_axis)  # (M, C)
-        y, _, w_y = _picked_weights(target, weight, ignore_index, x.dtype)
+        y, counts, w_y = _picked_weights(target, weight, ignore_index, x.dtype)
         l = -w_y * x[np.arange(len(y)), y]
-        ctx.save_for_backward(y, w_y)
+        ctx.save_for_backward(y, counts, w_y)
         ctx.num_classes = x.shape[1]
         return _reduce_per_sample(ctx, l, reduction, w_y.sum(), sample_shape)
 
     @staticmethod
     def backward(ctx, gy):
-        y, w_y = ctx.saved_tensors
+        y, counts, w_y = ctx.saved_tensors
         m = len(y)
-        g = _spread_per_sample(gy, ctx, m)
+        g = _spread_per_sample(gy, ctx, m, counts)
         gx = np.zeros((m, ctx.num_classes), dtype=w_y.dtype)
         gx[np.arange(m), y] = -g[:, 0] * w_y
         return _unrows(gx, ctx), None

@@ -256,6 +256,38 @@ def test_cross_entropy_everything_ignored_is_nan_like_torch():
     )
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize(
+    "ours, theirs, kwargs",
+    [
+        (L.cross_entropy, TF.cross_entropy, {}),
+        (L.cross_entropy, TF.cross_entropy, {"label_smoothing": 0.2}),
+        (L.nll_loss, TF.nll_loss, {}),
+    ],
+)
+def test_ignored_samples_get_zero_gradient_even_when_the_mean_is_nan(
+    ours, theirs, kwargs, weighted
+):
+    """Every sample ignored: the 'mean' is 0 / 0 = nan, yet the ignored samples are absent and
+    their gradient is 0, as in PyTorch; a counted sample of weight 0 gets nan, also as there."""
+    x = rng.normal(size=(4, 5))
+    weight = rng.uniform(0.5, 2, 5) if weighted else None
+    zero_for_class_0 = np.r_[0.0, np.ones(4)]
+    for t, w in ((np.array([3, 3, 3, 3]), weight), (np.array([0, 3, 0, 3]), zero_for_class_0)):
+
+        def run(fn, lib, a, b, w=w):
+            w_ = None if w is None else lib.tensor(w)
+            return fn(a, b, w_, ignore_index=3, **kwargs)
+
+        with np.errstate(invalid="ignore", divide="ignore"):
+            compare(
+                lambda a, b: run(ours, glassnet, a, b),
+                lambda a, b: run(theirs, torch, a, b),
+                [x, t],
+                (0,),
+            )
+
+
 @pytest.mark.parametrize("shape", CE_SHAPES)
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("weighted", [False, True])
