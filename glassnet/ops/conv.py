@@ -91,14 +91,14 @@ class ConvNd(Op):
             y += bias[0][:, None, None]
         if STATE.enabled:
             ctx.save_for_backward(x4, W2, W.shape, nd)  # the input, not its columns
-            ctx.geometry = ((kh, kw), stride, pads, dilation)
+            ctx.geometry = ((kh, kw), stride, pads, dilation, wide)
         return y if nd == 4 else y[:, :, 0, :]
 
     @staticmethod
     def backward(ctx, gy):
         x4, W2, w_shape, nd = ctx.saved_tensors
         x_shape = x4.shape
-        kernel, stride, pads, dilation = ctx.geometry
+        kernel, stride, pads, dilation, wide = ctx.geometry
         need = ctx.needs_input_grad
         gy4 = _as_4d(gy)
         N, O, Ho, Wo = gy4.shape
@@ -106,31 +106,25 @@ class ConvNd(Op):
         gY = gy4.transpose(1, 0, 2, 3).reshape(G, O // G, N * Ho * Wo)  # (G, O/G, N*Ho*Wo)
         gx = gW = gb = None
         if need[1]:
-            geometry = (kernel, stride, dilation, (Ho, Wo))
-            wide = use_wide_rows(stride, dilation, O // G, Wo, x_shape[3] + pads[2] + pads[3])
             xp = pad_hw(x4, pads, copy=wide)
+            geometry = (kernel, stride, dilation, (Ho, Wo))
             gW = conv_weight_grad(gY, xp, geometry, wide).reshape(w_shape)
-        if need[0] and _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
-            gx = input_grad_same(gy4, W2.reshape(O, x_shape[1], *kernel), pads)
-            if nd == 3:
-                gx = gx[:, :, 0, :]
-        elif need[0] and use_wide_rows(stride, dilation, O // G, Wo, sum(pads[2:]) + x_shape[3]):
-            padded = (x_shape[1], N, x_shape[2] + pads[0] + pads[1], x_shape[3] + sum(pads[2:]))
-            gx = unpad_hw(input_grad_wide(W2, gY, kernel, (Ho, Wo), padded), pads, x_shape)
-            if nd == 3:
-                gx = gx[:, :, 0, :]
-        elif need[0]:
-            gcols = recycled("gcols", (G, W2.shape[2], N * Ho * Wo), gy.dtype)
-            np.matmul(W2.transpose(0, 2, 1), gY, out=gcols)  # (G, Cg*kh*kw, N*Ho*Wo)
-            C = x_shape[1]
-            gwin = gcols.reshape(C, kernel[0], kernel[1], N, Ho, Wo).transpose(3, 0, 1, 2, 4, 5)
-            H, Wd = x_shape[2], x_shape[3]
-            hp, wp = H + pads[0] + pads[1], Wd + pads[2] + pads[3]
-            gxp = recycled("gx", (C, N, hp, wp), gy.dtype)
-            gxp.fill(0)
-            gxp = gxp.transpose(1, 0, 2, 3)
-            col2im_add(gxp, gwin, kernel, stride, dilation)
-            gx = unpad_hw(gxp, pads, x_shape)
+        if need[0]:
+            C, H, Wd = x_shape[1:]
+            padded = (C, N, H + pads[0] + pads[1], Wd + pads[2] + pads[3])
+            if _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
+                gx = input_grad_same(gy4, W2.reshape(O, C, *kernel), pads)
+            elif wide:
+                gx = unpad_hw(input_grad_wide(W2, gY, kernel, (Ho, Wo), padded), pads, x_shape)
+            else:
+                gcols = recycled("gcols", (G, W2.shape[2], N * Ho * Wo), gy.dtype)
+                np.matmul(W2.transpose(0, 2, 1), gY, out=gcols)  # (G, Cg*kh*kw, N*Ho*Wo)
+                gwin = gcols.reshape(C, *kernel, N, Ho, Wo).transpose(3, 0, 1, 2, 4, 5)
+                gxp = recycled("gx", padded, gy.dtype)
+                gxp.fill(0)
+                gxp = gxp.transpose(1, 0, 2, 3)
+                col2im_add(gxp, gwin, kernel, stride, dilation)
+                gx = unpad_hw(gxp, pads, x_shape)
             if nd == 3:
                 gx = gx[:, :, 0, :]
         if len(need) > 2 and need[2]:

@@ -183,23 +183,31 @@ def conv_weight_grad(
     the convolution then holds only its input for backward (as PyTorch does), not the kh*kw
     times larger columns, for one more in-cache copy. With wide rows, gY is spread over the
     padded width with zeros in the junk columns, so they add nothing."""
-    G, Og, _ = gY.shape
+    G = gY.shape[0]
     Ho, Wo = geometry[3]
     HW = Ho * Wo
     gW = None
     for n0, n1, cols in column_chunks(xp, geometry, G, wide):
         g = gY[:, :, n0 * HW : n1 * HW]
         if wide:
-            m, Wp = n1 - n0, xp.shape[3]
-            spread = workspace("wide_gy", (G, Og, m, Ho, Wp), gY.dtype)  # junk columns stay 0
-            np.copyto(spread[..., :Wo], _view(g, (G, Og, m, Ho, Wo)))
-            g = _view(spread, (G, Og, m * Ho * Wp))
+            g = _spread_wide(g, (Ho, Wo), xp.shape[3])
         part = np.matmul(g, cols.transpose(0, 2, 1))
         if gW is None:
             gW = part
         else:
             gW += part
     return gW
+
+
+def _spread_wide(g: np.ndarray, out_hw: tuple, padded_w: int) -> np.ndarray:
+    """g (G, O/G, m*Ho*Wo) laid over the padded width: (G, O/G, m*Ho*Wp), zero in the junk
+    columns q >= Wo (a workspace whose junk columns are never written)."""
+    G, Og, L = g.shape
+    Ho, Wo = out_hw
+    m = L // (Ho * Wo)
+    spread = workspace("wide_gy", (G, Og, m, Ho, padded_w), g.dtype)
+    np.copyto(spread[..., :Wo], g.reshape(G, Og, m, Ho, Wo))
+    return _view(spread, (G, Og, m * Ho * padded_w))
 
 
 def _view(a: np.ndarray, shape: tuple) -> np.ndarray:
@@ -245,14 +253,12 @@ def input_grad_wide(
 
     (a run's junk tail adds zeros to the next plane, or to the buffer's slack). Within one (i, j)
     the runs of different planes never overlap. Returns the (N, C, Hp, Wp) view."""
-    G, Og, K = W2.shape
+    G, _, K = W2.shape
     C, N, Hp, Wp = padded
-    Ho, Wo = out_hw
+    Ho, _ = out_hw
     kh, kw = kernel
-    spread = workspace("wide_gy", (G, Og, N, Ho, Wp), gY.dtype)  # junk columns stay 0
-    np.copyto(spread[..., :Wo], gY.reshape(G, Og, N, Ho, Wo))
     dcols = recycled("gcols", (G, K, N * Ho * Wp), gY.dtype)
-    np.matmul(W2.transpose(0, 2, 1), _view(spread, (G, Og, N * Ho * Wp)), out=dcols)
+    np.matmul(W2.transpose(0, 2, 1), _spread_wide(gY, out_hw, Wp), out=dcols)
     dcols = _view(dcols, (C, kh, kw, N, Ho * Wp))
     size = C * N * Hp * Wp
     flat = recycled("gx_wide", (size + Wp,), gY.dtype)  # Wp of slack for the last run's tail
