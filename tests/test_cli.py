@@ -164,25 +164,23 @@ def _needs(sub: str) -> Path:
     return root
 
 
+def _train_short(config: str, data: str, out: Path, *settings: str):
+    """`glassnet train` on a data config for one epoch, shrunk by `settings` (each a --set k=v);
+    skips when the data set `data` is not under GLASSNET_DATA."""
+    root = _needs(data)
+    overrides = [arg for setting in settings for arg in ("--set", setting)]
+    common = ["--data-dir", root, "--out", out, "--quiet", "--epochs", "1"]
+    return glassnet("train", CONFIGS / config, *common, *overrides)
+
+
 def test_mnist_lenet5_config_short(tmp_path):
-    root = _needs("mnist")
-    result = glassnet(
-        "train",
-        CONFIGS / "mnist-lenet5.toml",
-        "--data-dir",
-        root,
-        "--out",
+    result = _train_short(
+        "mnist-lenet5.toml",
+        "mnist",
         tmp_path,
-        "--quiet",
-        "--epochs",
-        "1",
-        "--set",
         "data.max_train_samples=3000",
-        "--set",
         "data.max_test_samples=500",
-        "--set",
         "train.max_steps_per_epoch=40",
-        "--set",
         "train.eval_batches=1",
     )
     assert result.returncode == 0, result.stderr
@@ -191,28 +189,15 @@ def test_mnist_lenet5_config_short(tmp_path):
 
 
 def test_mnist_resnet_config_short(tmp_path):
-    root = _needs("mnist")
-    result = glassnet(
-        "train",
-        CONFIGS / "mnist-resnet.toml",
-        "--data-dir",
-        root,
-        "--out",
+    result = _train_short(
+        "mnist-resnet.toml",
+        "mnist",
         tmp_path,
-        "--quiet",
-        "--epochs",
-        "1",
-        "--set",
         "data.max_train_samples=500",
-        "--set",
         "data.max_test_samples=64",
-        "--set",
         "train.max_steps_per_epoch=3",
-        "--set",
         "train.eval_batches=1",
-        "--set",
         "model.width=4",
-        "--set",
         "model.layers=[1, 1]",
     )
     assert result.returncode == 0, result.stderr
@@ -220,30 +205,16 @@ def test_mnist_resnet_config_short(tmp_path):
 
 
 def test_shakespeare_gpt_config_short_and_generate(tmp_path):
-    root = _needs("tinyshakespeare")
-    result = glassnet(
-        "train",
-        CONFIGS / "shakespeare-gpt.toml",
-        "--data-dir",
-        root,
-        "--out",
+    result = _train_short(
+        "shakespeare-gpt.toml",
+        "tinyshakespeare",
         tmp_path,
-        "--quiet",
-        "--epochs",
-        "1",
-        "--set",
         "data.block_size=16",
-        "--set",
         "model.n_layer=1",
-        "--set",
         "model.n_embd=32",
-        "--set",
         "model.n_head=2",
-        "--set",
         "train.max_steps_per_epoch=5",
-        "--set",
         "train.eval_batches=2",
-        "--set",
         "data.max_train_samples=50000",
     )
     assert result.returncode == 0, result.stderr
