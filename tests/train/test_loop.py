@@ -196,33 +196,18 @@ def test_clip_grad_norm_matches_torch():
 def test_scheduler_steps_per_epoch_and_per_step():
     model = nn.Linear(2, 1)
     X = np.ones((8, 2), np.float32)
-    opt = optim.SGD(model.parameters(), lr=1.0)
-    sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
-    h = fit(
-        model,
-        nn.MSELoss(),
-        opt,
-        (X, X[:, :1] * 0),
-        epochs=3,
-        batch_size=4,
-        quiet=True,
-        scheduler=sched,
-    )
-    assert [s["lr"] for s in h.steps] == [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
-    opt = optim.SGD(model.parameters(), lr=1.0)
-    sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
-    h = fit(
-        model,
-        nn.MSELoss(),
-        opt,
-        (X, X[:, :1] * 0),
-        epochs=1,
-        batch_size=4,
-        quiet=True,
-        scheduler=sched,
-        scheduler_interval="step",
-    )
-    assert [s["lr"] for s in h.steps] == [1.0, 0.5]
+
+    def learning_rates(epochs: int, **kwargs) -> list:
+        """The lr of each step of a fit with lr 1 halved by StepLR at each scheduler step."""
+        opt = optim.SGD(model.parameters(), lr=1.0)
+        sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        data = (X, X[:, :1] * 0)
+        kwargs.update(epochs=epochs, batch_size=4, quiet=True, scheduler=sched)
+        h = fit(model, nn.MSELoss(), opt, data, **kwargs)
+        return [s["lr"] for s in h.steps]
+
+    assert learning_rates(3) == [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]  # two steps per epoch
+    assert learning_rates(1, scheduler_interval="step") == [1.0, 0.5]
 
 
 def test_nan_loss_and_bad_arguments():
