@@ -27,8 +27,8 @@ from glassnet.ops.im2col import (
     col2im_add,
     conv_gemm,
     conv_weight_grad,
+    grads_same,
     im2col,
-    input_grad_same,
     input_grad_wide,
     out_size,
     pad_hw,
@@ -105,28 +105,32 @@ class ConvNd(Op):
         G = W2.shape[0]
         gY = gy4.transpose(1, 0, 2, 3).reshape(G, O // G, N * Ho * Wo)  # (G, O/G, N*Ho*Wo)
         gx = gW = gb = None
-        if need[1]:
-            xp = pad_hw(x4, pads, copy=wide)
-            geometry = (kernel, stride, dilation, (Ho, Wo))
-            gW = conv_weight_grad(gY, xp, geometry, wide).reshape(w_shape)
-        if need[0]:
-            C, H, Wd = x_shape[1:]
-            padded = (C, N, H + pads[0] + pads[1], Wd + pads[2] + pads[3])
-            if _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
-                gx = input_grad_same(gy4, W2.reshape(O, C, *kernel), pads)
-            elif wide:
-                gx = unpad_hw(input_grad_wide(W2, gY, kernel, (Ho, Wo), padded), pads, x_shape)
-            else:
-                gcols = recycled("gcols", (G, W2.shape[2], N * Ho * Wo), gy.dtype)
-                np.matmul(W2.transpose(0, 2, 1), gY, out=gcols)  # (G, Cg*kh*kw, N*Ho*Wo)
-                gwin = gcols.reshape(C, *kernel, N, Ho, Wo).transpose(3, 0, 1, 2, 4, 5)
-                gxp = recycled("gx", padded, gy.dtype)
-                gxp.fill(0)
-                gxp = gxp.transpose(1, 0, 2, 3)
-                col2im_add(gxp, gwin, kernel, stride, dilation)
+        C, H, Wd = x_shape[1:]
+        if need[0] and _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
+            # dL/dx and dL/dW from one set of columns of the padded gradient
+            gx, gW = grads_same(gy4, W2.reshape(O, C, *kernel), x4 if need[1] else None, pads)
+        else:
+            if need[1]:
+                xp = pad_hw(x4, pads, copy=wide)
+                geometry = (kernel, stride, dilation, (Ho, Wo))
+                gW = conv_weight_grad(gY, xp, geometry, wide)
+            if need[0]:
+                padded = (C, N, H + pads[0] + pads[1], Wd + pads[2] + pads[3])
+                if wide:
+                    gxp = input_grad_wide(W2, gY, kernel, (Ho, Wo), padded)
+                else:
+                    gcols = recycled("gcols", (G, W2.shape[2], N * Ho * Wo), gy.dtype)
+                    np.matmul(W2.transpose(0, 2, 1), gY, out=gcols)  # (G, Cg*kh*kw, N*Ho*Wo)
+                    gwin = gcols.reshape(C, *kernel, N, Ho, Wo).transpose(3, 0, 1, 2, 4, 5)
+                    gxp = recycled("gx", padded, gy.dtype)
+                    gxp.fill(0)
+                    gxp = gxp.transpose(1, 0, 2, 3)
+                    col2im_add(gxp, gwin, kernel, stride, dilation)
                 gx = unpad_hw(gxp, pads, x_shape)
-            if nd == 3:
-                gx = gx[:, :, 0, :]
+        if gx is not None and nd == 3:
+            gx = gx[:, :, 0, :]
+        if gW is not None:
+            gW = gW.reshape(w_shape)
         if len(need) > 2 and need[2]:
             gb = gY.sum(axis=2).reshape(O)  # rows of gY are the output channels
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)

@@ -12,8 +12,10 @@ so that the convolution is a matrix product:  Y (O, N*Ho*Wo) = W (O, C*kh*kw) @ 
 
 The columns of a whole batch are kh*kw times the input, so they are made and multiplied a few
 images at a time (`column_chunks`: one product per 2 MB chunk, read while still in cache), and
-backward makes them again from the input for dL/dW. Stride-1 convolutions use "wide rows" (each
-window one contiguous run of the padded plane; see `column_chunks`).
+backward makes them again from the input for dL/dW; a size-keeping convolution instead takes both
+of its gradients from the columns of its padded output gradient (`grads_same`). Stride-1
+convolutions use "wide rows" (each window one contiguous run of the padded plane; see
+`column_chunks`).
 
 col2im, the adjoint: each column entry is added back to the input pixel it was read from, one
 strided slab of all pixels per kernel offset (never a loop over pixels or channels).
@@ -158,20 +160,29 @@ def column_chunks(xp: np.ndarray, geometry: tuple, groups: int, wide: bool = Fal
 def conv_gemm(
     W2: np.ndarray, xp: np.ndarray, geometry: tuple, y: np.ndarray, wide: bool = False
 ) -> None:
-    """y (G, O/G, N*Ho*Wo) = W2 (G, O/G, Cg*kh*kw) @ im2col(xp), chunk by chunk (wide rows:
-    each chunk's product lands in a workspace, and its valid columns are copied into y)."""
-    G, Og, _ = W2.shape
-    Ho, Wo = geometry[3]
+    """y (G, O/G, N*Ho*Wo) = W2 (G, O/G, Cg*kh*kw) @ im2col(xp), chunk by chunk."""
+    row = xp.shape[3] if wide else geometry[3][1]
+    for n0, n1, cols in column_chunks(xp, geometry, W2.shape[0], wide):
+        _chunk_product(W2, cols, y, n0, n1, geometry[3], row)
+
+
+def _chunk_product(
+    W2: np.ndarray, cols: np.ndarray, y: np.ndarray, n0: int, n1: int, out_hw: tuple, row: int
+) -> None:
+    """y[:, :, images n0..n1-1] = W2 @ cols, for columns of `row` numbers per output row: row ==
+    Wo writes straight into y; wide rows (row = Wp) land in a workspace and only the valid Wo
+    columns of each row are copied into y."""
+    Ho, Wo = out_hw
     HW = Ho * Wo
-    for n0, n1, cols in column_chunks(xp, geometry, G, wide):
-        if not wide:
-            np.matmul(W2, cols, out=y[:, :, n0 * HW : n1 * HW])
-            continue
-        m, Wp = n1 - n0, xp.shape[3]
-        out = workspace("wide_y", (G, Og, m * Ho * Wp), y.dtype)
-        np.matmul(W2, cols, out=out)
-        dst = _view(y[:, :, n0 * HW : n1 * HW], (G, Og, m, Ho, Wo))
-        np.copyto(dst, _view(out, (G, Og, m, Ho, Wp))[..., :Wo])
+    if row == Wo:
+        np.matmul(W2, cols, out=y[:, :, n0 * HW : n1 * HW])
+        return
+    G, Og, _ = y.shape
+    m = n1 - n0
+    out = workspace("wide_y", (G, Og, m * Ho * row), y.dtype)
+    np.matmul(W2, cols, out=out)
+    dst = _view(y[:, :, n0 * HW : n1 * HW], (G, Og, m, Ho, Wo))
+    np.copyto(dst, _view(out, (G, Og, m, Ho, row))[..., :Wo])
 
 
 def conv_weight_grad(
@@ -273,22 +284,54 @@ def input_grad_wide(
     return flat[:size].reshape(C, N, Hp, Wp).transpose(1, 0, 2, 3)
 
 
-def input_grad_same(gy: np.ndarray, W: np.ndarray, pads: tuple) -> np.ndarray:
-    """dL/dx of a size-keeping stride-1 convolution as another convolution (one GEMM):
+def grads_same(
+    gy: np.ndarray, W: np.ndarray, x: np.ndarray | None, pads: tuple
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """dL/dx, and dL/dW when x is given, of a size-keeping stride-1 convolution, both from ONE
+    set of columns of the padded output gradient.
+
+    dL/dx is another convolution (one GEMM):
 
         gx[n, c, h, w] = sum_{o,i,j} W[o, c, i, j] gy_pad[n, o, h + pt - i, w + pl - j]
                        = sum_{o,i,j} Wflip[c, o, i, j] gyp[n, o, h + i, w + j]
 
     with Wflip[c, o, i, j] = W[o, c, kh-1-i, kw-1-j] and gyp = gy padded by (kh-1-pt, kh-1-pb,
-    kw-1-pl, kw-1-pr). This replaces W^T gY followed by the kh*kw scatter-adds of col2im with
-    one im2col copy and one GEMM of the same size. Returns the (N, C, H, W) view of a (C, N, H, W)
-    array."""
+    kw-1-pl, kw-1-pr): gX (C, N*H*W) = Wflip (C, O*kh*kw) @ gcols, gcols = im2col(gyp). The same
+    columns give the weight gradient, by the substitution h = p + i - pt:
+
+        dL/dW[o, c, i, j] = sum_{n,p,q} gy[n, o, p, q] x[n, c, p + i - pt, q + j - pl]
+                          = sum_{n,h,w} x[n, c, h, w] gyp[n, o, h + kh-1-i, w + kw-1-j]
+        i.e.  dL/dWflip (C, O*kh*kw) = X (C, N*H*W) @ gcols^T
+
+    so backward makes one set of columns instead of two (and needs no padded copy of x). With
+    wide rows the columns run over the padded width Wp; X is laid out the same way, with zeros in
+    its Wp - W junk columns, so they add nothing. Returns gx as the (N, C, H, W) view of a
+    (C, N, H, W) array, and gW (O, C, kh, kw) or None."""
     O, C, kh, kw = W.shape
     N, _, H, Wd = gy.shape
     back = (kh - 1 - pads[0], kh - 1 - pads[1], kw - 1 - pads[2], kw - 1 - pads[3])
-    wide = use_wide_rows((1, 1), (1, 1), C, Wd, Wd + back[2] + back[3])
+    Wp = Wd + back[2] + back[3]
+    wide = use_wide_rows((1, 1), (1, 1), C, Wd, Wp)
     gyp = pad_hw(gy, back, tag="gpad", copy=wide)
     Wflip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(1, C, O * kh * kw)
-    gx = recycled("gx", (1, C, N * H * Wd), gy.dtype)
-    conv_gemm(Wflip, gyp, ((kh, kw), (1, 1), (1, 1), (H, Wd)), gx, wide)  # (C, N*H*W)
-    return gx.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
+    gX = recycled("gx", (1, C, N * H * Wd), gy.dtype)
+    row = Wp if wide else Wd  # columns per output row
+    if x is not None:  # X (C, N*H*row): x channel-major, zero junk columns in wide rows
+        X = x.transpose(1, 0, 2, 3)
+        if row != Wd or not X.flags.c_contiguous:
+            X = pad_hw(x, (0, 0, 0, row - Wd), tag="xrows", copy=True).transpose(1, 0, 2, 3)
+        X = _view(X, (C, N * H * row))
+    gWflip = None
+    for n0, n1, cols in column_chunks(gyp, ((kh, kw), (1, 1), (1, 1), (H, Wd)), 1, wide):
+        _chunk_product(Wflip, cols, gX, n0, n1, (H, Wd), row)
+        if x is not None:
+            part = np.matmul(X[:, n0 * H * row : n1 * H * row], cols[0].T)
+            if gWflip is None:
+                gWflip = part
+            else:
+                gWflip += part
+    gx = gX.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
+    if gWflip is None:
+        return gx, None
+    gW = gWflip.reshape(C, O, kh, kw)[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
+    return gx, np.ascontiguousarray(gW)

@@ -277,3 +277,31 @@ def test_wide_rows_of_an_unpadded_input_read_a_copy_with_slack(k, g, monkeypatch
         lambda x, w, b: TF.conv2d(x, w, b, groups=g),
         arrays,
     )
+
+
+@pytest.mark.parametrize("wants", [(True, True), (True, False), (False, True)])
+@pytest.mark.parametrize("channel_major", [False, True])
+@pytest.mark.parametrize("junk_limit", [256, 0])  # wide rows, and narrow columns
+def test_same_size_backward_shares_its_columns(wants, channel_major, junk_limit, monkeypatch):
+    """A size-keeping convolution takes dL/dx and dL/dW from one set of columns of the padded
+    gradient; each gradient alone, an input laid out channel-major (as a convolution's output
+    is) or not, over several chunks, in wide rows and in narrow columns, must equal torch's."""
+    from glassnet.ops import im2col as im2col_ops
+
+    monkeypatch.setattr(im2col_ops, "COLS_CHUNK", 400)
+    monkeypatch.setattr(im2col_ops, "WIDE_JUNK_LIMIT", junk_limit)
+    x_np, w_np = randn((5, 3, 7, 6), 1), randn((4, 3, 3, 3), 2)
+    if channel_major:
+        x_np = np.ascontiguousarray(x_np.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+    gy = randn((5, 4, 7, 6), 3)
+    x = glassnet.tensor(x_np, requires_grad=wants[0])
+    w = glassnet.tensor(w_np, requires_grad=wants[1])
+    F.conv2d(x, w, padding=1).backward(glassnet.tensor(gy))
+    tx = torch.tensor(x_np, requires_grad=wants[0])
+    tw = torch.tensor(w_np, requires_grad=wants[1])
+    TF.conv2d(tx, tw, padding=1).backward(torch.tensor(gy))
+    for g, t in ((x, tx), (w, tw)):
+        if t.requires_grad:
+            np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-9, atol=1e-10)
+        else:
+            assert g.grad is None
