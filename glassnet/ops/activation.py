@@ -18,7 +18,7 @@ class Relu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.maximum(x, const(0, x.dtype))  # a 0-d zero: a Python 0 costs as much as max
+        y = _max_zero(x)
         ctx.save_for_backward(y)
         return y
 
@@ -26,6 +26,35 @@ class Relu(Op):
     def backward(ctx, gy):
         y = ctx.saved_tensors[0]
         return gy * (y > const(0, y.dtype))
+
+
+ROW = 1024  # numbers per row in `_max_zero`
+MANY = 16384  # below this many numbers the plain call is as fast
+_ZERO_ROWS: dict = {}
+
+
+def _max_zero(x: np.ndarray) -> np.ndarray:
+    """max(x, 0) elementwise, laid out like x.
+
+    NumPy's SIMD loop for maximum runs when both operands are arrays; against a 0-d zero it takes
+    a scalar loop at about half the speed. So a large x whose memory is one dense block (in any
+    axis order) is read as rows of ROW numbers and compared with a cached row of zeros (~1.9x
+    faster on 1e6 float32 numbers); the last partial row takes the scalar path."""
+    zero = const(0, x.dtype)  # a 0-d zero: a Python 0 costs as much as max on a small x
+    if x.size < MANY or x.dtype.kind != "f":
+        return np.maximum(x, zero)
+    xf = x.ravel(order="K")
+    if not np.may_share_memory(xf, x):  # ravel had to copy: x is not one dense block
+        return np.maximum(x, zero)
+    y = np.empty_like(x)  # in x's memory order, so its ravel is a view too
+    yf = y.ravel(order="K")
+    zeros = _ZERO_ROWS.get(x.dtype)
+    if zeros is None:
+        zeros = _ZERO_ROWS[x.dtype] = np.zeros(ROW, x.dtype)
+    n = x.size - x.size % ROW
+    np.maximum(xf[:n].reshape(-1, ROW), zeros, out=yf[:n].reshape(-1, ROW))
+    np.maximum(xf[n:], zero, out=yf[n:])
+    return y
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:

@@ -92,3 +92,31 @@ def test_softmax_dim_out_of_range():
         glassnet.softmax(glassnet.ones(2, 3), 2)
     with pytest.raises(IndexError, match="log_softmax: dim -3 is out of range"):
         glassnet.log_softmax(glassnet.ones(2, 3), -3)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        lambda a: a,  # C order, the last 1024-row partial
+        lambda a: np.ascontiguousarray(a.transpose(1, 0, 2)).transpose(1, 0, 2),  # dense, permuted
+        lambda a: np.asfortranarray(a),
+        lambda a: a[:, :, ::2],  # not one dense block: the plain path
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_of_large_arrays_in_any_layout(layout, dtype):
+    """Large inputs take relu's row-wise path; any memory layout, NaN and signed zeros included,
+    must give torch's values, x's layout, and the gradient gy [x > 0]."""
+    rng = np.random.default_rng(0)
+    x_np = layout(randn(rng, (3, 11, 1000), dtype))
+    x_np[0, 0, :4] = [np.nan, -0.0, 0.0, -np.inf]
+    x = glassnet.from_numpy(x_np).requires_grad_()  # keeps x_np's layout
+    y = glassnet.relu(x)
+    expected = torch.relu(torch.tensor(x_np)).numpy()
+    np.testing.assert_array_equal(y.data, expected)
+    assert y.data.dtype == dtype
+    if x_np.flags.c_contiguous or x_np.flags.f_contiguous:
+        assert y.data.strides == x_np.strides
+    gy = randn(rng, y.shape, dtype)
+    y.backward(glassnet.tensor(gy))
+    np.testing.assert_array_equal(x.grad.data, gy * (expected > 0))
