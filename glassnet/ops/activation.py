@@ -9,7 +9,7 @@ import numpy as np
 from scipy.special import erfc
 
 from glassnet.autograd.function import Op
-from glassnet.ops._common import const, norm_dim
+from glassnet.ops._common import const, norm_dim, sum_last
 from glassnet.tensor import Tensor
 
 
@@ -104,14 +104,18 @@ class Softmax(Op):
     @staticmethod
     def forward(ctx, x, axis):
         e = np.exp(x - x.max(axis=axis, keepdims=True))
-        y = e / e.sum(axis=axis, keepdims=True)
+        last = axis is not None and x.ndim > 1 and axis == x.ndim - 1
+        y = e / (sum_last(e) if last else e.sum(axis=axis, keepdims=True))
         ctx.save_for_backward(y)
         ctx.axis = axis
+        ctx.last = last
         return y
 
     @staticmethod
     def backward(ctx, gy):
         y = ctx.saved_tensors[0]
+        if ctx.last:  # the dot of each row, no temporary
+            return y * (gy - np.vecdot(gy, y)[..., None])
         return y * (gy - (gy * y).sum(axis=ctx.axis, keepdims=True))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op, unbroadcast
+from glassnet.ops._common import sum_last
 from glassnet.ops.dropout import dropout_mask
 from glassnet.tensor import Tensor
 
@@ -40,7 +41,7 @@ class ScaledDotProductAttention(Op):
         m[np.isneginf(m)] = 0  # a row with every key masked: all e^-inf = 0, no NaN
         s -= m
         p = np.exp(s, out=s)
-        total = p.sum(axis=-1, keepdims=True)
+        total = sum_last(p)
         total[total == 0] = 1  # ... and its weights stay 0 (PyTorch's "safe softmax")
         p /= total
         pd = p if keep is None else p * keep
@@ -59,7 +60,7 @@ class ScaledDotProductAttention(Op):
             gp = np.matmul(go, np.swapaxes(v, -1, -2))  # (..., L, S)
             if keep is not None:
                 gp *= keep
-            gp -= (gp * p).sum(axis=-1, keepdims=True)
+            gp -= np.vecdot(gp, p)[..., None]  # sum over keys of gP * P, no temporary
             gs = np.multiply(gp, p, out=gp)  # gS = P * (gP - sum_keys(gP * P)), in gP's buffer
             if need[0]:
                 gq = unbroadcast(np.matmul(gs, k) * scale, q.shape)

@@ -267,7 +267,7 @@ class LayerNorm(Op):
             gw = np.einsum("rd,rd->d", g, xhat).reshape(feature_shape) if need[1] else None
             grads.append(gw)
         if len(need) > len(grads):
-            grads.append(g.sum(axis=0).reshape(feature_shape) if need[-1] else None)
+            grads.append(_row_sums(g.T).reshape(feature_shape) if need[-1] else None)
         return tuple(grads)
 
 
