@@ -401,7 +401,9 @@ class CrossEntropy(Op):
     """
 
     @staticmethod
-    def forward(ctx, x, target, class_axis, weight, ignore_index, reduction, label_smoothing):
+    def forward(
+        ctx, x, target, class_axis, weight, ignore_index, all_counted, reduction, label_smoothing
+    ):
         ctx.class_axis, ctx.x_shape = class_axis, x.shape
         sample_shape = x.shape[:class_axis] + x.shape[class_axis + 1 :]
         x = _rows(x, class_axis)  # (M, C)
@@ -413,7 +415,7 @@ class CrossEntropy(Op):
         ctx.index_target = target.dtype.kind in "iu"
         if ctx.index_target:
             y = target.reshape(-1)
-            if weight is None and not eps and (y != ignore_index).all():
+            if weight is None and not eps and (all_counted or (y != ignore_index).all()):
                 # the usual case, q = one-hot(y): l = -ln p_y, 'mean' divides by M
                 ctx.save_for_backward(logp, y, None, None)
                 l = -logp[np.arange(len(y)), y]
@@ -655,15 +657,18 @@ def _check_class_weight(weight: Any, x: np.ndarray, class_axis: int, op: str) ->
     return w
 
 
-def _check_indices(t: np.ndarray, num_classes: int, ignore_index: int, op: str) -> None:
+def _check_indices(t: np.ndarray, num_classes: int, ignore_index: int, op: str) -> bool:
+    """Raise an IndexError for a target that is neither a class nor ignore_index. Returns True
+    when every target is a class that counts (none equals ignore_index)."""
     if t.size == 0 or (t.min() >= 0 and t.max() < num_classes):
-        return  # the usual case, in two reductions
+        return not 0 <= ignore_index < num_classes  # the usual case, in two reductions
     bad = (t != ignore_index) & ((t < 0) | (t >= num_classes))
     if np.any(bad):
         raise IndexError(
             f"{op}: target {t[bad][0]} is out of bounds for {num_classes} classes "
             f"(valid: 0 to {num_classes - 1}, or ignore_index={ignore_index})"
         )
+    return False
 
 
 def cross_entropy(
@@ -695,17 +700,19 @@ def cross_entropy(
         raise ValueError(f"{op}: label_smoothing must be between 0 and 1, got {label_smoothing}")
     x = input.data
     weight = _check_class_weight(weight, x, class_axis, op)
+    all_counted = False  # known: no target equals ignore_index
     if target.data.dtype.kind == "f":
         if ignore_index >= 0:
             raise ValueError(f"{op}: ignore_index is not supported for class-probability targets")
     else:
-        _check_indices(target.data, x.shape[class_axis], ignore_index, op)
+        all_counted = _check_indices(target.data, x.shape[class_axis], ignore_index, op)
     return CrossEntropy.apply(
         input,
         target,
         class_axis=class_axis,
         weight=weight,
         ignore_index=ignore_index,
+        all_counted=all_counted,
         reduction=reduction,
         label_smoothing=float(label_smoothing),
     )
