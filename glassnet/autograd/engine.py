@@ -47,11 +47,60 @@ def _topological_order(root: Any) -> list:
     return order
 
 
-def _accumulate_leaf(t: Any, g: np.ndarray) -> None:
+class SliceGrad:
+    """The gradient of y = x[index] for a basic index (slices, ints, None, ...) with respect to
+    x: gy at x[index], zero everywhere else, kept as (index, gy) until a full array is needed.
+
+    When several slices of one tensor are used (q, k, v = qkv.split(C, dim=2)), their gradients
+    then add into ONE zero array, each touching only its slice, instead of each making a full
+    zero array and the engine adding those together (a basic index names each element once)."""
+
+    __slots__ = ("shape", "index", "values")
+
+    def __init__(self, shape: tuple, index: Any, values: np.ndarray) -> None:
+        self.shape, self.index, self.values = shape, index, values
+
+    def dense(self, dtype: Any = None) -> np.ndarray:
+        g = np.zeros(self.shape, dtype=self.values.dtype if dtype is None else dtype)
+        g[self.index] = self.values
+        return g
+
+
+def _dense(g: Any) -> Any:
+    return g.dense() if type(g) is SliceGrad else g
+
+
+def _add(prev: Any, g: Any, owned: set) -> Any:
+    """prev + g, two gradients of one tensor (either may be a SliceGrad). A slice is added in
+    place into an array this backward pass made itself (`owned`: nobody else holds it)."""
+    mine = id(prev) in owned
+    owned.discard(id(prev))  # prev leaves `grads`: the sum takes its place
+    if type(prev) is SliceGrad:
+        prev, g, mine = g, prev, False  # a full array in front, if there is one
+    if type(g) is not SliceGrad:
+        total = prev + g
+    else:
+        if mine:
+            total = prev
+        elif type(prev) is SliceGrad:
+            total = prev.dense()
+        else:
+            total = prev.copy()  # an op's result: it may be shared (Add returns gy twice)
+        total[g.index] += g.values
+    owned.add(id(total))
+    return total
+
+
+def _accumulate_leaf(t: Any, g: Any) -> None:
     """Leaf gradients add up across backward calls, as in PyTorch (`t.grad += g`), in the leaf's
     dtype. The first gradient is copied: g may be a view of another array or read-only."""
     grad = t.grad
-    if grad is None:
+    if type(g) is SliceGrad:
+        if grad is None:
+            t.grad = type(t)._wrap(g.dense(t.data.dtype))
+        else:
+            grad.data[g.index] += g.values
+    elif grad is None:
         t.grad = type(t)._wrap(np.array(g, dtype=t.data.dtype))
     else:
         grad.data += g
@@ -81,16 +130,20 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> Non
         _accumulate_leaf(root, g)
         return
     grads = {id(root): g}  # id(tensor) -> dL/d(tensor), summed over the consumers seen so far
+    owned: set = set()  # ids of the arrays in `grads` that this pass made (see _add)
     pop, get = grads.pop, grads.get
     for t in _topological_order(root):
         g = pop(id(t), None)
         ctx = t._ctx
         if g is None:
             continue
+        owned.discard(id(g))  # it leaves `grads`: its id may be reused by a new array
+        g = _dense(g)
         if t._retains_grad:
             _accumulate_leaf(t, g)
         input_grads = ctx._backward(g)
         if OBSERVERS:
+            input_grads = tuple(_dense(gp) for gp in input_grads)
             for observe in OBSERVERS:
                 observe(t, ctx, g, input_grads)
         for p, gp in zip(ctx.inputs, input_grads):
@@ -101,7 +154,7 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> Non
             else:
                 key = id(p)
                 prev = get(key)
-                grads[key] = gp if prev is None else prev + gp
+                grads[key] = gp if prev is None else _add(prev, gp, owned)
         if not retain_graph:
             ctx.__dict__.clear()  # drop the saved arrays and the inputs: the graph is freed
             ctx._freed = True

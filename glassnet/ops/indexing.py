@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.autograd.engine import SliceGrad
 from glassnet.autograd.function import Op, unbroadcast
 from glassnet.ops._common import norm_dim
 from glassnet.tensor import Tensor
@@ -46,11 +47,10 @@ class GetItem(Op):
     @staticmethod
     def backward(ctx, gy):
         shape, dtype, index, basic = ctx.args
+        if basic:  # basic indices name each element at most once: gy lands on x[index]
+            return SliceGrad(shape, index, gy)  # made a full array only when needed
         gx = np.zeros(shape, dtype=gy.dtype)
-        if basic:
-            gx[index] = gy  # basic indices name each element at most once
-        else:
-            np.add.at(gx, index, gy)  # repeated integer indices must accumulate
+        np.add.at(gx, index, gy)  # repeated integer indices must accumulate
         return gx
 
 
