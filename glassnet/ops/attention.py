@@ -47,14 +47,19 @@ class ScaledDotProductAttention(Op):
         pd = p if keep is None else p * keep
         ctx.save_for_backward(q, k, v, p, pd)
         ctx.args = (scale, keep, None if mask is None else mask.shape)
-        return np.matmul(pd, v)  # (..., L, Ev)
+        out = None
+        if pd.ndim == 4 and v.ndim == 4:  # (B, H, L, Ev) laid out as (B, L, H, Ev) in memory:
+            B, H = np.broadcast_shapes(pd.shape[:2], v.shape[:2])  # the usual transpose(1, 2)
+            L, Ev = pd.shape[2], v.shape[3]  # .reshape(B, L, H * Ev) joining the heads is free
+            out = np.empty((B, L, H, Ev), np.result_type(pd, v)).transpose(0, 2, 1, 3)
+        return np.matmul(pd, v, out=out)  # (..., L, Ev)
 
     @staticmethod
     def backward(ctx, go):
         q, k, v, p, pd = ctx.saved_tensors
         scale, keep, mask_shape = ctx.args
         need = ctx.needs_input_grad
-        gv = unbroadcast(np.matmul(np.swapaxes(pd, -1, -2), go), v.shape) if need[2] else None
+        gv = _product_like(np.swapaxes(pd, -1, -2), go, v) if need[2] else None
         gq = gk = gm = None
         if need[0] or need[1] or (mask_shape is not None and need[3]):
             gp = np.matmul(go, np.swapaxes(v, -1, -2))  # (..., L, S)
@@ -63,14 +68,26 @@ class ScaledDotProductAttention(Op):
             gp -= np.vecdot(gp, p)[..., None]  # sum over keys of gP * P, no temporary
             gs = np.multiply(gp, p, out=gp)  # gS = P * (gP - sum_keys(gP * P)), in gP's buffer
             if need[0]:
-                gq = unbroadcast(np.matmul(gs, k) * scale, q.shape)
+                gq = _product_like(gs, k, q)
+                gq *= scale
             if need[1]:
-                gk = unbroadcast(np.matmul(np.swapaxes(gs, -1, -2), q) * scale, k.shape)
+                gk = _product_like(np.swapaxes(gs, -1, -2), q, k)
+                gk *= scale
             if mask_shape is not None and need[3]:
                 gm = unbroadcast(gs, mask_shape)
         if mask_shape is None:
             return gq, gk, gv
         return gq, gk, gv, gm
+
+
+def _product_like(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """dL/dx = a @ b, summed back to x's shape, and laid out in memory like x (q, k and v are
+    usually head views of one projection, (B, L, H, E) in memory): the reshapes that lead back
+    to the projection then need no copy."""
+    shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1])
+    if shape != x.shape or np.result_type(a, b) != x.dtype:  # x was broadcast: sum back
+        return unbroadcast(np.matmul(a, b), x.shape)
+    return np.matmul(a, b, out=np.empty_like(x))
 
 
 def causal_mask(L: int, S: int) -> np.ndarray:

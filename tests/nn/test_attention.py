@@ -69,6 +69,43 @@ def test_sdpa_matches_torch(mask, shapes):
             _close(a.grad, b.grad, 1e-4)
 
 
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        ((1, 3, 5, 4), (1, 3, 7, 4), (2, 3, 7, 6)),  # query and key broadcast over the batch
+        ((2, 1, 5, 4), (2, 3, 7, 4), (2, 1, 7, 6)),  # query and value broadcast over the heads
+    ],
+)
+def test_sdpa_broadcast_batch_dims(shapes):
+    arrays = [RNG.standard_normal(s).astype(np.float32) for s in shapes]
+    (gq, tq), (gk, tk), (gv, tv) = (_both(a) for a in arrays)
+    gy = F.scaled_dot_product_attention(gq, gk, gv, is_causal=False)
+    ty = torch.nn.functional.scaled_dot_product_attention(tq, tk, tv)
+    _close(gy, ty)
+    _backward_both(gy, ty)
+    for a, b in [(gq, tq), (gk, tk), (gv, tv)]:
+        assert a.grad.shape == a.shape
+        _close(a.grad, b.grad, 1e-4)
+
+
+def test_sdpa_on_head_views_of_one_projection_keeps_the_layouts():
+    """q, k, v as head views of one (B, L, 3C) projection (as in a GPT block): values and
+    gradients as torch's, and the output laid out so that joining its heads is a view."""
+    B, L, H, E = 2, 5, 3, 4
+    x = RNG.standard_normal((B, L, 3 * H * E)).astype(np.float32)
+    g_x, t_x = _both(x)
+    outs = []
+    for lib, xx in ((glassnet, g_x), (torch, t_x)):
+        q, k, v = (t.reshape(B, L, H, E).transpose(1, 2) for t in xx.split(H * E, dim=2))
+        y = lib.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+        outs.append(y)
+    gy, ty = outs
+    _close(gy, ty)
+    assert gy.data.transpose(0, 2, 1, 3).flags.c_contiguous  # (B, L, H, E) in memory
+    _backward_both(gy.transpose(1, 2).reshape(B, L, H * E), ty.transpose(1, 2).reshape(B, L, H * E))
+    _close(g_x.grad, t_x.grad, 1e-4)
+
+
 def test_sdpa_gradients_stay_float32():
     q, k, v = (glassnet.randn(2, 3, 4, requires_grad=True) for _ in range(3))
     y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
