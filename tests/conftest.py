@@ -3,9 +3,17 @@
 Under `pytest -n 2` on a 2-core machine, each worker running a 2-thread BLAS (and torch's 2 intra-op
 threads) oversubscribes the cores, and OpenBLAS's spinning threads then make small models 5-20x
 slower. Each worker therefore uses one thread, and so do the subprocesses the tests start.
+
+Test modules that keep a module-level generator (`rng` or `RNG`) get it reseeded before each test
+from the test's id, so a test's data does not depend on which tests ran before it in the same
+process (pytest-xdist deals tests out differently from run to run).
 """
 
 import os
+import zlib
+
+import numpy as np
+import pytest
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -13,3 +21,11 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)
+
+
+@pytest.fixture(autouse=True)
+def _module_rng_of_this_test(request):
+    seed = zlib.crc32(request.node.nodeid.encode())
+    for name in ("rng", "RNG"):
+        if isinstance(getattr(request.module, name, None), np.random.Generator):
+            setattr(request.module, name, np.random.default_rng(seed))
