@@ -194,19 +194,16 @@ def conv_weight_grad(
     the convolution then holds only its input for backward (as PyTorch does), not the kh*kw
     times larger columns, for one more in-cache copy. With wide rows, gY is spread over the
     padded width with zeros in the junk columns, so they add nothing."""
-    G = gY.shape[0]
+    G, Og = gY.shape[:2]
     Ho, Wo = geometry[3]
     HW = Ho * Wo
-    gW = None
+    kh, kw = geometry[0]
+    gW = np.zeros((G, Og, xp.shape[1] // G * kh * kw), gY.dtype)  # stays 0 for an empty batch
     for n0, n1, cols in column_chunks(xp, geometry, G, wide):
         g = gY[:, :, n0 * HW : n1 * HW]
         if wide:
             g = _spread_wide(g, (Ho, Wo), xp.shape[3])
-        part = np.matmul(g, cols.transpose(0, 2, 1))
-        if gW is None:
-            gW = part
-        else:
-            gW += part
+        gW += np.matmul(g, cols.transpose(0, 2, 1))
     return gW
 
 
@@ -321,17 +318,13 @@ def grads_same(
         if row != Wd or not X.flags.c_contiguous:
             X = pad_hw(x, (0, 0, 0, row - Wd), tag="xrows", copy=True).transpose(1, 0, 2, 3)
         X = _view(X, (C, N * H * row))
-    gWflip = None
+    gWflip = np.zeros((C, O * kh * kw), gy.dtype)  # stays 0 for an empty batch
     for n0, n1, cols in column_chunks(gyp, ((kh, kw), (1, 1), (1, 1), (H, Wd)), 1, wide):
         _chunk_product(Wflip, cols, gX, n0, n1, (H, Wd), row)
         if x is not None:
-            part = np.matmul(X[:, n0 * H * row : n1 * H * row], cols[0].T)
-            if gWflip is None:
-                gWflip = part
-            else:
-                gWflip += part
+            gWflip += np.matmul(X[:, n0 * H * row : n1 * H * row], cols[0].T)
     gx = gX.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
-    if gWflip is None:
+    if x is None:
         return gx, None
     gW = gWflip.reshape(C, O, kh, kw)[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)
     return gx, np.ascontiguousarray(gW)

@@ -305,3 +305,18 @@ def test_same_size_backward_shares_its_columns(wants, channel_major, junk_limit,
             np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-9, atol=1e-10)
         else:
             assert g.grad is None
+
+
+@pytest.mark.parametrize("padding, stride", [(1, 1), (0, 1), (1, 2)])  # the three backward paths
+def test_empty_batch_gives_zero_weight_gradient(padding, stride):
+    """No images: the weight and bias gradients are zeros of their shapes, as in torch."""
+    w_np, b_np = randn((4, 3, 3, 3), 1), randn((4,), 2)
+    grads = []
+    for lib, F_ in ((glassnet, F), (torch, TF)):
+        x = lib.tensor(np.zeros((0, 3, 5, 5)), requires_grad=True)
+        w, b = lib.tensor(w_np, requires_grad=True), lib.tensor(b_np, requires_grad=True)
+        F_.conv2d(x, w, b, padding=padding, stride=stride).sum().backward()
+        grads.append([np.asarray(t.grad.data if lib is glassnet else t.grad) for t in (x, w, b)])
+    for ours, theirs in zip(*grads):
+        assert ours.shape == theirs.shape
+        np.testing.assert_array_equal(ours, theirs)
