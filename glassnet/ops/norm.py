@@ -45,7 +45,7 @@ def _row_backward(gxhat: np.ndarray, xhat: np.ndarray, invstd: np.ndarray, centr
     gx = np.multiply(xhat, proj[:, None])
     np.subtract(gxhat, gx, out=gx)  # one (R, D) buffer, written in place from here on
     if centred:
-        gx -= (gxhat @ np.full(d, 1.0 / d, gxhat.dtype))[:, None]  # row means as one GEMV
+        gx -= (_row_sums(gxhat) / d)[:, None]  # row means
     gx *= invstd[:, None]
     return gx
 
