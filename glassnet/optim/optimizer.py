@@ -351,19 +351,18 @@ class Optimizer:
             states.append(self.state.get(p))
         if all(g is not None for g in grads):
             first = states[0]
-            uniform = (
-                all(not s for s in states)
-                if not first
-                else all(s and _same_scalars(s, first) for s in states)
-            )
+            scalars = _scalars(first) if first else {}
+            if first:  # every parameter at the same step count (and other scalars)?
+                uniform = all(s and _has_scalars(s, scalars) for s in states)
+            else:
+                uniform = not any(states)
             if uniform:
                 np.concatenate([g.data.reshape(-1) for g in grads], out=f.grad)
                 fresh = not first
                 if fresh:
                     for i in range(len(f.params)):
                         self._init_param_state(group, f, i)
-                    first = self.state[f.params[0]]
-                scalars = {k: v for k, v in first.items() if not isinstance(v, Tensor)}
+                    scalars = _scalars(self.state[f.params[0]])
                 self._update(group, f.param, f.grad, f.state, scalars, f.tmp, fresh)
                 for p in f.params:
                     self.state[p].update(scalars)
@@ -376,7 +375,7 @@ class Optimizer:
             st = self._init_param_state(group, f, i) if fresh else self.state[p]
             s = f.slices(i)
             f.grad[s] = g.data.reshape(-1)
-            scalars = {k: v for k, v in st.items() if not isinstance(v, Tensor)}
+            scalars = _scalars(st)
             arrays = {name: buf[s] for name, buf in f.state.items()}
             tmp = [t[s] for t in f.tmp]
             self._update(group, f.param[s], f.grad[s], arrays, scalars, tmp, fresh)
@@ -516,8 +515,13 @@ def _copy(v: Any) -> Any:
     return v
 
 
-def _same_scalars(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    return all(a.get(k) == v for k, v in b.items() if not isinstance(v, Tensor))
+def _scalars(state: dict[str, Any]) -> dict[str, Any]:
+    """The plain numbers of a parameter's state (step count, ...), not its Tensors."""
+    return {k: v for k, v in state.items() if not isinstance(v, Tensor)}
+
+
+def _has_scalars(state: dict[str, Any], scalars: dict[str, Any]) -> bool:
+    return all(state.get(k) == v for k, v in scalars.items())
 
 
 def _to_array(v: Any) -> np.ndarray:
