@@ -1,0 +1,31 @@
+"""Helpers shared by the op files: the cached vectors of ones behind the BLAS sums."""
+
+import numpy as np
+import pytest
+
+from glassnet.ops import _common
+from glassnet.ops._common import ones_vector, sum_last
+
+
+def test_ones_vector_is_cached_read_only_and_of_the_asked_dtype():
+    a = ones_vector(7, np.float32)
+    assert a is ones_vector(7, np.float32)
+    assert a.dtype == np.float32 and a.shape == (7,) and np.all(a == 1)
+    assert ones_vector(7, np.float64).dtype == np.float64
+    with pytest.raises(ValueError):
+        a[0] = 2.0  # shared by every op: nobody may write into it
+
+
+def test_ones_vector_cache_does_not_grow_without_bound():
+    for n in range(1000, 1200):
+        ones_vector(n, np.float32)
+    assert len(_common._ONES) <= 65
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (2, 3, 4, 6), (4, 0), (0, 3)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sum_last_is_the_keepdims_sum(shape, dtype):
+    a = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    got = sum_last(a)
+    assert got.shape == shape[:-1] + (1,) and got.dtype == dtype
+    np.testing.assert_allclose(got, a.sum(axis=-1, keepdims=True), rtol=1e-6, atol=1e-6)
