@@ -28,9 +28,20 @@ class Relu(Op):
         return gy * (y > const(0, y.dtype))
 
 
-ROW = 1024  # numbers per row in `_max_zero`
+ROW = 1024  # numbers per row in `_max_zero` and `_clip`
 MANY = 16384  # below this many numbers the plain call is as fast
-_ZERO_ROWS: dict = {}
+_ROWS: dict = {}
+
+
+def _row_of(value: float, dtype: Any) -> np.ndarray:
+    """A cached row of ROW copies of value: the array operand that keeps NumPy's minimum and
+    maximum on their SIMD loops (see `_max_zero`); read-only, as it is shared."""
+    key = (value, np.dtype(dtype))
+    row = _ROWS.get(key)
+    if row is None:
+        row = _ROWS[key] = np.full(ROW, value, dtype)
+        row.flags.writeable = False
+    return row
 
 
 def _max_zero(x: np.ndarray) -> np.ndarray:
@@ -48,11 +59,8 @@ def _max_zero(x: np.ndarray) -> np.ndarray:
         return np.maximum(x, zero)
     y = np.empty_like(x)  # in x's memory order, so its ravel is a view too
     yf = y.ravel(order="K")
-    zeros = _ZERO_ROWS.get(x.dtype)
-    if zeros is None:
-        zeros = _ZERO_ROWS[x.dtype] = np.zeros(ROW, x.dtype)
     n = x.size - x.size % ROW
-    np.maximum(xf[:n].reshape(-1, ROW), zeros, out=yf[:n].reshape(-1, ROW))
+    np.maximum(xf[:n].reshape(-1, ROW), _row_of(0, x.dtype), out=yf[:n].reshape(-1, ROW))
     np.maximum(xf[n:], zero, out=yf[n:])
     return y
 
@@ -296,7 +304,7 @@ class Gelu(Op):
         else:
             cdf = 0.5 * erfc(-SQRT_HALF * x)
             y = x * cdf
-        ctx.save_for_backward(x, cdf)  # kept: erfc is the costly part, backward reuses it
+        ctx.save_for_backward(x, cdf)  # kept: Phi is the costly part, backward reuses it
         return y
 
     @staticmethod
@@ -375,22 +383,15 @@ def _normal_cdf_float32(x: np.ndarray, out: np.ndarray) -> None:
     np.add(_clip(p, -0.5, 0.5, p), 0.5, out=out)
 
 
-_BOUND_ROWS: dict = {}
-
-
 def _clip(x: np.ndarray, lo: float, hi: float, out: np.ndarray) -> np.ndarray:
     """out = x clamped to [lo, hi] for a contiguous 1-D x. Like `_max_zero`: NumPy's minimum and
     maximum are SIMD only between two arrays (np.clip against numbers is ~5x slower), so x is read
     as rows of ROW numbers against cached rows of lo and hi; the last partial row takes np.clip."""
-    key = (lo, hi, x.dtype)
-    rows = _BOUND_ROWS.get(key)
-    if rows is None:
-        rows = _BOUND_ROWS[key] = (np.full(ROW, lo, x.dtype), np.full(ROW, hi, x.dtype))
     n = x.size - x.size % ROW
     if n:
         body = out[:n].reshape(-1, ROW)
-        np.minimum(x[:n].reshape(-1, ROW), rows[1], out=body)
-        np.maximum(body, rows[0], out=body)
+        np.minimum(x[:n].reshape(-1, ROW), _row_of(hi, x.dtype), out=body)
+        np.maximum(body, _row_of(lo, x.dtype), out=body)
     if n < x.size:
         np.clip(x[n:], lo, hi, out=out[n:])
     return out
