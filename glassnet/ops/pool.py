@@ -34,25 +34,11 @@ def _view(x, kernel, stride, pads, dilation, out_hw, fast, fill, tag):
     return windows(pad_hw(x, pads, fill, tag), kernel, stride, dilation, out_hw)
 
 
-def _channel_major(x: np.ndarray) -> bool:
-    """Whether x (N, C, H, W) lies in memory as (C, N, H, W), as convolution outputs do."""
-    return x.shape[0] > 1 and x.transpose(1, 0, 2, 3).flags.c_contiguous
-
-
-def _image(tag: str, shape: tuple, dtype: Any, channel_major: bool) -> np.ndarray:
-    """An uninitialised (N, C, H, W) result laid out like the pool's input, so that every pass
-    between them walks both in the same memory order (mixed layouts cost ~1.5x a pass)."""
-    if not channel_major:
-        return recycled(tag, shape, dtype)
-    N, C, H, W = shape
-    return recycled(tag, (C, N, H, W), dtype).transpose(1, 0, 2, 3)
-
-
-def _grad_image(x_shape, pads, dtype, fast, tiled_exactly, channel_major=False):
+def _grad_image(x_shape, pads, dtype, fast, tiled_exactly):
     """A zeroed (padded) gradient image, or an uninitialised one when every pixel gets written."""
     N, C, H, W = x_shape
     if fast and tiled_exactly:
-        return _image("pool_gx", x_shape, dtype, channel_major)
+        return recycled("pool_gx", x_shape, dtype)
     return np.zeros((N, C, H + pads[0] + pads[1], W + pads[2] + pads[3]), dtype=dtype)
 
 
@@ -76,10 +62,9 @@ class MaxPool(Op):
                 for j in range(2 if i == 0 else 0, kw):
                     np.maximum(y, win[:, :, i, j], out=y)
             return y if nd == 4 else y[:, :, 0, :]
-        cm = _channel_major(x4)
-        y = _image("pool_y", win.shape[:2] + win.shape[4:], x.dtype, cm)  # (N, C, Ho, Wo)
+        y = recycled("pool_y", win.shape[:2] + win.shape[4:], x.dtype)  # (N, C, Ho, Wo)
         np.copyto(y, win[:, :, 0, 0])
-        arg = _image("pool_arg", y.shape, np.uint8 if kh * kw <= 256 else np.int32, cm)
+        arg = recycled("pool_arg", y.shape, np.uint8 if kh * kw <= 256 else np.int32)
         arg.fill(0)
         for k in range(1, kh * kw):
             s = win[:, :, k // kw, k % kw]
@@ -89,7 +74,7 @@ class MaxPool(Op):
             np.maximum(arg, (s > y) * arg.dtype.type(k), out=arg)
             np.maximum(y, s, out=y)
         ctx.save_for_backward(arg, x4.shape, nd)
-        ctx.geometry = (kernel, stride, pads, dilation, fast, cm)
+        ctx.geometry = (kernel, stride, pads, dilation, fast)
         if want_index:
             # flat index into each (unpadded) input plane, as PyTorch returns it
             H, W = x4.shape[2:]
@@ -103,12 +88,12 @@ class MaxPool(Op):
     @staticmethod
     def backward(ctx, gy):
         arg, x_shape, nd = ctx.saved_tensors
-        kernel, stride, pads, dilation, fast, cm = ctx.geometry
+        kernel, stride, pads, dilation, fast = ctx.geometry
         gy4 = gy[:, :, None, :] if nd == 3 else gy
         Ho, Wo = gy4.shape[2:]
         kh, kw = kernel
         exact = x_shape[2] == Ho * kh and x_shape[3] == Wo * kw
-        gxp = _grad_image(x_shape, pads, gy.dtype, fast, exact, cm)
+        gxp = _grad_image(x_shape, pads, gy.dtype, fast, exact)
         if fast:
             gwin = _tiles(gxp, kernel, (Ho, Wo))
             if not exact:
