@@ -27,6 +27,27 @@ def test_max_pool2d_matches_torch(shape, kwargs):
     both(lambda x: F.max_pool2d(x, **kwargs), lambda x: TF.max_pool2d(x, **kwargs), [randn(shape)])
 
 
+@pytest.mark.parametrize("kwargs", MAX_GRID[:3])
+def test_max_pool2d_of_a_channel_major_input(kwargs):
+    """A convolution's output lies in memory as (C, N, H, W): pooling it must give torch's values
+    and gradients (for the gradient laid out either way)."""
+    torch = __import__("torch")
+    x_np = randn((3, 4, 9, 10))
+    x_cm = np.ascontiguousarray(x_np.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+    x = glassnet.from_numpy(x_cm).requires_grad_()
+    y = F.max_pool2d(x, **kwargs)
+    tx = torch.tensor(x_np, requires_grad=True)
+    ty = TF.max_pool2d(tx, **kwargs)
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    gy = randn(y.shape, 1)
+    for layout in (gy, np.ascontiguousarray(gy.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)):
+        x.grad = tx.grad = None
+        F.max_pool2d(x, **kwargs).backward(glassnet.from_numpy(layout))
+        TF.max_pool2d(tx, **kwargs).backward(torch.tensor(gy))
+        # overlapping windows add up in another order than torch's: last-bit differences
+        np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("kwargs", MAX_GRID)
 def test_max_pool2d_indices_match_torch(kwargs):
     x = randn((2, 3, 9, 10))
