@@ -9,7 +9,7 @@ import numpy as np
 from scipy.special import erfc
 
 from glassnet.autograd.function import Op
-from glassnet.ops._common import const, norm_dim, sum_last
+from glassnet.ops._common import const, norm_dim, row_sums
 from glassnet.tensor import Tensor
 
 
@@ -113,7 +113,7 @@ class Softmax(Op):
     def forward(ctx, x, axis):
         e = np.exp(x - x.max(axis=axis, keepdims=True))
         last = axis is not None and x.ndim > 1 and axis == x.ndim - 1
-        y = e / (sum_last(e) if last else e.sum(axis=axis, keepdims=True))
+        y = e / (row_sums(e)[..., None] if last else e.sum(axis=axis, keepdims=True))
         ctx.save_for_backward(y)
         ctx.axis = axis
         ctx.last = last

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op, unbroadcast
-from glassnet.ops._common import sum_last
+from glassnet.ops._common import row_sums
 from glassnet.ops.dropout import dropout_mask
 from glassnet.tensor import Tensor
 
@@ -41,7 +41,7 @@ class ScaledDotProductAttention(Op):
         m[np.isneginf(m)] = 0  # a row with every key masked: all e^-inf = 0, no NaN
         s -= m
         p = np.exp(s, out=s)
-        total = sum_last(p)
+        total = row_sums(p)[..., None]
         total[total == 0] = 1  # ... and its weights stay 0 (PyTorch's "safe softmax")
         p /= total
         pd = p if keep is None else p * keep

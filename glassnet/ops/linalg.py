@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op, unbroadcast
-from glassnet.ops._common import ones_vector, operands
+from glassnet.ops._common import column_sums, operands
 from glassnet.tensor import Tensor
 
 
@@ -73,7 +73,7 @@ class Linear(Op):
         if need[1]:
             gW = g2.T @ _rows(x)
         if len(need) > 2 and need[2]:
-            gb = ones_vector(g2.shape[0], g2.dtype) @ g2  # column sums as one BLAS product
+            gb = column_sums(g2)
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
 
 

@@ -26,15 +26,9 @@ import numpy as np
 
 from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
-from glassnet.ops._common import ones_vector
+from glassnet.ops._common import column_sums, row_sums
 from glassnet.ops.buffers import recycled
 from glassnet.tensor import Tensor
-
-
-def _row_sums(rows: np.ndarray) -> np.ndarray:
-    """Sum of each row of rows (R, D) as one matrix-vector product with ones: BLAS reads the rows
-    ~3x faster than np.sum (and np.vecdot, a BLAS dot per row, ~2x faster than einsum)."""
-    return rows @ ones_vector(rows.shape[1], rows.dtype)
 
 
 def _row_backward(gxhat: np.ndarray, xhat: np.ndarray, invstd: np.ndarray, centred: bool):
@@ -45,14 +39,14 @@ def _row_backward(gxhat: np.ndarray, xhat: np.ndarray, invstd: np.ndarray, centr
     gx = np.multiply(xhat, proj[:, None])
     np.subtract(gxhat, gx, out=gx)  # one (R, D) buffer, written in place from here on
     if centred:
-        gx -= (_row_sums(gxhat) / d)[:, None]  # row means
+        gx -= (row_sums(gxhat) / d)[:, None]  # row means
     gx *= invstd[:, None]
     return gx
 
 
 def _standardise(rows: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-row mean, biased variance, and xhat for rows (R, D)."""
-    mean = _row_sums(rows) / rows.shape[1]
+    mean = row_sums(rows) / rows.shape[1]
     xc = rows - mean[:, None]
     var = np.vecdot(xc, xc) / rows.shape[1]
     invstd = 1.0 / np.sqrt(var + eps)
@@ -105,7 +99,7 @@ class BatchNorm(Op):
         w = affine[0] if has_weight else None
         b = affine[-1] if has_bias else None
         if training:
-            mean = _row_sums(rows) / M
+            mean = row_sums(rows) / M
             xc = np.subtract(rows, mean[:, None], out=recycled("bn_xc", rows.shape, rows.dtype))
             var = np.vecdot(xc, xc) / M
             if running_mean is not None:
@@ -143,7 +137,7 @@ class BatchNorm(Op):
         want_b = len(need) > 1 + (w is not None) and need[-1]
         scale = invstd if w is None else w * invstd
         training = ctx.training
-        sum_g = _row_sums(g) if want_b or (training and need[0]) else None
+        sum_g = row_sums(g) if want_b or (training and need[0]) else None
         sum_gxc = None
         if want_w or (training and need[0]):
             xc = saved if training else saved - mean[:, None]
@@ -268,7 +262,7 @@ class LayerNorm(Op):
             gw = np.einsum("rd,rd->d", g, xhat).reshape(feature_shape) if need[1] else None
             grads.append(gw)
         if len(need) > len(grads):
-            grads.append(_row_sums(g.T).reshape(feature_shape) if need[-1] else None)
+            grads.append(column_sums(g).reshape(feature_shape) if need[-1] else None)
         return tuple(grads)
 
 

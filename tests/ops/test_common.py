@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from glassnet.ops import _common
-from glassnet.ops._common import ones_vector, sum_last
+from glassnet.ops._common import column_sums, ones_vector, row_sums
 
 
 def test_ones_vector_is_cached_read_only_and_of_the_asked_dtype():
@@ -24,8 +24,17 @@ def test_ones_vector_cache_does_not_grow_without_bound():
 
 @pytest.mark.parametrize("shape", [(3, 5), (2, 3, 4, 6), (4, 0), (0, 3)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_sum_last_is_the_keepdims_sum(shape, dtype):
+def test_row_sums_is_the_sum_over_the_last_axis(shape, dtype):
     a = np.random.default_rng(0).standard_normal(shape).astype(dtype)
-    got = sum_last(a)
-    assert got.shape == shape[:-1] + (1,) and got.dtype == dtype
-    np.testing.assert_allclose(got, a.sum(axis=-1, keepdims=True), rtol=1e-6, atol=1e-6)
+    got = row_sums(a)
+    assert got.shape == shape[:-1] and got.dtype == dtype
+    np.testing.assert_allclose(got, a.sum(axis=-1), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (4, 0), (0, 3)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_column_sums_is_the_sum_over_the_first_axis(shape, dtype):
+    a = np.random.default_rng(1).standard_normal(shape).astype(dtype)
+    got = column_sums(a)
+    assert got.shape == shape[1:] and got.dtype == dtype
+    np.testing.assert_allclose(got, a.sum(axis=0), rtol=1e-6, atol=1e-6)
