@@ -29,6 +29,7 @@ from glassnet.ops.im2col import (
     conv_weight_grad,
     grads_same,
     im2col,
+    input_grad_cols,
     input_grad_wide,
     out_size,
     pad_hw,
@@ -119,13 +120,7 @@ class ConvNd(Op):
                 if wide:
                     gxp = input_grad_wide(W2, gY, kernel, (Ho, Wo), padded)
                 else:
-                    gcols = recycled("gcols", (G, W2.shape[2], N * Ho * Wo), gy.dtype)
-                    np.matmul(W2.transpose(0, 2, 1), gY, out=gcols)  # (G, Cg*kh*kw, N*Ho*Wo)
-                    gwin = gcols.reshape(C, *kernel, N, Ho, Wo).transpose(3, 0, 1, 2, 4, 5)
-                    gxp = recycled("gx", padded, gy.dtype)
-                    gxp.fill(0)
-                    gxp = gxp.transpose(1, 0, 2, 3)
-                    col2im_add(gxp, gwin, kernel, stride, dilation)
+                    gxp = input_grad_cols(W2, gY, (kernel, stride, dilation, (Ho, Wo)), padded)
                 gx = unpad_hw(gxp, pads, x_shape)
         if gx is not None and nd == 3:
             gx = gx[:, :, 0, :]

@@ -249,6 +249,24 @@ def unpad_hw(gxp: np.ndarray, pads: tuple, shape: tuple) -> np.ndarray:
     return gxp[:, :, pt : pt + shape[2], pl : pl + shape[3]]
 
 
+def input_grad_cols(W2: np.ndarray, gY: np.ndarray, geometry: tuple, padded: tuple) -> np.ndarray:
+    """dL/dx_pad of any convolution: dL/dcols (G, Cg*kh*kw, N*Ho*Wo) = W^T gY, added back to
+    the pixels the columns were read from (`col2im_add`). geometry = (kernel, stride, dilation,
+    (Ho, Wo)), padded = (C, N, Hp, Wp). Returns the (N, C, Hp, Wp) view of a (C, N, Hp, Wp)
+    array."""
+    kernel, stride, dilation, (Ho, Wo) = geometry
+    C, N = padded[:2]
+    G = W2.shape[0]
+    gcols = recycled("gcols", (G, W2.shape[2], N * Ho * Wo), gY.dtype)
+    np.matmul(W2.transpose(0, 2, 1), gY, out=gcols)
+    gwin = gcols.reshape(C, *kernel, N, Ho, Wo).transpose(3, 0, 1, 2, 4, 5)
+    gxp = recycled("gx", padded, gY.dtype)
+    gxp.fill(0)
+    gxp = gxp.transpose(1, 0, 2, 3)
+    col2im_add(gxp, gwin, kernel, stride, dilation)
+    return gxp
+
+
 def input_grad_wide(
     W2: np.ndarray, gY: np.ndarray, kernel: tuple, out_hw: tuple, padded: tuple
 ) -> np.ndarray:
