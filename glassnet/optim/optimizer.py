@@ -351,8 +351,8 @@ class Optimizer:
             states.append(self.state.get(p))
         if all(g is not None for g in grads):
             first = states[0]
-            scalars = _scalars(first) if first else {}
             if first:  # every parameter at the same step count (and other scalars)?
+                scalars = _scalars(first)
                 uniform = all(s and _has_scalars(s, scalars) for s in states)
             else:
                 uniform = not any(states)
