@@ -11,7 +11,6 @@ STEP_LOOP = """
 import resource, sys
 import numpy as np
 import glassnet
-from glassnet._allocator import tune_allocator
 
 def step():
     a = np.ones(5_000_000, dtype=np.float32)
