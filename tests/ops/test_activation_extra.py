@@ -181,20 +181,22 @@ def test_float32_gradients_stay_float32_inside_the_graph(name):
 def test_gelu_float32_accuracy_over_the_whole_range():
     """float32 GELU uses a rational approximation of Phi: against the exact float64 values on a
     dense grid its error stays within 3e-7 max(1, |x|) in value and 3e-7 in the derivative, and
-    Phi saturates exactly, so y = x and y = 0 beyond |x| = 6 however large x is."""
+    Phi saturates exactly, so y = x and y = 0 beyond |x| = 6 however large x is (up to float32's
+    largest, whose square overflows to inf: quietly, with no RuntimeWarning)."""
     from scipy.special import ndtr
 
-    x_np = np.concatenate([np.linspace(-14, 14, 280_001), [-1e18, -1e4, -6, 6, 1e4, 1e18]])
-    x_np = x_np.astype(np.float32)
+    big = [-3e38, -1e18, -1e4, -6, 6, 1e4, 1e18, 3e38]
+    x_np = np.concatenate([np.linspace(-14, 14, 280_001), big]).astype(np.float32)
     x = glassnet.tensor(x_np, requires_grad=True)
-    y = A.gelu(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        y = A.gelu(x)
+        y.backward(glassnet.ones_like(y))
     exact = x_np.astype(np.float64)
     cdf = ndtr(exact)
     err = np.abs(y.data - exact * cdf) / np.maximum(1.0, np.abs(exact))
     assert err.max() <= 3e-7
     far = np.abs(x_np) >= 6
     np.testing.assert_array_equal(y.data[far], np.where(x_np[far] > 0, x_np[far], 0))
-    y.backward(glassnet.ones_like(y))
     slope = cdf + exact * np.exp(-exact * exact / 2) / np.sqrt(2 * np.pi)
-    near = np.abs(x_np) < 1e3  # exp(-x^2 / 2) underflows quietly beyond
-    assert np.abs(x.grad.data[near] - slope[near]).max() <= 3e-7
+    assert np.abs(x.grad.data - slope).max() <= 3e-7
