@@ -47,6 +47,7 @@ first step each owns its own slice of the buffer.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -267,8 +268,9 @@ class Optimizer:
         spec = self._state_spec(group)
         if entry is not None and entry[0] is group and len(entry[1]) == len(params):
             flats = entry[2]
-            ok = all(a is b for a, b in zip(entry[1], params))
-            ok = ok and all(f.state_names == tuple(n for n, _ in spec) for f in flats)
+            names = tuple(n for n, _ in spec)
+            ok = all(map(operator.is_, entry[1], params))
+            ok = ok and all(f.state_names == names for f in flats)
             if ok:
                 for f in flats:
                     for p, view in zip(f.params, f.views):
@@ -340,20 +342,23 @@ class Optimizer:
     def _step_flat(self, group: dict[str, Any], f: _FlatGroup) -> None:
         grads = []
         states = []
+        all_grads = True
         for p, shape in zip(f.params, f.shapes):
             g = p.grad
-            if g is not None and g.data.shape != shape:
+            if g is None:
+                all_grads = False
+            elif g.data.shape != shape:
                 raise ValueError(
                     f"{type(self).__name__}.step: a gradient has shape {g.data.shape} but its "
                     f"parameter has shape {shape}"
                 )
             grads.append(g)
             states.append(self.state.get(p))
-        if all(g is not None for g in grads):
+        if all_grads:
             first = states[0]
             if first:  # every parameter at the same step count (and other scalars)?
                 scalars = _scalars(first)
-                uniform = all(s and _has_scalars(s, scalars) for s in states)
+                uniform = _all_have_scalars(states, scalars)
             else:
                 uniform = not any(states)
             if uniform:
@@ -520,8 +525,16 @@ def _scalars(state: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in state.items() if not isinstance(v, Tensor)}
 
 
-def _has_scalars(state: dict[str, Any], scalars: dict[str, Any]) -> bool:
-    return all(state.get(k) == v for k, v in scalars.items())
+def _all_have_scalars(states: list, scalars: dict[str, Any]) -> bool:
+    """Whether every state is non-empty and holds these scalar values (plain loops: this runs
+    every step, and generator expressions cost more than the comparisons on small models)."""
+    for state in states:
+        if not state:
+            return False
+        for k, v in scalars.items():
+            if state.get(k) != v:
+                return False
+    return True
 
 
 def _to_array(v: Any) -> np.ndarray:
