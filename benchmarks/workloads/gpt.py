@@ -7,8 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from benchmarks.workloads.common import Workload, data_root, torch_setup
+from benchmarks.workloads.flops import gpt_forward_flops_per_token
 
 BATCH, BLOCK = 32, 64
+N_LAYER, N_HEAD, N_EMBD = 4, 4, 128
 
 
 def _tokens() -> np.ndarray:
@@ -28,7 +30,12 @@ def _pair(framework: str, vocab: int):
     from glassnet.models import GPT, GPTConfig
 
     cfg = GPTConfig(
-        vocab_size=vocab, block_size=BLOCK, n_layer=4, n_head=4, n_embd=128, dropout=0.0
+        vocab_size=vocab,
+        block_size=BLOCK,
+        n_layer=N_LAYER,
+        n_head=N_HEAD,
+        n_embd=N_EMBD,
+        dropout=0.0,
     )
     g = GPT(cfg, generator=glassnet.Generator(0))
     if framework == "glassnet":
@@ -75,7 +82,9 @@ def gpt_train(framework: str, quick: bool) -> Workload:
             loss.backward()
             opt.step()
 
-    return Workload(step, BATCH * BLOCK * len(data))
+    tokens_per_repeat = BATCH * BLOCK * len(data)
+    per_token = gpt_forward_flops_per_token(N_LAYER, N_EMBD, BLOCK, vocab)
+    return Workload(step, tokens_per_repeat, 3 * per_token * tokens_per_repeat)
 
 
 def gpt_generate(framework: str, quick: bool) -> Workload:
