@@ -102,7 +102,7 @@ def format_table(rows: list[dict], baseline: str = "torch") -> str:
     medians = {(r["workload"], r["framework"]): r["median_s"] for r in rows}
     head = (
         f"{'workload':<24} {'framework':<10} {'median s':>10} {'min-max s':>19} "
-        f"{'samples/s':>11} {'GFLOP/s':>8} {'peak MB':>8} {'/' + baseline:>8}"
+        f"{'samples/s':>11} {'GFLOP/s':>8} {'of GEMM':>8} {'peak MB':>8} {'/' + baseline:>8}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
@@ -110,10 +110,11 @@ def format_table(rows: list[dict], baseline: str = "torch") -> str:
         ratio = f"{r['median_s'] / base:.2f}" if base else "-"
         sps = f"{r['samples_per_s']:.0f}" if r["samples_per_s"] else "-"
         gf = f"{r['gflops']:.1f}" if r["gflops"] else "-"
+        of_gemm = f"{r['gemm_fraction']:.1%}" if r["gemm_fraction"] else "-"
         mem = f"{r['peak_mb']:.0f}" if r["peak_mb"] is not None else "-"
         span = f"{r['min_s']:.4f}-{r['max_s']:.4f}"
         lines.append(
             f"{r['workload']:<24} {r['framework']:<10} {r['median_s']:>10.4f} {span:>19} "
-            f"{sps:>11} {gf:>8} {mem:>8} {ratio:>8}"
+            f"{sps:>11} {gf:>8} {of_gemm:>8} {mem:>8} {ratio:>8}"
         )
     return "\n".join(lines)

@@ -27,13 +27,15 @@ def test_quick_run_prints_a_table_and_writes_json(tmp_path):
         "benchmarks", "--quick", "--no-memory", "--only", "b_mlp_digits_train", "--json", str(out)
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "GEMM" in done.stdout and "/torch" in done.stdout
+    assert "GEMM" in done.stdout and "/torch" in done.stdout and "of GEMM" in done.stdout
     report = json.loads(out.read_text())
     rows = {r["framework"]: r for r in report["results"]}
     assert set(rows) == {"glassnet", "torch", "sklearn"}
     for r in rows.values():
         assert r["workload"] == "b_mlp_digits_train"
         assert r["median_s"] > 0 and r["samples_per_s"] > 0
+        # achieved GFLOP/s, and as a fraction of the measured NumPy GEMM rate
+        assert r["gflops"] > 0 and r["gemm_fraction"] == r["gflops"] / report["gemm_gflops"]
     assert report["gemm_gflops"] > 0 and report["machine"]["blas"]
 
 
