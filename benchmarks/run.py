@@ -5,8 +5,9 @@
 Each workload is built in every framework that has it and timed in turns in this one process;
 the table gives the median and min-max seconds per repeat, samples/s, achieved GFLOP/s (and its
 fraction of the measured NumPy GEMM rate), peak memory (from a fresh process per pair) and the
-ratio of each framework's median to PyTorch's. --quick runs everything once, briefly: it proves
-the suite works; its numbers mean nothing.
+ratio of each framework's median to PyTorch's. --quick runs everything once, briefly, and probes
+the peak memory of the first workload only (each probe is a fresh process that imports its
+framework, ~3-8 s): it proves the suite works in well under a minute; its numbers mean nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--quick", action="store_true", help="one short repeat each (CI smoke run)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="one short repeat each, peak memory of the first workload only (CI smoke run)",
+    )
     parser.add_argument("--only", nargs="+", choices=sorted(WORKLOADS), help="run these workloads")
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats (default 7)")
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
@@ -51,13 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"NumPy float32 GEMM: {gemm:.1f} GFLOP/s\n")
 
     rows = []
-    for name in args.only or sorted(WORKLOADS):
+    for i, name in enumerate(args.only or sorted(WORKLOADS)):
         builder, frameworks = WORKLOADS[name]
         works = {fw: builder(fw, args.quick) for fw in frameworks}
         times = time_interleaved({fw: w.step for fw, w in works.items()}, repeats, warmup=1)
+        probe_memory = not args.no_memory and (i == 0 or not args.quick)
         for fw, w in works.items():
             result = Result(name, fw, times[fw], w.samples, w.flops)
-            if not args.no_memory:
+            if probe_memory:
                 result.peak_mb = _peak_memory(name, fw, args.quick)
             rows.append(result.as_dict(gemm))
         print(format_table([r for r in rows if r["workload"] == name]), "\n", flush=True)

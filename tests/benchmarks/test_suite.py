@@ -49,3 +49,25 @@ def test_peak_memory_probe_reports_growth_in_a_fresh_process():
 def test_unknown_workload_is_refused():
     done = _run("benchmarks", "--only", "no_such_workload")
     assert done.returncode == 2 and "invalid choice" in done.stderr
+
+
+def test_quick_run_probes_memory_of_the_first_workload_only(monkeypatch, tmp_path):
+    """Each memory probe is a fresh process (~3-8 s with its imports): --quick probes the first
+    workload's frameworks only, so the whole quick run stays well under a minute."""
+    import torch
+
+    from benchmarks import run
+
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: None)  # keep this worker's 1 thread
+    probed = []
+    monkeypatch.setattr(run, "_peak_memory", lambda w, fw, quick: probed.append((w, fw)) or 1.0)
+    out = tmp_path / "bench.json"
+    only = ["b_mlp_digits_train", "f_mlp_mnist_infer"]
+    assert run.main(["--quick", "--only", *only, "--json", str(out)]) == 0
+    assert probed == [("b_mlp_digits_train", fw) for fw in ("glassnet", "torch", "sklearn")]
+    peaks = {
+        (r["workload"], r["framework"]): r["peak_mb"]
+        for r in json.loads(out.read_text())["results"]
+    }
+    assert peaks[("b_mlp_digits_train", "torch")] == 1.0
+    assert peaks[("f_mlp_mnist_infer", "glassnet")] is None
