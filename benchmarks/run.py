@@ -1,6 +1,7 @@
 """Run the benchmark suite: glassnet against PyTorch (CPU, 2 threads) and scikit-learn.
 
     python -m benchmarks [--quick] [--only NAME ...] [--repeats N] [--json FILE] [--no-memory]
+    python benchmarks/run.py ...        (the same, as a script, from any directory)
 
 Each workload is built in every framework that has it and timed in turns in this one process;
 the table gives the median and min-max seconds per repeat, samples/s, achieved GFLOP/s (and its
@@ -18,8 +19,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.harness import Result, format_table, gemm_gflops, machine_info, time_interleaved
-from benchmarks.registry import WORKLOADS
+if not __package__:  # run as a script, `python benchmarks/run.py`: the repository on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.harness import (  # noqa: E402
+    Result,
+    format_table,
+    gemm_gflops,
+    machine_info,
+    time_interleaved,
+)
+from benchmarks.registry import WORKLOADS  # noqa: E402
 
 
 def _peak_memory(workload: str, framework: str, quick: bool) -> float | None:

@@ -71,3 +71,17 @@ def test_quick_run_probes_memory_of_the_first_workload_only(monkeypatch, tmp_pat
     }
     assert peaks[("b_mlp_digits_train", "torch")] == 1.0
     assert peaks[("f_mlp_mnist_infer", "glassnet")] is None
+
+
+def test_run_py_works_as_a_script_from_another_directory(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--no-memory",
+         "--only", "b_mlp_digits_train"],
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "b_mlp_digits_train" in done.stdout and "/torch" in done.stdout
