@@ -97,17 +97,28 @@ def machine_info() -> dict:
     return info
 
 
+def with_ratios(rows: list[dict], baseline: str = "torch") -> list[dict]:
+    """The rows with `ratio` (median seconds / the baseline framework's, same workload) and
+    `peak_ratio` (peak memory / the baseline's) added; None where there is nothing to divide."""
+    base = {r["workload"]: r for r in rows if r["framework"] == baseline}
+    out = []
+    for r in rows:
+        b = base.get(r["workload"])
+        ratio = r["median_s"] / b["median_s"] if b else None
+        peak = b and b["peak_mb"] and r["peak_mb"] is not None
+        out.append(dict(r, ratio=ratio, peak_ratio=r["peak_mb"] / b["peak_mb"] if peak else None))
+    return out
+
+
 def format_table(rows: list[dict], baseline: str = "torch") -> str:
     """One line per (workload, framework), with the ratio to the baseline framework's median."""
-    medians = {(r["workload"], r["framework"]): r["median_s"] for r in rows}
     head = (
         f"{'workload':<24} {'framework':<10} {'median s':>10} {'min-max s':>19} "
         f"{'samples/s':>11} {'GFLOP/s':>8} {'of GEMM':>8} {'peak MB':>8} {'/' + baseline:>8}"
     )
     lines = [head, "-" * len(head)]
-    for r in rows:
-        base = medians.get((r["workload"], baseline))
-        ratio = f"{r['median_s'] / base:.2f}" if base else "-"
+    for r in with_ratios(rows, baseline):
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
         sps = f"{r['samples_per_s']:.0f}" if r["samples_per_s"] else "-"
         gf = f"{r['gflops']:.1f}" if r["gflops"] else "-"
         of_gemm = f"{r['gemm_fraction']:.1%}" if r["gemm_fraction"] else "-"

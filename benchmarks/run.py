@@ -28,6 +28,7 @@ from benchmarks.harness import (  # noqa: E402
     gemm_gflops,
     machine_info,
     time_interleaved,
+    with_ratios,
 )
 from benchmarks.registry import WORKLOADS  # noqa: E402
 
@@ -82,7 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(rows))
     if args.json:
         args.json.write_text(
-            json.dumps({"machine": info, "gemm_gflops": gemm, "results": rows}, indent=2)
+            json.dumps(
+                {"machine": info, "gemm_gflops": gemm, "results": with_ratios(rows)}, indent=2
+            )
         )
         print(f"\nJSON written to {args.json}")
     return 0

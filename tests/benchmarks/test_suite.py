@@ -36,6 +36,9 @@ def test_quick_run_prints_a_table_and_writes_json(tmp_path):
         assert r["median_s"] > 0 and r["samples_per_s"] > 0
         # achieved GFLOP/s, and as a fraction of the measured NumPy GEMM rate
         assert r["gflops"] > 0 and r["gemm_fraction"] == r["gflops"] / report["gemm_gflops"]
+        assert r["ratio"] == r["median_s"] / rows["torch"]["median_s"]
+        assert r["peak_ratio"] is None  # --no-memory
+    assert rows["torch"]["ratio"] == 1.0
     assert report["gemm_gflops"] > 0 and report["machine"]["blas"]
 
 
@@ -70,6 +73,9 @@ def test_quick_run_probes_memory_of_the_first_workload_only(monkeypatch, tmp_pat
         for r in json.loads(out.read_text())["results"]
     }
     assert peaks[("b_mlp_digits_train", "torch")] == 1.0
+    rows = {(r["workload"], r["framework"]): r for r in json.loads(out.read_text())["results"]}
+    assert rows[("b_mlp_digits_train", "glassnet")]["peak_ratio"] == 1.0  # 1.0 MB / 1.0 MB
+    assert rows[("f_mlp_mnist_infer", "glassnet")]["peak_ratio"] is None
     assert peaks[("f_mlp_mnist_infer", "glassnet")] is None
 
 
