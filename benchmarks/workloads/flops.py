@@ -22,7 +22,7 @@ def layer_forward_flops(model: Any, example: Any) -> float:
         linear:      2 x output elements x in_features
 
     The model runs once in eval mode under no_grad (batch norm's running statistics are left as
-    they were) and is put back in its previous mode."""
+    they were); each module is then put back in its own previous mode."""
     import glassnet
     from glassnet import nn
 
@@ -41,13 +41,14 @@ def layer_forward_flops(model: Any, example: Any) -> float:
             handles.append(m.register_forward_hook(conv))
         elif isinstance(m, nn.Linear):
             handles.append(m.register_forward_hook(linear))
-    was_training = model.training
+    modes = [(m, m.training) for m in model.modules()]  # e.g. a frozen norm in eval
     model.eval()
     try:
         with glassnet.no_grad():
             model(example)
     finally:
-        model.train(was_training)
+        for m, training in modes:
+            m.training = training
         for h in handles:
             h.remove()
     return total[0]

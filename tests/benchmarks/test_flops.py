@@ -42,9 +42,12 @@ def test_resnet_count_matches_the_hand_count():
 def test_counting_leaves_the_model_as_it_was():
     model = glassnet.models.ResNet(layers=(1, 1, 1), width=4, generator=glassnet.Generator(0))
     model.train()
+    model.bn1.eval()  # a frozen norm inside a training model keeps its own mode
+    modes = [m.training for m in model.modules()]
     before = {k: v.numpy().copy() for k, v in model.state_dict().items()}
     layer_forward_flops(model, glassnet.ones(2, 1, 28, 28))
-    assert model.training and all(m.training for m in model.modules())
+    assert [m.training for m in model.modules()] == modes
+    assert model.training and not model.bn1.training
     for k, v in model.state_dict().items():  # batch norm's running statistics included
         np.testing.assert_array_equal(v.numpy(), before[k], err_msg=k)
     assert not any(m._has_hooks for m in model.modules())
