@@ -1,4 +1,4 @@
-"""The Tensor: an n-dimensional array (`.data`, a NumPy ndarray) that remembers how it was made.
+"""The Tensor: an n-dimensional array (a NumPy ndarray, `._data`) that remembers how it was made.
 
 A tensor made by an op holds `_ctx`, the graph node of that op; a leaf (made by the user) has
 none. `backward()` walks these nodes from the output to the leaves and fills each leaf's `.grad`.
@@ -24,7 +24,7 @@ def _array_from(data: Any, dtype: Any = None) -> np.ndarray:
     array keeps its dtype unless `dtype` is given.
     """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     if dtype is not None:
         return np.array(data, dtype=_dtypes.to_dtype(dtype))
     if isinstance(data, np.ndarray):
@@ -63,12 +63,12 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "_retains_grad", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "_ctx", "_retains_grad", "__weakref__")
     __array_priority__ = 1000
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
-        self.data = _array_from(data, dtype)
+        self._data = _array_from(data, dtype)
         self.grad: Tensor | None = None
         self._ctx = None
         self._retains_grad = False
@@ -80,7 +80,7 @@ class Tensor:
     def _wrap(cls, data: np.ndarray) -> Tensor:
         """Fast constructor for ops: wraps an ndarray without copying or checking."""
         t = object.__new__(cls)
-        t.data = data
+        t._data = data
         t.grad = None
         t.requires_grad = False
         t._ctx = None
@@ -89,26 +89,48 @@ class Tensor:
 
     # ----------------------------------------------------------------- properties
     @property
+    def data(self) -> Tensor:
+        """The same values as a tensor outside the graph, sharing memory (as in PyTorch).
+
+        In-place changes through it (`p.data.add_(g, alpha=-lr)`, `w.data.normal_(0, 0.02)`)
+        change this tensor, and are seen by an optimizer holding it. The NumPy array is
+        `.numpy()` (on `.data` or a detached tensor).
+        """
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        """`t.data = other`: this tensor now holds `other`'s values (shared, not copied)."""
+        if isinstance(value, Tensor):
+            self._data = value._data
+        elif isinstance(value, np.ndarray):
+            self._data = value
+        else:
+            raise TypeError(
+                f"data: can only assign a Tensor (or a NumPy array), got {type(value).__name__}"
+            )
+
+    @property
     def shape(self) -> tuple:
-        return self.data.shape
+        return self._data.shape
 
     def size(self, dim: int | None = None) -> Any:
         """The shape (as PyTorch's `size()`), or the length of one dimension."""
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._data.shape if dim is None else self._data.shape[dim]
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def numel(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def is_leaf(self) -> bool:
@@ -125,21 +147,21 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:
-        return self.permute(*range(self.data.ndim - 1, -1, -1))
+        return self.permute(*range(self._data.ndim - 1, -1, -1))
 
     @property
     def mT(self) -> Tensor:
         return self.transpose(-2, -1)
 
     def is_floating_point(self) -> bool:
-        return self.data.dtype.kind == "f"
+        return self._data.dtype.kind == "f"
 
     # ----------------------------------------------------------------- autograd
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind != "f":
             raise RuntimeError(
                 f"requires_grad: only tensors of floating point dtype can require gradients "
-                f"(this one is {self.data.dtype})"
+                f"(this one is {self._data.dtype})"
             )
         if not requires_grad and self._ctx is not None:
             raise RuntimeError(
@@ -163,7 +185,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph (shares memory, as in PyTorch)."""
-        return Tensor._wrap(self.data)
+        return Tensor._wrap(self._data)
 
     def detach_(self) -> Tensor:
         self._ctx = None
@@ -178,21 +200,21 @@ class Tensor:
                 "numpy: can't call numpy() on a tensor that requires grad; "
                 "use tensor.detach().numpy()"
             )
-        return self.data
+        return self._data
 
     def item(self) -> Any:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"item: only a tensor with one element can be converted to a Python scalar "
-                f"(shape {self.data.shape})"
+                f"(shape {self._data.shape})"
             )
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self) -> Any:
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def astype(self, dtype: Any) -> Tensor:
         """A copy in another dtype; differentiable between float dtypes."""
@@ -205,7 +227,7 @@ class Tensor:
         """
         for arg in args:
             if isinstance(arg, Tensor):
-                dtype = arg.data.dtype
+                dtype = arg._data.dtype
             elif isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
                 device = arg
             elif arg is not None:
@@ -219,7 +241,7 @@ class Tensor:
         return self.astype(dtype)
 
     def type_as(self, other: Tensor) -> Tensor:
-        return self.astype(other.data.dtype)
+        return self.astype(other._data.dtype)
 
     def where(self, condition: Any, other: Any) -> Tensor:
         """`x.where(condition, y)`: x where condition holds, else y (as torch.Tensor.where)."""
@@ -259,33 +281,33 @@ class Tensor:
             )
 
     def _rhs(self, other: Any) -> Any:
-        return other.data if isinstance(other, Tensor) else other
+        return other._data if isinstance(other, Tensor) else other
 
     def zero_(self) -> Tensor:
         self._check_inplace("zero_")
-        self.data[...] = 0
+        self._data[...] = 0
         return self
 
     def fill_(self, value: Any) -> Tensor:
         self._check_inplace("fill_")
-        self.data[...] = self._rhs(value)
+        self._data[...] = self._rhs(value)
         return self
 
     def copy_(self, src: Any) -> Tensor:
         self._check_inplace("copy_")
         src = np.asarray(self._rhs(src))
         try:
-            np.copyto(self.data, np.broadcast_to(src, self.data.shape), casting="unsafe")
+            np.copyto(self._data, np.broadcast_to(src, self._data.shape), casting="unsafe")
         except ValueError:
             raise ValueError(
-                f"copy_: source shape {src.shape} does not fit {self.data.shape}"
+                f"copy_: source shape {src.shape} does not fit {self._data.shape}"
             ) from None
         return self
 
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
         self._check_inplace("add_")
         other = self._rhs(other)
-        self.data += other if alpha == 1 else alpha * np.asarray(other)
+        self._data += other if alpha == 1 else alpha * np.asarray(other)
         return self
 
     def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
@@ -293,31 +315,31 @@ class Tensor:
 
     def mul_(self, other: Any) -> Tensor:
         self._check_inplace("mul_")
-        self.data *= self._rhs(other)
+        self._data *= self._rhs(other)
         return self
 
     def div_(self, other: Any) -> Tensor:
         self._check_inplace("div_")
-        self.data /= self._rhs(other)
+        self._data /= self._rhs(other)
         return self
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
         self._check_inplace("clamp_")
-        np.clip(self.data, min, max, out=self.data)
+        np.clip(self._data, min, max, out=self._data)
         return self
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
         from glassnet.random import rng_of
 
         self._check_inplace("uniform_")
-        self.data[...] = rng_of(generator).uniform(a, b, self.data.shape)
+        self._data[...] = rng_of(generator).uniform(a, b, self._data.shape)
         return self
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
         from glassnet.random import rng_of
 
         self._check_inplace("normal_")
-        self.data[...] = rng_of(generator).normal(mean, std, self.data.shape)
+        self._data[...] = rng_of(generator).normal(mean, std, self._data.shape)
         return self
 
     def _inplace(self, name: str, ufunc: Any, other: Any, out_of_place: Any) -> Tensor:
@@ -328,7 +350,7 @@ class Tensor:
             if self._ctx is None and self.requires_grad:
                 self._check_inplace(name)
             return out_of_place(self, other)
-        ufunc(self.data, self._rhs(other), out=self.data, casting="same_kind")
+        ufunc(self._data, self._rhs(other), out=self._data, casting="same_kind")
         return self
 
     def __iadd__(self, other: Any) -> Tensor:
@@ -345,25 +367,25 @@ class Tensor:
 
     def __setitem__(self, index: Any, value: Any) -> None:
         self._check_inplace("__setitem__")
-        self.data[_ops.to_index(index)] = self._rhs(value)
+        self._data[_ops.to_index(index)] = self._rhs(value)
 
     # ----------------------------------------------------------------- python protocol
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self) -> Iterator[Tensor]:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self._data.shape[0]))
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"bool: the truth value of a tensor with {self.data.size} elements is ambiguous"
+                f"bool: the truth value of a tensor with {self._data.size} elements is ambiguous"
             )
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -372,15 +394,15 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.data.item())
+        return int(self._data.item())
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", precision=4)
         extra = ""
-        if self.data.dtype not in (_dtypes.get_default_dtype(), _dtypes.int64, _dtypes.bool_):
-            extra += f", dtype=glassnet.{self.data.dtype}"
+        if self._data.dtype not in (_dtypes.get_default_dtype(), _dtypes.int64, _dtypes.bool_):
+            extra += f", dtype=glassnet.{self._data.dtype}"
         if self._ctx is not None:
             extra += f", grad_fn=<{type(self._ctx).__name__}Backward>"
         elif self.requires_grad:

@@ -14,8 +14,8 @@ def test_attributes_match_torch():
     assert g.shape == tuple(t.shape) and g.size() == tuple(t.size()) and g.size(1) == t.size(1)
     assert g.ndim == t.ndim and g.dim() == t.dim() and g.numel() == t.numel()
     assert g.dtype == glassnet.float32 == np.float32
-    np.testing.assert_array_equal(g.T.data, t.T.numpy())
-    np.testing.assert_array_equal(g.mT.data, t.mT.numpy())
+    np.testing.assert_array_equal(g.T._data, t.T.numpy())
+    np.testing.assert_array_equal(g.mT._data, t.mT.numpy())
     assert g.device == "cpu" and g.is_floating_point()
     assert not glassnet.tensor([1]).is_floating_point()
     assert g.requires_grad is False and g.grad is None and g.is_leaf and g.grad_fn is None
@@ -48,7 +48,7 @@ def test_conversions():
     x = glassnet.tensor([[1.5, -2.0]])
     assert x.tolist() == [[1.5, -2.0]]
     assert glassnet.tensor(3.5).item() == 3.5 and isinstance(glassnet.tensor(3).item(), int)
-    assert isinstance(x.numpy(), np.ndarray) and x.numpy() is x.data
+    assert isinstance(x.numpy(), np.ndarray) and x.numpy() is x._data
     assert x.double().dtype == glassnet.float64 and x.float() is x
     assert x.long().dtype == glassnet.int64 and x.long().tolist() == [[1, -2]]
     assert x.int().dtype == glassnet.int32 and x.bool().dtype == glassnet.bool
@@ -56,7 +56,7 @@ def test_conversions():
     assert x.astype("float16").dtype == np.float16
     assert x.type(glassnet.int64).dtype == glassnet.int64
     assert x.type_as(glassnet.tensor([1])).dtype == glassnet.int64
-    np.testing.assert_array_equal(np.asarray(x), x.data)
+    np.testing.assert_array_equal(np.asarray(x), x._data)
     assert np.asarray(x, dtype=np.float64).dtype == np.float64
 
 
@@ -69,7 +69,7 @@ def test_to_accepts_devices_dtypes_and_tensors():
     assert x.to(glassnet.tensor([1])).dtype == glassnet.int64
     assert x.to("float64").dtype == glassnet.float64
     y = x.to("cpu", copy=True)
-    assert y is not x and y.data is not x.data and y.requires_grad
+    assert y is not x and y._data is not x._data and y.requires_grad
     x.to(glassnet.float64).sum().backward()  # .to(dtype) is differentiable
     assert x.grad.dtype == glassnet.float32
     with pytest.raises(ValueError, match="to: glassnet runs on the CPU only, got device 'cuda'"):
@@ -79,9 +79,9 @@ def test_to_accepts_devices_dtypes_and_tensors():
 def test_detach_clone_and_requires_grad_():
     x = glassnet.tensor([1.0, 2.0], requires_grad=True)
     d = x.detach()
-    assert not d.requires_grad and d.data is x.data
+    assert not d.requires_grad and d._data is x._data
     c = x.clone()
-    assert c.requires_grad and not c.is_leaf and c.data is not x.data
+    assert c.requires_grad and not c.is_leaf and c._data is not x._data
     w = glassnet.tensor([1.0]).requires_grad_()
     assert w.requires_grad
     with pytest.raises(RuntimeError, match="only tensors of floating point dtype can require"):
@@ -96,7 +96,7 @@ def test_numpy_and_item_errors_say_what_to_do():
     x = glassnet.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"requires grad; use tensor.detach\(\).numpy\(\)"):
         x.numpy()
-    assert x.detach().numpy() is x.data
+    assert x.detach().numpy() is x._data
     with pytest.raises(ValueError, match=r"item: only a tensor with one element.*shape \(2,\)"):
         x.item()
 
@@ -126,7 +126,7 @@ def test_numpy_operands_on_either_side_give_tensors():
     for y in (a + x, x + a, a * x, np.float32(2) * x, a - x, a / x, a @ x):
         assert isinstance(y, glassnet.Tensor) and y.requires_grad
     (a * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, a)
+    np.testing.assert_array_equal(x.grad._data, a)
 
 
 def test_operators_match_torch():
@@ -153,26 +153,26 @@ def test_operators_match_torch():
         lambda u: u >= 0.5,
         lambda u: u <= 0.5,
     ]:
-        np.testing.assert_array_equal(op(g).data, op(t).numpy())
+        np.testing.assert_array_equal(op(g)._data, op(t).numpy())
 
 
 def test_in_place_methods_under_no_grad():
     w = glassnet.tensor([1.0, 2.0, 3.0], requires_grad=True)
     with glassnet.no_grad():
         w.mul_(2).add_(1).sub_(glassnet.tensor([1.0, 1.0, 1.0]), alpha=2).div_(2)
-        np.testing.assert_array_equal(w.data, [0.5, 1.5, 2.5])
+        np.testing.assert_array_equal(w._data, [0.5, 1.5, 2.5])
         w.clamp_(1.0, 4.0)
-        np.testing.assert_array_equal(w.data, [1.0, 1.5, 2.5])
+        np.testing.assert_array_equal(w._data, [1.0, 1.5, 2.5])
         w.copy_(glassnet.tensor([7.0]))  # broadcast, as PyTorch
-        np.testing.assert_array_equal(w.data, [7.0, 7.0, 7.0])
+        np.testing.assert_array_equal(w._data, [7.0, 7.0, 7.0])
         w.copy_(np.array([1, 2, 3]))  # an int array is cast into the float tensor
         assert w.dtype == glassnet.float32
         w.fill_(0.5)
-        np.testing.assert_array_equal(w.data, [0.5, 0.5, 0.5])
+        np.testing.assert_array_equal(w._data, [0.5, 0.5, 0.5])
         w.zero_()
         w.normal_(generator=glassnet.Generator(0))
         w.uniform_(-1, 1, generator=glassnet.Generator(0))
-        assert np.all(np.abs(w.data) <= 1)
+        assert np.all(np.abs(w._data) <= 1)
     assert w.requires_grad and w.is_leaf and w.dtype == glassnet.float32
     with pytest.raises(ValueError, match=r"copy_: source shape \(2,\) does not fit \(3,\)"):
         with glassnet.no_grad():
@@ -183,7 +183,7 @@ def test_grad_of_a_leaf_can_be_zeroed_in_place():
     w = glassnet.tensor([1.0, 2.0], requires_grad=True)
     (w * w).sum().backward()
     w.grad.zero_()  # the gradient itself does not require grad: allowed anywhere
-    np.testing.assert_array_equal(w.grad.data, [0.0, 0.0])
+    np.testing.assert_array_equal(w.grad._data, [0.0, 0.0])
 
 
 def test_repr():

@@ -33,8 +33,8 @@ def _glassnet_model(sizes):
     layers = []
     for i, (W, b) in enumerate(_init_weights(sizes)):
         lin = nn.Linear(W.shape[1], W.shape[0])
-        lin.weight.data[...] = W
-        lin.bias.data[...] = b
+        lin.weight._data[...] = W
+        lin.bias._data[...] = b
         layers += [lin, nn.ReLU()] if i < len(sizes) - 2 else [lin]
     return glassnet, nn.Sequential(*layers)
 

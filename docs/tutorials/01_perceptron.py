@@ -38,8 +38,8 @@ from glassnet.viz.classification import plot_perceptron_lines
 def iris_setosa_versicolor(standardize: bool):
     """Iris sepal length and width, setosa (0) against versicolor (1): train and test arrays."""
     data = load_tabular("iris", features=[0, 1], standardize_features=standardize)
-    X, y = data.X_train.data, data.y_train.data
-    Xt, yt = data.X_test.data, data.y_test.data
+    X, y = data.X_train.numpy(), data.y_train.numpy()
+    Xt, yt = data.X_test.numpy(), data.y_test.numpy()
     keep, keep_t = y < 2, yt < 2
     return X[keep], y[keep], Xt[keep_t], yt[keep_t], data
 
@@ -80,7 +80,7 @@ def main() -> None:
     print(f"iris ({names[0]} vs {names[1]}, {len(X)} training flowers, standardised features)")
     print(f"  mistakes per epoch: {p.mistakes_}")
     print(f"  converged at epoch {p.converged_epoch_};  test accuracy {test_acc:.3f}")
-    w, b = p.weight.data, float(p.bias.data)
+    w, b = p.weight.detach().numpy(), p.bias.item()
     print(f"  final line: {w[0]:+.3f} * x1 {w[1]:+.3f} * x2 {b:+.3f} = 0")
 
     # The same flowers in centimetres: the same separable set, but the bias must travel far
@@ -121,7 +121,7 @@ def main() -> None:
     steps = 150 if args.fast else 400
     mlp, losses = train_mlp_on_xor(Xx, yx, steps)
     with glassnet.no_grad():
-        mlp_acc = (mlp(glassnet.tensor(Xx)).data.argmax(1) == yx).mean()
+        mlp_acc = (mlp(glassnet.tensor(Xx)).detach().numpy().argmax(1) == yx).mean()
     print(
         f"  MLP 2-8-2 (tanh), {steps} Adam steps: loss {losses[0]:.3f} -> {losses[-1]:.4f}, "
         f"training accuracy {mlp_acc:.3f}"
@@ -153,7 +153,7 @@ def main() -> None:
     gx, gy = np.meshgrid(np.linspace(-2, 2, 200), np.linspace(-2, 2, 200))
     grid = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
     with glassnet.no_grad():
-        mlp_pred = mlp(glassnet.tensor(grid)).data.argmax(1)
+        mlp_pred = mlp(glassnet.tensor(grid)).detach().numpy().argmax(1)
     for ax, pred, title in (
         (axes[1], px.predict(grid), f"Perceptron on XOR: accuracy {xor_acc:.2f}"),
         (axes[2], mlp_pred, f"MLP 2-8-2 on XOR: accuracy {mlp_acc:.2f}"),

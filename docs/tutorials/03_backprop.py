@@ -61,7 +61,7 @@ def main() -> None:
     print(trace)
     print("\nlargest |hand - autograd| per parameter:")
     for name, g in hand.items():
-        diff = np.abs(g - params[name].grad.data).max()
+        diff = np.abs(g - params[name].grad.numpy()).max()
         print(f"  {name}: {diff:.2e}")
         if diff > 1e-10:
             raise SystemExit(f"hand-computed gradient of {name} disagrees with backward()")

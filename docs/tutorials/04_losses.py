@@ -57,7 +57,7 @@ def per_logit_losses(z: np.ndarray, y: float) -> dict[str, tuple[np.ndarray, np.
         else:
             terms = F.mse_loss(zt, target, reduction="none")
         terms.sum().backward()
-        results[name] = (terms.data, zt.grad.data)
+        results[name] = (terms.detach().numpy(), zt.grad.numpy())
     return results
 
 
@@ -70,7 +70,7 @@ def classification_losses(num_classes: int) -> dict:
     eye = np.eye(num_classes, dtype=np.float32)
 
     def one_hot(y):
-        return glassnet.tensor(eye[y.data])
+        return glassnet.tensor(eye[y.numpy()])
 
     def mse_on_softmax(logits, y):
         return F.mse_loss(F.softmax(logits, dim=1), one_hot(y), reduction="sum") / len(y)

@@ -78,7 +78,7 @@ def shift(images: np.ndarray, pixels: int) -> np.ndarray:
 
 
 def count(model: nn.Module) -> int:
-    return sum(p.data.size for p in model.parameters())
+    return sum(p.numel() for p in model.parameters())
 
 
 def main() -> None:
@@ -131,10 +131,10 @@ def main() -> None:
             f"moved 4 px: {shifted[4]:.3f}"
         )
     mlp_name, cnn_name = list(models)
-    first_mlp = models[mlp_name].mlp[0].weight.data.size
+    first_mlp = models[mlp_name].mlp[0].weight.numel()
     print(
         f"first layer weights: MLP {first_mlp:,} (one per pixel per unit), "
-        f"LeNet-5 {models[cnn_name].conv1.weight.data.size} (6 filters of 5x5, shared by all "
+        f"LeNet-5 {models[cnn_name].conv1.weight.numel()} (6 filters of 5x5, shared by all "
         f"positions)"
     )
 
@@ -169,9 +169,9 @@ def main() -> None:
 
     # ---- chart 2: what LeNet-5's first layer learned, and what it sees in one digit
     cnn = models[cnn_name]
-    filters = cnn.conv1.weight.data[:, 0]  # (6, 5, 5)
+    filters = cnn.conv1.weight.detach().numpy()[:, 0]  # (6, 5, 5)
     with glassnet.no_grad():
-        maps = cnn.conv1(glassnet.tensor(x_test[:1])).relu().data[0]  # (6, 28, 28)
+        maps = cnn.conv1(glassnet.tensor(x_test[:1])).relu().detach().numpy()[0]  # (6, 28, 28)
     fig, axes = plt.subplots(2, 7, figsize=(12, 4.4))
     axes[0, 0].imshow(x_test[0, 0], cmap="gray_r")
     axes[0, 0].set_title(f"input (a {y_test[0]})", fontsize=9)
@@ -190,7 +190,7 @@ def main() -> None:
     save(fig, args.out, "06_lenet_filters.png")
 
     with glassnet.no_grad():
-        predictions = cnn(glassnet.tensor(x_test[:200])).data.argmax(1)
+        predictions = cnn(glassnet.tensor(x_test[:200])).detach().numpy().argmax(1)
     path = plot_image_predictions(
         x_test[:200],
         y_test[:200],

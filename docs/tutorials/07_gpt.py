@@ -134,7 +134,7 @@ def main() -> None:
     out = model.generate(
         prompt, max_new_tokens=new_chars, temperature=0.8, generator=np.random.default_rng(0)
     )
-    sample = vocab.decode(out.data[0].tolist())
+    sample = vocab.decode(out[0].tolist())
     print(f"\n--- {new_chars} sampled characters (temperature 0.8) ---{sample}\n---")
     (args.out / "07_gpt_sample.txt").write_text(sample)
 

@@ -74,7 +74,7 @@ class BackwardTrace:
             TraceRecord(
                 step=len(self.records) + 1,
                 op=type(node).__name__,
-                input_shapes=[None if p is None else tuple(p.data.shape) for p in inputs],
+                input_shapes=[None if p is None else tuple(p._data.shape) for p in inputs],
                 output_shape=tuple(gy.shape),
                 forward=forward,
                 derivative=derivative,
@@ -161,7 +161,7 @@ def graph_dot(root: Any, names: Mapping[str, Any] | None = None) -> str:
     seen_leaves = set()
     for t in engine._topological_order(root):
         forward, _ = op_formulas(type(t._ctx))
-        label = f"{type(t._ctx).__name__}\\n{tuple(t.data.shape)}"
+        label = f"{type(t._ctx).__name__}\\n{tuple(t._data.shape)}"
         lines.append(f'  n{id(t)} [label="{label}", shape=ellipse, tooltip="{forward}"];')
         for p in t._ctx.inputs:
             if p is None:
@@ -170,7 +170,9 @@ def graph_dot(root: Any, names: Mapping[str, Any] | None = None) -> str:
                 seen_leaves.add(id(p))
                 name = leaf_names.get(id(p), "param" if p.requires_grad else "input")
                 shape = "box" if p.requires_grad else "note"
-                lines.append(f'  n{id(p)} [label="{name}\\n{tuple(p.data.shape)}", shape={shape}];')
+                lines.append(
+                    f'  n{id(p)} [label="{name}\\n{tuple(p._data.shape)}", shape={shape}];'
+                )
             lines.append(f"  n{id(p)} -> n{id(t)};")
     lines.append("}")
     return "\n".join(lines)

@@ -22,7 +22,7 @@ class GradcheckError(AssertionError):
 def _outputs(fn: Callable, inputs: Sequence[Any]) -> list:
     out = fn(*inputs)
     outs = out if isinstance(out, (tuple, list)) else [out]
-    return [o for o in outs if isinstance(o, Tensor) and o.data.dtype.kind == "f"]
+    return [o for o in outs if isinstance(o, Tensor) and o._data.dtype.kind == "f"]
 
 
 def gradcheck(
@@ -50,45 +50,45 @@ def gradcheck(
     if not wrt:
         raise ValueError("gradcheck: no input requires grad; nothing to check")
     for i in wrt:
-        if inputs[i].data.dtype != np.float64:
+        if inputs[i]._data.dtype != np.float64:
             raise TypeError(
-                f"gradcheck: input {i} is {inputs[i].data.dtype}; finite differences need float64 "
+                f"gradcheck: input {i} is {inputs[i]._data.dtype}; finite differences need float64 "
                 f"inputs (use .double())"
             )
     rng = np.random.default_rng(seed)
     outs = _outputs(fn, inputs)
     if not outs:
         raise ValueError("gradcheck: fn returned no floating-point tensor")
-    weights = [rng.standard_normal(o.data.shape) for o in outs]
+    weights = [rng.standard_normal(o._data.shape) for o in outs]
 
     def objective() -> float:
         with no_grad():
-            return float(sum((o.data * w).sum() for o, w in zip(_outputs(fn, inputs), weights)))
+            return float(sum((o._data * w).sum() for o, w in zip(_outputs(fn, inputs), weights)))
 
     for i in wrt:
         inputs[i].grad = None
     total = None
     for o, w in zip(outs, weights):
-        term = (o * Tensor._wrap(w.astype(o.data.dtype))).sum()
+        term = (o * Tensor._wrap(w.astype(o._data.dtype))).sum()
         total = term if total is None else total + term
     if total.requires_grad:
         total.backward()
 
     for i in wrt:
         t = inputs[i]
-        analytic = np.zeros_like(t.data) if t.grad is None else t.grad.data
-        for index in np.ndindex(t.data.shape):  # perturb the input in place, one element at a time
-            orig = t.data[index]
-            t.data[index] = orig + eps
+        analytic = np.zeros_like(t._data) if t.grad is None else t.grad._data
+        for index in np.ndindex(t._data.shape):  # perturb the input in place, one element at a time
+            orig = t._data[index]
+            t._data[index] = orig + eps
             plus = objective()
-            t.data[index] = orig - eps
+            t._data[index] = orig - eps
             minus = objective()
-            t.data[index] = orig
+            t._data[index] = orig
             numeric = (plus - minus) / (2 * eps)
             a = analytic[index]
             if not abs(a - numeric) <= atol + rtol * abs(numeric):
                 raise GradcheckError(
-                    f"gradcheck: gradient of input {i} (shape {t.data.shape}) at index "
+                    f"gradcheck: gradient of input {i} (shape {t._data.shape}) at index "
                     f"{tuple(int(j) for j in index)}: backward gives {float(a)!r}, finite "
                     f"differences give {float(numeric)!r} (atol={atol}, rtol={rtol})"
                 )

@@ -97,13 +97,13 @@ def _accumulate_leaf(t: Any, g: Any) -> None:
     grad = t.grad
     if type(g) is SliceGrad:
         if grad is None:
-            t.grad = type(t)._wrap(g.dense(t.data.dtype))
+            t.grad = type(t)._wrap(g.dense(t._data.dtype))
         else:
-            grad.data[g.index] += g.values
+            grad._data[g.index] += g.values
     elif grad is None:
-        t.grad = type(t)._wrap(np.array(g, dtype=t.data.dtype))
+        t.grad = type(t)._wrap(np.array(g, dtype=t._data.dtype))
     else:
-        grad.data += g
+        grad._data += g
 
 
 def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> None:
@@ -114,17 +114,18 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> Non
             "with requires_grad=True (and outside no_grad()) to differentiate through them"
         )
     if gradient is None:
-        if root.data.size != 1:
+        if root._data.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for scalar outputs, but the "
-                f"output has shape {root.data.shape}; pass gradient= of that shape"
+                f"output has shape {root._data.shape}; pass gradient= of that shape"
             )
-        g = np.ones_like(root.data)
+        g = np.ones_like(root._data)
     else:
-        g = np.asarray(getattr(gradient, "data", gradient), dtype=root.data.dtype)
-        if g.shape != root.data.shape:
+        g = np.asarray(getattr(gradient, "data", gradient), dtype=root._data.dtype)
+        if g.shape != root._data.shape:
             raise ValueError(
-                f"backward: gradient has shape {g.shape} but the output has shape {root.data.shape}"
+                f"backward: gradient has shape {g.shape} "
+                f"but the output has shape {root._data.shape}"
             )
     if root._ctx is None:
         _accumulate_leaf(root, g)

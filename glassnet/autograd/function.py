@@ -83,7 +83,7 @@ class Function:
                 f"{cls.__name__}.forward returned {len(out)} outputs; a glassnet Function "
                 f"returns one tensor"
             )
-        out = Tensor._wrap(np.asarray(out.data if isinstance(out, Tensor) else out))
+        out = Tensor._wrap(np.asarray(out._data if isinstance(out, Tensor) else out))
         if any(ctx.needs_input_grad):
             ctx.inputs = tuple(a if isinstance(a, Tensor) else None for a in args)
             out.requires_grad = True
@@ -105,7 +105,7 @@ class Function:
                 f"{type(self).__name__}.backward returned {len(grads)} gradients, "
                 f"but forward took {len(self.inputs)} inputs"
             )
-        return tuple(g.data if isinstance(g, Tensor) else g for g in grads)
+        return tuple(g._data if isinstance(g, Tensor) else g for g in grads)
 
 
 class Op(Function):
@@ -124,21 +124,21 @@ class Op(Function):
         try:
             if n == 1:
                 x = inputs[0]
-                y = cls.forward(ctx, x.data, **params)
+                y = cls.forward(ctx, x._data, **params)
                 needs = (x.requires_grad,)
             elif n == 2:
                 a, b = inputs
-                y = cls.forward(ctx, a.data, b.data, **params)
+                y = cls.forward(ctx, a._data, b._data, **params)
                 needs = (a.requires_grad, b.requires_grad)
             else:
-                y = cls.forward(ctx, *[t.data for t in inputs], **params)
+                y = cls.forward(ctx, *[t._data for t in inputs], **params)
                 needs = tuple([t.requires_grad for t in inputs])
         except (ValueError, IndexError) as err:
             raise _named_error(cls, err, inputs) from None
         if type(y) is not np.ndarray:
             y = np.asarray(y)  # NumPy returns scalars, not 0-d arrays, from ops on 0-d inputs
         out = _new(Tensor)  # Tensor._wrap(y), inlined
-        out.data = y
+        out._data = y
         out.grad = None
         out._retains_grad = False
         if True in needs and STATE.enabled:
@@ -160,7 +160,7 @@ def _named_error(cls: type, err: Exception, inputs: tuple) -> Exception:
     """NumPy's error from an op's forward, with the op's name and the input shapes added."""
     if isinstance(err, GlassnetShapeError):
         return err
-    shapes = ", ".join(str(t.data.shape) for t in inputs)
+    shapes = ", ".join(str(t._data.shape) for t in inputs)
     message = f"{cls.__name__.lower()}: {err} (input shapes: {shapes})"
     return IndexError(message) if isinstance(err, IndexError) else GlassnetShapeError(message)
 

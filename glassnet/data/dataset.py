@@ -70,7 +70,7 @@ class TensorDataset(Dataset):
             )
 
     def __getitem__(self, index: int) -> tuple[Tensor, ...]:
-        return tuple(Tensor._wrap(t.data[index]) for t in self.tensors)
+        return tuple(Tensor._wrap(t._data[index]) for t in self.tensors)
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]

@@ -81,7 +81,7 @@ def one_hot(y: Any, num_classes: int | None = None, dtype: Any = np.float32) -> 
     >>> one_hot([0, 2, 1], 3)
     array([[1., 0., 0.], [0., 0., 1.], [0., 1., 0.]], dtype=float32)
     """
-    y = np.asarray(y.data if isinstance(y, Tensor) else y)
+    y = np.asarray(y._data if isinstance(y, Tensor) else y)
     if y.dtype.kind not in "iu":
         raise TypeError(f"one_hot: labels must be integers, got dtype {y.dtype}")
     y = y.reshape(-1)

@@ -31,7 +31,7 @@ def default_collate(samples: list[Any]) -> Any:
     """
     first = samples[0]
     if isinstance(first, Tensor):
-        return Tensor._wrap(np.stack([s.data for s in samples]))
+        return Tensor._wrap(np.stack([s._data for s in samples]))
     if isinstance(first, np.ndarray | np.generic):
         return Tensor._wrap(np.stack(samples))
     if isinstance(first, bool):
@@ -154,4 +154,4 @@ class DataLoader:
             index = np.arange(start, end) if order is None else order[start:end]
             if rows is not None:
                 index = rows[index]
-        return tuple(Tensor._wrap(t.data[index]) for t in tensors)
+        return tuple(Tensor._wrap(t._data[index]) for t in tensors)

@@ -77,7 +77,7 @@ class CharVocab:
 
     def decode(self, ids: Any) -> str:
         """The text of a sequence of ids (a list, an array or a 1-D integer tensor)."""
-        arr = np.asarray(ids.data if isinstance(ids, Tensor) else ids).reshape(-1)
+        arr = np.asarray(ids._data if isinstance(ids, Tensor) else ids).reshape(-1)
         if arr.size and (arr.min() < 0 or arr.max() >= len(self.itos)):
             raise ValueError(
                 f"CharVocab.decode: ids must be in [0, {len(self.itos)}), "
@@ -104,7 +104,7 @@ class CharDataset(Dataset):
     """
 
     def __init__(self, ids: Any, block_size: int, vocab: CharVocab | None = None) -> None:
-        self.ids = np.asarray(ids.data if isinstance(ids, Tensor) else ids)
+        self.ids = np.asarray(ids._data if isinstance(ids, Tensor) else ids)
         if self.ids.ndim != 1 or self.ids.dtype.kind not in "iu":
             raise ValueError(
                 f"CharDataset: ids must be a 1-D integer array, got shape {self.ids.shape} "

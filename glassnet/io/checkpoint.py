@@ -60,7 +60,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
     """JSON-ready copy of `obj`, moving arrays into `arrays` under their path."""
     if isinstance(obj, Tensor):
-        obj = obj.data
+        obj = obj._data
     if isinstance(obj, np.ndarray):
         # (np.ascontiguousarray would turn a 0-d array, such as a step count, into shape (1,))
         arrays[path] = obj if obj.flags.c_contiguous else obj.copy(order="C")

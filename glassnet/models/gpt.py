@@ -225,7 +225,7 @@ class GPT(Module):
         x = self.transformer.drop(x)  # (B, T, C)
         for i, block in enumerate(self.transformer.h):
             x = block(x, None if kv_caches is None else kv_caches[i])
-        return self.lm_head(self.transformer.ln_f(x[:, -1:, :])).data[:, -1, :]
+        return self.lm_head(self.transformer.ln_f(x[:, -1:, :]))._data[:, -1, :]
 
     def generate(
         self,

@@ -13,7 +13,7 @@ from glassnet.tensor import Tensor
 
 
 def _as_array(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 class Perceptron(Module):
@@ -101,7 +101,7 @@ class Perceptron(Module):
             raise TypeError(f"Perceptron.{where}: X must be numeric, got dtype {X.dtype}")
         if not np.isfinite(X).all():
             raise ValueError(f"Perceptron.{where}: X contains nan or inf")
-        return X.astype(self.weight.data.dtype, copy=False)
+        return X.astype(self.weight._data.dtype, copy=False)
 
     def _targets(self, y: Any, n: int) -> np.ndarray:
         """Labels as t in {0, 1}, remembering the user's encoding in `classes_`."""
@@ -154,8 +154,8 @@ class Perceptron(Module):
             if mistakes == 0:
                 self.converged_epoch_ = epoch
                 break
-        self.weight.data[...] = w
-        self.bias.data[...] = b
+        self.weight._data[...] = w
+        self.bias._data[...] = b
         return self
 
     # ----------------------------------------------------------------- prediction
@@ -165,11 +165,11 @@ class Perceptron(Module):
 
     def decision_function(self, X: Any) -> np.ndarray:
         """The score s = w . x + b of each example; the class is 1 where s > 0."""
-        return self._features(X, "decision_function") @ self.weight.data + self.bias.data
+        return self._features(X, "decision_function") @ self.weight._data + self.bias._data
 
     def predict(self, X: Any) -> np.ndarray:
         """Class labels, in the encoding `fit` saw ({0, 1} or {-1, 1})."""
-        scores = self._features(X, "predict") @ self.weight.data + self.bias.data
+        scores = self._features(X, "predict") @ self.weight._data + self.bias._data
         return self.classes_[(scores > 0).astype(np.int64)]
 
     def extra_repr(self) -> str:

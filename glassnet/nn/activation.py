@@ -179,7 +179,7 @@ class PReLU(Module):
         self.weight = Parameter(np.full(self.num_parameters, self.init, dtype=dtype))
 
     def reset_parameters(self) -> None:
-        self.weight.data[...] = self.init
+        self.weight._data[...] = self.init
 
     def forward(self, input: Tensor) -> Tensor:
         return A.prelu(input, self.weight)

@@ -32,7 +32,7 @@ def _additive(mask: Any, dtype: np.dtype) -> Tensor:
     if not isinstance(mask, Tensor):
         mask = Tensor._wrap(np.asarray(mask))
     if mask.dtype == np.bool_:
-        return Tensor._wrap(np.where(mask.data, np.array(-np.inf, dtype), np.zeros((), dtype)))
+        return Tensor._wrap(np.where(mask._data, np.array(-np.inf, dtype), np.zeros((), dtype)))
     if mask.dtype.kind != "f":
         raise TypeError(f"MultiheadAttention: masks must be bool or float, got {mask.dtype}")
     return mask

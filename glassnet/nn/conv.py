@@ -100,7 +100,7 @@ class _ConvNd(Module):
         prod(kernel_size)."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
         if self.bias is not None:
-            fan_in = self.weight.data.shape[1] * math.prod(self.kernel_size)
+            fan_in = self.weight._data.shape[1] * math.prod(self.kernel_size)
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             init.uniform_(self.bias, -bound, bound, generator=generator)
 
@@ -108,7 +108,7 @@ class _ConvNd(Module):
         name = type(self).__name__
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}: input must be a glassnet Tensor, got {type(input).__name__}")
-        x = input.data
+        x = input._data
         nd = self._nd
         if x.ndim not in (nd + 1, nd + 2):
             raise ValueError(
@@ -121,10 +121,10 @@ class _ConvNd(Module):
                 f"{name}(in_channels={self.in_channels}): input has {channels} channels "
                 f"(shape {x.shape})"
             )
-        if x.dtype != self.weight.data.dtype:
+        if x.dtype != self.weight._data.dtype:
             raise TypeError(
                 f"{name}: input dtype {x.dtype} differs from the weight's "
-                f"{self.weight.data.dtype}; convert one of them (x.float(), or model.double())"
+                f"{self.weight._data.dtype}; convert one of them (x.float(), or model.double())"
             )
 
     def extra_repr(self) -> str:
@@ -317,7 +317,7 @@ class ConvTranspose2d(_ConvNd):
         size = tuple(output_size)[-nd:]
         result = []
         for axis in range(nd):
-            n = input.data.shape[-nd + axis]
+            n = input._data.shape[-nd + axis]
             smallest = (
                 (n - 1) * self.stride[axis]
                 - 2 * self.padding[axis]
@@ -328,7 +328,7 @@ class ConvTranspose2d(_ConvNd):
             if not 0 <= extra < max(self.stride[axis], self.dilation[axis]):
                 raise ValueError(
                     f"{type(self).__name__}: requested output_size {tuple(output_size)} is not "
-                    f"reachable from input of shape {input.data.shape}"
+                    f"reachable from input of shape {input._data.shape}"
                 )
             result.append(extra)
         return tuple(result)

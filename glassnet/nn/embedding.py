@@ -96,7 +96,7 @@ class Embedding(Module):
     def reset_parameters(self, generator: Any = None) -> None:
         init.normal_(self.weight, generator=generator)
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
+            self.weight._data[self.padding_idx] = 0
 
     def forward(self, input: Tensor) -> Tensor:
         return embedding(

@@ -69,7 +69,7 @@ def _calculate_fan_in_and_fan_out(tensor: Tensor) -> tuple[int, int]:
     For a weight of shape (out, in, *kernel): fan_in = in * prod(kernel), fan_out = out *
     prod(kernel) (a Linear weight is (out_features, in_features)).
     """
-    shape = tensor.data.shape
+    shape = tensor._data.shape
     if len(shape) < 2:
         raise ValueError(
             f"init: fan in and fan out can not be computed for a tensor with fewer than 2 "
@@ -88,7 +88,7 @@ def _fan(tensor: Tensor, mode: str) -> int:
 
 def _fill(tensor: Tensor, values: Any) -> Tensor:
     """Write values into the tensor's array (cast to its dtype), outside autograd."""
-    tensor.data[...] = values
+    tensor._data[...] = values
     return tensor
 
 
@@ -101,7 +101,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = No
     """
     if not a <= b:
         raise ValueError(f"uniform_: a ({a}) must not be greater than b ({b})")
-    return _fill(tensor, rng_of(generator).uniform(a, b, tensor.data.shape))
+    return _fill(tensor, rng_of(generator).uniform(a, b, tensor._data.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
@@ -113,7 +113,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any 
     """
     if std < 0:
         raise ValueError(f"normal_: std must be non-negative, got {std}")
-    return _fill(tensor, rng_of(generator).normal(mean, std, tensor.data.shape))
+    return _fill(tensor, rng_of(generator).normal(mean, std, tensor._data.shape))
 
 
 def trunc_normal_(
@@ -148,7 +148,7 @@ def trunc_normal_(
             f"bring the bounds nearer the mean"
         )
     rng = rng_of(generator)
-    values = rng.normal(mean, std, tensor.data.shape)
+    values = rng.normal(mean, std, tensor._data.shape)
     outside = (values < a) | (values > b)
     while outside.any():
         values[outside] = rng.normal(mean, std, int(outside.sum()))
@@ -174,11 +174,11 @@ def ones_(tensor: Tensor) -> Tensor:
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity matrix (ones on the diagonal; a linear layer that
     passes its inputs through, where the shapes allow)."""
-    if tensor.data.ndim != 2:
+    if tensor._data.ndim != 2:
         raise ValueError(
-            f"eye_: only tensors with 2 dimensions are supported (shape {tensor.data.shape})"
+            f"eye_: only tensors with 2 dimensions are supported (shape {tensor._data.shape})"
         )
-    return _fill(tensor, np.eye(*tensor.data.shape))
+    return _fill(tensor, np.eye(*tensor._data.shape))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
@@ -194,14 +194,14 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std  # U(-a, a) has variance a^2 / 3
-    return _fill(tensor, rng_of(generator).uniform(-a, a, tensor.data.shape))
+    return _fill(tensor, rng_of(generator).uniform(-a, a, tensor._data.shape))
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
     """Glorot & Bengio (2010): N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
-    return _fill(tensor, rng_of(generator).normal(0.0, std, tensor.data.shape))
+    return _fill(tensor, rng_of(generator).normal(0.0, std, tensor._data.shape))
 
 
 def kaiming_uniform_(
@@ -221,12 +221,12 @@ def kaiming_uniform_(
     -------
     >>> glassnet.nn.init.kaiming_uniform_(w, nonlinearity="relu")
     """
-    if 0 in tensor.data.shape:
+    if 0 in tensor._data.shape:
         return tensor  # nothing to fill (PyTorch warns and does the same)
     fan = _fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     bound = math.sqrt(3.0) * std
-    return _fill(tensor, rng_of(generator).uniform(-bound, bound, tensor.data.shape))
+    return _fill(tensor, rng_of(generator).uniform(-bound, bound, tensor._data.shape))
 
 
 def kaiming_normal_(
@@ -237,11 +237,11 @@ def kaiming_normal_(
     generator: Any = None,
 ) -> Tensor:
     """He et al. (2015): N(0, std^2) with std = gain / sqrt(fan)."""
-    if 0 in tensor.data.shape:
+    if 0 in tensor._data.shape:
         return tensor
     fan = _fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
-    return _fill(tensor, rng_of(generator).normal(0.0, std, tensor.data.shape))
+    return _fill(tensor, rng_of(generator).normal(0.0, std, tensor._data.shape))
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
@@ -253,15 +253,15 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Ten
     -------
     >>> glassnet.nn.init.orthogonal_(w)   # w @ w.T is the identity when rows <= cols
     """
-    shape = tensor.data.shape
+    shape = tensor._data.shape
     if len(shape) < 2:
         raise ValueError(
             f"orthogonal_: only tensors with 2 or more dimensions are supported (shape {shape})"
         )
-    if tensor.data.size == 0:
+    if tensor._data.size == 0:
         return tensor
     rows = shape[0]
-    cols = tensor.data.size // rows
+    cols = tensor._data.size // rows
     flat = rng_of(generator).normal(0.0, 1.0, (rows, cols))
     if rows < cols:
         flat = flat.T  # QR of the tall matrix; transposed back below

@@ -99,8 +99,8 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, generator=generator)
 
     def forward(self, input: Tensor) -> Tensor:
-        x = input.data
-        if not x.ndim or x.shape[-1] != self.in_features or x.dtype != self.weight.data.dtype:
+        x = input._data
+        if not x.ndim or x.shape[-1] != self.in_features or x.dtype != self.weight._data.dtype:
             self._bad_input(input)
         if self.bias is None:
             return _LinearOp.apply(input, self.weight)
@@ -109,14 +109,14 @@ class Linear(Module):
     def _bad_input(self, input: Any) -> None:
         if not isinstance(input, Tensor):
             raise TypeError(f"Linear: input must be a glassnet Tensor, got {type(input).__name__}")
-        x = input.data
+        x = input._data
         if not x.ndim or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"Linear(in_features={self.in_features}): input has "
                 f"{x.shape[-1] if x.ndim else 'no'} features (shape {x.shape})"
             )
         raise TypeError(
-            f"Linear: input dtype {x.dtype} differs from the weight's {self.weight.data.dtype}; "
+            f"Linear: input dtype {x.dtype} differs from the weight's {self.weight._data.dtype}; "
             f"convert one of them (x.float(), or model.double())"
         )
 
@@ -262,7 +262,7 @@ class Unflatten(Module):
         self.unflattened_size = tuple(unflattened_size)
 
     def forward(self, input: Tensor) -> Tensor:
-        shape = input.data.shape
+        shape = input._data.shape
         size = math.prod(self.unflattened_size)
         d = self.dim if self.dim >= 0 else self.dim + len(shape)
         if not 0 <= d < len(shape) or (-1 not in self.unflattened_size and shape[d] != size):

@@ -72,13 +72,13 @@ class LossInfo:
 
     def fn(self, *args: Any, **kwargs: Any) -> np.ndarray:
         """The unreduced loss terms for the given arrays (reduction='none')."""
-        return self._terms(args, kwargs, grad=False)[1].data
+        return self._terms(args, kwargs, grad=False)[1]._data
 
     def derivative(self, *args: Any, **kwargs: Any) -> np.ndarray:
         """d(sum of the loss terms) / d(prediction), the prediction being the first array."""
         x, terms = self._terms(args, kwargs, grad=True)
         terms.sum().backward()
-        return x.grad.data
+        return x.grad._data
 
     def __str__(self) -> str:
         return "\n".join(
@@ -94,7 +94,7 @@ class LossInfo:
 
 def _as_array(a: Any, indices: bool) -> np.ndarray:
     """Class indices as int64, everything else as float64 (precise values for tables, charts)."""
-    a = np.asarray(a.data if isinstance(a, Tensor) else a)
+    a = np.asarray(a._data if isinstance(a, Tensor) else a)
     return a.astype(np.int64 if indices else np.float64)
 
 

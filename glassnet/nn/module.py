@@ -48,11 +48,11 @@ class Parameter(Tensor):
         if data is None:
             array = np.empty(0, dtype=_dtypes.get_default_dtype())
         elif isinstance(data, Tensor):
-            array = data.data
+            array = data._data
         else:
             array = _array_from(data)
         # The fields of Tensor._wrap: `array` is already ours, no second copy.
-        self.data = array
+        self._data = array
         self.grad = None
         self.requires_grad = False
         self._ctx = None
@@ -102,7 +102,7 @@ def _as_array(value: Any) -> np.ndarray:
     """A loaded value as an ndarray: glassnet tensors, NumPy arrays, or anything with `.numpy()`
     (a torch tensor is detached first)."""
     if isinstance(value, Tensor):
-        return value.data
+        return value._data
     if isinstance(value, np.ndarray):
         return value
     if hasattr(value, "detach"):
@@ -400,7 +400,7 @@ class Module:
 
     def num_parameters(self, only_trainable: bool = False) -> int:
         """The number of learned numbers (each shared parameter counted once)."""
-        return sum(p.data.size for p in self.parameters() if p.requires_grad or not only_trainable)
+        return sum(p._data.size for p in self.parameters() if p.requires_grad or not only_trainable)
 
     # ----------------------------------------------------------------- modes and gradients
     def train(self, mode: bool = True) -> Module:
@@ -427,7 +427,7 @@ class Module:
             if set_to_none:
                 p.grad = None
             elif p.grad is not None:
-                p.grad.data[...] = 0
+                p.grad._data[...] = 0
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call `fn` on every sub-module, then on this one (e.g. a custom initialisation)."""
@@ -442,11 +442,11 @@ class Module:
         Parameter objects (an optimizer built before still holds them)."""
         for module in self.modules():
             for t in list(module._parameters.values()) + list(module._buffers.values()):
-                if t is None or t.data.dtype.kind != "f" or t.data.dtype == dtype:
+                if t is None or t._data.dtype.kind != "f" or t._data.dtype == dtype:
                     continue
-                t.data = t.data.astype(dtype)
+                t._data = t._data.astype(dtype)
                 if t.grad is not None:
-                    t.grad = Tensor._wrap(t.grad.data.astype(dtype))
+                    t.grad = Tensor._wrap(t.grad._data.astype(dtype))
         return self
 
     def to(
@@ -457,7 +457,7 @@ class Module:
         conversion is immediate (`non_blocking` is accepted for PyTorch scripts)."""
         for arg in args:
             if isinstance(arg, Tensor):
-                dtype = arg.data.dtype
+                dtype = arg._data.dtype
             elif isinstance(arg, str) and arg.split(":")[0] not in _dtypes._NAMES:
                 device = arg
             else:
@@ -495,10 +495,10 @@ class Module:
             destination = OrderedDict()
         for name, param in self._parameters.items():
             if param is not None:
-                destination[prefix + name] = param if keep_vars else Tensor._wrap(param.data)
+                destination[prefix + name] = param if keep_vars else Tensor._wrap(param._data)
         for name, buf in self._buffers.items():
             if buf is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = buf if keep_vars else Tensor._wrap(buf.data)
+                destination[prefix + name] = buf if keep_vars else Tensor._wrap(buf._data)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination, prefix + name + ".", keep_vars)
@@ -540,10 +540,10 @@ class Module:
             if key not in state_dict:
                 continue
             array = _as_array(state_dict[key])
-            if array.shape != target.data.shape:
+            if array.shape != target._data.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {array.shape} from "
-                    f"checkpoint, the shape in current model is {target.data.shape}."
+                    f"checkpoint, the shape in current model is {target._data.shape}."
                 )
             arrays[key] = array
         if strict:
@@ -563,9 +563,9 @@ class Module:
         for key, array in arrays.items():
             target = slots[key]
             if assign:
-                target.data = np.array(array, dtype=target.data.dtype)
+                target._data = np.array(array, dtype=target._data.dtype)
             else:
-                np.copyto(target.data, array, casting="unsafe")
+                np.copyto(target._data, array, casting="unsafe")
         return _IncompatibleKeys(missing, unexpected)
 
     # ----------------------------------------------------------------- printing

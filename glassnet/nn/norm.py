@@ -66,22 +66,22 @@ class _BatchNorm(Module):
     def reset_running_stats(self) -> None:
         """running_mean = 0, running_var = 1, num_batches_tracked = 0."""
         if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
+            self.running_mean._data[...] = 0
+            self.running_var._data[...] = 1
+            self.num_batches_tracked._data[...] = 0
 
     def reset_parameters(self) -> None:
         """Reset the running statistics, weight = 1 and bias = 0."""
         self.reset_running_stats()
         if self.affine:
-            self.weight.data[...] = 1
-            self.bias.data[...] = 0
+            self.weight._data[...] = 1
+            self.bias._data[...] = 0
 
     def forward(self, input: Tensor) -> Tensor:
         name = type(self).__name__
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}: input must be a glassnet Tensor, got {type(input).__name__}")
-        x = input.data
+        x = input._data
         if x.ndim not in self._ranks:
             raise ValueError(
                 f"{name}: expected {' or '.join(f'{r}-d' for r in self._ranks)} input, got shape "
@@ -94,9 +94,9 @@ class _BatchNorm(Module):
             )
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked._data += 1
             if self.momentum is None:  # cumulative moving average
-                momentum = 1.0 / float(self.num_batches_tracked.data)
+                momentum = 1.0 / float(self.num_batches_tracked._data)
         # Batch statistics when training, or when there are no running statistics to use.
         use_batch_stats = self.training or self.running_mean is None
         track = not self.training or self.track_running_stats
@@ -327,7 +327,7 @@ class GroupNorm(Module):
             self.register_parameter("bias", None)
 
     def forward(self, input: Tensor) -> Tensor:
-        x = input.data
+        x = input._data
         if x.ndim < 2 or x.shape[1] != self.num_channels:
             raise ValueError(
                 f"GroupNorm(num_channels={self.num_channels}): input has "

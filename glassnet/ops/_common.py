@@ -50,12 +50,12 @@ def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as tensors of one dtype (a number takes the other side's
     dtype; two tensors of different dtypes meet at PyTorch's result type, see `result_dtype`)."""
     if isinstance(a, Tensor):
-        b = b if isinstance(b, Tensor) else lift(b, a.data)
+        b = b if isinstance(b, Tensor) else lift(b, a._data)
     elif isinstance(b, Tensor):
-        a = lift(a, b.data)
+        a = lift(a, b._data)
     else:
         a, b = Tensor(a), Tensor(b)
-    da, db = a.data.dtype, b.data.dtype
+    da, db = a._data.dtype, b._data.dtype
     if da is not db and da != db:
         a, b = promote(a, b)
     return a, b
@@ -92,8 +92,8 @@ def promote(*tensors: Tensor) -> list:
     """The tensors cast to their common result dtype (a differentiable cast between floats)."""
     from glassnet.ops.elementwise import cast
 
-    dtype = result_dtype(*[t.data for t in tensors])
-    return [t if t.data.dtype == dtype else cast(t, dtype) for t in tensors]
+    dtype = result_dtype(*[t._data for t in tensors])
+    return [t if t._data.dtype == dtype else cast(t, dtype) for t in tensors]
 
 
 def norm_dim(dim: Any, ndim: int, op: str) -> Any:

@@ -166,8 +166,8 @@ def tanh(input: Tensor) -> Tensor:
 
 def _softmax_axis(input: Tensor, dim: int | None, op: str) -> int | None:
     if dim is None:  # PyTorch's legacy implicit choice
-        dim = 0 if input.data.ndim in (0, 1, 3) else 1
-    return norm_dim(dim, input.data.ndim, op)  # None for a 0-d tensor: its one element
+        dim = 0 if input._data.ndim in (0, 1, 3) else 1
+    return norm_dim(dim, input._data.ndim, op)  # None for a 0-d tensor: its one element
 
 
 def softmax(input: Tensor, dim: int | None = None) -> Tensor:
@@ -561,18 +561,18 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     -----
     input: (N, C, *) or any shape when `weight` has one element; weight: (C,) or (1,).
     """
-    if weight.data.dtype != input.data.dtype:
+    if weight._data.dtype != input._data.dtype:
         raise TypeError(
-            f"prelu: input is {input.data.dtype} but weight is {weight.data.dtype}; convert one "
+            f"prelu: input is {input._data.dtype} but weight is {weight._data.dtype}; convert one "
             f"(e.g. the layer with .float() / .double())"
         )
-    n = weight.data.size
+    n = weight._data.size
     if n != 1:
-        channels = input.data.shape[1] if input.data.ndim >= 2 else 1
-        if weight.data.ndim != 1 or n != channels:
+        channels = input._data.shape[1] if input._data.ndim >= 2 else 1
+        if weight._data.ndim != 1 or n != channels:
             raise ValueError(
-                f"prelu: weight has {n} parameters (shape {weight.data.shape}) but the input "
-                f"(shape {input.data.shape}) has {channels} channels on axis 1"
+                f"prelu: weight has {n} parameters (shape {weight._data.shape}) but the input "
+                f"(shape {input._data.shape}) has {channels} channels on axis 1"
             )
     return Prelu.apply(input, weight)
 

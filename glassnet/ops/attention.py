@@ -104,7 +104,7 @@ def additive_mask(mask: np.ndarray, dtype: np.dtype) -> np.ndarray:
 def _repeat_heads(x: Tensor, n_heads: int, op: str) -> Tensor:
     """(..., Hk, S, E) -> (..., n_heads, S, E), each head repeated n_heads // Hk times in a row
     (as `repeat_interleave` on dim -3); the gradient of the copies adds up in the one head."""
-    *lead, hk, S, E = x.data.shape
+    *lead, hk, S, E = x._data.shape
     if hk == 0 or n_heads % hk:
         raise ValueError(
             f"{op}: with enable_gqa the query's {n_heads} heads must be a multiple of the "
@@ -148,12 +148,12 @@ def scaled_dot_product_attention(
     (2, 4, 8, 16)
     """
     op = "scaled_dot_product_attention"
-    qs, ks, vs = query.data.shape, key.data.shape, value.data.shape
-    if query.data.ndim < 2 or key.data.ndim < 2 or value.data.ndim < 2:
+    qs, ks, vs = query._data.shape, key._data.shape, value._data.shape
+    if query._data.ndim < 2 or key._data.ndim < 2 or value._data.ndim < 2:
         raise ValueError(f"{op}: query, key and value need at least 2 dims, got {qs}, {ks}, {vs}")
-    if enable_gqa and query.data.ndim >= 3 and ks[:-3] == qs[:-3] and ks[-3] != qs[-3]:
+    if enable_gqa and query._data.ndim >= 3 and ks[:-3] == qs[:-3] and ks[-3] != qs[-3]:
         key, value = _repeat_heads(key, qs[-3], op), _repeat_heads(value, qs[-3], op)
-        ks, vs = key.data.shape, value.data.shape
+        ks, vs = key._data.shape, value._data.shape
     if qs[-1] != ks[-1] or ks[-2] != vs[-2]:
         raise ValueError(
             f"{op}: query (..., L, E) {qs}, key (..., S, E) {ks} and value (..., S, Ev) {vs} "
@@ -171,7 +171,7 @@ def scaled_dot_product_attention(
     if is_causal and attn_mask is not None:
         raise ValueError(f"{op}: pass either attn_mask or is_causal=True, not both")
     L, S = qs[-2], ks[-2]
-    dtype = query.data.dtype
+    dtype = query._data.dtype
     mask = None
     if is_causal:
         mask = Tensor._wrap(additive_mask(causal_mask(L, S), dtype))
@@ -179,18 +179,18 @@ def scaled_dot_product_attention(
         if not isinstance(attn_mask, Tensor):
             attn_mask = Tensor._wrap(np.asarray(attn_mask))
         try:
-            np.broadcast_shapes(attn_mask.data.shape, qs[:-1] + (S,))
+            np.broadcast_shapes(attn_mask._data.shape, qs[:-1] + (S,))
         except ValueError:
             raise ValueError(
-                f"{op}: attn_mask of shape {attn_mask.data.shape} cannot be broadcast to the "
+                f"{op}: attn_mask of shape {attn_mask._data.shape} cannot be broadcast to the "
                 f"scores' shape {qs[:-1] + (S,)}"
             ) from None
-        if attn_mask.data.dtype == np.bool_:
-            mask = Tensor._wrap(additive_mask(attn_mask.data, dtype))
-        elif attn_mask.data.dtype.kind == "f":
+        if attn_mask._data.dtype == np.bool_:
+            mask = Tensor._wrap(additive_mask(attn_mask._data, dtype))
+        elif attn_mask._data.dtype.kind == "f":
             mask = attn_mask
         else:
-            raise TypeError(f"{op}: attn_mask must be bool or float, got {attn_mask.data.dtype}")
+            raise TypeError(f"{op}: attn_mask must be bool or float, got {attn_mask._data.dtype}")
     # a Python float: a NumPy float64 scalar would turn float32 gradients into float64
     scale = 1.0 / math.sqrt(qs[-1]) if scale is None else float(scale)
     keep = None

@@ -48,7 +48,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     -------
     >>> y = glassnet.nn.functional.bilinear(x1, x2, W, b)
     """
-    s1, s2, sw = input1.data.shape, input2.data.shape, weight.data.shape
+    s1, s2, sw = input1._data.shape, input2._data.shape, weight._data.shape
     if len(sw) != 3 or not s1 or not s2 or s1[:-1] != s2[:-1] or (s1[-1], s2[-1]) != sw[1:]:
         raise ValueError(
             f"bilinear: inputs of shapes {s1} and {s2} do not fit weight of shape {sw} "
@@ -57,6 +57,6 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
         )
     if bias is None:
         return Bilinear.apply(input1, input2, weight)
-    if bias.data.shape != (sw[0],):
-        raise ValueError(f"bilinear: bias shape {bias.data.shape} should be ({sw[0]},)")
+    if bias._data.shape != (sw[0],):
+        raise ValueError(f"bilinear: bias shape {bias._data.shape} should be ({sw[0]},)")
     return Bilinear.apply(input1, input2, weight, bias)

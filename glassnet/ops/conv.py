@@ -256,20 +256,20 @@ def _check_input(op: str, x: Tensor, weight: Tensor, nd: int) -> tuple[Tensor, b
     """Accept a batched (N, C, *spatial) or unbatched (C, *spatial) input; return it batched."""
     if not isinstance(x, Tensor) or not isinstance(weight, Tensor):
         raise TypeError(f"{op}: input and weight must be Tensors")
-    if weight.data.ndim != nd + 2:
+    if weight._data.ndim != nd + 2:
         raise ValueError(
             f"{op}: weight must have {nd + 2} dimensions (out, in/groups, *kernel), "
-            f"got shape {weight.data.shape}"
+            f"got shape {weight._data.shape}"
         )
-    if x.data.ndim == nd + 1:
+    if x._data.ndim == nd + 1:
         return x.unsqueeze(0), True
-    if x.data.ndim != nd + 2:
+    if x._data.ndim != nd + 2:
         raise ValueError(
             f"{op}: expected a {nd + 2}-d input (N, C, {'H, W' if nd == 2 else 'L'}) or an "
-            f"unbatched {nd + 1}-d one, got shape {x.data.shape}"
+            f"unbatched {nd + 1}-d one, got shape {x._data.shape}"
         )
-    if x.data.dtype != weight.data.dtype:
-        raise TypeError(f"{op}: input is {x.data.dtype} but weight is {weight.data.dtype}")
+    if x._data.dtype != weight._data.dtype:
+        raise TypeError(f"{op}: input is {x._data.dtype} but weight is {weight._data.dtype}")
     return x, False
 
 
@@ -313,7 +313,7 @@ def _conv(op, input, weight, bias, stride, padding, dilation, groups, nd):
         raise ValueError(f"{op}: stride and dilation must be >= 1, got {stride} and {dilation}")
     if not isinstance(groups, int) or groups < 1:
         raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
-    w_shape, x_shape = weight.data.shape, x.data.shape
+    w_shape, x_shape = weight._data.shape, x._data.shape
     if w_shape[0] % groups:
         raise ValueError(f"{op}: out channels {w_shape[0]} not divisible by groups={groups}")
     if x_shape[1] != w_shape[1] * groups:
@@ -339,8 +339,8 @@ def _conv(op, input, weight, bias, stride, padding, dilation, groups, nd):
     if bias is None:
         y = ConvNd.apply(x, weight, **params)
     else:
-        if bias.data.shape != (w_shape[0],):
-            raise ValueError(f"{op}: bias shape {bias.data.shape} should be ({w_shape[0]},)")
+        if bias._data.shape != (w_shape[0],):
+            raise ValueError(f"{op}: bias shape {bias._data.shape} should be ({w_shape[0]},)")
         y = ConvNd.apply(x, weight, bias, **params)
     return y.squeeze(0) if unbatched else y
 
@@ -415,7 +415,7 @@ def _conv_transpose(op, input, weight, bias, stride, padding, output_padding, gr
             )
     if not isinstance(groups, int) or groups < 1:
         raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
-    w_shape, x_shape = weight.data.shape, x.data.shape
+    w_shape, x_shape = weight._data.shape, x._data.shape
     if x_shape[1] != w_shape[0] or w_shape[0] % groups:
         raise ValueError(
             f"{op}: weight of shape {w_shape} (in, out/groups, *kernel) with groups={groups} "
@@ -448,8 +448,8 @@ def _conv_transpose(op, input, weight, bias, stride, padding, output_padding, gr
         y = ConvTransposeNd.apply(x, weight, **params)
     else:
         c_out = w_shape[1] * groups
-        if bias.data.shape != (c_out,):
-            raise ValueError(f"{op}: bias shape {bias.data.shape} should be ({c_out},)")
+        if bias._data.shape != (c_out,):
+            raise ValueError(f"{op}: bias shape {bias._data.shape} should be ({c_out},)")
         y = ConvTransposeNd.apply(x, weight, bias, **params)
     return y.squeeze(0) if unbatched else y
 
@@ -534,16 +534,18 @@ def unfold(
     (2, 27, 9)
     """
     kernel, dilation, pads, stride = _fold_args("unfold", kernel_size, dilation, padding, stride)
-    if input.data.ndim != 4:
-        raise ValueError(f"unfold: expected a 4-d input (N, C, H, W), got shape {input.data.shape}")
-    H, W = input.data.shape[2:]
+    if input._data.ndim != 4:
+        raise ValueError(
+            f"unfold: expected a 4-d input (N, C, H, W), got shape {input._data.shape}"
+        )
+    H, W = input._data.shape[2:]
     out_hw = (
         out_size(H, kernel[0], stride[0], pads[0], pads[1], dilation[0]),
         out_size(W, kernel[1], stride[1], pads[2], pads[3], dilation[1]),
     )
     if min(out_hw) < 1:
         raise ValueError(
-            f"unfold: input of shape {input.data.shape} is smaller than the kernel {kernel}"
+            f"unfold: input of shape {input._data.shape} is smaller than the kernel {kernel}"
         )
     return Unfold.apply(
         input, kernel=kernel, stride=stride, pads=pads, dilation=dilation, out_hw=out_hw
@@ -573,7 +575,7 @@ def fold(
     """
     kernel, dilation, pads, stride = _fold_args("fold", kernel_size, dilation, padding, stride)
     H, W = ntuple(output_size, 2, "output_size", "fold")
-    shape = input.data.shape
+    shape = input._data.shape
     k = kernel[0] * kernel[1]
     Ho = out_size(H, kernel[0], stride[0], pads[0], pads[1], dilation[0])
     Wo = out_size(W, kernel[1], stride[1], pads[2], pads[3], dilation[1])

@@ -81,22 +81,22 @@ def full(
 
 
 def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _made(np.zeros_like(input.data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
+    return _made(np.zeros_like(input._data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
 
 
 def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _made(np.ones_like(input.data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
+    return _made(np.ones_like(input._data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
 
 
 def full_like(
     input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    d = input.data.dtype if dtype is None else _dtypes.to_dtype(dtype)
-    return _made(np.full(input.data.shape, fill_value, dtype=d), requires_grad)
+    d = input._data.dtype if dtype is None else _dtypes.to_dtype(dtype)
+    return _made(np.full(input._data.shape, fill_value, dtype=d), requires_grad)
 
 
 def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return _made(np.empty_like(input.data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
+    return _made(np.empty_like(input._data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
 
 
 def arange(
@@ -176,11 +176,11 @@ def randperm(n: int, generator: Any = None, dtype: Any = None) -> Tensor:
 
 
 def rand_like(input: Tensor, generator: Any = None, dtype: Any = None) -> Tensor:
-    return rand(*input.data.shape, generator=generator, dtype=dtype or input.data.dtype)
+    return rand(*input._data.shape, generator=generator, dtype=dtype or input._data.dtype)
 
 
 def randn_like(input: Tensor, generator: Any = None, dtype: Any = None) -> Tensor:
-    return randn(*input.data.shape, generator=generator, dtype=dtype or input.data.dtype)
+    return randn(*input._data.shape, generator=generator, dtype=dtype or input._data.dtype)
 
 
 def normal(

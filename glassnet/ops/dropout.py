@@ -57,7 +57,7 @@ def dropout(
         raise ValueError(f"dropout: probability p has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    x = input.data
+    x = input._data
     if x.dtype.kind != "f":
         raise TypeError(f"dropout: input must be a floating point tensor, got {x.dtype}")
     if p == 1.0:
@@ -89,7 +89,7 @@ def dropout2d(
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: probability p has to be between 0 and 1, but got {p}")
-    x = input.data
+    x = input._data
     if x.ndim not in (3, 4):
         raise ValueError(f"dropout2d: expected a 3-d or 4-d input, got shape {x.shape}")
     if not training or p == 0.0:

@@ -378,9 +378,9 @@ def mul(input: Any, other: Any) -> Tensor:
 
 def div(input: Any, other: Any) -> Tensor:
     a, b = operands(input, other)
-    if a.data.dtype.kind != "f":  # true division of integers gives floats, as in PyTorch
+    if a._data.dtype.kind != "f":  # true division of integers gives floats, as in PyTorch
         a = cast(a, _dtypes.get_default_dtype())
-        b = cast(b, a.data.dtype)
+        b = cast(b, a._data.dtype)
     return Div.apply(a, b)
 
 
@@ -389,7 +389,7 @@ def pow(input: Any, exponent: Any) -> Tensor:
     if isinstance(input, Tensor) and isinstance(exponent, (int, float, np.number)):
         # a Python number never upcasts: float(np.float64(2.0)) keeps float32 ** 2.0 float32
         p = float(exponent) if isinstance(exponent, (float, np.floating)) else int(exponent)
-        if isinstance(p, float) and input.data.dtype.kind != "f":
+        if isinstance(p, float) and input._data.dtype.kind != "f":
             input = cast(input, _dtypes.get_default_dtype())
         return PowScalar.apply(input, p=p)
     return Pow.apply(*operands(input, exponent))
@@ -466,7 +466,7 @@ def minimum(input: Any, other: Any) -> Tensor:
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:
     """Pick from input where condition is true, else from other (all three broadcast)."""
-    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition)
     if cond.dtype != np.bool_:
         cond = cond.astype(bool)
     a, b = operands(input, other)
@@ -474,7 +474,7 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 
 
 def cast(input: Tensor, dtype: np.dtype) -> Tensor:
-    if input.data.dtype == dtype:
+    if input._data.dtype == dtype:
         return input
     out = Cast.apply(input, dtype=dtype)
     if dtype.kind != "f" and out.requires_grad:
@@ -489,8 +489,8 @@ def clone(input: Tensor) -> Tensor:
 
 # ------------------------------------------------------------------------- comparisons (no grad)
 def _compare(ufunc: np.ufunc, a: Any, b: Any, name: str) -> Tensor:
-    x = a.data if isinstance(a, Tensor) else a
-    y = b.data if isinstance(b, Tensor) else b
+    x = a._data if isinstance(a, Tensor) else a
+    y = b._data if isinstance(b, Tensor) else b
     try:
         return Tensor._wrap(np.asarray(ufunc(x, y)))
     except ValueError:
@@ -536,20 +536,20 @@ def logical_xor(input: Any, other: Any) -> Tensor:
 
 
 def logical_not(input: Tensor) -> Tensor:
-    return Tensor._wrap(np.logical_not(input.data))
+    return Tensor._wrap(np.logical_not(input._data))
 
 
 def isnan(input: Tensor) -> Tensor:
-    return Tensor._wrap(np.isnan(input.data))
+    return Tensor._wrap(np.isnan(input._data))
 
 
 def isfinite(input: Tensor) -> Tensor:
-    return Tensor._wrap(np.isfinite(input.data))
+    return Tensor._wrap(np.isfinite(input._data))
 
 
 def allclose(input: Tensor, other: Any, rtol: float = 1e-5, atol: float = 1e-8) -> bool:
-    return bool(np.allclose(input.data, lift(other).data, rtol=rtol, atol=atol))
+    return bool(np.allclose(input._data, lift(other)._data, rtol=rtol, atol=atol))
 
 
 def equal(input: Tensor, other: Tensor) -> bool:
-    return input.data.shape == other.data.shape and bool(np.array_equal(input.data, other.data))
+    return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))

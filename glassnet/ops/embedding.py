@@ -53,7 +53,7 @@ def _renorm_rows(weight: Tensor, idx: np.ndarray, max_norm: float, norm_type: fl
     (as PyTorch's `embedding_renorm_`; this changes the weight and records no gradient)."""
     rows = np.unique(idx)
     with no_grad():
-        W = weight.data
+        W = weight._data
         norms = np.linalg.norm(W[rows], ord=norm_type, axis=1)
         big = norms > max_norm
         scale = max_norm / (norms[big] + 1e-7)
@@ -82,14 +82,14 @@ def embedding(
     >>> F.embedding(glassnet.tensor([[1, 2], [4, 9]]), W).shape
     (2, 2, 3)
     """
-    idx = np.asarray(input.data if isinstance(input, Tensor) else input)
+    idx = np.asarray(input._data if isinstance(input, Tensor) else input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be an integer tensor, got dtype {idx.dtype}")
-    if weight.data.ndim != 2:
-        raise ValueError(f"embedding: weight must be 2-D, got shape {weight.data.shape}")
+    if weight._data.ndim != 2:
+        raise ValueError(f"embedding: weight must be 2-D, got shape {weight._data.shape}")
     if sparse:
         raise ValueError("embedding: sparse gradients are not supported (use sparse=False)")
-    n = weight.data.shape[0]
+    n = weight._data.shape[0]
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = idx.min() if idx.min() < 0 else idx.max()
         raise IndexError(

@@ -23,7 +23,7 @@ def to_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(to_index(i) for i in index)
     if isinstance(index, Tensor):
-        return index.data
+        return index._data
     if isinstance(index, list):
         return np.asarray(index)
     return index
@@ -151,7 +151,7 @@ def _check_advanced(input: Tensor, index: Any) -> None:
 
 
 def _index_array(index: Any, op: str) -> np.ndarray:
-    arr = np.asarray(index.data if isinstance(index, Tensor) else index)
+    arr = np.asarray(index._data if isinstance(index, Tensor) else index)
     if arr.dtype.kind not in "iu":
         raise TypeError(f"{op}: index must be an integer tensor, got dtype {arr.dtype}")
     return arr.astype(np.int64, copy=False)
@@ -159,35 +159,35 @@ def _index_array(index: Any, op: str) -> np.ndarray:
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """The slice start:start+length of axis `dim`."""
-    axis = norm_dim(dim, input.data.ndim, "narrow")
+    axis = norm_dim(dim, input._data.ndim, "narrow")
     index = (slice(None),) * axis + (slice(start, start + length),)
     return GetItem.apply(input, index=index, basic=True)
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The sub-tensor at position `index` of axis `dim` (that axis removed)."""
-    axis = norm_dim(dim, input.data.ndim, "select")
+    axis = norm_dim(dim, input._data.ndim, "select")
     return GetItem.apply(input, index=(slice(None),) * axis + (int(index),), basic=True)
 
 
 def gather(input: Tensor, dim: int, index: Any) -> Tensor:
     """Pick along `dim` by `index`: out[i][j] = input[i][index[i][j]] for dim = 1."""
     idx = _index_array(index, "gather")
-    axis = norm_dim(dim, input.data.ndim, "gather")
-    if idx.ndim != input.data.ndim:
+    axis = norm_dim(dim, input._data.ndim, "gather")
+    if idx.ndim != input._data.ndim:
         raise ValueError(
-            f"gather: index has {idx.ndim} dims but input has {input.data.ndim} "
-            f"(shapes {idx.shape} and {input.data.shape})"
+            f"gather: index has {idx.ndim} dims but input has {input._data.ndim} "
+            f"(shapes {idx.shape} and {input._data.shape})"
         )
-    for d, (a, b) in enumerate(zip(idx.shape, input.data.shape)):
+    for d, (a, b) in enumerate(zip(idx.shape, input._data.shape)):
         if d != axis and a > b:
             raise ValueError(
                 f"gather: index shape {idx.shape} is larger than input shape "
-                f"{input.data.shape} in dim {d}"
+                f"{input._data.shape} in dim {d}"
             )
-    if idx.size and (idx.min() < -input.data.shape[axis] or idx.max() >= input.data.shape[axis]):
+    if idx.size and (idx.min() < -input._data.shape[axis] or idx.max() >= input._data.shape[axis]):
         raise IndexError(
-            f"gather: index out of range for dim {dim} of size {input.data.shape[axis]}"
+            f"gather: index out of range for dim {dim} of size {input._data.shape[axis]}"
         )
     return Gather.apply(input, index=idx, axis=axis)
 
@@ -195,11 +195,11 @@ def gather(input: Tensor, dim: int, index: Any) -> Tensor:
 def scatter_add(input: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
     """A copy of input with src[i][j] added at input[i][index[i][j]] (dim = 1)."""
     idx = _index_array(index, "scatter_add")
-    axis = norm_dim(dim, input.data.ndim, "scatter_add")
-    if idx.ndim != input.data.ndim or src.data.ndim != input.data.ndim:
+    axis = norm_dim(dim, input._data.ndim, "scatter_add")
+    if idx.ndim != input._data.ndim or src._data.ndim != input._data.ndim:
         raise ValueError(
-            f"scatter_add: input {input.data.shape}, index {idx.shape} and src "
-            f"{src.data.shape} must have the same number of dims"
+            f"scatter_add: input {input._data.shape}, index {idx.shape} and src "
+            f"{src._data.shape} must have the same number of dims"
         )
     return ScatterAdd.apply(input, src, index=idx, axis=axis)
 
@@ -209,8 +209,8 @@ def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
     idx = _index_array(index, "index_select")
     if idx.ndim > 1:
         raise ValueError(f"index_select: index must be 1-D, got shape {idx.shape}")
-    axis = norm_dim(dim, input.data.ndim, "index_select")
-    n = input.data.shape[axis] if input.data.ndim else 1
+    axis = norm_dim(dim, input._data.ndim, "index_select")
+    n = input._data.shape[axis] if input._data.ndim else 1
     if idx.size and (idx.min() < -n or idx.max() >= n):
         raise IndexError(f"index_select: index out of range for dim {dim} of size {n}")
     return IndexSelect.apply(input, index=idx.reshape(-1), axis=axis or 0)
@@ -218,15 +218,15 @@ def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
 
 def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
     """input with `value` wherever the boolean `mask` (broadcast to input) is true."""
-    m = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    m = np.asarray(mask._data if isinstance(mask, Tensor) else mask)
     if m.dtype != np.bool_:
         raise TypeError(f"masked_fill: mask must be a bool tensor, got dtype {m.dtype}")
     try:
-        np.broadcast_shapes(m.shape, input.data.shape)
+        np.broadcast_shapes(m.shape, input._data.shape)
     except ValueError:
         raise ValueError(
             f"masked_fill: mask of shape {m.shape} cannot be broadcast to input shape "
-            f"{input.data.shape}"
+            f"{input._data.shape}"
         ) from None
     value = value.item() if isinstance(value, Tensor) else value
     return MaskedFill.apply(input, mask=m, value=value)

@@ -80,7 +80,7 @@ class Linear(Op):
 def matmul(input: Any, other: Any) -> Tensor:
     """Matrix product with PyTorch's rules for 1-D, 2-D and batched (broadcast) inputs."""
     a, b = operands(input, other)
-    sa, sb = a.data.shape, b.data.shape
+    sa, sb = a._data.shape, b._data.shape
     if not sa or not sb:
         raise ValueError(f"matmul: both arguments need at least 1 dimension, got {sa} and {sb}")
     k_a = sa[-1]
@@ -101,23 +101,27 @@ def matmul(input: Any, other: Any) -> Tensor:
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    if input.data.ndim != 2 or mat2.data.ndim != 2:
-        raise ValueError(f"mm: expects 2-D matrices, got {input.data.shape} and {mat2.data.shape}")
+    if input._data.ndim != 2 or mat2._data.ndim != 2:
+        raise ValueError(
+            f"mm: expects 2-D matrices, got {input._data.shape} and {mat2._data.shape}"
+        )
     return matmul(input, mat2)
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    if input.data.ndim != 3 or mat2.data.ndim != 3 or input.data.shape[0] != mat2.data.shape[0]:
+    if input._data.ndim != 3 or mat2._data.ndim != 3 or input._data.shape[0] != mat2._data.shape[0]:
         raise ValueError(
-            f"bmm: expects two 3-D tensors with the same batch size, got {input.data.shape} and "
-            f"{mat2.data.shape}"
+            f"bmm: expects two 3-D tensors with the same batch size, got {input._data.shape} and "
+            f"{mat2._data.shape}"
         )
     return matmul(input, mat2)
 
 
 def dot(input: Tensor, other: Tensor) -> Tensor:
-    if input.data.ndim != 1 or other.data.ndim != 1:
-        raise ValueError(f"dot: expects 1-D tensors, got {input.data.shape} and {other.data.shape}")
+    if input._data.ndim != 1 or other._data.ndim != 1:
+        raise ValueError(
+            f"dot: expects 1-D tensors, got {input._data.shape} and {other._data.shape}"
+        )
     return matmul(input, other)
 
 
@@ -129,7 +133,7 @@ def outer(input: Tensor, vec2: Tensor) -> Tensor:
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = input @ weight.T + bias, fused into one node (see `Linear`)."""
-    x_shape, w_shape = input.data.shape, weight.data.shape
+    x_shape, w_shape = input._data.shape, weight._data.shape
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
         raise ValueError(
             f"linear: input of shape {x_shape} does not fit weight of shape {w_shape} "
@@ -137,6 +141,6 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         )
     if bias is None:
         return Linear.apply(input, weight)
-    if bias.data.shape != (w_shape[0],):
-        raise ValueError(f"linear: bias shape {bias.data.shape} should be ({w_shape[0]},)")
+    if bias._data.shape != (w_shape[0],):
+        raise ValueError(f"linear: bias shape {bias._data.shape} should be ({w_shape[0]},)")
     return Linear.apply(input, weight, bias)

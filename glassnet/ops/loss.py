@@ -39,29 +39,29 @@ def _check_float_pair(input: Tensor, target: Tensor, op: str, same_shape: bool) 
     for name, t in (("input", input), ("target", target)):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: {name} must be a glassnet Tensor, got {type(t).__name__}")
-        if t.data.dtype.kind != "f":
-            raise TypeError(f"{op}: {name} must be a floating point tensor, got {t.data.dtype}")
-    if input.data.dtype != target.data.dtype:
+        if t._data.dtype.kind != "f":
+            raise TypeError(f"{op}: {name} must be a floating point tensor, got {t._data.dtype}")
+    if input._data.dtype != target._data.dtype:
         raise TypeError(
-            f"{op}: input is {input.data.dtype} but target is {target.data.dtype}; convert one "
+            f"{op}: input is {input._data.dtype} but target is {target._data.dtype}; convert one "
             f"of them (e.g. target.to(input.dtype)) so that the loss is computed in one precision"
         )
-    if input.data.shape == target.data.shape:
+    if input._data.shape == target._data.shape:
         return
     if same_shape:
         raise ValueError(
-            f"{op}: target shape {target.data.shape} must be the same as input shape "
-            f"{input.data.shape}"
+            f"{op}: target shape {target._data.shape} must be the same as input shape "
+            f"{input._data.shape}"
         )
     try:
-        np.broadcast_shapes(input.data.shape, target.data.shape)
+        np.broadcast_shapes(input._data.shape, target._data.shape)
     except ValueError:
         raise ValueError(
-            f"{op}: target shape {target.data.shape} does not broadcast with input shape "
-            f"{input.data.shape}"
+            f"{op}: target shape {target._data.shape} does not broadcast with input shape "
+            f"{input._data.shape}"
         ) from None
     warnings.warn(
-        f"{op}: target shape {target.data.shape} differs from input shape {input.data.shape}; "
+        f"{op}: target shape {target._data.shape} differs from input shape {input._data.shape}; "
         f"they will be broadcast, which is rarely what a loss wants",
         UserWarning,
         stacklevel=3,
@@ -72,7 +72,7 @@ def _as_weight(weight: Any, like: np.ndarray, op: str, name: str = "weight") -> 
     """An optional weight as an array in the input's dtype (it receives no gradient)."""
     if weight is None:
         return None
-    w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+    w = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
     if w.dtype.kind not in "fiu":
         raise TypeError(f"{op}: {name} must be a numeric tensor, got {w.dtype}")
     return w.astype(like.dtype, copy=False)
@@ -546,7 +546,7 @@ def gaussian_nll_loss(
     _check_float_pair(input, target, "gaussian_nll_loss", same_shape=False)
     if not isinstance(var, Tensor):
         raise TypeError(f"gaussian_nll_loss: var must be a glassnet Tensor, got {type(var)}")
-    shape, v_shape = input.data.shape, var.data.shape
+    shape, v_shape = input._data.shape, var._data.shape
     if v_shape != shape:
         if shape[:-1] == v_shape:
             var = var.unsqueeze(-1)
@@ -555,11 +555,11 @@ def gaussian_nll_loss(
                 f"gaussian_nll_loss: var shape {v_shape} does not fit input shape {shape} (use "
                 f"the input's shape, or drop its last axis or make it 1)"
             )
-    if var.data.dtype != input.data.dtype:
+    if var._data.dtype != input._data.dtype:
         raise TypeError(
-            f"gaussian_nll_loss: var is {var.data.dtype} but input is {input.data.dtype}"
+            f"gaussian_nll_loss: var is {var._data.dtype} but input is {input._data.dtype}"
         )
-    if np.any(var.data < 0):
+    if np.any(var._data < 0):
         raise ValueError("gaussian_nll_loss: var has negative entries")
     return GaussianNllLoss.apply(input, target, var, reduction=reduction, full=full, eps=eps)
 
@@ -573,7 +573,7 @@ def binary_cross_entropy(
     op = "binary_cross_entropy"
     check_reduction(reduction, op)
     _check_float_pair(input, target, op, same_shape=True)
-    x = input.data
+    x = input._data
     if x.size and not (x.min() >= 0 and x.max() <= 1):  # also catches NaN
         raise ValueError(
             f"{op}: all elements of input must be probabilities in [0, 1] (found values in "
@@ -598,10 +598,10 @@ def binary_cross_entropy_with_logits(
     op = "binary_cross_entropy_with_logits"
     check_reduction(reduction, op)
     _check_float_pair(input, target, op, same_shape=True)
-    w = _as_weight(weight, input.data, op)
-    p = _as_weight(pos_weight, input.data, op, "pos_weight")
-    _check_broadcasts(w, input.data.shape, op, "weight")
-    _check_broadcasts(p, input.data.shape, op, "pos_weight")
+    w = _as_weight(weight, input._data, op)
+    p = _as_weight(pos_weight, input._data, op, "pos_weight")
+    _check_broadcasts(w, input._data.shape, op, "weight")
+    _check_broadcasts(p, input._data.shape, op, "pos_weight")
     return BceWithLogitsLoss.apply(input, target, reduction=reduction, weight=w, pos_weight=p)
 
 
@@ -622,7 +622,7 @@ def _class_axis(input: Tensor, target: Tensor, op: str, allow_probabilities: boo
     for name, t in (("input", input), ("target", target)):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: {name} must be a glassnet Tensor, got {type(t).__name__}")
-    x, t = input.data, target.data
+    x, t = input._data, target._data
     if x.dtype.kind != "f":
         raise TypeError(f"{op}: input must be a floating point tensor of scores, got {x.dtype}")
     if x.ndim == 0:
@@ -698,14 +698,14 @@ def cross_entropy(
     class_axis = _class_axis(input, target, op, allow_probabilities=True)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must be between 0 and 1, got {label_smoothing}")
-    x = input.data
+    x = input._data
     weight = _check_class_weight(weight, x, class_axis, op)
     all_counted = False  # known: no target equals ignore_index
-    if target.data.dtype.kind == "f":
+    if target._data.dtype.kind == "f":
         if ignore_index >= 0:
             raise ValueError(f"{op}: ignore_index is not supported for class-probability targets")
     else:
-        all_counted = _check_indices(target.data, x.shape[class_axis], ignore_index, op)
+        all_counted = _check_indices(target._data, x.shape[class_axis], ignore_index, op)
     return CrossEntropy.apply(
         input,
         target,
@@ -733,8 +733,8 @@ def nll_loss(
     op = "nll_loss"
     check_reduction(reduction, op)
     class_axis = _class_axis(input, target, op, allow_probabilities=False)
-    weight = _check_class_weight(weight, input.data, class_axis, op)
-    _check_indices(target.data, input.data.shape[class_axis], ignore_index, op)
+    weight = _check_class_weight(weight, input._data, class_axis, op)
+    _check_indices(target._data, input._data.shape[class_axis], ignore_index, op)
     return NllLoss.apply(
         input,
         target,
@@ -763,19 +763,19 @@ def _sign_target(target: Tensor, input: Tensor, op: str, strict: bool) -> Tensor
     `strict` rejects values other than 1 and -1 (hinge_embedding_loss gives them both terms)."""
     if not isinstance(target, Tensor):
         raise TypeError(f"{op}: target must be a glassnet Tensor, got {type(target).__name__}")
-    t = target.data
+    t = target._data
     if t.dtype.kind not in "fiu":
         raise TypeError(f"{op}: target must hold 1 and -1, got dtype {t.dtype}")
     if strict and not np.all((t == 1) | (t == -1)):
         raise ValueError(f"{op}: target must contain only 1 and -1, got values {np.unique(t)[:6]}")
-    return Tensor._wrap(t.astype(input.data.dtype, copy=False))
+    return Tensor._wrap(t.astype(input._data.dtype, copy=False))
 
 
 def _check_input(input: Tensor, op: str, name: str = "input") -> None:
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: {name} must be a glassnet Tensor, got {type(input).__name__}")
-    if input.data.dtype.kind != "f":
-        raise TypeError(f"{op}: {name} must be a floating point tensor, got {input.data.dtype}")
+    if input._data.dtype.kind != "f":
+        raise TypeError(f"{op}: {name} must be a floating point tensor, got {input._data.dtype}")
 
 
 def hinge_embedding_loss(
@@ -786,7 +786,7 @@ def hinge_embedding_loss(
     op = "hinge_embedding_loss"
     check_reduction(reduction, op)
     _check_input(input, op)
-    y = _sign_target(target, input, op, strict=False).data
+    y = _sign_target(target, input, op, strict=False)._data
     margin_part = E.where(y != 1, E.clamp(margin - input, min=0), 0.0)
     self_part = E.where(y != -1, input, 0.0)
     return _reduce(margin_part + self_part, reduction)
@@ -805,9 +805,10 @@ def hinge_loss(
     check_reduction(reduction, op)
     _check_input(input, op)
     y = _sign_target(target, input, op, strict=True)
-    if y.data.shape != input.data.shape:
+    if y._data.shape != input._data.shape:
         raise ValueError(
-            f"{op}: target shape {y.data.shape} must be the same as input shape {input.data.shape}"
+            f"{op}: target shape {y._data.shape} must be the same as "
+            f"input shape {input._data.shape}"
         )
     return _reduce(E.clamp(margin - y * input, min=0), reduction)
 
@@ -822,23 +823,23 @@ def cosine_embedding_loss(
     check_reduction(reduction, op)
     _check_input(input1, op, "input1")
     _check_input(input2, op, "input2")
-    if input1.data.shape != input2.data.shape or input1.data.ndim not in (1, 2):
+    if input1._data.shape != input2._data.shape or input1._data.ndim not in (1, 2):
         raise ValueError(
-            f"{op}: input1 and input2 must both be (N, D) or (D,), got {input1.data.shape} and "
-            f"{input2.data.shape}"
+            f"{op}: input1 and input2 must both be (N, D) or (D,), got {input1._data.shape} and "
+            f"{input2._data.shape}"
         )
-    if input1.data.dtype != input2.data.dtype:
-        raise TypeError(f"{op}: input1 is {input1.data.dtype} but input2 is {input2.data.dtype}")
+    if input1._data.dtype != input2._data.dtype:
+        raise TypeError(f"{op}: input1 is {input1._data.dtype} but input2 is {input2._data.dtype}")
     _sign_target(target, input1, op, strict=False)
-    if target.data.shape != input1.data.shape[:-1]:
+    if target._data.shape != input1._data.shape[:-1]:
         raise ValueError(
-            f"{op}: target shape {target.data.shape} does not match the inputs "
-            f"{input1.data.shape} (expected {input1.data.shape[:-1]})"
+            f"{op}: target shape {target._data.shape} does not match the inputs "
+            f"{input1._data.shape} (expected {input1._data.shape[:-1]})"
         )
     eps = 1e-12  # keeps a zero vector from dividing by zero, as PyTorch
     dot = (input1 * input2).sum(dim=-1)
     norms = E.sqrt(((input1 * input1).sum(dim=-1) + eps) * ((input2 * input2).sum(dim=-1) + eps))
     cos = dot / norms
-    y = target.data
+    y = target._data
     l = E.where(y == 1, 1 - cos, 0.0) + E.where(y == -1, E.clamp(cos - margin, min=0), 0.0)
     return _reduce(l, reduction)

@@ -148,13 +148,13 @@ def _shape_arg(shape: Sequence[Any]) -> tuple:
 def reshape(input: Tensor, *shape: Any) -> Tensor:
     """The same elements in a new shape; one dimension may be -1 (inferred)."""
     shape = _shape_arg(shape)
-    if shape == input.data.shape:
+    if shape == input._data.shape:
         return input
     try:
         return Reshape.apply(input, shape=shape)
     except ValueError:
         raise ValueError(
-            f"reshape: shape {input.data.shape} ({input.data.size} elements) cannot be "
+            f"reshape: shape {input._data.shape} ({input._data.size} elements) cannot be "
             f"reshaped to {shape}"
         ) from None
 
@@ -163,12 +163,12 @@ view = reshape
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
-    return reshape(input, other.data.shape)
+    return reshape(input, other._data.shape)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims start_dim..end_dim into one."""
-    shape = input.data.shape
+    shape = input._data.shape
     if not shape:
         return reshape(input, 1)
     s = norm_dim(start_dim, len(shape), "flatten")
@@ -179,7 +179,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
-    shape = input.data.shape
+    shape = input._data.shape
     d = norm_dim(dim, len(shape), "unflatten")
     return reshape(input, shape[:d] + tuple(sizes) + shape[d + 1 :])
 
@@ -187,19 +187,19 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
 def permute(input: Tensor, *dims: Any) -> Tensor:
     """Reorder the axes: output axis i is input axis dims[i]."""
     dims = _shape_arg(dims)
-    n = input.data.ndim
+    n = input._data.ndim
     valid = len(dims) == n and all(-n <= d < n for d in dims)
     if not valid or sorted(d % n for d in dims) != list(range(n)):
         raise ValueError(
             f"permute: dims {dims} are not a permutation of the {n} axes of shape "
-            f"{input.data.shape}"
+            f"{input._data.shape}"
         )
     return Permute.apply(input, dims=tuple(d % n for d in dims)) if n else input
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two axes."""
-    n = input.data.ndim
+    n = input._data.ndim
     if n < 2:
         return input
     d0, d1 = norm_dim(dim0, n, "transpose"), norm_dim(dim1, n, "transpose")
@@ -212,14 +212,14 @@ swapaxes = transpose
 
 
 def t(input: Tensor) -> Tensor:
-    if input.data.ndim > 2:
-        raise ValueError(f"t: expects a tensor with <= 2 dimensions, got shape {input.data.shape}")
+    if input._data.ndim > 2:
+        raise ValueError(f"t: expects a tensor with <= 2 dimensions, got shape {input._data.shape}")
     return transpose(input, 0, 1)
 
 
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     """Remove axes of size 1 (only `dim` when given; a dim of other size is left alone)."""
-    shape = input.data.shape
+    shape = input._data.shape
     if dim is None:
         new = tuple(n for n in shape if n != 1)
     else:
@@ -231,7 +231,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
     """Insert an axis of size 1 at `dim` (negative counts from the end of the new shape)."""
-    shape = input.data.shape
+    shape = input._data.shape
     n = len(shape) + 1
     if not -n <= dim < n:
         raise IndexError(f"unsqueeze: dim {dim} is out of range for a result with {n} dimensions")
@@ -242,7 +242,7 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 def expand(input: Tensor, *sizes: Any) -> Tensor:
     """Broadcast to a larger shape without copying; -1 keeps a dimension."""
     sizes = _shape_arg(sizes)
-    shape = input.data.shape
+    shape = input._data.shape
     lead = len(sizes) - len(shape)
     if lead < 0:
         raise ValueError(
@@ -258,7 +258,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
-    return expand(input, other.data.shape)
+    return expand(input, other._data.shape)
 
 
 def broadcast_to(input: Tensor, shape: Sequence[int]) -> Tensor:
@@ -268,9 +268,9 @@ def broadcast_to(input: Tensor, shape: Sequence[int]) -> Tensor:
 def repeat(input: Tensor, *sizes: Any) -> Tensor:
     """Tile the tensor: `sizes[i]` copies along axis i (as torch.Tensor.repeat)."""
     reps = _shape_arg(sizes)
-    if len(reps) < input.data.ndim:
+    if len(reps) < input._data.ndim:
         raise ValueError(
-            f"repeat: give at least one repeat per dimension ({input.data.ndim}), got {reps}"
+            f"repeat: give at least one repeat per dimension ({input._data.ndim}), got {reps}"
         )
     return Repeat.apply(input, reps=reps)
 
@@ -281,7 +281,7 @@ def _tensors(tensors: Sequence[Any], op: str) -> list:
     from glassnet.ops._common import lift, promote
 
     ts = [lift(t) for t in tensors]
-    if any(t.data.dtype != ts[0].data.dtype for t in ts):
+    if any(t._data.dtype != ts[0]._data.dtype for t in ts):
         ts = promote(*ts)  # PyTorch's result type: int64 with float32 gives float32
     return ts
 
@@ -289,12 +289,12 @@ def _tensors(tensors: Sequence[Any], op: str) -> list:
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing axis; all other axes must match."""
     ts = _tensors(tensors, "cat")
-    ref = ts[0].data.shape
-    if any(t.data.ndim == 0 for t in ts):
+    ref = ts[0]._data.shape
+    if any(t._data.ndim == 0 for t in ts):
         raise ValueError("cat: zero-dimensional tensors cannot be concatenated; use stack")
     axis = norm_dim(dim, len(ref), "cat")
     for k, t in enumerate(ts):
-        s = t.data.shape
+        s = t._data.shape
         if len(s) != len(ref) or any(a != b for i, (a, b) in enumerate(zip(s, ref)) if i != axis):
             raise ValueError(
                 f"cat: tensor {k} has shape {s}, which does not match {ref} outside dim {dim}"
@@ -308,10 +308,10 @@ concat = concatenate = cat
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of one shape along a new axis."""
     ts = _tensors(tensors, "stack")
-    ref = ts[0].data.shape
+    ref = ts[0]._data.shape
     for k, t in enumerate(ts):
-        if t.data.shape != ref:
-            raise ValueError(f"stack: tensor {k} has shape {t.data.shape}, but tensor 0 has {ref}")
+        if t._data.shape != ref:
+            raise ValueError(f"stack: tensor {k} has shape {t._data.shape}, but tensor 0 has {ref}")
     n = len(ref) + 1
     if not -n <= dim < n:
         raise IndexError(f"stack: dim {dim} is out of range for a result with {n} dimensions")
@@ -322,8 +322,8 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Cut into pieces of `split_size` (the last may be smaller) or of the listed sizes."""
     from glassnet.ops.indexing import narrow
 
-    axis = norm_dim(dim, input.data.ndim, "split")
-    n = input.data.shape[axis]
+    axis = norm_dim(dim, input._data.ndim, "split")
+    n = input._data.shape[axis]
     if isinstance(split_size_or_sections, int):
         size = split_size_or_sections
         if size <= 0:
@@ -341,16 +341,16 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """Cut into `chunks` nearly equal pieces (fewer if the axis is short), as PyTorch."""
     if chunks <= 0:
         raise ValueError(f"chunk: chunks must be positive, got {chunks}")
-    axis = norm_dim(dim, input.data.ndim, "chunk")
-    n = input.data.shape[axis]
+    axis = norm_dim(dim, input._data.ndim, "chunk")
+    n = input._data.shape[axis]
     return split(input, max(-(-n // chunks), 1), axis)
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     from glassnet.ops.indexing import select
 
-    axis = norm_dim(dim, input.data.ndim, "unbind")
-    return tuple(select(input, axis, i) for i in range(input.data.shape[axis]))
+    axis = norm_dim(dim, input._data.ndim, "unbind")
+    return tuple(select(input, axis, i) for i in range(input._data.shape[axis]))
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
@@ -358,36 +358,36 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     torch.nn.functional.pad: (1, 1) pads the last axis, (1, 1, 2, 2) the last two."""
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
-    if len(pad) % 2 or len(pad) // 2 > input.data.ndim:
+    if len(pad) % 2 or len(pad) // 2 > input._data.ndim:
         raise ValueError(
-            f"pad: needs (left, right) pairs for at most {input.data.ndim} dims, got {tuple(pad)}"
+            f"pad: needs (left, right) pairs for at most {input._data.ndim} dims, got {tuple(pad)}"
         )
-    widths = [(0, 0)] * input.data.ndim
+    widths = [(0, 0)] * input._data.ndim
     for i in range(len(pad) // 2):
         lo, hi = int(pad[2 * i]), int(pad[2 * i + 1])
         if lo < 0 or hi < 0:
             raise ValueError(f"pad: negative padding {tuple(pad)} is not supported")
-        widths[input.data.ndim - 1 - i] = (lo, hi)
+        widths[input._data.ndim - 1 - i] = (lo, hi)
     return Pad.apply(input, widths=tuple(widths), value=value)
 
 
 def flip(input: Tensor, *dims: Any) -> Tensor:
     """Reverse the order of elements along `dims` (`flip(x, (0, 1))` or `x.flip(0, 1)`)."""
-    axes = norm_dim(_shape_arg(dims), input.data.ndim, "flip")
-    if input.data.ndim == 0 or axes is None:
+    axes = norm_dim(_shape_arg(dims), input._data.ndim, "flip")
+    if input._data.ndim == 0 or axes is None:
         return Clone.apply(input)  # nothing to reverse
     return Flip.apply(input, axes=axes)
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """Keep the lower triangle (on and below the `diagonal`-th diagonal) of the last two axes."""
-    if input.data.ndim < 2:
-        raise ValueError(f"tril: needs at least 2 dimensions, got shape {input.data.shape}")
+    if input._data.ndim < 2:
+        raise ValueError(f"tril: needs at least 2 dimensions, got shape {input._data.shape}")
     return Triangle.apply(input, k=diagonal, lower=True)
 
 
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """Keep the upper triangle (on and above the `diagonal`-th diagonal) of the last two axes."""
-    if input.data.ndim < 2:
-        raise ValueError(f"triu: needs at least 2 dimensions, got shape {input.data.shape}")
+    if input._data.ndim < 2:
+        raise ValueError(f"triu: needs at least 2 dimensions, got shape {input._data.shape}")
     return Triangle.apply(input, k=diagonal, lower=False)

@@ -187,7 +187,7 @@ def batch_norm(
     >>> rm, rv = glassnet.zeros(16), glassnet.ones(16)
     >>> y = batch_norm(glassnet.randn(8, 16, 5, 5), rm, rv, training=True)
     """
-    x = input.data
+    x = input._data
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected input (N, C, *), got shape {x.shape}")
     C = x.shape[1]
@@ -197,9 +197,9 @@ def batch_norm(
         ("weight", weight),
         ("bias", bias),
     ):
-        if t is not None and t.data.shape != (C,):
+        if t is not None and t._data.shape != (C,):
             raise ValueError(
-                f"batch_norm: {name} has shape {t.data.shape}, expected ({C},) for input of "
+                f"batch_norm: {name} has shape {t._data.shape}, expected ({C},) for input of "
                 f"shape {x.shape}"
             )
     if not training and (running_mean is None or running_var is None):
@@ -215,8 +215,8 @@ def batch_norm(
         *affine,
         has_weight=weight is not None,
         has_bias=bias is not None,
-        running_mean=None if running_mean is None else running_mean.data,
-        running_var=None if running_var is None else running_var.data,
+        running_mean=None if running_mean is None else running_mean._data,
+        running_var=None if running_var is None else running_var._data,
         training=bool(training),
         momentum=momentum,
         eps=eps,
@@ -280,15 +280,15 @@ def _norm_shape(op: str, normalized_shape: Any) -> tuple:
 
 def _rows_norm(op, input, normalized_shape, weight, bias, eps, centred):
     shape = _norm_shape(op, normalized_shape)
-    x = input.data
+    x = input._data
     k = len(shape)
     if k == 0 or x.shape[x.ndim - k :] != shape or x.ndim < k:
         raise ValueError(
             f"{op}: input of shape {x.shape} does not end with normalized_shape {shape}"
         )
     for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and t.data.shape != shape:
-            raise ValueError(f"{op}: {name} has shape {t.data.shape}, expected {shape}")
+        if t is not None and t._data.shape != shape:
+            raise ValueError(f"{op}: {name} has shape {t._data.shape}, expected {shape}")
     affine = tuple(t for t in (weight, bias) if t is not None)
     return LayerNorm.apply(
         input,
@@ -343,7 +343,7 @@ def rms_norm(
     (4, 32)
     """
     if eps is None:
-        eps = float(np.finfo(input.data.dtype).eps)
+        eps = float(np.finfo(input._data.dtype).eps)
     return _rows_norm("rms_norm", input, normalized_shape, weight, None, eps, False)
 
 
@@ -411,7 +411,7 @@ def group_norm(
     >>> group_norm(glassnet.randn(2, 6, 4, 4), 3).shape
     (2, 6, 4, 4)
     """
-    x = input.data
+    x = input._data
     if x.ndim < 2:
         raise ValueError(f"group_norm: expected input (N, C, *), got shape {x.shape}")
     C = x.shape[1]
@@ -421,8 +421,8 @@ def group_norm(
             f"of shape {x.shape}"
         )
     for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and t.data.shape != (C,):
-            raise ValueError(f"group_norm: {name} has shape {t.data.shape}, expected ({C},)")
+        if t is not None and t._data.shape != (C,):
+            raise ValueError(f"group_norm: {name} has shape {t._data.shape}, expected ({C},)")
     affine = tuple(t for t in (weight, bias) if t is not None)
     return GroupNorm.apply(
         input,

@@ -184,10 +184,10 @@ def _pool_args(op, x, nd, kernel_size, stride, padding, dilation, ceil_mode):
     """Check the arguments; return (kernel, stride, pads, dilation, out_hw, fast) in 2-d form."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: input must be a Tensor, got {type(x).__name__}")
-    if x.data.ndim not in (nd + 1, nd + 2):
+    if x._data.ndim not in (nd + 1, nd + 2):
         raise ValueError(
             f"{op}: expected a {nd + 2}-d input (N, C, {'H, W' if nd == 2 else 'L'}) or an "
-            f"unbatched {nd + 1}-d one, got shape {x.data.shape}"
+            f"unbatched {nd + 1}-d one, got shape {x._data.shape}"
         )
     kernel = ntuple(kernel_size, nd, "kernel_size", op)
     stride = kernel if stride is None or stride == [] else ntuple(stride, nd, "stride", op)
@@ -202,7 +202,7 @@ def _pool_args(op, x, nd, kernel_size, stride, padding, dilation, ceil_mode):
         raise ValueError(
             f"{op}: padding {padding} must be >= 0 and at most half of kernel_size {kernel}"
         )
-    spatial = x.data.shape[-nd:]
+    spatial = x._data.shape[-nd:]
     out = []
     for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation):
         span = d * (k - 1) + 1
@@ -211,7 +211,7 @@ def _pool_args(op, x, nd, kernel_size, stride, padding, dilation, ceil_mode):
             o -= 1
         if o < 1:
             raise ValueError(
-                f"{op}: input of shape {x.data.shape} is too small for kernel_size {kernel} "
+                f"{op}: input of shape {x._data.shape} is too small for kernel_size {kernel} "
                 f"(padding {padding}, dilation {dilation})"
             )
         out.append(o)
@@ -234,7 +234,7 @@ def _pool_args(op, x, nd, kernel_size, stride, padding, dilation, ceil_mode):
 
 
 def _batched(x: Tensor, nd: int) -> tuple[Tensor, bool]:
-    return (x.unsqueeze(0), True) if x.data.ndim == nd + 1 else (x, False)
+    return (x.unsqueeze(0), True) if x._data.ndim == nd + 1 else (x, False)
 
 
 def _max_pool(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
@@ -251,7 +251,7 @@ def _max_pool(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode, 
     if index is None:  # no graph was recorded: compute the indices with one more call
         ctx = MaxPool()
         MaxPool.forward(
-            ctx, x.data, kernel=kernel, stride=stride, pads=pads, dilation=dilation,
+            ctx, x._data, kernel=kernel, stride=stride, pads=pads, dilation=dilation,
             out_hw=out_hw, fast=fast, want_index=True,
         )  # fmt: skip
         index = Tensor._wrap(ctx.index)
@@ -314,19 +314,19 @@ def _avg_pool(op, nd, input, kernel_size, stride, padding, ceil_mode, count_incl
     if divisor is not None:
         if divisor == 0:
             raise ValueError(f"{op}: divisor_override must not be 0")
-        div = np.asarray(divisor, dtype=input.data.dtype)
+        div = np.asarray(divisor, dtype=input._data.dtype)
     else:
         # the window's extent along each axis, clipped to the padded (or the unpadded) input
         counts = []
         for axis in range(2):
-            n = input.data.shape[-2 + axis] if nd == 2 or axis == 1 else 1
+            n = input._data.shape[-2 + axis] if nd == 2 or axis == 1 else 1
             p = pads[2 * axis]
             start = np.arange(out_hw[axis]) * stride[axis] - p
             end = np.minimum(start + kernel[axis], n + p)
             if not count_include_pad:
                 start, end = np.maximum(start, 0), np.minimum(end, n)
             counts.append(end - start)
-        div = (counts[0][:, None] * counts[1][None, :]).astype(input.data.dtype)
+        div = (counts[0][:, None] * counts[1][None, :]).astype(input._data.dtype)
     x, unbatched = _batched(input, nd)
     y = AvgPool.apply(
         x, kernel=kernel, stride=stride, pads=pads, out_hw=out_hw, fast=fast, divisor=div
@@ -397,15 +397,15 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     op = "adaptive_avg_pool2d"
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
-    if input.data.ndim not in (3, 4):
-        raise ValueError(f"{op}: expected a 3-d or 4-d input, got shape {input.data.shape}")
+    if input._data.ndim not in (3, 4):
+        raise ValueError(f"{op}: expected a 3-d or 4-d input, got shape {input._data.shape}")
     if isinstance(output_size, (tuple, list)):
         if len(output_size) != 2:
             raise TypeError(f"{op}: output_size must be an int or a pair, got {output_size!r}")
-        size = tuple(n if o is None else o for o, n in zip(output_size, input.data.shape[-2:]))
+        size = tuple(n if o is None else o for o, n in zip(output_size, input._data.shape[-2:]))
     else:
         size = ntuple(output_size, 2, "output_size", op)
     size = ntuple(size, 2, "output_size", op)
-    if min(size) < 1 or min(input.data.shape[-2:]) < 1:
-        raise ValueError(f"{op}: output_size {size} and input {input.data.shape} must be >= 1")
+    if min(size) < 1 or min(input._data.shape[-2:]) < 1:
+        raise ValueError(f"{op}: output_size {size} and input {input._data.shape} must be >= 1")
     return AdaptiveAvgPool2d.apply(input, out_hw=size)

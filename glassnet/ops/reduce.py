@@ -235,36 +235,36 @@ class Norm(Op):
 # ----------------------------------------------------------------------------- public functions
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
     """Sum over `dim` (all elements when None)."""
-    out = Sum.apply(input, axis=norm_dim(dim, input.data.ndim, "sum"), keepdims=keepdim)
+    out = Sum.apply(input, axis=norm_dim(dim, input._data.ndim, "sum"), keepdims=keepdim)
     return out if dtype is None else out.astype(dtype)
 
 
 def mean(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Arithmetic mean over `dim` (all elements when None). Needs a float tensor, as PyTorch."""
-    if input.data.dtype.kind != "f":
-        raise TypeError(f"mean: input dtype should be floating point, got {input.data.dtype}")
-    return Mean.apply(input, axis=norm_dim(dim, input.data.ndim, "mean"), keepdims=keepdim)
+    if input._data.dtype.kind != "f":
+        raise TypeError(f"mean: input dtype should be floating point, got {input._data.dtype}")
+    return Mean.apply(input, axis=norm_dim(dim, input._data.ndim, "mean"), keepdims=keepdim)
 
 
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return Prod.apply(input, axis=norm_dim(dim, input.data.ndim, "prod"), keepdims=keepdim)
+    return Prod.apply(input, axis=norm_dim(dim, input._data.ndim, "prod"), keepdims=keepdim)
 
 
 def _check_nonempty(input: Tensor, op: str, axis: Any) -> None:
-    if input.data.size == 0:
-        raise ValueError(f"{op}: cannot reduce an empty tensor of shape {input.data.shape}")
+    if input._data.size == 0:
+        raise ValueError(f"{op}: cannot reduce an empty tensor of shape {input._data.shape}")
 
 
 def amax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Largest value over `dim`; ties share the gradient equally."""
-    axis = norm_dim(dim, input.data.ndim, "amax")
+    axis = norm_dim(dim, input._data.ndim, "amax")
     _check_nonempty(input, "amax", axis)
     return Amax.apply(input, axis=axis, keepdims=keepdim, largest=True)
 
 
 def amin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """Smallest value over `dim`; ties share the gradient equally."""
-    axis = norm_dim(dim, input.data.ndim, "amin")
+    axis = norm_dim(dim, input._data.ndim, "amin")
     _check_nonempty(input, "amin", axis)
     return Amax.apply(input, axis=axis, keepdims=keepdim, largest=False)
 
@@ -272,13 +272,13 @@ def amin(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 def _max_min(input: Tensor, dim: Any, keepdim: bool, largest: bool, op: str) -> Any:
     if dim is None:
         return amax(input) if largest else amin(input)
-    axis = norm_dim(dim, input.data.ndim, op)
+    axis = norm_dim(dim, input._data.ndim, op)
     _check_nonempty(input, op, axis)
-    x = input.data if input.data.ndim else input.data.reshape(1)
+    x = input._data if input._data.ndim else input._data.reshape(1)
     axis = 0 if axis is None else axis
     pick = np.argmax if largest else np.argmin
     index = np.expand_dims(pick(x, axis=axis), axis)
-    if input.data.ndim == 0:
+    if input._data.ndim == 0:
         return MaxMin(input, Tensor._wrap(np.asarray(0)))
     values = MaxAlongDim.apply(input, axis=axis, keepdims=keepdim, index=index)
     indices = index if keepdim else np.squeeze(index, axis=axis)
@@ -312,17 +312,17 @@ def _flat_index(index: Any, ndim: int, keepdim: bool) -> Tensor:
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (in the flattened tensor when dim is None)."""
     if dim is None:
-        return _flat_index(np.argmax(input.data), input.data.ndim, keepdim)
-    axis = norm_dim(dim, input.data.ndim, "argmax")
-    return Tensor._wrap(np.argmax(input.data, axis=axis, keepdims=keepdim).astype(np.int64))
+        return _flat_index(np.argmax(input._data), input._data.ndim, keepdim)
+    axis = norm_dim(dim, input._data.ndim, "argmax")
+    return Tensor._wrap(np.argmax(input._data, axis=axis, keepdims=keepdim).astype(np.int64))
 
 
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (in the flattened tensor when dim is None)."""
     if dim is None:
-        return _flat_index(np.argmin(input.data), input.data.ndim, keepdim)
-    axis = norm_dim(dim, input.data.ndim, "argmin")
-    return Tensor._wrap(np.argmin(input.data, axis=axis, keepdims=keepdim).astype(np.int64))
+        return _flat_index(np.argmin(input._data), input._data.ndim, keepdim)
+    axis = norm_dim(dim, input._data.ndim, "argmin")
+    return Tensor._wrap(np.argmin(input._data, axis=axis, keepdims=keepdim).astype(np.int64))
 
 
 def var(
@@ -335,7 +335,7 @@ def var(
     """Variance over `dim` with Bessel's correction (divide by n - 1) unless correction=0."""
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    axis = norm_dim(dim, input.data.ndim, "var")
+    axis = norm_dim(dim, input._data.ndim, "var")
     return Var.apply(input, axis=axis, correction=correction, keepdims=keepdim)
 
 
@@ -349,14 +349,14 @@ def std(
     """Standard deviation: sqrt(var), with Bessel's correction unless correction=0."""
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    axis = norm_dim(dim, input.data.ndim, "std")
+    axis = norm_dim(dim, input._data.ndim, "std")
     return Std.apply(input, axis=axis, correction=correction, keepdims=keepdim)
 
 
 def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """ln sum exp(x) over `dim`, without overflow."""
     return LogSumExp.apply(
-        input, axis=norm_dim(dim, input.data.ndim, "logsumexp"), keepdims=keepdim
+        input, axis=norm_dim(dim, input._data.ndim, "logsumexp"), keepdims=keepdim
     )
 
 
@@ -369,5 +369,5 @@ def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) 
     p = float(p)
     if not p > 0:
         raise ValueError(f"norm: p must be positive, got {p}")
-    axis = norm_dim(dim, input.data.ndim, "norm")
+    axis = norm_dim(dim, input._data.ndim, "norm")
     return Norm.apply(input, p=p, axis=axis, keepdims=keepdim)

@@ -257,7 +257,9 @@ class LBFGS(Optimizer):
         params = self.param_groups[0]["params"]
         return np.concatenate(
             [
-                np.zeros(p.data.size, p.data.dtype) if p.grad is None else p.grad.data.reshape(-1)
+                np.zeros(p._data.size, p._data.dtype)
+                if p.grad is None
+                else p.grad._data.reshape(-1)
                 for p in params
             ]
         )
@@ -407,7 +409,7 @@ def _array(v: Any) -> Any:
     """A saved state entry as an ndarray (None stays None)."""
     if v is None:
         return None
-    return v.data.copy() if isinstance(v, Tensor) else np.array(v)
+    return v._data.copy() if isinstance(v, Tensor) else np.array(v)
 
 
 def _restore(v: Any) -> Any:

@@ -14,7 +14,7 @@ overhead. Here each parameter group keeps, per dtype, one `_FlatGroup`:
     exp_avg [ same layout ]                             one buffer per state array of the rule
     tmp     [ same layout ] x k                         scratch for the rule's temporaries
 
-and each parameter's `.data` is rebound to a view of `param` (the values are copied first; the
+and each parameter's `._data` is rebound to a view of `param` (the values are copied first; the
 user still holds the same Tensor objects). A step then copies the gradients in with one
 `np.concatenate(..., out=grad)` and runs the update rule once over the whole buffer: a handful of
 vectorised passes with `out=` and no allocation, whatever the number of parameters.
@@ -32,7 +32,7 @@ Correctness is kept exactly as PyTorch defines it:
   group has such parameters, or its parameters have different step counts (after such a step or
   a `load_state_dict`), the rule runs once per parameter on that parameter's slices of the same
   buffers. The rule is the same function either way, so both paths agree.
-* If something rebinds a parameter's `.data` (a module's `load_state_dict`, `.to(dtype)`), the
+* If something rebinds a parameter's `._data` (a module's `load_state_dict`, `.to(dtype)`), the
   next step notices (an identity check per parameter), copies the new values into the buffer, and
   rebuilds the buffers if the shape or dtype changed (state is kept, cast to the new dtype).
 * The state a user sees, `optimizer.state[p]`, holds glassnet Tensors that are views of the flat
@@ -64,9 +64,9 @@ class _FlatGroup:
 
     def __init__(self, params: list[Tensor], state_spec: StateSpec, num_tmp: int) -> None:
         self.params = params
-        self.dtype = params[0].data.dtype
-        self.shapes = [p.data.shape for p in params]
-        sizes = [p.data.size for p in params]
+        self.dtype = params[0]._data.dtype
+        self.shapes = [p._data.shape for p in params]
+        sizes = [p._data.size for p in params]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
         n = self.offsets[-1]
         self.state_names = tuple(name for name, _ in state_spec)
@@ -77,9 +77,9 @@ class _FlatGroup:
         self.tmp = [np.empty(n, self.dtype) for _ in range(num_tmp)]
         self.views: list[np.ndarray] = []
         for p, a, b in zip(params, self.offsets[:-1], self.offsets[1:]):
-            view = self.param[a:b].reshape(p.data.shape)
-            view[...] = p.data
-            p.data = view  # the parameter now lives in the flat buffer
+            view = self.param[a:b].reshape(p._data.shape)
+            view[...] = p._data
+            p._data = view  # the parameter now lives in the flat buffer
             self.views.append(view)
 
     def slices(self, i: int) -> slice:
@@ -229,9 +229,9 @@ class Optimizer:
                 )
             if not p.is_leaf:
                 raise ValueError(f"{name}: can't optimize a non-leaf Tensor")
-            if p.data.dtype.kind != "f":
+            if p._data.dtype.kind != "f":
                 raise TypeError(
-                    f"{name}: can only optimize floating point tensors, got dtype {p.data.dtype}"
+                    f"{name}: can only optimize floating point tensors, got dtype {p._data.dtype}"
                 )
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{name}: a parameter group contains the same parameter twice")
@@ -258,7 +258,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad.data[...] = 0
+                    p.grad._data[...] = 0
 
     # ------------------------------------------------------------------ flat buffers
     def _flat_groups(self, group: dict[str, Any]) -> list[_FlatGroup]:
@@ -274,12 +274,12 @@ class Optimizer:
             if ok:
                 for f in flats:
                     for p, view in zip(f.params, f.views):
-                        if p.data is not view:
-                            if p.data.shape != view.shape or p.data.dtype != view.dtype:
+                        if p._data is not view:
+                            if p._data.shape != view.shape or p._data.dtype != view.dtype:
                                 ok = False
                                 break
-                            view[...] = p.data  # rebound by someone else: adopt the new values
-                            p.data = view
+                            view[...] = p._data  # rebound by someone else: adopt the new values
+                            p._data = view
                 if ok:
                     return flats
         return self._build_flat(group, spec)
@@ -289,7 +289,7 @@ class Optimizer:
         saved = {id(p): self.state[p] for p in params if self.state.get(p)}
         by_dtype: dict[np.dtype, list[Tensor]] = {}
         for p in params:
-            by_dtype.setdefault(p.data.dtype, []).append(p)
+            by_dtype.setdefault(p._data.dtype, []).append(p)
         flats = [_FlatGroup(ps, spec, self._num_tmp) for ps in by_dtype.values()]
         for f in flats:
             for i, p in enumerate(f.params):
@@ -300,7 +300,7 @@ class Optimizer:
                 for key, value in old.items():
                     if key in f.state:
                         view = f.state[key][f.slices(i)]
-                        view[...] = np.asarray(value.data).reshape(-1)
+                        view[...] = np.asarray(value._data).reshape(-1)
                         new[key] = Tensor._wrap(view.reshape(f.shapes[i]))
                     elif not isinstance(value, Tensor):
                         new[key] = value
@@ -347,9 +347,9 @@ class Optimizer:
             g = p.grad
             if g is None:
                 all_grads = False
-            elif g.data.shape != shape:
+            elif g._data.shape != shape:
                 raise ValueError(
-                    f"{type(self).__name__}.step: a gradient has shape {g.data.shape} but its "
+                    f"{type(self).__name__}.step: a gradient has shape {g._data.shape} but its "
                     f"parameter has shape {shape}"
                 )
             grads.append(g)
@@ -362,7 +362,7 @@ class Optimizer:
             else:
                 uniform = not any(states)
             if uniform:
-                np.concatenate([g.data.reshape(-1) for g in grads], out=f.grad)
+                np.concatenate([g._data.reshape(-1) for g in grads], out=f.grad)
                 fresh = not first
                 if fresh:
                     for i in range(len(f.params)):
@@ -379,7 +379,7 @@ class Optimizer:
             fresh = not self.state.get(p)
             st = self._init_param_state(group, f, i) if fresh else self.state[p]
             s = f.slices(i)
-            f.grad[s] = g.data.reshape(-1)
+            f.grad[s] = g._data.reshape(-1)
             scalars = _scalars(st)
             arrays = {name: buf[s] for name, buf in f.state.items()}
             tmp = [t[s] for t in f.tmp]
@@ -462,12 +462,12 @@ class Optimizer:
         for k, v in values.items():
             if isinstance(st.get(k), Tensor):
                 arr = _to_array(v)
-                if arr.size != p.data.size:
+                if arr.size != p._data.size:
                     raise ValueError(
                         f"{name}.load_state_dict: state '{k}' of parameter {key} has "
-                        f"{arr.size} elements, the parameter has shape {p.data.shape}"
+                        f"{arr.size} elements, the parameter has shape {p._data.shape}"
                     )
-                st[k].data[...] = arr.reshape(p.data.shape)
+                st[k]._data[...] = arr.reshape(p._data.shape)
             elif v is not None and _is_scalar(v):
                 st[k] = _number(k, v)
 
@@ -514,7 +514,7 @@ def _is_named(p: Any) -> bool:
 def _copy(v: Any) -> Any:
     """A state entry for state_dict: Tensors (also inside lists, as L-BFGS keeps) copied."""
     if isinstance(v, Tensor):
-        return Tensor._wrap(v.data.copy())
+        return Tensor._wrap(v._data.copy())
     if isinstance(v, list):
         return [_copy(x) for x in v]
     return v
@@ -539,7 +539,7 @@ def _all_have_scalars(states: list, scalars: dict[str, Any]) -> bool:
 
 def _to_array(v: Any) -> np.ndarray:
     if isinstance(v, Tensor):
-        return v.data
+        return v._data
     if hasattr(v, "detach") and hasattr(v, "numpy"):  # a torch tensor
         return np.asarray(v.detach().cpu().numpy())
     if hasattr(v, "numpy"):

@@ -67,8 +67,8 @@ def _tabular(config: dict[str, Any]) -> RunData:
         )
     except ValueError as e:
         raise ConfigError(f"data: {e}") from None
-    X_train, y_train = data.X_train.data, data.y_train.data
-    X_test, y_test = data.X_test.data, data.y_test.data
+    X_train, y_train = data.X_train._data, data.y_train._data
+    X_test, y_test = data.X_test._data, data.y_test._data
     class_names = data.target_names
     task = data.task
     positive = d["positive_class"]

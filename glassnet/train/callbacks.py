@@ -101,7 +101,7 @@ class EarlyStopping(Callback):
             self.best, self.best_epoch, self._wait = value, record["epoch"], 0
             if self.restore_best_weights:
                 self._best_weights = {
-                    k: np.array(v.data) for k, v in state.model.state_dict().items()
+                    k: np.array(v._data) for k, v in state.model.state_dict().items()
                 }
             return
         self._wait += 1
@@ -265,7 +265,7 @@ class GradientNormTracker(Callback):
         squares: dict[str, float] = {}
         for name, p in state.model.named_parameters():
             if p.grad is not None:
-                g = p.grad.data
+                g = p.grad._data
                 layer = self._labels.get(name, name)
                 squares[layer] = squares.get(layer, 0.0) + float(np.vdot(g, g))
         state.history.grad_norms.append(

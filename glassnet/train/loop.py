@@ -71,7 +71,7 @@ def clip_grad_norm_(parameters: Iterable[Tensor], max_norm: float) -> float:
 
     Returns the total norm before clipping (as `torch.nn.utils.clip_grad_norm_`).
     """
-    grads = [p.grad.data for p in parameters if p.grad is not None]
+    grads = [p.grad._data for p in parameters if p.grad is not None]
     total = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
     scale = max_norm / (total + 1e-6)
     if scale < 1.0:
@@ -289,7 +289,7 @@ def fit(
             n_seen += n
             if named_metrics:
                 outputs.append(_output_array(output))
-                targets.append(np.asarray(y.data if isinstance(y, Tensor) else y))
+                targets.append(np.asarray(y._data if isinstance(y, Tensor) else y))
             history.steps.append(record)
             for cb in callbacks:
                 cb.on_step_end(state, record)
@@ -328,7 +328,7 @@ def fit(
 def _output_array(output: Any) -> np.ndarray:
     if isinstance(output, tuple):  # models that return (logits, extra)
         output = output[0]
-    return np.array(output.data if isinstance(output, Tensor) else output)
+    return np.array(output._data if isinstance(output, Tensor) else output)
 
 
 def evaluate(
@@ -365,7 +365,7 @@ def evaluate(
                 n_seen += n
                 if named_metrics:
                     outputs.append(_output_array(output))
-                    targets.append(np.asarray(y.data if isinstance(y, Tensor) else y))
+                    targets.append(np.asarray(y._data if isinstance(y, Tensor) else y))
     finally:
         model.train(was_training)
     result: dict[str, float] = {}

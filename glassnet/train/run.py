@@ -196,8 +196,8 @@ class _Limited:
 def _arrays(dataset: Any) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
     for xb, yb in DataLoader(dataset, batch_size=4096):
-        xs.append(xb.data)
-        ys.append(yb.data)
+        xs.append(xb._data)
+        ys.append(yb._data)
     return np.concatenate(xs), np.concatenate(ys)
 
 
@@ -224,8 +224,8 @@ def _train_perceptron(
     lines = list(model.epoch_weights_)
     log = (run_dir / "metrics.jsonl").open("w")
     for k, ((w, b), mistakes) in enumerate(zip(model.epoch_weights_, model.mistakes_)):
-        model.weight.data[...] = w
-        model.bias.data[...] = b
+        model.weight._data[...] = w
+        model.bias._data[...] = b
         record = {
             "epoch": k,
             "train_loss": _perceptron_loss(model, X, y),

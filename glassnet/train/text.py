@@ -43,7 +43,7 @@ def generate_text(
             for _ in range(max_new_tokens):
                 context = Tensor._wrap(np.array([ids[-block:]], dtype=np.int64))  # (1, T)
                 out = model(context)
-                logits = (out[0] if isinstance(out, tuple) else out).data[0, -1]  # (V,)
+                logits = (out[0] if isinstance(out, tuple) else out)._data[0, -1]  # (V,)
                 z = logits.astype(np.float64) / temperature
                 if top_k is not None and top_k < len(z):
                     z[z < np.sort(z)[-top_k]] = -np.inf

@@ -189,15 +189,15 @@ def optimizer_paths(
     for label, spec in optimizers.items():
         p = Parameter(np.array(surface.start, dtype=np.float64))
         opt = _factory(label, spec, surface)([p])
-        path = [p.data.copy()]
+        path = [p._data.copy()]
         for _ in range(steps):
             opt.zero_grad()
             loss = surface.f(p[0], p[1])
             loss.backward()
             opt.step()
-            if not np.all(np.isfinite(p.data)) or np.abs(p.data).max() > 1e6:
+            if not np.all(np.isfinite(p._data)) or np.abs(p._data).max() > 1e6:
                 break
-            path.append(p.data.copy())
+            path.append(p._data.copy())
         paths[label] = np.array(path)
     return paths
 

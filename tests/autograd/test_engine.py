@@ -23,7 +23,7 @@ def test_a_chain_of_100000_ops_backpropagates_without_recursion():
         y.sum().backward()
     finally:
         sys.setrecursionlimit(old_limit)
-    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad._data, [1.0, 1.0])
 
 
 def test_a_deep_graph_is_freed_without_backward_and_without_recursion():
@@ -45,20 +45,20 @@ def test_shared_subexpressions_sum_their_gradients():
         y = x * x
         z = y * x + y.exp() - x  # x used three times, y twice
         (z * z).sum().backward()
-    np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(g.grad._data, t.grad.numpy(), rtol=1e-12)
 
 
 def test_gradients_accumulate_across_backward_calls():
     x = glassnet.tensor([1.0, 2.0], requires_grad=True)
     (x * x).sum().backward()
     (3 * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [2 + 3, 4 + 3])
+    np.testing.assert_array_equal(x.grad._data, [2 + 3, 4 + 3])
     x.grad.zero_()
     (x * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [2, 4])
+    np.testing.assert_array_equal(x.grad._data, [2, 4])
     x.grad = None
     x.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [1, 1])
+    np.testing.assert_array_equal(x.grad._data, [1, 1])
 
 
 def test_leaf_gradient_keeps_the_leaf_dtype_and_is_its_own_array():
@@ -69,7 +69,7 @@ def test_leaf_gradient_keeps_the_leaf_dtype_and_is_its_own_array():
     gy = np.ones(2, np.float32)
     x.backward(gy)  # backward on a leaf adds the gradient itself
     gy[:] = 100  # the stored gradient is a copy
-    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
+    np.testing.assert_array_equal(x.grad._data, [3.0, 3.0])
 
 
 def test_second_backward_through_a_freed_graph_raises():
@@ -87,7 +87,7 @@ def test_retain_graph_allows_a_second_backward():
     y = (x * x).sum()
     y.backward(retain_graph=True)
     y.backward()
-    np.testing.assert_array_equal(x.grad.data, [4.0, 8.0])
+    np.testing.assert_array_equal(x.grad._data, [4.0, 8.0])
     with pytest.raises(RuntimeError, match="second time"):
         y.backward()
 
@@ -126,7 +126,7 @@ def test_retain_grad_keeps_the_gradient_of_a_non_leaf():
     h = x * 3
     h.retain_grad()
     (h * h).sum().backward()
-    np.testing.assert_array_equal(h.grad.data, [6.0, 12.0])
+    np.testing.assert_array_equal(h.grad._data, [6.0, 12.0])
     assert x.grad is not None
     other = x * 3
     (other * 2).sum().backward()
@@ -137,10 +137,10 @@ def test_backward_with_an_explicit_gradient():
     x = glassnet.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     y = x * x
     y.backward(glassnet.tensor([[1.0, 0.0], [0.5, 2.0]]))
-    np.testing.assert_array_equal(x.grad.data, [[2.0, 0.0], [3.0, 16.0]])
+    np.testing.assert_array_equal(x.grad._data, [[2.0, 0.0], [3.0, 16.0]])
     z = x.sum(0)
     z.backward(np.array([1.0, -1.0]))  # an ndarray works too
-    np.testing.assert_array_equal(x.grad.data, [[3.0, -1.0], [4.0, 15.0]])
+    np.testing.assert_array_equal(x.grad._data, [[3.0, -1.0], [4.0, 15.0]])
 
 
 def test_detach_and_constants_stop_the_gradient():
@@ -148,9 +148,9 @@ def test_detach_and_constants_stop_the_gradient():
     c = glassnet.tensor([5.0, 6.0])
     y = (x * c + x.detach() * x).sum()
     y.backward()
-    np.testing.assert_array_equal(x.grad.data, [5 + 1, 6 + 2])
+    np.testing.assert_array_equal(x.grad._data, [5 + 1, 6 + 2])
     assert c.grad is None
-    assert x.detach().data is x.data  # shares memory, as in PyTorch
+    assert x.detach()._data is x._data  # shares memory, as in PyTorch
 
 
 def test_requires_grad_propagates_and_is_leaf():
@@ -175,7 +175,7 @@ def test_cast_between_floats_is_differentiable():
     x = glassnet.tensor([1.0, 2.0], requires_grad=True)
     (x.double() * glassnet.tensor(np.array([3.0, 4.0]))).sum().backward()
     assert x.grad.dtype == glassnet.float32
-    np.testing.assert_array_equal(x.grad.data, [3.0, 4.0])
+    np.testing.assert_array_equal(x.grad._data, [3.0, 4.0])
 
 
 # ----------------------------------------------------------------------------- errors
@@ -225,7 +225,7 @@ def test_in_place_on_a_leaf_requiring_grad_is_refused_outside_no_grad(mutate):
     w = glassnet.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="leaf tensor that requires grad.*no_grad"):
         mutate(w)
-    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    np.testing.assert_array_equal(w._data, [1.0, 2.0])
     with glassnet.no_grad():
         out = mutate(w)  # the optimizer's way: allowed, and in place
     assert out is None or out is w
@@ -233,13 +233,13 @@ def test_in_place_on_a_leaf_requiring_grad_is_refused_outside_no_grad(mutate):
 
 def test_in_place_updates_under_no_grad_change_the_data_in_place():
     w = glassnet.tensor([1.0, 2.0], requires_grad=True)
-    data = w.data
+    data = w._data
     with glassnet.no_grad():
         w -= 0.5 * glassnet.tensor([2.0, 2.0])
         w.add_(glassnet.tensor([1.0, 1.0]), alpha=-2)
         w.mul_(2)
-    assert w.data is data and w.dtype == glassnet.float32
-    np.testing.assert_array_equal(w.data, [-4.0, -2.0])
+    assert w._data is data and w.dtype == glassnet.float32
+    np.testing.assert_array_equal(w._data, [-4.0, -2.0])
 
 
 def test_augmented_assignment_on_an_intermediate_records_a_new_node():
@@ -247,7 +247,7 @@ def test_augmented_assignment_on_an_intermediate_records_a_new_node():
     h = x * 2
     h += x  # an intermediate of the graph: out of place, as a new node
     h.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
+    np.testing.assert_array_equal(x.grad._data, [3.0, 3.0])
 
 
 def _both(fn, a):
@@ -256,7 +256,7 @@ def _both(fn, a):
     t = torch.tensor(a, requires_grad=True)
     fn(g, glassnet).backward()
     fn(t, torch).backward()
-    return g.grad.data, t.grad.numpy()
+    return g.grad._data, t.grad.numpy()
 
 
 SLICE_USES = {
@@ -294,7 +294,7 @@ def test_slice_gradients_accumulate_into_an_existing_leaf_gradient_and_keep_its_
     first = x.grad
     x[:, 1:].sum().backward()
     assert x.grad is first and x.grad.dtype == np.float32
-    np.testing.assert_array_equal(x.grad.data, [[1, 2, 1, 1], [1, 2, 1, 1]])
+    np.testing.assert_array_equal(x.grad._data, [[1, 2, 1, 1], [1, 2, 1, 1]])
 
 
 def test_slice_gradients_with_retain_graph_and_retain_grad():
@@ -307,11 +307,11 @@ def test_slice_gradients_with_retain_graph_and_retain_grad():
         q, k, v = y.split(1, dim=1)
         loss = (q * k).sum() + v.sum()
         loss.backward(retain_graph=True)
-        first = np.array(y.grad.data if lib is glassnet else y.grad.numpy())
+        first = np.array(y.grad._data if lib is glassnet else y.grad.numpy())
         loss.backward()  # a second pass through the same graph adds the same again
         results.append([first, y.grad, x.grad])
     (g_first, g_y, g_x), (t_first, t_y, t_x) = results
     np.testing.assert_array_equal(g_first, [[2, 0, 1], [8, 6, 1]])
     np.testing.assert_array_equal(g_first, t_first)
-    np.testing.assert_array_equal(g_y.data, t_y.numpy())
-    np.testing.assert_array_equal(g_x.data, t_x.numpy())
+    np.testing.assert_array_equal(g_y._data, t_y.numpy())
+    np.testing.assert_array_equal(g_x._data, t_x.numpy())

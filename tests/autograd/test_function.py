@@ -43,14 +43,14 @@ class NumpyExp(Function):
 
     @staticmethod
     def forward(ctx, x):
-        y = np.exp(x.data)
+        y = np.exp(x._data)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad.data * y
+        return grad._data * y
 
 
 def test_custom_function_values_and_gradients_match_torch():
@@ -59,7 +59,7 @@ def test_custom_function_values_and_gradients_match_torch():
     t = torch.tensor(a, requires_grad=True)
     (Cube.apply(g) * 2).sum().backward()
     (t**3 * 2).sum().backward()
-    np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(g.grad._data, t.grad.numpy(), rtol=1e-12)
 
 
 def test_custom_function_composes_with_ops_and_gradchecks():
@@ -76,7 +76,7 @@ def test_non_tensor_arguments_and_needs_input_grad():
     assert out.requires_grad and out.grad_fn is not None
     assert out.grad_fn.seen_needs == (True, False, False)  # set before forward, as PyTorch
     out.sum().backward()
-    np.testing.assert_array_equal(a.grad.data, [1.0, 1.0])
+    np.testing.assert_array_equal(a.grad._data, [1.0, 1.0])
     assert b.grad is None
 
 
@@ -99,7 +99,7 @@ def test_forward_runs_without_recording_and_output_is_a_fresh_node():
     node = y.grad_fn
     y.sum().backward(retain_graph=True)
     assert not node.backward_mode
-    np.testing.assert_array_equal(x.grad.data, [2.0, 2.0])
+    np.testing.assert_array_equal(x.grad._data, [2.0, 2.0])
 
 
 def test_no_graph_under_no_grad_or_without_grad_inputs():

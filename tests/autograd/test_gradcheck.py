@@ -28,7 +28,7 @@ def test_gradcheck_with_several_inputs_and_outputs():
 
 def test_gradcheck_on_a_non_contiguous_input():
     x = glassnet.from_numpy(np.random.default_rng(1).standard_normal((4, 3)).T).requires_grad_()
-    assert not x.data.flags.c_contiguous
+    assert not x._data.flags.c_contiguous
     assert gradcheck(lambda t: (t * t.exp()).sum(), (x,))
 
 

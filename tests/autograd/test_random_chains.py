@@ -113,10 +113,10 @@ def test_random_chain_matches_torch(names, seed, dtype):
     gx, gP = _run(GLASSNET, arrays, names, G)
     tx, tP = _run(TORCH, arrays, names, G)
     assert gx.dtype == dtype
-    np.testing.assert_allclose(gx.data, tx.detach().numpy(), err_msg="values", **TOL[dtype])
+    np.testing.assert_allclose(gx._data, tx.detach().numpy(), err_msg="values", **TOL[dtype])
     for k in arrays:
         expected = np.zeros_like(arrays[k]) if tP[k].grad is None else tP[k].grad.numpy()
-        got = np.zeros_like(arrays[k]) if gP[k].grad is None else gP[k].grad.data
+        got = np.zeros_like(arrays[k]) if gP[k].grad is None else gP[k].grad._data
         assert got.dtype == dtype, k
         np.testing.assert_allclose(got, expected, err_msg=f"grad of {k}", **TOL[dtype])
 
@@ -129,8 +129,8 @@ def test_every_step_alone_matches_torch(name):
     G = rng.standard_normal((3, 4))
     gx, gP = _run(GLASSNET, arrays, [name], G)
     tx, tP = _run(TORCH, arrays, [name], G)
-    np.testing.assert_allclose(gx.data, tx.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(gx._data, tx.detach().numpy(), rtol=1e-10, atol=1e-12)
     for k in arrays:
         expected = np.zeros_like(arrays[k]) if tP[k].grad is None else tP[k].grad.numpy()
-        got = np.zeros_like(arrays[k]) if gP[k].grad is None else gP[k].grad.data
+        got = np.zeros_like(arrays[k]) if gP[k].grad is None else gP[k].grad._data
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12, err_msg=k)

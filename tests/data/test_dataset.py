@@ -11,7 +11,7 @@ def test_tensor_dataset_rows_and_length():
     ds = TensorDataset(glassnet.tensor(X), y)
     assert len(ds) == 6
     x3, y3 = ds[3]
-    np.testing.assert_array_equal(x3.data, X[3])
+    np.testing.assert_array_equal(x3._data, X[3])
     assert y3.item() == 3
     assert ds.tensors[0].dtype == np.float32  # no silent upcast
 

@@ -12,18 +12,18 @@ def test_bundled_sets_load_as_float32_tensors(name):
     assert abs(len(data.X_test) / n_total - 0.2) < 0.01
     if data.task == "classification":
         assert data.y_train.dtype == np.int64 and data.y_train.ndim == 1
-        assert set(np.unique(data.y_test.data)) <= set(range(data.num_classes))
+        assert set(np.unique(data.y_test._data)) <= set(range(data.num_classes))
     else:
         assert data.y_train.shape == (len(data.X_train), 1)
     # standardised with the training split's statistics
-    np.testing.assert_allclose(data.X_train.data.mean(0), 0, atol=1e-4)
+    np.testing.assert_allclose(data.X_train._data.mean(0), 0, atol=1e-4)
 
 
 def test_digits_shapes_and_stratified_split():
     data = load_tabular("digits")
     assert data.X_train.shape == (1437, 64) and data.num_classes == 10
     assert data.image_shape == (8, 8)
-    counts = np.bincount(data.y_test.data)
+    counts = np.bincount(data.y_test._data)
     assert counts.min() >= 35  # stratified: about 36 of each digit
 
 

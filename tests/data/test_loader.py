@@ -22,7 +22,7 @@ def _ds(n=10):
 def test_batches_in_order_cover_everything():
     batches = list(DataLoader(_ds(), batch_size=4))
     assert [len(y) for _, y in batches] == [4, 4, 2]
-    assert np.concatenate([y.data for _, y in batches]).tolist() == list(range(10))
+    assert np.concatenate([y._data for _, y in batches]).tolist() == list(range(10))
     assert len(DataLoader(_ds(), batch_size=4)) == 3
 
 
@@ -35,7 +35,7 @@ def test_drop_last():
 def test_shuffle_is_seeded_and_changes_every_pass():
     def orders(seed):
         loader = DataLoader(_ds(), batch_size=3, shuffle=True, generator=glassnet.Generator(seed))
-        return [np.concatenate([y.data for _, y in loader]).tolist() for _ in range(2)]
+        return [np.concatenate([y._data for _, y in loader]).tolist() for _ in range(2)]
 
     first, second = orders(0)
     assert sorted(first) == list(range(10))
@@ -46,9 +46,9 @@ def test_shuffle_is_seeded_and_changes_every_pass():
 
 def test_shuffle_uses_global_generator_by_default():
     glassnet.manual_seed(3)
-    a = [y.data.tolist() for _, y in DataLoader(_ds(), 10, shuffle=True)]
+    a = [y._data.tolist() for _, y in DataLoader(_ds(), 10, shuffle=True)]
     glassnet.manual_seed(3)
-    b = [y.data.tolist() for _, y in DataLoader(_ds(), 10, shuffle=True)]
+    b = [y._data.tolist() for _, y in DataLoader(_ds(), 10, shuffle=True)]
     assert a == b
 
 
@@ -59,25 +59,25 @@ def test_fast_path_matches_sample_by_sample_collate():
         DataLoader(ds, 3, shuffle=True, generator=glassnet.Generator(5), collate_fn=default_collate)
     )
     for (xf, yf), (xs, ys) in zip(fast, slow):
-        np.testing.assert_array_equal(xf.data, xs.data)
-        np.testing.assert_array_equal(yf.data, ys.data)
+        np.testing.assert_array_equal(xf._data, xs._data)
+        np.testing.assert_array_equal(yf._data, ys._data)
         assert xf.dtype == np.float32 and yf.dtype == np.int64
 
 
 def test_subset_of_tensor_dataset_uses_its_rows():
     sub = Subset(Subset(_ds(), [9, 8, 7, 6, 5]), [4, 0])
     ((x, y),) = list(DataLoader(sub, batch_size=5))
-    assert y.data.tolist() == [5, 9]
-    np.testing.assert_array_equal(x.data, [[10, 11], [18, 19]])
+    assert y._data.tolist() == [5, 9]
+    np.testing.assert_array_equal(x._data, [[10, 11], [18, 19]])
 
 
 def test_default_collate_structures():
     x, y = next(iter(DataLoader(Squares(), batch_size=4)))
     assert x.shape == (4, 2) and x.dtype == np.float32
-    assert y.data.tolist() == [0, 1, 4, 9] and y.dtype == np.int64
+    assert y._data.tolist() == [0, 1, 4, 9] and y.dtype == np.int64
     batch = default_collate([{"a": 1.0, "b": (1, 2)}, {"a": 2.0, "b": (3, 4)}])
     assert batch["a"].dtype == np.float32
-    assert [t.data.tolist() for t in batch["b"]] == [[1, 3], [2, 4]]
+    assert [t._data.tolist() for t in batch["b"]] == [[1, 3], [2, 4]]
     with pytest.raises(TypeError, match="cannot batch samples of type object"):
         default_collate([object(), object()])
 
@@ -112,5 +112,5 @@ def test_against_torch_dataloader_in_order():
     )
     assert len(ours) == len(theirs)
     for (xa, ya), (xb, yb) in zip(ours, theirs):
-        np.testing.assert_array_equal(xa.data, xb.numpy())
-        np.testing.assert_array_equal(ya.data, yb.numpy())
+        np.testing.assert_array_equal(xa._data, xb.numpy())
+        np.testing.assert_array_equal(ya._data, yb.numpy())

@@ -56,11 +56,11 @@ def test_get_batch_is_seeded_and_aligned():
     x2, y2 = ds.get_batch(16, generator=glassnet.Generator(7))
     x3, _ = ds.get_batch(16, generator=glassnet.Generator(8))
     assert x1.shape == y1.shape == (16, 8) and x1.dtype == np.int64
-    assert np.array_equal(x1.data, x2.data) and np.array_equal(y1.data, y2.data)
-    assert not np.array_equal(x1.data, x3.data)
-    assert np.array_equal(x1.data[:, 1:], y1.data[:, :-1])
+    assert np.array_equal(x1._data, x2._data) and np.array_equal(y1._data, y2._data)
+    assert not np.array_equal(x1._data, x3._data)
+    assert np.array_equal(x1._data[:, 1:], y1._data[:, :-1])
     # every row is a real window of the text
-    for row_x, row_y in zip(x1.data, y1.data):
+    for row_x, row_y in zip(x1._data, y1._data):
         starts = np.flatnonzero(ids[:-8] == row_x[0])
         assert any(np.array_equal(ids[s : s + 9], np.r_[row_x, row_y[-1]]) for s in starts)
 

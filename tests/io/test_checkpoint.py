@@ -92,7 +92,7 @@ def test_model_and_optimizer_round_trip_and_resume(tmp_path):
     # three epochs straight
     model, opt, ds = _setup()
     fit(model, loss_fn, opt, DataLoader(ds, 16), epochs=3, quiet=True)
-    straight = {k: v.data.copy() for k, v in model.state_dict().items()}
+    straight = {k: v._data.copy() for k, v in model.state_dict().items()}
     # two epochs, save, load into fresh objects, one more epoch
     model, opt, ds = _setup()
     fit(model, loss_fn, opt, DataLoader(ds, 16), epochs=2, quiet=True)
@@ -101,10 +101,10 @@ def test_model_and_optimizer_round_trip_and_resume(tmp_path):
     extra = load_checkpoint(tmp_path / "last", model2, opt2)
     assert extra == {"epoch": 1, "note": "hi"}
     for k, v in model.state_dict().items():
-        np.testing.assert_array_equal(model2.state_dict()[k].data, v.data)
+        np.testing.assert_array_equal(model2.state_dict()[k]._data, v._data)
     fit(model2, loss_fn, opt2, DataLoader(ds, 16), epochs=3, initial_epoch=2, quiet=True)
     for k, v in model2.state_dict().items():
-        np.testing.assert_allclose(v.data, straight[k], rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(v._data, straight[k], rtol=1e-6, atol=1e-7)
 
 
 def test_load_checkpoint_into_wrong_model(tmp_path):

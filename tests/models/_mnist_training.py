@@ -38,7 +38,7 @@ def accuracy(model, images: np.ndarray, labels: np.ndarray, batch_size: int = 10
     correct = 0
     with no_grad():
         for start in range(0, len(images), batch_size):
-            logits = model(glassnet.tensor(images[start : start + batch_size])).data
+            logits = model(glassnet.tensor(images[start : start + batch_size]))._data
             correct += int((logits.argmax(axis=1) == labels[start : start + batch_size]).sum())
     model.train()
     return correct / len(images)
@@ -59,7 +59,7 @@ def train_mnist(
     train = MNIST(root, train=True)
     test = MNIST(root, train=False)
     if n_train is not None:
-        train = TensorDataset(train.data.data[:n_train], train.targets.data[:n_train])
+        train = TensorDataset(train.data._data[:n_train], train.targets._data[:n_train])
     loader = DataLoader(
         train, batch_size=batch_size, shuffle=True, generator=glassnet.Generator().manual_seed(seed)
     )
@@ -74,14 +74,14 @@ def train_mnist(
         for group in optimizer.param_groups:
             group["lr"] *= lr_decay
         if log:
-            acc = accuracy(model, test.data.data, test.targets.data)
+            acc = accuracy(model, test.data._data, test.targets._data)
             print(
                 f"epoch {epoch + 1}: loss {loss.item():.4f} test accuracy {acc:.4f} "
                 f"({time.perf_counter() - start:.0f} s)",
                 flush=True,
             )
     seconds = time.perf_counter() - start
-    return accuracy(model, test.data.data, test.targets.data), seconds
+    return accuracy(model, test.data._data, test.targets._data), seconds
 
 
 if __name__ == "__main__":

@@ -142,7 +142,7 @@ def test_initialisation_follows_gpt2():
     assert np.all(sd["transformer.ln_f.weight"].numpy() == 1)
     assert g.num_params() == g.num_params(non_embedding=False) - 32 * 64
     same = GPT(cfg, generator=glassnet.Generator(0))
-    np.testing.assert_array_equal(same.lm_head.weight.data, g.lm_head.weight.data)
+    np.testing.assert_array_equal(same.lm_head.weight._data, g.lm_head.weight._data)
 
 
 @pytest.mark.parametrize("bias", [True, False])
@@ -156,13 +156,13 @@ def test_logits_loss_and_gradients_match_torch(bias):
     gl, gloss = g(glassnet.tensor(x), glassnet.tensor(y))
     tl, tloss = t(torch.tensor(x), torch.tensor(y))
     assert gl.shape == (3, 7, 11) and gloss.dtype == np.float32
-    np.testing.assert_allclose(gl.data, tl.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gl._data, tl.detach().numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(gloss.item(), tloss.item(), rtol=1e-5)
     gloss.backward()
     tloss.backward()
     gp = dict(g.named_parameters())
     for name, p in t.named_parameters():
-        np.testing.assert_allclose(gp[name].grad.data, p.grad.numpy(), rtol=1e-3, atol=2e-6)
+        np.testing.assert_allclose(gp[name].grad._data, p.grad.numpy(), rtol=1e-3, atol=2e-6)
 
 
 def test_forward_without_targets_and_dropout_modes():
@@ -174,9 +174,9 @@ def test_forward_without_targets_and_dropout_modes():
     assert loss is None and a.shape == (2, 6, 11)
     glassnet.manual_seed(1)
     b, _ = g(x)
-    assert not np.allclose(a.data, b.data)  # dropout in training
+    assert not np.allclose(a._data, b._data)  # dropout in training
     g.eval()
-    np.testing.assert_array_equal(g(x)[0].data, g(x)[0].data)
+    np.testing.assert_array_equal(g(x)[0]._data, g(x)[0]._data)
 
 
 def test_generate_shapes_crop_and_determinism():
@@ -184,15 +184,15 @@ def test_generate_shapes_crop_and_determinism():
     idx = glassnet.tensor(np.zeros((2, 3), dtype=np.int64))
     out = g.generate(idx, 12, temperature=0.8, top_k=4, generator=glassnet.Generator(5))
     assert out.shape == (2, 15) and out.dtype == np.int64
-    assert out.data.min() >= 0 and out.data.max() < 11
-    np.testing.assert_array_equal(out.data[:, :3], 0)
+    assert out._data.min() >= 0 and out._data.max() < 11
+    np.testing.assert_array_equal(out._data[:, :3], 0)
     again = g.generate(idx, 12, temperature=0.8, top_k=4, generator=glassnet.Generator(5))
-    np.testing.assert_array_equal(out.data, again.data)
+    np.testing.assert_array_equal(out._data, again._data)
     # greedy decoding (top_k=1) is the argmax of the model's own logits, step by step
-    greedy = g.generate(idx[:1], 10, top_k=1).data[0]  # grows past block_size (8): cropped
+    greedy = g.generate(idx[:1], 10, top_k=1)._data[0]  # grows past block_size (8): cropped
     for i in range(3, 13):
         ctx = glassnet.tensor(greedy[None, max(0, i - 8) : i])
-        assert greedy[i] == g(ctx)[0].data[0, -1].argmax()
+        assert greedy[i] == g(ctx)[0]._data[0, -1].argmax()
 
 
 def test_kv_cache_gives_the_full_forward_logits():
@@ -204,7 +204,7 @@ def test_kv_cache_gives_the_full_forward_logits():
         steps = [g._next_logits(glassnet.tensor(idx[:, :4]), caches, 0)]
         steps.append(g._next_logits(glassnet.tensor(idx[:, 4:6]), caches, 4))  # 2 new: masked
         steps += [g._next_logits(glassnet.tensor(idx[:, t : t + 1]), caches, t) for t in (6, 7)]
-        full = g(glassnet.tensor(idx))[0].data  # (3, 8, 11)
+        full = g(glassnet.tensor(idx))[0]._data  # (3, 8, 11)
     assert caches[0][0].shape == (3, SMALL.n_head, 8, SMALL.n_embd // SMALL.n_head)
     for t, z in zip((3, 5, 6, 7), steps):
         assert z.dtype == np.float32

@@ -32,11 +32,11 @@ def test_matches_the_torch_architecture():
     layers = [reference[i] for i in (0, 3, 7, 9, 11)]
     for name, layer in zip(names, layers):
         for p in ("weight", "bias"):
-            getattr(model, name).get_parameter(p).data[...] = getattr(layer, p).detach().numpy()
+            getattr(model, name).get_parameter(p)._data[...] = getattr(layer, p).detach().numpy()
     assert model.num_parameters() == sum(p.numel() for p in reference.parameters()) == 61706
     x = np.random.default_rng(0).random((4, 1, 28, 28), dtype=np.float32)
     np.testing.assert_allclose(
-        model(glassnet.tensor(x)).data, reference(torch.tensor(x)).detach().numpy(), atol=1e-5
+        model(glassnet.tensor(x))._data, reference(torch.tensor(x)).detach().numpy(), atol=1e-5
     )
 
 

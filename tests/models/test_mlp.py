@@ -40,13 +40,13 @@ def test_same_stack_keys_outputs_and_gradients_as_torch(activation, torch_act):
     g.load_state_dict(t.state_dict())
     x = np.random.default_rng(0).standard_normal((7, 6)).astype(np.float32)
     yg, yt = g(glassnet.tensor(x)), t(torch.tensor(x))
-    np.testing.assert_allclose(yg.data, yt.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(yg._data, yt.detach().numpy(), rtol=1e-5, atol=1e-6)
     labels = np.arange(7) % 3
     F.cross_entropy(yg, glassnet.tensor(labels)).backward()
     torch.nn.functional.cross_entropy(yt, torch.tensor(labels)).backward()
     for (name, pg), (_, pt) in zip(g.named_parameters(), t.named_parameters()):
         np.testing.assert_allclose(
-            pg.grad.data, pt.grad.numpy(), rtol=1e-4, atol=1e-6, err_msg=name
+            pg.grad._data, pt.grad.numpy(), rtol=1e-4, atol=1e-6, err_msg=name
         )
 
 
@@ -59,9 +59,9 @@ def test_dropout_layers_and_shapes():
     x = glassnet.randn(3, 5, 4)
     assert g(x).shape == (3, 5, 2)
     g.eval()
-    np.testing.assert_array_equal(g(x).data, g(x).data)  # no dropout in eval mode
+    np.testing.assert_array_equal(g(x)._data, g(x)._data)  # no dropout in eval mode
     g.train()
-    assert not np.array_equal(g(x).data, g(x).data)
+    assert not np.array_equal(g(x)._data, g(x)._data)
     linear_model = MLP(4, [], 2)
     assert len(linear_model) == 1 and isinstance(linear_model[0], nn.Linear)
     assert g.in_features == 4 and g.hidden_sizes == (16, 16) and g.out_features == 2
@@ -81,7 +81,7 @@ def test_generator_and_dtype():
     a = MLP(3, [4], 2, generator=glassnet.Generator(1))
     b = MLP(3, [4], 2, generator=glassnet.Generator(1))
     for pa, pb in zip(a.parameters(), b.parameters()):
-        np.testing.assert_array_equal(pa.data, pb.data)
+        np.testing.assert_array_equal(pa._data, pb._data)
     d = MLP(3, [4], 2, dtype=glassnet.float64)
     assert all(p.dtype == glassnet.float64 for p in d.parameters())
     assert MLP(3, [4], 2, bias=False).num_parameters() == 3 * 4 + 4 * 2
@@ -124,5 +124,5 @@ def test_learns_digits_to_97_percent():
             optimizer.step()
     model.eval()
     with glassnet.no_grad():
-        accuracy = (model(glassnet.tensor(X_test)).data.argmax(axis=1) == y_test).mean()
+        accuracy = (model(glassnet.tensor(X_test))._data.argmax(axis=1) == y_test).mean()
     assert accuracy >= 0.97, accuracy

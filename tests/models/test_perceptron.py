@@ -25,8 +25,8 @@ def test_first_updates_follow_rosenblatts_rule():
     # x0: s = 0 -> t_hat 0, t 1: w = 0.5 * (1, 2) = (0.5, 1), b = 0.5
     # x1: s = 1 - 1 + 0.5 = 0.5 -> t_hat 1, t 0: w = (0.5, 1) - 0.5 * (2, -1) = (-0.5, 1.5), b = 0
     # x2: s = 0.5 - 1.5 + 0 = -1 -> t_hat 0 = t: no change
-    np.testing.assert_allclose(p.weight.data, [-0.5, 1.5])
-    np.testing.assert_allclose(p.bias.data, 0.0)
+    np.testing.assert_allclose(p.weight._data, [-0.5, 1.5])
+    np.testing.assert_allclose(p.bias._data, 0.0)
     assert p.mistakes_ == [2] and p.converged_epoch_ is None
     ((w1, b1),) = p.epoch_weights_
     np.testing.assert_allclose(w1, [-0.5, 1.5])
@@ -42,16 +42,16 @@ def test_converges_on_iris_setosa_vs_versicolor(setosa_versicolor):
     assert p.converged_epoch_ is not None and p.converged_epoch_ <= 100
     assert len(p.mistakes_) == p.converged_epoch_ and p.mistakes_[-1] == 0
     assert len(p.epoch_weights_) == len(p.mistakes_)
-    np.testing.assert_allclose(p.epoch_weights_[-1][0], p.weight.data)
+    np.testing.assert_allclose(p.epoch_weights_[-1][0], p.weight._data)
     shorter = Perceptron(4).fit(X, y, epochs=2)  # the same run cut short: the same path
-    np.testing.assert_allclose(shorter.weight.data, p.epoch_weights_[1][0])
+    np.testing.assert_allclose(shorter.weight._data, p.epoch_weights_[1][0])
     assert all(m > 0 for m in p.mistakes_[:-1])
     assert p.mistakes_[0] > 0
     np.testing.assert_array_equal(p.predict(X), y)
     scores = p.decision_function(X)
     assert scores.shape == (100,) and (scores[y == 1] > 0).all() and (scores[y == 0] <= 0).all()
     # the module form gives the same scores, as a Tensor
-    np.testing.assert_allclose(p(glassnet.tensor(X)).data, scores, rtol=1e-5)
+    np.testing.assert_allclose(p(glassnet.tensor(X))._data, scores, rtol=1e-5)
     assert list(p.state_dict()) == ["weight", "bias"]
     assert p.num_parameters(only_trainable=True) == 0  # learned by the rule, not by gradients
 
@@ -61,7 +61,7 @@ def test_labels_minus_one_one_and_shuffling(setosa_versicolor):
     signed = 2 * y - 1
     p = Perceptron(4).fit(X, signed)
     q = Perceptron(4).fit(X, y)
-    np.testing.assert_array_equal(p.weight.data, q.weight.data)  # the same rule either way
+    np.testing.assert_array_equal(p.weight._data, q.weight._data)  # the same rule either way
     assert p.mistakes_ == q.mistakes_
     np.testing.assert_array_equal(p.predict(X), signed)
     a = Perceptron(4, shuffle=True, generator=glassnet.Generator(0)).fit(X, y)

@@ -59,12 +59,12 @@ def test_basic_block_matches_torch(c_in, c_out, stride):
     gy = block(gx)
     skip = tx if short is None else short(tx)
     ty = torch.relu(body(tx) + skip)
-    np.testing.assert_allclose(gy.data, ty.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-4, atol=1e-5)
     gy.sum().backward()
     ty.sum().backward()
-    np.testing.assert_allclose(gx.grad.data, tx.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-4, atol=1e-4)
     # BatchNorm updated its running statistics as torch's did
-    np.testing.assert_allclose(block.bn1.running_var.data, body[1].running_var.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(block.bn1.running_var._data, body[1].running_var.numpy(), rtol=1e-5)
 
 
 def test_parameter_count_and_eval_mode():
@@ -76,8 +76,8 @@ def test_parameter_count_and_eval_mode():
     assert model.num_parameters() == sum(p.numel() for m in reference for p in m.parameters())
     model.eval()
     x = glassnet.randn(3, 1, 28, 28)
-    np.testing.assert_array_equal(model(x).data, model(x).data)  # eval is deterministic
-    assert int(model.bn1.num_batches_tracked.data) == 0
+    np.testing.assert_array_equal(model(x)._data, model(x)._data)  # eval is deterministic
+    assert int(model.bn1.num_batches_tracked._data) == 0
 
 
 def test_errors():

@@ -48,14 +48,14 @@ def test_layer_matches_torch(name, kwargs):
     x = glassnet.tensor(x_np, requires_grad=True)
     xt = torch.tensor(x_np, requires_grad=True)
     y, yt = ours(x), theirs(xt.clone() if kwargs.get("inplace") else xt)
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(y._data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
     gy = np.random.default_rng(1).standard_normal(y.shape)
     y.backward(glassnet.tensor(gy))
     yt.backward(torch.tensor(gy))
-    np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(x.grad._data, xt.grad.numpy(), rtol=1e-7, atol=1e-12)
     for (n, p), (nt, pt) in zip(ours.named_parameters(), theirs.named_parameters()):
         assert n == nt
-        np.testing.assert_allclose(p.grad.data, pt.grad.numpy(), rtol=1e-10)
+        np.testing.assert_allclose(p.grad._data, pt.grad.numpy(), rtol=1e-10)
 
 
 def test_prelu_parameter_dtype_and_state_dict():
@@ -64,21 +64,21 @@ def test_prelu_parameter_dtype_and_state_dict():
     # PyTorch's int attribute `num_parameters` shadows Module.num_parameters() on this layer
     assert list(act.state_dict()) == ["weight"] and act.num_parameters == 4
     assert nn.Sequential(act).num_parameters() == 4
-    np.testing.assert_allclose(act.weight.data, 0.3)
-    act.weight.data[...] = 1.0
+    np.testing.assert_allclose(act.weight._data, 0.3)
+    act.weight._data[...] = 1.0
     act.reset_parameters()
-    np.testing.assert_allclose(act.weight.data, 0.3)
+    np.testing.assert_allclose(act.weight._data, 0.3)
     x = glassnet.tensor(np.random.default_rng(2).standard_normal((2, 4, 3)), requires_grad=True)
     assert gradcheck(nn.PReLU(4, dtype=glassnet.float64), (x,))
 
 
 def test_step_and_sign_layers():
     x = glassnet.tensor([-2.0, 0.0, 3.0], requires_grad=True)
-    np.testing.assert_array_equal(nn.Step()(x).data, [0, 1, 1])
+    np.testing.assert_array_equal(nn.Step()(x)._data, [0, 1, 1])
     y = nn.Sign()(x)
-    np.testing.assert_array_equal(y.data, [-1, 1, 1])
+    np.testing.assert_array_equal(y._data, [-1, 1, 1])
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0, 0, 0])
+    np.testing.assert_array_equal(x.grad._data, [0, 0, 0])
 
 
 def test_construction_errors():
@@ -159,8 +159,8 @@ def test_describe_derivative_matches_glassnet_layer(name):
     x = glassnet.tensor(np.linspace(-5.1, 5.3, 17), requires_grad=True)
     y = layer(x)
     y.sum().backward()
-    np.testing.assert_allclose(info.fn(x.data), y.data, rtol=1e-12)
-    np.testing.assert_allclose(info.derivative(x.data), x.grad.data, rtol=1e-12)
+    np.testing.assert_allclose(info.fn(x._data), y._data, rtol=1e-12)
+    np.testing.assert_allclose(info.derivative(x._data), x.grad._data, rtol=1e-12)
 
 
 def test_describe_parameters_and_dtypes():

@@ -28,7 +28,7 @@ def _backward_both(gy, ty, seed=1):
 
 def _close(a, b, tol=1e-5):
     np.testing.assert_allclose(
-        a.data if hasattr(a, "data") else a, b.detach().numpy(), rtol=tol, atol=tol
+        a._data if hasattr(a, "data") else a, b.detach().numpy(), rtol=tol, atol=tol
     )
 
 
@@ -101,7 +101,7 @@ def test_sdpa_on_head_views_of_one_projection_keeps_the_layouts():
         outs.append(y)
     gy, ty = outs
     _close(gy, ty)
-    assert gy.data.transpose(0, 2, 1, 3).flags.c_contiguous  # (B, L, H, E) in memory
+    assert gy._data.transpose(0, 2, 1, 3).flags.c_contiguous  # (B, L, H, E) in memory
     _backward_both(gy.transpose(1, 2).reshape(B, L, H * E), ty.transpose(1, 2).reshape(B, L, H * E))
     _close(g_x.grad, t_x.grad, 1e-4)
 
@@ -125,10 +125,10 @@ def test_sdpa_scale_and_fully_masked_row():
     y = F.scaled_dot_product_attention(gq, gk, gv, attn_mask=glassnet.tensor(m))
     yt = torch.nn.functional.scaled_dot_product_attention(tq, tk, tv, attn_mask=torch.tensor(m))
     _close(y, yt)
-    assert np.all(y.data[:, 1] == 0)  # every key masked: zero output, no NaN (as torch)
+    assert np.all(y._data[:, 1] == 0)  # every key masked: zero output, no NaN (as torch)
     _backward_both(y, yt)
     _close(gq.grad, tq.grad)
-    assert np.isfinite(gk.grad.data).all()
+    assert np.isfinite(gk.grad._data).all()
 
 
 def test_sdpa_grouped_query_attention():
@@ -153,19 +153,19 @@ def test_sdpa_dropout():
     a = F.scaled_dot_product_attention(q, k, v, dropout_p=0.5, generator=glassnet.Generator(0))
     b = F.scaled_dot_product_attention(q, k, v, dropout_p=0.5, generator=glassnet.Generator(0))
     c = F.scaled_dot_product_attention(q, k, v)
-    np.testing.assert_array_equal(a.data, b.data)
-    assert not np.allclose(a.data, c.data)
+    np.testing.assert_array_equal(a._data, b._data)
+    assert not np.allclose(a._data, c._data)
     # the expectation over masks is the output without dropout
     mean = np.mean(
         [
             F.scaled_dot_product_attention(
                 q, k, v, dropout_p=0.5, generator=glassnet.Generator(s)
-            ).data
+            )._data
             for s in range(400)
         ],
         axis=0,
     )
-    np.testing.assert_allclose(mean, c.data, atol=0.2)
+    np.testing.assert_allclose(mean, c._data, atol=0.2)
 
 
 @pytest.mark.parametrize("dropout_p", [0.0, 0.3])
@@ -181,7 +181,7 @@ def test_sdpa_gradcheck_float64(dropout_p):
         )
 
     gradcheck(fn, (q, k, v, m))
-    k3, v3 = (glassnet.tensor(t.data[:, :3].copy(), requires_grad=True) for t in (k, v))
+    k3, v3 = (glassnet.tensor(t._data[:, :3].copy(), requires_grad=True) for t in (k, v))
     gradcheck(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True), (q, k3, v3))
 
 
@@ -316,8 +316,8 @@ def test_mha_init_and_state_dict_from_torch():
     )
     g = nn.MultiheadAttention(16, 4, generator=glassnet.Generator(0))
     bound = np.sqrt(6 / (16 + 48))  # xavier uniform on (48, 16)
-    assert np.abs(g.in_proj_weight.data).max() <= bound
-    assert np.all(g.in_proj_bias.data == 0) and np.all(g.out_proj.bias.data == 0)
+    assert np.abs(g.in_proj_weight._data).max() <= bound
+    assert np.all(g.in_proj_bias._data == 0) and np.all(g.out_proj.bias._data == 0)
 
 
 def test_mha_dropout_only_in_training():
@@ -327,9 +327,9 @@ def test_mha_dropout_only_in_training():
     a, _ = g(x, x, x, need_weights=False)
     glassnet.manual_seed(1)
     b, _ = g(x, x, x, need_weights=False)
-    assert not np.allclose(a.data, b.data)
+    assert not np.allclose(a._data, b._data)
     g.eval()
-    np.testing.assert_array_equal(g(x, x, x)[0].data, g(x, x, x, need_weights=False)[0].data)
+    np.testing.assert_array_equal(g(x, x, x)[0]._data, g(x, x, x, need_weights=False)[0]._data)
 
 
 def test_mha_gradcheck_float64():

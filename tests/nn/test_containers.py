@@ -24,10 +24,10 @@ def test_sequential_chains_and_names_like_torch():
     g.load_state_dict(t.state_dict())
     x = np.random.default_rng(1).standard_normal((5, 4)).astype(np.float32)
     np.testing.assert_allclose(
-        g(glassnet.tensor(x)).data, t(torch.tensor(x)).detach().numpy(), rtol=1e-5
+        g(glassnet.tensor(x))._data, t(torch.tensor(x)).detach().numpy(), rtol=1e-5
     )
     assert repr(g) == repr(t)
-    assert nn.Sequential()(glassnet.ones(1)).data[0] == 1.0  # empty: the identity
+    assert nn.Sequential()(glassnet.ones(1))._data[0] == 1.0  # empty: the identity
 
 
 def test_sequential_from_ordered_dict():
@@ -126,7 +126,7 @@ def test_module_list_inside_a_module_like_torch():
     g.load_state_dict(t.state_dict())
     x = np.ones((2, 3), dtype=np.float32)
     np.testing.assert_allclose(
-        g(glassnet.tensor(x)).data, t(torch.tensor(x)).detach().numpy(), rtol=1e-5
+        g(glassnet.tensor(x))._data, t(torch.tensor(x)).detach().numpy(), rtol=1e-5
     )
 
 

@@ -32,14 +32,14 @@ def test_matches_torch_with_copied_weights(ours, theirs, args, kwargs, shape):
     x = np.random.default_rng(0).standard_normal(shape)
     gx, tx = glassnet.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     gy, ty = g_layer(gx), t_layer(tx)
-    np.testing.assert_allclose(gy.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
     up = np.random.default_rng(1).standard_normal(gy.shape)
     gy.backward(glassnet.tensor(up))
     ty.backward(torch.tensor(up))
-    np.testing.assert_allclose(gx.grad.data, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-10, atol=1e-12)
     for name, p in t_layer.named_parameters():
         np.testing.assert_allclose(
-            g_layer.get_parameter(name).grad.data, p.grad.numpy(), rtol=1e-10, atol=1e-12
+            g_layer.get_parameter(name).grad._data, p.grad.numpy(), rtol=1e-10, atol=1e-12
         )
 
 
@@ -49,18 +49,18 @@ def test_default_init_follows_pytorch():
     bound = 1 / np.sqrt(144)
     for p in (layer.weight, layer.bias):
         assert p.dtype == glassnet.float32
-        assert np.abs(p.data).max() <= bound
-        assert np.abs(p.data).max() > 0.9 * bound  # spread over the whole interval
-    assert abs(layer.weight.data.std() - bound / np.sqrt(3)) < 0.05 * bound
+        assert np.abs(p._data).max() <= bound
+        assert np.abs(p._data).max() > 0.9 * bound  # spread over the whole interval
+    assert abs(layer.weight._data.std() - bound / np.sqrt(3)) < 0.05 * bound
     up = nn.ConvTranspose2d(8, 4, 3, generator=glassnet.Generator().manual_seed(0))
     assert up.weight.shape == (8, 4, 3, 3)
-    assert np.abs(up.weight.data).max() <= 1 / np.sqrt(4 * 9)
+    assert np.abs(up.weight._data).max() <= 1 / np.sqrt(4 * 9)
 
 
 def test_generator_makes_init_reproducible():
     a = nn.Conv2d(3, 4, 3, generator=glassnet.Generator().manual_seed(5))
     b = nn.Conv2d(3, 4, 3, generator=glassnet.Generator().manual_seed(5))
-    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    np.testing.assert_array_equal(a.weight._data, b.weight._data)
 
 
 def test_repr():

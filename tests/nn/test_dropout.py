@@ -16,13 +16,13 @@ def test_training_mask_rate_and_scale(p):
     x = glassnet.tensor(np.random.default_rng(0).uniform(1, 2, (400, 500)).astype(np.float32))
     y = nn.Dropout(p, generator=glassnet.Generator(1))(x)
     assert y.dtype == glassnet.float32 and y.shape == x.shape
-    dropped = y.data == 0
+    dropped = y._data == 0
     # 200,000 Bernoulli draws: the rate is within 5 standard deviations of p
     assert abs(dropped.mean() - p) < 5 * np.sqrt(p * (1 - p) / dropped.size)
     kept = ~dropped
-    np.testing.assert_allclose(y.data[kept], x.data[kept] / (1 - p), rtol=1e-6)
+    np.testing.assert_allclose(y._data[kept], x._data[kept] / (1 - p), rtol=1e-6)
     # torch draws a different mask but the same distribution
-    t_rate = (torch.nn.Dropout(p)(torch.tensor(x.data)) == 0).float().mean().item()
+    t_rate = (torch.nn.Dropout(p)(torch.tensor(x._data)) == 0).float().mean().item()
     assert abs(dropped.mean() - t_rate) < 10 * np.sqrt(p * (1 - p) / dropped.size)
 
 
@@ -31,8 +31,8 @@ def test_gradient_is_the_same_scaled_mask():
     y = F.dropout(x, 0.3, generator=glassnet.Generator(0))
     gy = np.random.default_rng(3).standard_normal(y.shape)
     y.backward(glassnet.tensor(gy))
-    mask = (y.data != 0) / 0.7
-    np.testing.assert_allclose(x.grad.data, gy * mask)
+    mask = (y._data != 0) / 0.7
+    np.testing.assert_allclose(x.grad._data, gy * mask)
     assert x.grad.dtype == glassnet.float64
     x64 = glassnet.tensor(np.random.default_rng(4).standard_normal((3, 4)), requires_grad=True)
     assert gradcheck(lambda x: F.dropout(x, 0.4, generator=glassnet.Generator(5)), [x64])
@@ -45,21 +45,21 @@ def test_eval_mode_and_p_zero_are_the_identity():
     assert F.dropout(x, 0.5, training=False) is x
     assert nn.Dropout(0.0)(x) is x
     y = nn.Dropout(1.0)(glassnet.ones(3, 3, requires_grad=True))
-    assert not y.data.any()
+    assert not y._data.any()
 
 
 def test_generator_controls_the_masks():
     x = glassnet.ones(50, 50)
     a = nn.Dropout(0.5, generator=glassnet.Generator(9))(x)
     b = nn.Dropout(0.5, generator=glassnet.Generator(9))(x)
-    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a._data, b._data)
     drop = nn.Dropout(0.5, generator=glassnet.Generator(9))
     first, second = drop(x), drop(x)
-    assert not np.array_equal(first.data, second.data)  # a fresh mask every call
+    assert not np.array_equal(first._data, second._data)  # a fresh mask every call
     glassnet.manual_seed(4)
     c = F.dropout(x, 0.5)
     glassnet.manual_seed(4)
-    np.testing.assert_array_equal(c.data, F.dropout(x, 0.5).data)
+    np.testing.assert_array_equal(c._data, F.dropout(x, 0.5)._data)
     d = F.dropout(x, 0.5, generator=np.random.default_rng(9))  # a NumPy generator works too
     assert d.shape == x.shape
 
@@ -90,15 +90,17 @@ def test_dropout2d_drops_whole_channels():
         requires_grad=True,
     )
     y = nn.Dropout2d(0.4, generator=glassnet.Generator(0))(x)
-    zero_maps = (y.data == 0).all(axis=(2, 3))
-    assert ((y.data == 0).any(axis=(2, 3)) == zero_maps).all()  # all of a map or none of it
+    zero_maps = (y._data == 0).all(axis=(2, 3))
+    assert ((y._data == 0).any(axis=(2, 3)) == zero_maps).all()  # all of a map or none of it
     assert abs(zero_maps.mean() - 0.4) < 5 * np.sqrt(0.24 / zero_maps.size)
     kept = ~zero_maps
-    np.testing.assert_allclose(y.data[kept], x.data[kept] / 0.6, rtol=1e-6)
+    np.testing.assert_allclose(y._data[kept], x._data[kept] / 0.6, rtol=1e-6)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, (y.data != 0) / 0.6, rtol=1e-6)
+    np.testing.assert_allclose(x.grad._data, (y._data != 0) / 0.6, rtol=1e-6)
     unbatched = F.dropout2d(glassnet.ones(6, 3, 3), 0.5, generator=glassnet.Generator(1))
-    assert ((unbatched.data == 0).all(axis=(1, 2)) == (unbatched.data == 0).any(axis=(1, 2))).all()
+    assert (
+        (unbatched._data == 0).all(axis=(1, 2)) == (unbatched._data == 0).any(axis=(1, 2))
+    ).all()
     drop = nn.Dropout2d(0.5).eval()
     assert drop(x) is x
     assert repr(nn.Dropout2d(0.3)) == repr(torch.nn.Dropout2d(0.3))

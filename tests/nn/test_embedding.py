@@ -28,40 +28,40 @@ def test_matches_torch(shape, kw):
     idx.flat[0] = 2  # make sure the padding row and repeats occur
     gy, ty = g(glassnet.tensor(idx)), t(torch.tensor(idx))
     assert gy.shape == tuple(ty.shape) == shape + (4,)
-    np.testing.assert_array_equal(gy.data, ty.detach().numpy())
+    np.testing.assert_array_equal(gy._data, ty.detach().numpy())
     w = np.random.default_rng(1).standard_normal(gy.shape).astype(np.float32)
     (gy * glassnet.tensor(w)).sum().backward()
     (ty * torch.tensor(w)).sum().backward()
-    np.testing.assert_allclose(g.weight.grad.data, t.weight.grad.numpy(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(g.weight.grad._data, t.weight.grad.numpy(), rtol=1e-6, atol=1e-6)
 
 
 def test_padding_row_starts_at_zero_and_gets_no_gradient():
     emb = nn.Embedding(5, 3, padding_idx=0)
-    assert np.all(emb.weight.data[0] == 0)
+    assert np.all(emb.weight._data[0] == 0)
     emb(glassnet.tensor([0, 0, 1])).sum().backward()
-    assert np.all(emb.weight.grad.data[0] == 0)
-    np.testing.assert_array_equal(emb.weight.grad.data[1], [1, 1, 1])
+    assert np.all(emb.weight.grad._data[0] == 0)
+    np.testing.assert_array_equal(emb.weight.grad._data[1], [1, 1, 1])
 
 
 def test_max_norm_renormalises_rows_in_place():
     g, t = _pair(6, 4, max_norm=1.0)
     with torch.no_grad():
         t.weight.mul_(3)
-    g.weight.data *= 3
+    g.weight._data *= 3
     idx = np.array([[0, 1], [1, 4]])
     gy, ty = g(glassnet.tensor(idx)), t(torch.tensor(idx))
-    np.testing.assert_allclose(gy.data, ty.detach().numpy(), rtol=1e-6, atol=1e-6)
-    np.testing.assert_allclose(g.weight.data, t.weight.detach().numpy(), rtol=1e-6, atol=1e-6)
-    assert np.all(np.linalg.norm(g.weight.data[[0, 1, 4]], axis=1) <= 1.0 + 1e-6)
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(g.weight._data, t.weight.detach().numpy(), rtol=1e-6, atol=1e-6)
+    assert np.all(np.linalg.norm(g.weight._data[[0, 1, 4]], axis=1) <= 1.0 + 1e-6)
 
 
 def test_functional_and_from_pretrained():
     W = glassnet.randn(5, 2)
     idx = glassnet.tensor([[4, 0], [1, 1]])
-    np.testing.assert_array_equal(F.embedding(idx, W).data, W.data[idx.data])
+    np.testing.assert_array_equal(F.embedding(idx, W)._data, W._data[idx._data])
     emb = nn.Embedding.from_pretrained(W)
     assert not emb.weight.requires_grad
-    np.testing.assert_array_equal(emb(idx).data, W.data[idx.data])
+    np.testing.assert_array_equal(emb(idx)._data, W._data[idx._data])
     assert nn.Embedding.from_pretrained(W, freeze=False).weight.requires_grad
     assert repr(nn.Embedding(5, 2, padding_idx=1)) == "Embedding(5, 2, padding_idx=1)"
 
@@ -69,11 +69,11 @@ def test_functional_and_from_pretrained():
 def test_init_dtype_and_state_dict_both_ways():
     g = nn.Embedding(10, 3, dtype=glassnet.float64, generator=glassnet.Generator(0))
     assert g.weight.dtype == np.float64
-    assert 0.5 < g.weight.data.std() < 1.5  # N(0, 1), as torch
+    assert 0.5 < g.weight._data.std() < 1.5  # N(0, 1), as torch
     t = torch.nn.Embedding(10, 3)
     g2 = nn.Embedding(10, 3)
     g2.load_state_dict(t.state_dict())
-    np.testing.assert_array_equal(g2.weight.data, t.weight.detach().numpy())
+    np.testing.assert_array_equal(g2.weight._data, t.weight.detach().numpy())
 
 
 def test_gradcheck_float64():

@@ -27,14 +27,14 @@ def test_linear_matches_torch(shape, bias):
     gx, tx = glassnet.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     gy, ty = g(gx), t(tx)
     assert gy.shape == tuple(ty.shape) and gy.dtype == glassnet.float32
-    np.testing.assert_allclose(gy.data, ty.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-5, atol=1e-6)
     gy_up = rng.standard_normal(gy.shape).astype(np.float32)
     gy.backward(glassnet.tensor(gy_up))
     ty.backward(torch.tensor(gy_up))
-    np.testing.assert_allclose(gx.grad.data, tx.grad.numpy(), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(g.weight.grad.data, t.weight.grad.numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(g.weight.grad._data, t.weight.grad.numpy(), rtol=1e-5, atol=1e-5)
     if bias:
-        np.testing.assert_allclose(g.bias.grad.data, t.bias.grad.numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(g.bias.grad._data, t.bias.grad.numpy(), rtol=1e-5, atol=1e-5)
     else:
         assert g.bias is None and list(g.state_dict()) == ["weight"]
 
@@ -54,8 +54,8 @@ def test_linear_default_init_is_torchs_distribution():
     t = torch.nn.Linear(n_in, 500)
     k = 1 / math.sqrt(n_in)
     for gp, tp in [
-        (g.weight.data, t.weight.detach().numpy()),
-        (g.bias.data, t.bias.detach().numpy()),
+        (g.weight._data, t.weight.detach().numpy()),
+        (g.bias._data, t.bias.detach().numpy()),
     ]:
         assert np.abs(gp).max() <= k and np.abs(tp).max() <= k
         assert np.abs(gp).max() > 0.99 * k
@@ -69,15 +69,15 @@ def test_linear_generator_makes_init_reproducible():
     a = nn.Linear(3, 2, generator=glassnet.Generator(7))
     b = nn.Linear(3, 2, generator=glassnet.Generator(7))
     c = nn.Linear(3, 2, generator=glassnet.Generator(8))
-    np.testing.assert_array_equal(a.weight.data, b.weight.data)
-    assert not np.array_equal(a.weight.data, c.weight.data)
+    np.testing.assert_array_equal(a.weight._data, b.weight._data)
+    assert not np.array_equal(a.weight._data, c.weight._data)
     glassnet.manual_seed(3)
     d = nn.Linear(3, 2)
     glassnet.manual_seed(3)
     e = nn.Linear(3, 2)
-    np.testing.assert_array_equal(d.bias.data, e.bias.data)
+    np.testing.assert_array_equal(d.bias._data, e.bias._data)
     a.reset_parameters(glassnet.Generator(8))
-    np.testing.assert_array_equal(a.weight.data, c.weight.data)
+    np.testing.assert_array_equal(a.weight._data, c.weight._data)
 
 
 @pytest.mark.parametrize("n_in, n_out", [(0, 3), (3, 0)])
@@ -87,7 +87,7 @@ def test_linear_zero_features_like_torch(n_in, n_out):
     y = g(x)
     assert y.shape == (2, n_out)
     if n_in == 0:
-        np.testing.assert_array_equal(g.bias.data, 0.0)  # bound 1/sqrt(0) taken as 0, as torch
+        np.testing.assert_array_equal(g.bias._data, 0.0)  # bound 1/sqrt(0) taken as 0, as torch
     y.sum().backward()
     assert x.grad.shape == (2, n_in) and g.weight.grad.shape == (n_out, n_in)
     assert g.bias.grad.shape == (n_out,)
@@ -129,7 +129,7 @@ def test_bilinear_matches_torch(lead):
     g1, g2 = glassnet.tensor(x1, requires_grad=True), glassnet.tensor(x2, requires_grad=True)
     t1, t2 = torch.tensor(x1, requires_grad=True), torch.tensor(x2, requires_grad=True)
     gy, ty = g(g1, g2), t(t1, t2)
-    np.testing.assert_allclose(gy.data, ty.detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-5, atol=1e-5)
     (gy * gy).sum().backward()
     (ty * ty).sum().backward()
     for a, b in [
@@ -138,7 +138,7 @@ def test_bilinear_matches_torch(lead):
         (g.weight.grad, t.weight.grad),
         (g.bias.grad, t.bias.grad),
     ]:
-        np.testing.assert_allclose(a.data, b.numpy(), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(a._data, b.numpy(), rtol=1e-4, atol=1e-5)
     assert repr(g) == repr(t)
 
 
@@ -153,7 +153,7 @@ def test_bilinear_gradcheck_init_and_errors():
     nb = nn.Bilinear(3, 2, 2, bias=False, dtype=glassnet.float64)
     assert gradcheck(lambda a, b, w: nn.functional.bilinear(a, b, w), [x1, x2, nb.weight])
     big = nn.Bilinear(100, 5, 50)
-    assert np.abs(big.weight.data).max() <= 0.1 and np.abs(big.weight.data).max() > 0.099
+    assert np.abs(big.weight._data).max() <= 0.1 and np.abs(big.weight._data).max() > 0.099
     with pytest.raises(ValueError, match=r"bilinear: inputs of shapes \(2, 3\) and \(2, 5\)"):
         g(x1, glassnet.zeros(2, 5, dtype=glassnet.float64))
     with pytest.raises(ValueError, match="bias shape"):
@@ -169,16 +169,16 @@ def test_identity_flatten_unflatten_match_torch():
     for args in [(), (0,), (2,), (1, 2), (0, -1), (-3, -2)]:
         gy, ty = nn.Flatten(*args)(gx), torch.nn.Flatten(*args)(tx)
         assert gy.shape == tuple(ty.shape), args
-        np.testing.assert_array_equal(gy.data, ty.numpy())
+        np.testing.assert_array_equal(gy._data, ty.numpy())
     assert repr(nn.Flatten()) == repr(torch.nn.Flatten())
     for dim, sizes in [(1, (3, 1)), (-1, (5, 1)), (2, (2, 2)), (0, (1, 2)), (1, (-1, 3))]:
         gy, ty = nn.Unflatten(dim, sizes)(gx), torch.nn.Unflatten(dim, sizes)(tx)
         assert gy.shape == tuple(ty.shape), (dim, sizes)
-        np.testing.assert_array_equal(gy.data, ty.numpy())
+        np.testing.assert_array_equal(gy._data, ty.numpy())
     assert repr(nn.Unflatten(1, (2, 2))) == repr(torch.nn.Unflatten(1, (2, 2)))
     y = nn.Unflatten(1, (4, 15))(nn.Flatten()(gx))
     y.sum().backward()
-    np.testing.assert_array_equal(gx.grad.data, np.ones_like(x))
+    np.testing.assert_array_equal(gx.grad._data, np.ones_like(x))
     with pytest.raises(
         ValueError,
         match=r"Unflatten\(dim=1, unflattened_size=\(2, 2\)\): does not fit an input "

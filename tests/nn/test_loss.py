@@ -81,13 +81,13 @@ def test_layer_matches_torch(name, kwargs, arrays):
     gs = [glassnet.tensor(a, requires_grad=f) for a, f in zip(arrays, is_float)]
     ts = [torch.tensor(a, requires_grad=f) for a, f in zip(arrays, is_float)]
     y, yt = ours(*gs), theirs(*ts)
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(y._data, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
     gy = rng.uniform(0.5, 1.5, y.shape)
     y.backward(glassnet.tensor(gy))
     yt.backward(torch.tensor(gy))
     for g, t, f in zip(gs, ts, is_float):
         if f:
-            np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-8, atol=1e-12)
+            np.testing.assert_allclose(g.grad._data, t.grad.numpy(), rtol=1e-8, atol=1e-12)
 
 
 def test_hinge_loss_layer():
@@ -96,7 +96,7 @@ def test_hinge_loss_layer():
     loss = nn.HingeLoss()(x, y)  # max(0, 1 - y x) = [0, 0.5, 2, 1.2]
     np.testing.assert_allclose(loss.item(), 3.7 / 4, rtol=1e-6)
     loss.backward()
-    np.testing.assert_allclose(x.grad.data, [0, -0.25, -0.25, 0.25])
+    np.testing.assert_allclose(x.grad._data, [0, -0.25, -0.25, 0.25])
     assert repr(nn.HingeLoss(margin=0.0, reduction="sum")) == "HingeLoss(margin=0.0)"
 
 
@@ -113,7 +113,7 @@ def test_legacy_size_average_and_reduce():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             expected = torch.nn.MSELoss(**kwargs)(torch.tensor(X), torch.tensor(X + 1))
-        np.testing.assert_allclose(layer(x, y).data, expected.numpy())
+        np.testing.assert_allclose(layer(x, y)._data, expected.numpy())
 
 
 def test_float32_stays_float32():

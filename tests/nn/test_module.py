@@ -50,8 +50,8 @@ def test_parameter_is_a_trainable_tensor_sharing_memory():
     t = glassnet.zeros(2, 3)
     p = nn.Parameter(t)
     assert isinstance(p, glassnet.Tensor) and p.requires_grad and p.is_leaf
-    p.data[0, 0] = 5.0
-    assert t.data[0, 0] == 5.0  # shares the tensor's array, as torch.nn.Parameter
+    p._data[0, 0] = 5.0
+    assert t._data[0, 0] == 5.0  # shares the tensor's array, as torch.nn.Parameter
     assert not nn.Parameter(t, requires_grad=False).requires_grad
     assert nn.Parameter().shape == (0,)
     assert nn.Parameter([1.0, 2.0]).dtype == glassnet.float32
@@ -79,8 +79,8 @@ def test_state_dict_values_share_memory_and_are_detached(pair):
     g, _ = pair
     sd = g.state_dict()
     assert not sd["fc.weight"].requires_grad
-    sd["fc.weight"].data[0, 0] = 7.0
-    assert g.fc.weight.data[0, 0] == 7.0
+    sd["fc.weight"]._data[0, 0] = 7.0
+    assert g.fc.weight._data[0, 0] == 7.0
     kept = g.state_dict(keep_vars=True)
     assert kept["fc.weight"] is g.fc.weight
 
@@ -92,15 +92,15 @@ def test_load_torch_state_dict_gives_same_output_and_gradients(pair):
     result = g.load_state_dict(t.state_dict())
     assert result.missing_keys == [] and result.unexpected_keys == []
     assert repr(result) == "<All keys matched successfully>"
-    np.testing.assert_array_equal(g.running.data, [3.0, 3.0])
+    np.testing.assert_array_equal(g.running._data, [3.0, 3.0])
     x = np.random.default_rng(0).standard_normal((6, 3)).astype(np.float32)
     yg, yt = g(glassnet.tensor(x)), t(torch.tensor(x))
-    np.testing.assert_allclose(yg.data, yt.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(yg._data, yt.detach().numpy(), rtol=1e-5, atol=1e-6)
     (yg * yg).sum().backward()
     (yt * yt).sum().backward()
     for (name, pg), (_, pt) in zip(g.named_parameters(), t.named_parameters()):
         np.testing.assert_allclose(
-            pg.grad.data, pt.grad.numpy(), rtol=1e-4, atol=1e-6, err_msg=name
+            pg.grad._data, pt.grad.numpy(), rtol=1e-4, atol=1e-6, err_msg=name
         )
 
 
@@ -108,7 +108,7 @@ def test_load_accepts_numpy_and_numpy_like_values(pair):
     g, t = pair
     arrays = {k: v.numpy() * 2 for k, v in t.state_dict().items()}
     g.load_state_dict(arrays)
-    np.testing.assert_array_equal(g.fc.weight.data, arrays["fc.weight"])
+    np.testing.assert_array_equal(g.fc.weight._data, arrays["fc.weight"])
 
     class HasNumpy:  # e.g. a JAX or TensorFlow array
         def __init__(self, a):
@@ -118,21 +118,21 @@ def test_load_accepts_numpy_and_numpy_like_values(pair):
             return self.a
 
     g.load_state_dict({k: HasNumpy(v + 1) for k, v in arrays.items()})
-    np.testing.assert_array_equal(g.layers[2].bias.data, arrays["layers.2.bias"] + 1)
+    np.testing.assert_array_equal(g.layers[2].bias._data, arrays["layers.2.bias"] + 1)
     assert g.fc.weight.dtype == glassnet.float32  # values are cast into the module's dtype
     # a torch tensor that requires grad is detached, not refused
     g.load_state_dict(dict(t.state_dict(keep_vars=True)))
-    np.testing.assert_array_equal(g.fc.weight.data, t.fc.weight.detach().numpy())
+    np.testing.assert_array_equal(g.fc.weight._data, t.fc.weight.detach().numpy())
 
 
 def test_load_copies_in_place_unless_assign(pair):
     g, t = pair
     w = g.fc.weight
-    before = w.data
+    before = w._data
     g.load_state_dict(t.state_dict())
-    assert g.fc.weight is w and w.data is before
+    assert g.fc.weight is w and w._data is before
     g.load_state_dict(t.state_dict(), assign=True)
-    assert g.fc.weight is w and w.data is not before
+    assert g.fc.weight is w and w._data is not before
     assert w.dtype == glassnet.float32
 
 
@@ -152,7 +152,7 @@ def test_load_reports_missing_unexpected_and_shape_mismatch_by_name(pair):
     assert result.missing_keys == ["layers.2.bias"]
     assert result.unexpected_keys == ["extra.weight"]
     assert result == (["layers.2.bias"], ["extra.weight"])  # a named tuple, as torch's
-    np.testing.assert_array_equal(g.fc.weight.data, t.fc.weight.detach().numpy())
+    np.testing.assert_array_equal(g.fc.weight._data, t.fc.weight.detach().numpy())
 
     sd = dict(t.state_dict())
     sd["fc.weight"] = torch.zeros(4, 2)
@@ -170,7 +170,7 @@ def test_torch_loads_glassnet_state_dict(pair):
     t.load_state_dict({k: torch.from_numpy(v.numpy().copy()) for k, v in g.state_dict().items()})
     x = np.ones((2, 3), dtype=np.float32)
     np.testing.assert_allclose(
-        t(torch.tensor(x)).detach().numpy(), g(glassnet.tensor(x)).data, rtol=1e-6
+        t(torch.tensor(x)).detach().numpy(), g(glassnet.tensor(x))._data, rtol=1e-6
     )
 
 
@@ -191,7 +191,7 @@ def test_zero_grad_and_requires_grad_(pair):
     assert all(p.grad is not None for p in g.parameters())
     grad = g.fc.weight.grad
     g.zero_grad(set_to_none=False)
-    assert g.fc.weight.grad is grad and not grad.data.any()  # zeroed in place
+    assert g.fc.weight.grad is grad and not grad._data.any()  # zeroed in place
     g.zero_grad()
     assert all(p.grad is None for p in g.parameters())
     g.fc.requires_grad_(False)
@@ -212,7 +212,7 @@ def test_apply_visits_children_first(pair):
             nn.init.constant_(m.weight, 0.5)
 
     g.apply(init_weights)
-    assert (g.layers[2].weight.data == 0.5).all()
+    assert (g.layers[2].weight._data == 0.5).all()
 
 
 def test_to_float_double_keep_parameter_objects(pair):
@@ -311,12 +311,12 @@ def test_forward_hooks_and_missing_forward():
     h1 = lin.register_forward_pre_hook(lambda m, args: (args[0] * 0,))
     h2 = lin.register_forward_hook(lambda m, args, out: seen.append(out.shape) or out + 1)
     y = lin(glassnet.ones(3, 2))
-    np.testing.assert_allclose(y.data, np.broadcast_to(lin.bias.data + 1, (3, 2)))
+    np.testing.assert_allclose(y._data, np.broadcast_to(lin.bias._data + 1, (3, 2)))
     assert seen == [(3, 2)]
     h1.remove()
     h2.remove()
     assert not lin._has_hooks
-    np.testing.assert_allclose(lin(glassnet.zeros(1, 2)).data[0], lin.bias.data)
+    np.testing.assert_allclose(lin(glassnet.zeros(1, 2))._data[0], lin.bias._data)
     with pytest.raises(NotImplementedError, match='missing the required "forward"'):
         nn.Module()(1)
 
@@ -332,9 +332,9 @@ def test_deepcopy_keeps_the_tree_consistent(pair):
     c = copy.deepcopy(g)
     assert c.fc.weight is c._modules["fc"]._parameters["weight"]
     assert c.fc.weight is not g.fc.weight
-    np.testing.assert_array_equal(c.fc.weight.data, g.fc.weight.data)
-    c.fc.weight.data[...] = 0
-    assert g.fc.weight.data.any()
+    np.testing.assert_array_equal(c.fc.weight._data, g.fc.weight._data)
+    c.fc.weight._data[...] = 0
+    assert g.fc.weight._data.any()
     assert list(c.state_dict()) == list(g.state_dict())
 
 
@@ -345,7 +345,7 @@ def test_pickle_round_trip(pair):
     assert c.fc.weight is c._modules["fc"]._parameters["weight"]
     assert list(c.state_dict()) == list(g.state_dict())
     x = glassnet.ones(2, 3)
-    np.testing.assert_array_equal(c(x).data, g(x).data)
+    np.testing.assert_array_equal(c(x)._data, g(x)._data)
 
 
 def test_delattr_of_a_registered_name_not_mirrored():

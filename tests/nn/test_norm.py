@@ -18,14 +18,14 @@ def _pair(ours, theirs):
 def _step(g_layer, t_layer, x, seed=0):
     gx, tx = glassnet.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     gy, ty = g_layer(gx), t_layer(tx)
-    np.testing.assert_allclose(gy.data, ty.detach().numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-5, atol=1e-5)
     up = np.random.default_rng(seed).standard_normal(gy.shape).astype(x.dtype)
     gy.backward(glassnet.tensor(up))
     ty.backward(torch.tensor(up))
-    np.testing.assert_allclose(gx.grad.data, tx.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-4, atol=1e-5)
     for name, p in t_layer.named_parameters():
         np.testing.assert_allclose(
-            g_layer.get_parameter(name).grad.data, p.grad.numpy(), rtol=1e-4, atol=1e-4
+            g_layer.get_parameter(name).grad._data, p.grad.numpy(), rtol=1e-4, atol=1e-4
         )
         p.grad = None
         g_layer.get_parameter(name).grad = None
@@ -49,12 +49,12 @@ def test_batch_norm_running_stats_and_eval_match_torch(ours, theirs, shape, mome
         x = (rng.standard_normal(shape) * 3 + step).astype(np.float32)
         _step(g_layer, t_layer, x, step)
     for name, buf in t_layer.named_buffers():
-        np.testing.assert_allclose(getattr(g_layer, name).data, buf.numpy(), rtol=1e-5, atol=1e-6)
-    assert int(g_layer.num_batches_tracked.data) == 3
+        np.testing.assert_allclose(getattr(g_layer, name)._data, buf.numpy(), rtol=1e-5, atol=1e-6)
+    assert int(g_layer.num_batches_tracked._data) == 3
     g_layer.eval()
     t_layer.eval()
     _step(g_layer, t_layer, rng.standard_normal(shape).astype(np.float32))
-    assert int(g_layer.num_batches_tracked.data) == 3  # eval does not count
+    assert int(g_layer.num_batches_tracked._data) == 3  # eval does not count
 
 
 def test_batch_norm_state_dict_keys_match_torch():
@@ -110,7 +110,7 @@ def test_layer_norm_without_bias_or_affine():
     layer = nn.LayerNorm(4, elementwise_affine=False)
     assert layer.weight is None and list(layer.parameters()) == []
     y = layer(glassnet.randn(3, 4))
-    np.testing.assert_allclose(y.data.mean(axis=1), 0, atol=1e-6)
+    np.testing.assert_allclose(y._data.mean(axis=1), 0, atol=1e-6)
 
 
 def test_repr():

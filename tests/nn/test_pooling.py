@@ -26,17 +26,17 @@ def test_matches_torch(ours, theirs, args, kwargs, shape):
     x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     gx, tx = glassnet.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     gy, ty = ours(*args, **kwargs)(gx), theirs(*args, **kwargs)(tx)
-    np.testing.assert_allclose(gy.data, ty.detach().numpy(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-6, atol=1e-6)
     gy.sum().backward()
     ty.sum().backward()
-    np.testing.assert_allclose(gx.grad.data, tx.grad.numpy(), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-6, atol=1e-6)
 
 
 def test_max_pool_return_indices():
     x = np.random.default_rng(0).standard_normal((2, 3, 8, 8)).astype(np.float32)
     y, index = nn.MaxPool2d(2, return_indices=True)(glassnet.tensor(x))
     ty, tindex = torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor(x))
-    np.testing.assert_array_equal(index.data, tindex.numpy())
+    np.testing.assert_array_equal(index._data, tindex.numpy())
 
 
 def test_repr():

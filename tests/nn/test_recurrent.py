@@ -80,20 +80,20 @@ def test_matches_torch_values_and_grads(case, with_state):
     assert len(gouts) == len(touts)
     for a, b in zip(gouts, touts):
         assert a.shape == tuple(b.shape)
-        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(a._data, b.detach().numpy(), rtol=1e-5, atol=1e-5)
     # one backward through output and final states, with random weights on each
     ws = [rng.standard_normal(a.shape).astype(np.float32) for a in gouts]
     sum(
         ((a * glassnet.tensor(w)).sum() for a, w in zip(gouts, ws)), glassnet.tensor(0.0)
     ).backward()
     sum((b * torch.tensor(w)).sum() for b, w in zip(touts, ws)).backward()
-    np.testing.assert_allclose(gx.grad.data, tx.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-4, atol=1e-5)
     if with_state:
         for a, b in zip(_leaves(ghx), _leaves(thx)):
-            np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-4, atol=1e-5)
+            np.testing.assert_allclose(a.grad._data, b.grad.numpy(), rtol=1e-4, atol=1e-5)
     gp = dict(g.named_parameters())
     for name, p in t.named_parameters():
-        np.testing.assert_allclose(gp[name].grad.data, p.grad.numpy(), rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(gp[name].grad._data, p.grad.numpy(), rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
@@ -108,7 +108,7 @@ def test_state_dict_moves_both_ways(kind):
     g.load_state_dict(t.state_dict())
     x = np.random.default_rng(0).standard_normal((3, 2, 4)).astype(np.float32)
     np.testing.assert_allclose(
-        _flat(g(glassnet.tensor(x)))[0].data,
+        _flat(g(glassnet.tensor(x)))[0]._data,
         _flat(t(torch.tensor(x)))[0].detach().numpy(),
         rtol=1e-5,
         atol=1e-6,
@@ -129,14 +129,14 @@ def test_unbatched_input(kind):
     touts = _flat(t(_t(x), _t(hx)))
     for a, b in zip(gouts, touts):
         assert a.shape == tuple(b.shape)
-        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(a._data, b.detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_init_bounds_and_dtype():
     lstm = nn.LSTM(3, 16, num_layers=2, generator=glassnet.Generator(0))
     for name, p in lstm.named_parameters():
         assert p.dtype == np.float32, name
-        assert np.abs(p.data).max() <= 0.25
+        assert np.abs(p._data).max() <= 0.25
     assert lstm.weight_ih_l1.shape == (64, 16)
     x = glassnet.randn(4, 2, 3)
     out, (h, c) = lstm(x)
@@ -147,17 +147,17 @@ def test_dropout_between_layers_only_in_training():
     g = nn.GRU(3, 5, num_layers=2, dropout=0.5, generator=glassnet.Generator(0))
     x = glassnet.randn(4, 2, 3)
     glassnet.manual_seed(0)
-    a = g(x)[0].data
+    a = g(x)[0]._data
     glassnet.manual_seed(1)
-    b = g(x)[0].data
+    b = g(x)[0]._data
     assert not np.allclose(a, b)  # different dropout masks
     g.eval()
-    np.testing.assert_array_equal(g(x)[0].data, g(x)[0].data)
+    np.testing.assert_array_equal(g(x)[0]._data, g(x)[0]._data)
     # the eval output equals torch's, which has no dropout in eval either
     t = torch.nn.GRU(3, 5, num_layers=2, dropout=0.5).eval()
     t.load_state_dict({k: torch.tensor(v.numpy()) for k, v in g.state_dict().items()})
     np.testing.assert_allclose(
-        g(x)[0].data, t(torch.tensor(x.data))[0].detach().numpy(), rtol=1e-5, atol=1e-6
+        g(x)[0]._data, t(torch.tensor(x._data))[0].detach().numpy(), rtol=1e-5, atol=1e-6
     )
     with pytest.warns(UserWarning, match="does nothing with num_layers=1"):
         nn.LSTM(3, 5, dropout=0.2)
@@ -201,20 +201,20 @@ def test_cells_match_torch(name, batched):
     go, to = (list(go), list(to)) if name == "LSTMCell" else ([go], [to])
     ws = [rng.standard_normal(a.shape).astype(np.float32) for a in go]
     for a, b in zip(go, to):
-        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(a._data, b.detach().numpy(), rtol=1e-5, atol=1e-6)
     sum(((a * glassnet.tensor(w)).sum() for a, w in zip(go, ws)), glassnet.tensor(0.0)).backward()
     sum((b * torch.tensor(w)).sum() for b, w in zip(to, ws)).backward()
-    np.testing.assert_allclose(gx.grad.data, tx.grad.numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-4, atol=1e-5)
     for a, b in zip(_leaves(ghx), _leaves(thx)):
-        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(a.grad._data, b.grad.numpy(), rtol=1e-4, atol=1e-5)
     gp = dict(g.named_parameters())
     for pname, p in t.named_parameters():
-        np.testing.assert_allclose(gp[pname].grad.data, p.grad.numpy(), rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(gp[pname].grad._data, p.grad.numpy(), rtol=1e-4, atol=1e-5)
     # without a state: zeros, as torch
     go = g(gx)
     to = t(tx)
     a, b = (go[0], to[0]) if name == "LSTMCell" else (go, to)
-    np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(a._data, b.detach().numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_errors():

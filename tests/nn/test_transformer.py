@@ -41,21 +41,21 @@ def test_encoder_layer_matches_torch(norm_first, activation, batch_first, masks)
             nn.generate_square_subsequent_mask(L),
             torch.nn.Transformer.generate_square_subsequent_mask(L),
         )
-        np.testing.assert_array_equal(gm.data, tm.numpy())
+        np.testing.assert_array_equal(gm._data, tm.numpy())
         pad = np.zeros((N, L), dtype=bool)
         pad[0, -2:] = True
         pad = np.where(pad, -np.inf, 0.0).astype(np.float32)  # float, like the causal mask
         gk, tk = glassnet.tensor(pad), torch.tensor(pad)
     gy = g(gx, src_mask=gm, src_key_padding_mask=gk, is_causal=gm is not None)
     ty = t(tx, src_mask=tm, src_key_padding_mask=tk, is_causal=tm is not None)
-    np.testing.assert_allclose(gy.data, ty.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-4, atol=1e-5)
     w = rng.standard_normal(gy.shape).astype(np.float32)
     (gy * glassnet.tensor(w)).sum().backward()
     (ty * torch.tensor(w)).sum().backward()
-    np.testing.assert_allclose(gx.grad.data, tx.grad.numpy(), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-4, atol=1e-4)
     gp = dict(g.named_parameters())
     for name, p in t.named_parameters():
-        np.testing.assert_allclose(gp[name].grad.data, p.grad.numpy(), rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(gp[name].grad._data, p.grad.numpy(), rtol=1e-4, atol=1e-4)
 
 
 def test_encoder_stack_matches_torch():
@@ -65,8 +65,8 @@ def test_encoder_stack_matches_torch():
     )
     g = nn.TransformerEncoder(layer, num_layers=3, norm=nn.LayerNorm(E))
     # the copies are independent: change one, the others keep their values
-    g.layers[0].linear1.weight.data[0, 0] += 1.0
-    assert g.layers[1].linear1.weight.data[0, 0] != g.layers[0].linear1.weight.data[0, 0]
+    g.layers[0].linear1.weight._data[0, 0] += 1.0
+    assert g.layers[1].linear1.weight._data[0, 0] != g.layers[0].linear1.weight._data[0, 0]
     tl = torch.nn.TransformerEncoderLayer(E, h, dim_feedforward=12, dropout=0.0, norm_first=True)
     t = torch.nn.TransformerEncoder(
         tl, num_layers=3, norm=torch.nn.LayerNorm(E), enable_nested_tensor=False
@@ -75,22 +75,22 @@ def test_encoder_stack_matches_torch():
     x = np.random.default_rng(1).standard_normal((5, 2, E)).astype(np.float32)
     gx, tx = glassnet.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     gy, ty = g(gx), t(tx)
-    np.testing.assert_allclose(gy.data, ty.detach().numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-4, atol=1e-5)
     gy.sum().backward()
     ty.sum().backward()
-    np.testing.assert_allclose(gx.grad.data, tx.grad.numpy(), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-3, atol=1e-4)
 
 
 def test_dropout_in_training_only():
     g = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.3, batch_first=True)
     x = glassnet.randn(2, 5, 8)
     glassnet.manual_seed(0)
-    a = g(x).data
+    a = g(x)._data
     glassnet.manual_seed(1)
-    b = g(x).data
+    b = g(x)._data
     assert not np.allclose(a, b)
     g.eval()
-    np.testing.assert_array_equal(g(x).data, g(x).data)
+    np.testing.assert_array_equal(g(x)._data, g(x)._data)
 
 
 def test_gradcheck_float64():

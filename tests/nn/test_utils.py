@@ -48,14 +48,14 @@ def test_clip_grad_norm_equals_torch(norm_type, max_norm, dtype):
             assert gp.grad is None
         else:
             assert gp.grad.dtype == dtype
-            np.testing.assert_allclose(gp.grad.data, tp.grad.numpy(), rtol=1e-6, atol=1e-7)
+            np.testing.assert_allclose(gp.grad._data, tp.grad.numpy(), rtol=1e-6, atol=1e-7)
 
 
 def test_clip_grad_norm_bounds_the_norm_and_keeps_direction():
     g_params, _ = twin_params(1, scale=10.0)
-    before = [p.grad.data.copy() for p in g_params if p.grad is not None]
+    before = [p.grad._data.copy() for p in g_params if p.grad is not None]
     clip_grad_norm_(g_params, 1.0)
-    after = [p.grad.data for p in g_params if p.grad is not None]
+    after = [p.grad._data for p in g_params if p.grad is not None]
     total = np.sqrt(sum((a.astype(np.float64) ** 2).sum() for a in after))
     np.testing.assert_allclose(total, 1.0, rtol=1e-5)
     ratios = np.concatenate([(a / b).ravel() for a, b in zip(after, before)])
@@ -72,12 +72,12 @@ def test_clip_grad_norm_on_a_module_a_single_tensor_and_no_grads():
     w = nn.Parameter(glassnet.zeros(3))
     w.grad = glassnet.tensor([3.0, 4.0, 0.0])
     np.testing.assert_allclose(clip_grad_norm_(w, 1.0).item(), 5.0)
-    np.testing.assert_allclose(w.grad.data, [0.6, 0.8, 0.0], rtol=1e-5)
+    np.testing.assert_allclose(w.grad._data, [0.6, 0.8, 0.0], rtol=1e-5)
 
 
 def test_clip_grad_norm_nonfinite():
     g_params, t_params = twin_params(2)
-    g_params[0].grad.data[0, 0] = np.inf
+    g_params[0].grad._data[0, 0] = np.inf
     t_params[0].grad[0, 0] = np.inf
     with pytest.raises(RuntimeError, match="total norm of order 2.0 of the gradients is inf"):
         clip_grad_norm_(g_params, 1.0, error_if_nonfinite=True)
@@ -85,7 +85,7 @@ def test_clip_grad_norm_nonfinite():
         torch.nn.utils.clip_grad_norm_(t_params, 1.0, error_if_nonfinite=True)
     total = clip_grad_norm_(g_params, 1.0)
     assert total.item() == torch.nn.utils.clip_grad_norm_(t_params, 1.0).item() == np.inf
-    np.testing.assert_array_equal(g_params[2].grad.data, t_params[2].grad.numpy())  # zeros
+    np.testing.assert_array_equal(g_params[2].grad._data, t_params[2].grad.numpy())  # zeros
 
 
 @pytest.mark.parametrize("clip_value", [0.1, 1.0, 5])
@@ -95,8 +95,8 @@ def test_clip_grad_value_equals_torch(clip_value):
     torch.nn.utils.clip_grad_value_(t_params, clip_value)
     for gp, tp in zip(g_params, t_params):
         if tp.grad is not None:
-            np.testing.assert_array_equal(gp.grad.data, tp.grad.numpy())
-            assert np.abs(gp.grad.data).max() <= clip_value
+            np.testing.assert_array_equal(gp.grad._data, tp.grad.numpy())
+            assert np.abs(gp.grad._data).max() <= clip_value
 
 
 def test_parameters_to_vector_equals_torch_and_is_differentiable():
@@ -105,10 +105,10 @@ def test_parameters_to_vector_equals_torch_and_is_differentiable():
         p.grad = None
     vg = parameters_to_vector(g_params)
     vt = torch.nn.utils.parameters_to_vector(t_params)
-    np.testing.assert_array_equal(vg.data, vt.detach().numpy())
+    np.testing.assert_array_equal(vg._data, vt.detach().numpy())
     assert vg.shape == (4 * 3 + 3 + 8 + 1,) and vg.dtype == glassnet.float32
     (vg * glassnet.arange(vg.shape[0], dtype=glassnet.float32)).sum().backward()
-    np.testing.assert_array_equal(g_params[0].grad.data, np.arange(12).reshape(4, 3))
+    np.testing.assert_array_equal(g_params[0].grad._data, np.arange(12).reshape(4, 3))
     assert parameters_to_vector([]).shape == (0,)
     with pytest.raises(TypeError, match="expected Tensors, got ndarray"):
         parameters_to_vector([np.zeros(2)])
@@ -116,15 +116,15 @@ def test_parameters_to_vector_equals_torch_and_is_differentiable():
 
 def test_vector_to_parameters_round_trip_and_errors():
     model = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
-    weights = [p.data for p in model.parameters()]
+    weights = [p._data for p in model.parameters()]
     v = glassnet.arange(model.num_parameters(), dtype=glassnet.float32)
     vector_to_parameters(v, model.parameters())
-    np.testing.assert_array_equal(parameters_to_vector(model.parameters()).data, v.data)
-    assert all(p.data is w for p, w in zip(model.parameters(), weights))  # copied in place
+    np.testing.assert_array_equal(parameters_to_vector(model.parameters())._data, v._data)
+    assert all(p._data is w for p, w in zip(model.parameters(), weights))  # copied in place
     tmodel = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Linear(4, 2))
-    torch.nn.utils.vector_to_parameters(torch.tensor(v.data), tmodel.parameters())
+    torch.nn.utils.vector_to_parameters(torch.tensor(v._data), tmodel.parameters())
     for gp, tp in zip(model.parameters(), tmodel.parameters()):
-        np.testing.assert_array_equal(gp.data, tp.detach().numpy())
+        np.testing.assert_array_equal(gp._data, tp.detach().numpy())
     with pytest.raises(TypeError, match="expected vec to be a Tensor, got ndarray"):
         vector_to_parameters(np.zeros(3), model.parameters())
     with pytest.raises(ValueError, match="vec must be 1-D"):

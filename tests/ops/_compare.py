@@ -88,11 +88,11 @@ def compare_with_torch(
     g_out = gfn(*g_in)
     t_out = tfn(*t_in)
     assert isinstance(g_out, glassnet.Tensor), type(g_out)
-    assert type(g_out.data) is np.ndarray, type(g_out.data)
+    assert type(g_out._data) is np.ndarray, type(g_out._data)
     expected = t_out.detach().numpy()
     assert g_out.shape == expected.shape, f"shape {g_out.shape} != torch {expected.shape}"
     assert g_out.dtype == expected.dtype, f"dtype {g_out.dtype} != torch {expected.dtype}"
-    assert_close(g_out.data, expected, expected.dtype, "forward values")
+    assert_close(g_out._data, expected, expected.dtype, "forward values")
     if any(wants) and t_out.requires_grad:
         assert g_out.requires_grad
         rng = np.random.default_rng(seed)
@@ -104,7 +104,7 @@ def compare_with_torch(
                 assert g.grad is None
                 continue
             tg = np.zeros_like(arrays[k]) if t.grad is None else t.grad.numpy()
-            gg = np.zeros_like(arrays[k]) if g.grad is None else g.grad.data
+            gg = np.zeros_like(arrays[k]) if g.grad is None else g.grad._data
             assert gg.shape == arrays[k].shape, f"grad {k} shape {gg.shape}"
             assert gg.dtype == arrays[k].dtype, f"grad {k} dtype {gg.dtype}"
             assert_close(gg, tg, arrays[k].dtype, f"gradient of input {k}")

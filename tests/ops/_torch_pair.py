@@ -31,7 +31,7 @@ def both(
     expected = t_out.detach().numpy()
     assert g_out.shape == expected.shape, f"shape {g_out.shape} != torch {expected.shape}"
     assert g_out.dtype == expected.dtype, f"dtype {g_out.dtype} != torch {expected.dtype}"
-    np.testing.assert_allclose(g_out.data, expected, rtol=rtol, atol=atol, err_msg="forward")
+    np.testing.assert_allclose(g_out._data, expected, rtol=rtol, atol=atol, err_msg="forward")
     gy = np.random.default_rng(seed).standard_normal(expected.shape).astype(expected.dtype)
     g_out.backward(glassnet.tensor(gy))
     t_out.backward(torch.tensor(gy))
@@ -41,7 +41,7 @@ def both(
         assert g.grad is not None, f"input {k} got no gradient"
         assert g.grad.shape == g.shape and g.grad.dtype == g.dtype, f"input {k} grad shape/dtype"
         np.testing.assert_allclose(
-            g.grad.data, t.grad.numpy(), rtol=rtol, atol=atol, err_msg=f"gradient of input {k}"
+            g.grad._data, t.grad.numpy(), rtol=rtol, atol=atol, err_msg=f"gradient of input {k}"
         )
     return g_out, t_out
 

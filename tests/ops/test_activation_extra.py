@@ -54,17 +54,17 @@ def _against_torch(name, x_np, rtol, atol, reference_dtype=None):
     xt = torch.tensor(x_np.astype(reference_dtype or x_np.dtype), requires_grad=True)
     yt = theirs(xt)
     assert y.dtype == x_np.dtype
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(y._data, yt.detach().numpy(), rtol=rtol, atol=atol)
     gy = np.random.default_rng(1).standard_normal(x_np.shape).astype(x_np.dtype)
-    assert np.all(np.isfinite(y.data))
+    assert np.all(np.isfinite(y._data))
     y.backward(glassnet.tensor(gy))
     assert x.grad.dtype == x_np.dtype
     if name in NO_TORCH_GRAD:
-        np.testing.assert_array_equal(x.grad.data, 0)
+        np.testing.assert_array_equal(x.grad._data, 0)
         return
     yt.backward(torch.tensor(gy, dtype=xt.dtype))
-    assert np.all(np.isfinite(x.grad.data))
-    np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=rtol, atol=atol)
+    assert np.all(np.isfinite(x.grad._data))
+    np.testing.assert_allclose(x.grad._data, xt.grad.numpy(), rtol=rtol, atol=atol)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -113,12 +113,12 @@ def test_prelu_matches_torch(shape, weight):
     xt = torch.tensor(x_np, requires_grad=True)
     wt = torch.tensor(w_np, requires_grad=True)
     y, yt = A.prelu(x, w), TF.prelu(xt, wt)
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(y._data, yt.detach().numpy(), rtol=1e-12)
     gy = rng.standard_normal(shape)
     y.backward(glassnet.tensor(gy))
     yt.backward(torch.tensor(gy))
-    np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-12)
-    np.testing.assert_allclose(w.grad.data, wt.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad._data, xt.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(w.grad._data, wt.grad.numpy(), rtol=1e-12)
     assert gradcheck(A.prelu, (glassnet.tensor(x_np, requires_grad=True), w))
 
 
@@ -128,7 +128,7 @@ def test_prelu_float32_stays_float32():
     y = A.prelu(x, w)
     y.sum().backward()
     assert y.dtype == w.grad.dtype == x.grad.dtype == np.float32
-    np.testing.assert_allclose(w.grad.data, [-1e4])
+    np.testing.assert_allclose(w.grad._data, [-1e4])
 
 
 def test_prelu_dtype_mismatch():
@@ -157,8 +157,8 @@ def test_argument_errors():
 
 def test_step_values_at_zero():
     x = glassnet.tensor([-0.5, 0.0, 0.5])
-    np.testing.assert_array_equal(A.step(x).data, [0, 1, 1])
-    np.testing.assert_array_equal(A.bipolar_step(x).data, [-1, 1, 1])
+    np.testing.assert_array_equal(A.step(x)._data, [0, 1, 1])
+    np.testing.assert_array_equal(A.bipolar_step(x)._data, [-1, 1, 1])
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -194,9 +194,9 @@ def test_gelu_float32_accuracy_over_the_whole_range():
         y.backward(glassnet.ones_like(y))
     exact = x_np.astype(np.float64)
     cdf = ndtr(exact)
-    err = np.abs(y.data - exact * cdf) / np.maximum(1.0, np.abs(exact))
+    err = np.abs(y._data - exact * cdf) / np.maximum(1.0, np.abs(exact))
     assert err.max() <= 3e-7
     far = np.abs(x_np) >= 6
-    np.testing.assert_array_equal(y.data[far], np.where(x_np[far] > 0, x_np[far], 0))
+    np.testing.assert_array_equal(y._data[far], np.where(x_np[far] > 0, x_np[far], 0))
     slope = cdf + exact * np.exp(-exact * exact / 2) / np.sqrt(2 * np.pi)
-    assert np.abs(x.grad.data - slope).max() <= 3e-7
+    assert np.abs(x.grad._data - slope).max() <= 3e-7

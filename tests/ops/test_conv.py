@@ -237,11 +237,11 @@ def test_outputs_held_across_calls_are_not_overwritten():
     w = glassnet.tensor(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), requires_grad=True)
     xs = [glassnet.tensor(rng.standard_normal((2, 3, 6, 6)).astype(np.float32)) for _ in range(3)]
     ys = [F.conv2d(x, w, padding=1) for x in xs]
-    expected = [TF.conv2d(torch.tensor(x.data), torch.tensor(w.data), padding=1) for x in xs]
+    expected = [TF.conv2d(torch.tensor(x._data), torch.tensor(w._data), padding=1) for x in xs]
     for _ in range(3):
         F.conv2d(xs[0], w, padding=1).sum().backward()
     for y, t in zip(ys, expected):
-        np.testing.assert_allclose(y.data, t.numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(y._data, t.numpy(), rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("config", [CONV2D_GRID[0], CONV2D_GRID[1], CONV2D_GRID[2]])
@@ -302,7 +302,7 @@ def test_same_size_backward_shares_its_columns(wants, channel_major, junk_limit,
     TF.conv2d(tx, tw, padding=1).backward(torch.tensor(gy))
     for g, t in ((x, tx), (w, tw)):
         if t.requires_grad:
-            np.testing.assert_allclose(g.grad.data, t.grad.numpy(), rtol=1e-9, atol=1e-10)
+            np.testing.assert_allclose(g.grad._data, t.grad.numpy(), rtol=1e-9, atol=1e-10)
         else:
             assert g.grad is None
 
@@ -316,7 +316,7 @@ def test_empty_batch_gives_zero_weight_gradient(padding, stride):
         x = lib.tensor(np.zeros((0, 3, 5, 5)), requires_grad=True)
         w, b = lib.tensor(w_np, requires_grad=True), lib.tensor(b_np, requires_grad=True)
         F_.conv2d(x, w, b, padding=padding, stride=stride).sum().backward()
-        grads.append([np.asarray(t.grad.data if lib is glassnet else t.grad) for t in (x, w, b)])
+        grads.append([np.asarray(t.grad._data if lib is glassnet else t.grad) for t in (x, w, b)])
     for ours, theirs in zip(*grads):
         assert ours.shape == theirs.shape
         np.testing.assert_array_equal(ours, theirs)

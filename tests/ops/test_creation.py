@@ -25,11 +25,11 @@ def test_numpy_arrays_keep_their_dtype_and_are_copied(dtype):
     t = glassnet.tensor(a)
     assert t.dtype == a.dtype
     a[0] = 0
-    assert t.data[0] == 1  # tensor() copies
+    assert t._data[0] == 1  # tensor() copies
     shared = glassnet.from_numpy(a)
     a[1] = 0
-    assert shared.data[1] == 0 and shared.dtype == a.dtype  # from_numpy shares memory
-    assert glassnet.as_tensor(a).data is a
+    assert shared._data[1] == 0 and shared.dtype == a.dtype  # from_numpy shares memory
+    assert glassnet.as_tensor(a)._data is a
 
 
 def test_as_tensor_converts_dtype_and_passes_tensors_through():
@@ -54,14 +54,14 @@ def test_zeros_ones_empty(name):
     x = g(2, requires_grad=True)
     assert x.requires_grad and x.is_leaf
     if name != "empty":
-        np.testing.assert_array_equal(g(2, 2).data, t(2, 2).numpy())
+        np.testing.assert_array_equal(g(2, 2)._data, t(2, 2).numpy())
 
 
 def test_full_and_like_functions():
     assert glassnet.full((2, 2), 1.5).dtype == torch.full((2, 2), 1.5).numpy().dtype
     assert glassnet.full((2,), 3).dtype == torch.full((2,), 3).numpy().dtype
     assert glassnet.full((2,), True).dtype == glassnet.bool
-    np.testing.assert_array_equal(glassnet.full([2, 3], 7.0).data, np.full((2, 3), 7.0))
+    np.testing.assert_array_equal(glassnet.full([2, 3], 7.0)._data, np.full((2, 3), 7.0))
     x = glassnet.ones(2, 3, dtype=glassnet.float64)
     for fn in ["zeros_like", "ones_like", "empty_like", "randn_like", "rand_like"]:
         y = getattr(glassnet, fn)(x)
@@ -69,9 +69,9 @@ def test_full_and_like_functions():
         z = getattr(glassnet, fn)(x, dtype=glassnet.float32)
         assert z.dtype == glassnet.float32, fn
     assert glassnet.full_like(x, 2).dtype == glassnet.float64
-    np.testing.assert_array_equal(glassnet.full_like(x, 2).data, np.full((2, 3), 2.0))
-    np.testing.assert_array_equal(glassnet.zeros_like(x).data, np.zeros((2, 3)))
-    np.testing.assert_array_equal(glassnet.ones_like(x).data, np.ones((2, 3)))
+    np.testing.assert_array_equal(glassnet.full_like(x, 2)._data, np.full((2, 3), 2.0))
+    np.testing.assert_array_equal(glassnet.zeros_like(x)._data, np.zeros((2, 3)))
+    np.testing.assert_array_equal(glassnet.ones_like(x)._data, np.ones((2, 3)))
     assert glassnet.zeros_like(x, requires_grad=True).requires_grad
 
 
@@ -81,18 +81,18 @@ def test_full_and_like_functions():
 def test_arange_matches_torch(args):
     g, t = glassnet.arange(*args), torch.arange(*args)
     assert g.dtype == t.numpy().dtype
-    np.testing.assert_allclose(g.data, t.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(g._data, t.numpy(), rtol=1e-6)
     assert glassnet.arange(3, dtype=glassnet.float64).dtype == glassnet.float64
     with pytest.raises(ValueError, match="arange: step must be nonzero"):
         glassnet.arange(0, 1, 0)
 
 
 def test_linspace_and_eye_match_torch():
-    np.testing.assert_allclose(glassnet.linspace(-1, 1, 5).data, torch.linspace(-1, 1, 5).numpy())
+    np.testing.assert_allclose(glassnet.linspace(-1, 1, 5)._data, torch.linspace(-1, 1, 5).numpy())
     assert glassnet.linspace(0, 1, 3).dtype == glassnet.float32
     assert glassnet.linspace(0, 1, 3, dtype=glassnet.float64).dtype == glassnet.float64
-    np.testing.assert_array_equal(glassnet.eye(3).data, torch.eye(3).numpy())
-    np.testing.assert_array_equal(glassnet.eye(2, 3).data, torch.eye(2, 3).numpy())
+    np.testing.assert_array_equal(glassnet.eye(3)._data, torch.eye(3).numpy())
+    np.testing.assert_array_equal(glassnet.eye(2, 3)._data, torch.eye(2, 3).numpy())
     with pytest.raises(ValueError, match="linspace: number of steps must be non-negative"):
         glassnet.linspace(0, 1, -1)
     with pytest.raises(ValueError, match=r"negative dimension in size \(2, -1\)"):
@@ -118,15 +118,15 @@ def test_random_functions_follow_manual_seed_and_generator(name):
     a = make()
     glassnet.manual_seed(123)
     b = make()
-    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a._data, b._data)
     c = make()
-    assert not np.array_equal(b.data, c.data)  # the global stream moves on
+    assert not np.array_equal(b._data, c._data)  # the global stream moves on
     g1, g2 = glassnet.Generator().manual_seed(7), glassnet.Generator().manual_seed(7)
     glassnet.manual_seed(0)
     x = make(generator=g1)
     make()  # the global stream does not disturb an explicit generator
     y = make(generator=g2)
-    np.testing.assert_array_equal(x.data, y.data)
+    np.testing.assert_array_equal(x._data, y._data)
     z = make(generator=np.random.default_rng(7))
     assert z.shape == x.shape
 
@@ -135,9 +135,9 @@ def test_random_dtypes_and_ranges():
     assert glassnet.rand(2).dtype == glassnet.float32
     assert glassnet.randn(2, dtype=glassnet.float64).dtype == glassnet.float64
     r = glassnet.rand(1000)
-    assert 0 <= r.data.min() and r.data.max() < 1
+    assert 0 <= r._data.min() and r._data.max() < 1
     i = glassnet.randint(-2, 3, (1000,))
-    assert i.dtype == glassnet.int64 and set(np.unique(i.data)) == {-2, -1, 0, 1, 2}
+    assert i.dtype == glassnet.int64 and set(np.unique(i._data)) == {-2, -1, 0, 1, 2}
     assert glassnet.randint(5, (2,), dtype=glassnet.int32).dtype == glassnet.int32
     p = glassnet.randperm(20)
     assert p.dtype == glassnet.int64 and sorted(p.tolist()) == list(range(20))
@@ -161,5 +161,5 @@ def test_generator_state_round_trip():
     a = glassnet.randn(4, generator=g)
     g.set_state(state)
     b = glassnet.randn(4, generator=g)
-    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a._data, b._data)
     assert g.initial_seed() == 5

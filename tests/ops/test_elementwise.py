@@ -135,8 +135,8 @@ def test_where_condition_as_numpy_or_list():
     x = glassnet.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = glassnet.where([True, False, True], x, -x)
     y.sum().backward()
-    np.testing.assert_array_equal(y.data, [1.0, -2.0, 3.0])
-    np.testing.assert_array_equal(x.grad.data, [1.0, -1.0, 1.0])
+    np.testing.assert_array_equal(y._data, [1.0, -2.0, 3.0])
+    np.testing.assert_array_equal(x.grad._data, [1.0, -1.0, 1.0])
 
 
 def test_empty_tensors_broadcast_and_backprop():
@@ -144,7 +144,7 @@ def test_empty_tensors_broadcast_and_backprop():
     b = glassnet.ones(3, requires_grad=True)
     (a * b + a.exp()).sum().backward()
     assert a.grad.shape == (0, 3)
-    np.testing.assert_array_equal(b.grad.data, np.zeros(3, np.float32))
+    np.testing.assert_array_equal(b.grad._data, np.zeros(3, np.float32))
 
 
 @pytest.mark.parametrize("fn", [glassnet.maximum, glassnet.minimum])
@@ -269,7 +269,7 @@ def test_type_promotion_between_tensors_matches_torch(da, sa, db, sb):
         g = op(glassnet.tensor(a), glassnet.tensor(b))
         t = op(torch.tensor(a), torch.tensor(b))
         assert g.dtype == t.numpy().dtype
-        np.testing.assert_allclose(g.data, t.numpy())
+        np.testing.assert_allclose(g._data, t.numpy())
 
 
 def test_mixed_dtype_gradients_come_back_in_each_input_dtype():
@@ -277,8 +277,8 @@ def test_mixed_dtype_gradients_come_back_in_each_input_dtype():
     x64 = glassnet.tensor(np.array([3.0, 4.0]), requires_grad=True)
     (x32 * x64).sum().backward()
     assert x32.grad.dtype == glassnet.float32 and x64.grad.dtype == glassnet.float64
-    np.testing.assert_array_equal(x32.grad.data, [3.0, 4.0])
-    np.testing.assert_array_equal(x64.grad.data, [1.0, 2.0])
+    np.testing.assert_array_equal(x32.grad._data, [3.0, 4.0])
+    np.testing.assert_array_equal(x64.grad._data, [1.0, 2.0])
 
 
 def test_integer_arithmetic_stays_integer():
@@ -287,7 +287,7 @@ def test_integer_arithmetic_stays_integer():
     assert (i * i).dtype == glassnet.int64
     assert (i**2).dtype == glassnet.int64
     assert (-i).dtype == glassnet.int64
-    np.testing.assert_array_equal((i * 2 - 1).data, [1, 3, 5])
+    np.testing.assert_array_equal((i * 2 - 1)._data, [1, 3, 5])
 
 
 # ----------------------------------------------------------------------------- errors

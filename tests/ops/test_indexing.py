@@ -76,7 +76,7 @@ def test_getitem_gradcheck(name):
 def test_repeated_indices_accumulate_in_backward():
     x = glassnet.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[[0, 0, 2, 0]].sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [3.0, 0.0, 1.0])
+    np.testing.assert_array_equal(x.grad._data, [3.0, 0.0, 1.0])
 
 
 @st.composite
@@ -207,19 +207,19 @@ def test_setitem_outside_the_graph():
     x[0, 1] = 5.0
     x[glassnet.tensor([False, True])] = glassnet.tensor([1.0, 2.0, 3.0])
     x[:, [2]] = -1
-    np.testing.assert_array_equal(x.data, [[0, 5, -1], [1, 2, -1]])
+    np.testing.assert_array_equal(x._data, [[0, 5, -1], [1, 2, -1]])
     w = glassnet.zeros(2, requires_grad=True)
     with glassnet.no_grad():
         w[1] = 4.0
-    np.testing.assert_array_equal(w.data, [0, 4])
+    np.testing.assert_array_equal(w._data, [0, 4])
 
 
 def test_basic_index_of_a_single_element_is_a_0d_tensor_with_an_array():
     x = glassnet.tensor([[1.0, 2.0]], requires_grad=True)
     y = x[0, 1]
-    assert y.shape == () and type(y.data) is np.ndarray
+    assert y.shape == () and type(y._data) is np.ndarray
     y.backward()
-    np.testing.assert_array_equal(x.grad.data, [[0.0, 1.0]])
+    np.testing.assert_array_equal(x.grad._data, [[0.0, 1.0]])
 
 
 # ----------------------------------------------------------------------------- errors

@@ -92,7 +92,7 @@ def test_integer_matmul_stays_integer():
     a = glassnet.tensor([[1, 2], [3, 4]])
     out = a @ a
     assert out.dtype == glassnet.int64
-    np.testing.assert_array_equal(out.data, [[7, 10], [15, 22]])
+    np.testing.assert_array_equal(out._data, [[7, 10], [15, 22]])
 
 
 # ----------------------------------------------------------------------------- errors

@@ -23,15 +23,15 @@ def compare(ours, theirs, arrays, wrt, rtol=1e-10, atol=1e-12, **kwargs):
     ts = [torch.tensor(a, requires_grad=i in wrt) for i, a in enumerate(arrays)]
     y, yt = ours(*gs, **kwargs), theirs(*ts, **kwargs)
     assert y.dtype == arrays[0].dtype
-    np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=rtol, atol=atol)
+    np.testing.assert_allclose(y._data, yt.detach().numpy(), rtol=rtol, atol=atol)
     if not wrt:
         return y
-    gy = np.random.default_rng(5).uniform(0.5, 1.5, y.data.shape).astype(y.dtype)
+    gy = np.random.default_rng(5).uniform(0.5, 1.5, y._data.shape).astype(y.dtype)
     y.backward(glassnet.tensor(gy))
     yt.backward(torch.tensor(gy))
     for i in wrt:
         assert gs[i].grad.dtype == arrays[i].dtype
-        np.testing.assert_allclose(gs[i].grad.data, ts[i].grad.numpy(), rtol=rtol, atol=atol)
+        np.testing.assert_allclose(gs[i].grad._data, ts[i].grad.numpy(), rtol=rtol, atol=atol)
     return y
 
 
@@ -367,7 +367,7 @@ def test_hinge_loss(reduction, margin):
     )
     # integer labels work too
     l = L.hinge_loss(glassnet.tensor(x), glassnet.tensor(t), margin, reduction)
-    np.testing.assert_allclose(l.data, theirs(torch.tensor(x), torch.tensor(t), reduction))
+    np.testing.assert_allclose(l._data, theirs(torch.tensor(x), torch.tensor(t), reduction))
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -607,7 +607,7 @@ def test_float32_never_upcast_inside_backward(name):
     seen = []
 
     def observe(t, ctx, g, input_grads):
-        seen.append((type(ctx).__name__, t.data.dtype, g.dtype))
+        seen.append((type(ctx).__name__, t._data.dtype, g.dtype))
         seen.extend(
             (type(ctx).__name__, gi.dtype, gi.dtype)
             for gi in input_grads
@@ -641,4 +641,4 @@ def test_nll_gradcheck_and_empty_batches():
                     reduction=reduction,
                 )
             theirs = tfn(torch.zeros(0, 4), torch.zeros(0, dtype=torch.long), reduction=reduction)
-            np.testing.assert_array_equal(ours.data, theirs.numpy())
+            np.testing.assert_array_equal(ours._data, theirs.numpy())

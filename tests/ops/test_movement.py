@@ -170,7 +170,7 @@ def test_split_chunk_unbind_match_torch(sa, size, chunks, seed):
         g, t = gfn(glassnet.tensor(x)), tfn(torch.tensor(x))
         assert isinstance(g, tuple) and len(g) == len(t)
         for a, b in zip(g, t):
-            np.testing.assert_array_equal(a.data, b.numpy())
+            np.testing.assert_array_equal(a._data, b.numpy())
         compare_with_torch(lambda v, f=gfn: _joined(f(v)), lambda v, f=tfn: _joined(f(v)), [x])
 
 
@@ -181,7 +181,7 @@ def test_cat_and_stack_of_mixed_dtypes_promote_as_torch():
             g = getattr(glassnet, fn)([glassnet.tensor(p) for p in parts[:k]])
             t = getattr(torch, fn)([torch.tensor(p) for p in parts[:k]])
             assert g.dtype == t.numpy().dtype, (fn, k)
-            np.testing.assert_array_equal(g.data, t.numpy())
+            np.testing.assert_array_equal(g._data, t.numpy())
 
 
 def test_split_by_sections():

@@ -29,7 +29,7 @@ def test_batch_norm_matches_torch(shape, training, affine):
         [x, w, b],
     )
     for g, t in zip(g_stats, t_stats):  # running statistics updated in place the same way
-        np.testing.assert_allclose(g.data, t.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(g._data, t.numpy(), rtol=1e-12)
 
 
 def test_batch_norm_without_running_stats_and_weight_only():

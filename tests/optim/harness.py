@@ -64,7 +64,7 @@ def serialise(sd: dict) -> dict:
         )
 
     def to_numpy(v: Any) -> Any:
-        return [np.array(x.data) for x in v] if isinstance(v, list) else np.array(v.data)
+        return [np.array(x._data) for x in v] if isinstance(v, list) else np.array(v._data)
 
     arrays = {
         str(i): {k: to_numpy(v) for k, v in s.items() if is_array(v)}
@@ -136,7 +136,7 @@ def train_side_by_side(
             topt.step()
         for name in SHAPES:
             np.testing.assert_allclose(
-                gp[name].data,
+                gp[name]._data,
                 tp[name].detach().numpy(),
                 rtol=rtol,
                 atol=atol,
@@ -161,7 +161,7 @@ def assert_same_state(gopt: Any, topt: Any, rtol: float = 1e-5, atol: float = 1e
         for key, tv in tstate.items():
             gv = gstate[key]
             if isinstance(gv, glassnet.Tensor):
-                np.testing.assert_allclose(gv.data, tv.numpy(), rtol=rtol, atol=atol)
+                np.testing.assert_allclose(gv._data, tv.numpy(), rtol=rtol, atol=atol)
             else:
                 # torch keeps scalars such as mu_product in float32
                 np.testing.assert_allclose(gv, float(tv), rtol=1e-6, atol=1e-30)

@@ -30,15 +30,15 @@ def test_initial_accumulator_value_of_a_group_is_used():
     w = glassnet.zeros(2, requires_grad=True)
     b = glassnet.zeros(1, requires_grad=True)
     opt = Adagrad([{"params": [w], "initial_accumulator_value": 0.5}, {"params": [b]}])
-    assert opt.state[w]["sum"].data.tolist() == [0.5, 0.5]
-    assert opt.state[b]["sum"].data.tolist() == [0.0]
+    assert opt.state[w]["sum"]._data.tolist() == [0.5, 0.5]
+    assert opt.state[b]["sum"]._data.tolist() == [0.0]
 
 
 def test_state_exists_before_the_first_step_as_in_torch():
     w = glassnet.zeros(3, requires_grad=True)
     opt = Adagrad([w], initial_accumulator_value=0.25)
     assert opt.state[w]["step"] == 0
-    assert opt.state[w]["sum"].data.tolist() == [0.25, 0.25, 0.25]
+    assert opt.state[w]["sum"]._data.tolist() == [0.25, 0.25, 0.25]
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def test_matches_torch(kwargs):
     tstate = next(iter(topt.state.values()))
     assert gstate["n_iter"] == tstate["n_iter"] and gstate["func_evals"] == tstate["func_evals"]
     assert len(gstate["old_dirs"]) == len(tstate["old_dirs"])
-    np.testing.assert_allclose(gstate["d"].data, tstate["d"].numpy(), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(gstate["d"]._data, tstate["d"].numpy(), rtol=1e-5, atol=1e-7)
 
 
 def test_rosenbrock_converges_with_strong_wolfe():
@@ -46,7 +46,7 @@ def test_rosenbrock_converges_with_strong_wolfe():
 
     for _ in range(3):
         opt.step(closure)
-    np.testing.assert_allclose(xy.data, [1.0, 1.0], atol=1e-5)  # torch stops at the same point
+    np.testing.assert_allclose(xy._data, [1.0, 1.0], atol=1e-5)  # torch stops at the same point
 
 
 def test_errors():

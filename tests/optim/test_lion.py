@@ -56,7 +56,7 @@ def test_every_coordinate_moves_by_lr():
     opt = Lion([w], lr=0.1)
     (w * glassnet.tensor([5.0, -0.001, 2.0], dtype=glassnet.float64)).sum().backward()
     opt.step()
-    assert w.data.tolist() == pytest.approx([0.9, -1.9, 2.9])
+    assert w._data.tolist() == pytest.approx([0.9, -1.9, 2.9])
 
 
 @pytest.mark.parametrize(

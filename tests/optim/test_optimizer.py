@@ -122,7 +122,7 @@ def test_add_param_group_mid_run_matches_torch():
         gopt.step()
         topt.step()
         for k in SHAPES:
-            np.testing.assert_allclose(gp[k].data, tp[k].detach().numpy(), rtol=1e-10)
+            np.testing.assert_allclose(gp[k]._data, tp[k].detach().numpy(), rtol=1e-10)
 
 
 def test_named_parameters_are_accepted():
@@ -155,12 +155,12 @@ def test_zero_grad_in_place_keeps_the_array():
     opt = SGD([w, b], lr=0.1)
     _loss(w, b).backward()
     grad = w.grad
-    array = grad.data
+    array = grad._data
     opt.zero_grad(set_to_none=False)
-    assert w.grad is grad and w.grad.data is array
-    assert not array.any() and not b.grad.data.any()
+    assert w.grad is grad and w.grad._data is array
+    assert not array.any() and not b.grad._data.any()
     _loss(w, b).backward()  # accumulates into the same zeroed array
-    assert w.grad.data is array and array.any()
+    assert w.grad._data is array and array.any()
 
 
 def test_zero_grad_in_place_matches_torch_over_a_run():
@@ -178,7 +178,7 @@ def test_zero_grad_in_place_matches_torch_over_a_run():
         gopt.step()
         topt.step()
     for k in SHAPES:
-        np.testing.assert_allclose(gp[k].data, tp[k].detach().numpy(), rtol=1e-10)
+        np.testing.assert_allclose(gp[k]._data, tp[k].detach().numpy(), rtol=1e-10)
 
 
 # ---------------------------------------------------------------- step
@@ -198,7 +198,7 @@ def test_step_runs_the_closure_with_grad_enabled_and_returns_its_loss():
         loss = opt.step(closure)
     # the loss before the step: (1 - 4 + 0.1)² + (0.5 + 6 - 0.2)²
     assert loss.item() == pytest.approx(2.9**2 + 6.3**2, rel=1e-12)
-    assert w.data[0, 0] != 1.0  # and the step happened
+    assert w._data[0, 0] != 1.0  # and the step happened
 
 
 def test_gradient_of_the_wrong_shape():
@@ -231,7 +231,7 @@ def test_float32_matches_torch_float32():
         (torch.tanh(tw) ** 2).sum().backward()
         opt.step()
         topt.step()
-    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(w._data, tw.detach().numpy(), rtol=1e-4, atol=1e-6)
 
 
 def test_mixed_dtypes_in_one_group():
@@ -248,8 +248,8 @@ def test_mixed_dtypes_in_one_group():
         opt.step()
         topt.step()
     assert w.dtype == glassnet.float32 and v.dtype == glassnet.float64
-    np.testing.assert_allclose(w.data, tw.detach().numpy(), rtol=1e-5)
-    np.testing.assert_allclose(v.data, tv.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(w._data, tw.detach().numpy(), rtol=1e-5)
+    np.testing.assert_allclose(v._data, tv.detach().numpy(), rtol=1e-10)
 
 
 # ---------------------------------------------------------------- flat buffers
@@ -258,8 +258,8 @@ def test_parameters_become_views_of_one_buffer():
     opt = Adam([w, b], lr=0.1)
     _loss(w, b).backward()
     opt.step()
-    assert w.data.base is not None and w.data.base is b.data.base
-    assert np.shares_memory(opt.state[w]["exp_avg"].data, opt.state[b]["exp_avg"].data.base)
+    assert w._data.base is not None and w._data.base is b._data.base
+    assert np.shares_memory(opt.state[w]["exp_avg"]._data, opt.state[b]["exp_avg"]._data.base)
 
 
 def test_state_is_live_and_state_dict_is_a_copy():
@@ -268,12 +268,12 @@ def test_state_is_live_and_state_dict_is_a_copy():
     _loss(w, b).backward()
     opt.step()
     sd = opt.state_dict()
-    saved = sd["state"][0]["exp_avg"].data.copy()
+    saved = sd["state"][0]["exp_avg"]._data.copy()
     live = opt.state[w]["exp_avg"]
     _loss(w, b).backward()
     opt.step()
-    np.testing.assert_array_equal(sd["state"][0]["exp_avg"].data, saved)
-    assert not np.array_equal(live.data, saved)  # the view in optimizer.state moved on
+    np.testing.assert_array_equal(sd["state"][0]["exp_avg"]._data, saved)
+    assert not np.array_equal(live._data, saved)  # the view in optimizer.state moved on
     assert sd["state"][0]["step"] == 1 and opt.state[w]["step"] == 2
 
 
@@ -286,13 +286,13 @@ def test_rebinding_a_parameter_data_is_noticed():
     topt = torch.optim.Adam(list(tp.values()), lr=0.01)
     for step in range(40):
         if step == 20:  # e.g. a module's load_state_dict assigning new arrays
-            gp["W1"].data = gp["W1"].data * 0.5
+            gp["W1"]._data = gp["W1"]._data * 0.5
             with torch.no_grad():
                 tp["W1"].mul_(0.5)
         if step == 30:  # a dtype change rebuilds the buffers, keeping the state
             for p in gp.values():
-                p.data = p.data.astype(np.float32).astype(np.float64)
-                p.data = p.data.astype(np.float32)
+                p._data = p._data.astype(np.float32).astype(np.float64)
+                p._data = p._data.astype(np.float32)
             with torch.no_grad():
                 for p in tp.values():
                     p.copy_(p.float().double())
@@ -303,7 +303,7 @@ def test_rebinding_a_parameter_data_is_noticed():
         gopt.step()
         topt.step()
         for k in SHAPES:
-            np.testing.assert_allclose(gp[k].data, tp[k].detach().numpy(), rtol=2e-4, atol=1e-5)
+            np.testing.assert_allclose(gp[k]._data, tp[k].detach().numpy(), rtol=2e-4, atol=1e-5)
     assert gp["W1"].dtype == glassnet.float32
     assert gopt.state[gp["W1"]]["exp_avg"].dtype == glassnet.float32
     assert gopt.state[gp["W1"]]["step"] == 40
@@ -372,7 +372,7 @@ def test_load_a_torch_state_dict_and_continue():
         torch_loss(tp, tX, tY).backward()
         topt.step()
     for k in SHAPES:
-        gp[k].data[...] = tp[k].detach().numpy()
+        gp[k]._data[...] = tp[k].detach().numpy()
     gopt = AdamW(list(gp.values()), lr=0.01, amsgrad=True)
     gopt.load_state_dict(topt.state_dict())
     assert gopt.state[gp["W1"]]["step"] == 30
@@ -384,7 +384,7 @@ def test_load_a_torch_state_dict_and_continue():
         gopt.step()
         topt.step()
     for k in SHAPES:
-        np.testing.assert_allclose(gp[k].data, tp[k].detach().numpy(), rtol=1e-10)
+        np.testing.assert_allclose(gp[k]._data, tp[k].detach().numpy(), rtol=1e-10)
 
 
 def test_subclass_must_define_the_rule():

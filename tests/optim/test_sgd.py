@@ -32,7 +32,7 @@ def test_no_momentum_keeps_no_state():
     (w * w).sum().backward()
     opt.step()
     assert opt.state_dict()["state"] == {}
-    assert w.data.tolist() == [0.0, 0.0]
+    assert w._data.tolist() == [0.0, 0.0]
 
 
 @pytest.mark.parametrize(

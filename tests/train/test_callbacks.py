@@ -50,7 +50,7 @@ def test_loggers_and_checkpoints(tmp_path):
     assert last["extra"]["epoch"] == 2 and last["extra"]["config"] == {"a": 1}
     assert best["extra"]["epoch"] == ckpt.best_epoch == h.best("val_loss")["epoch"]
     assert "optimizer" in last
-    np.testing.assert_array_equal(last["model"]["0.weight"], model.state_dict()["0.weight"].data)
+    np.testing.assert_array_equal(last["model"]["0.weight"], model.state_dict()["0.weight"]._data)
 
 
 def test_gradient_norm_tracker_matches_manual_norms():
@@ -63,6 +63,6 @@ def test_gradient_norm_tracker_matches_manual_norms():
     assert list(h.grad_norms[0]["norms"]) == ["0 (Linear)", "2 (Linear)"]
     model.zero_grad()
     nn.MSELoss()(model(glassnet.tensor(X[:8])), glassnet.tensor(y[:8])).backward()
-    w, b = model[0].weight.grad.data, model[0].bias.grad.data
+    w, b = model[0].weight.grad._data, model[0].bias.grad._data
     expected = np.sqrt((w**2).sum() + (b**2).sum())
     assert abs(h.grad_norms[0]["norms"]["0 (Linear)"] - expected) < 1e-5

@@ -189,7 +189,7 @@ def test_clip_grad_norm_matches_torch():
     n2 = torch.nn.utils.clip_grad_norm_(theirs, 1.0)
     assert n1 == pytest.approx(float(n2), rel=1e-6)
     for a, b in zip(ours, theirs):
-        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-5)
+        np.testing.assert_allclose(a.grad._data, b.grad.numpy(), rtol=1e-5)
         assert a.grad.dtype == np.float32
 
 

@@ -13,7 +13,7 @@ def _grads(parameters: Tensor | Iterable[Tensor]) -> list[np.ndarray]:
     """The gradient arrays of the parameters that have one."""
     if isinstance(parameters, Tensor):
         parameters = [parameters]
-    return [p.grad.data for p in parameters if p.grad is not None]
+    return [p.grad._data for p in parameters if p.grad is not None]
 
 
 def clip_grad_norm_(

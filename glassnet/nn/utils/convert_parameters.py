@@ -43,16 +43,16 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
         raise TypeError(
             f"vector_to_parameters: expected vec to be a Tensor, got {type(vec).__name__}"
         )
-    if vec.data.ndim != 1:
-        raise ValueError(f"vector_to_parameters: vec must be 1-D, got shape {vec.data.shape}")
+    if vec._data.ndim != 1:
+        raise ValueError(f"vector_to_parameters: vec must be 1-D, got shape {vec._data.shape}")
     params = list(parameters)
-    total = sum(p.data.size for p in params)
-    if total != vec.data.size:
+    total = sum(p._data.size for p in params)
+    if total != vec._data.size:
         raise ValueError(
-            f"vector_to_parameters: vec has {vec.data.size} elements, the parameters hold {total}"
+            f"vector_to_parameters: vec has {vec._data.size} elements, the parameters hold {total}"
         )
     start = 0
     for p in params:
-        n = p.data.size
-        p.data[...] = vec.data[start : start + n].reshape(p.data.shape)
+        n = p._data.size
+        p._data[...] = vec._data[start : start + n].reshape(p._data.shape)
         start += n
