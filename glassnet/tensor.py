@@ -170,6 +170,20 @@ class Tensor:
         self.requires_grad = requires_grad
         return self
 
+    def register_post_accumulate_grad_hook(self, hook: Any) -> engine.RemovableHandle:
+        """Call `hook(self)` in each backward pass once `.grad` holds the pass's whole gradient
+        (as PyTorch's). Leaves only. Returns a handle whose `remove()` takes the hook away."""
+        if self._ctx is not None:
+            raise RuntimeError(
+                "register_post_accumulate_grad_hook: only leaf tensors accumulate a .grad"
+            )
+        if not callable(hook):
+            raise TypeError(
+                f"register_post_accumulate_grad_hook: hook must be callable, "
+                f"got {type(hook).__name__}"
+            )
+        return engine.add_post_accumulate_hook(self, hook)
+
     def retain_grad(self) -> None:
         """Keep `.grad` on this non-leaf tensor after backward (leaves always keep it)."""
         if self._ctx is not None:

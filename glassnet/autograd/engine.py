@@ -7,6 +7,7 @@ the output down, handing each node the sum of the gradients of all its consumers
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,60 @@ FREED_MESSAGE = (
 # Callables observe(output, node, grad_output, grad_inputs) run for each node as backward visits
 # it; `glassnet.autograd.trace` uses this to record a backward pass. Empty in normal use.
 OBSERVERS: list = []
+
+# id(leaf) -> [hook(leaf), ...] run once the leaf's .grad holds all of this pass's gradient
+# (`Tensor.register_post_accumulate_grad_hook`; data-parallel training starts reducing a
+# gradient there while backward goes on). Empty in normal use.
+POST_ACCUMULATE_HOOKS: dict[int, list] = {}
+_CALLBACKS: list = []
+_RUNNING: list = []  # non-empty while a backward pass runs (queue_callback's guard)
+
+
+class RemovableHandle:
+    """What registering a hook returns: `remove()` unregisters it."""
+
+    def __init__(self, hooks: dict, key: int, hook: Any) -> None:
+        self.hooks, self.key, self.hook = hooks, key, hook
+
+    def remove(self) -> None:
+        hooks = self.hooks.get(self.key)
+        if hooks and self.hook in hooks:
+            hooks.remove(self.hook)
+            if not hooks:
+                del self.hooks[self.key]
+
+
+def add_post_accumulate_hook(leaf: Any, hook: Any) -> RemovableHandle:
+    """Register hook(leaf) to run once leaf.grad holds a whole backward pass's gradient."""
+    POST_ACCUMULATE_HOOKS.setdefault(id(leaf), []).append(hook)
+    handle = RemovableHandle(POST_ACCUMULATE_HOOKS, id(leaf), hook)
+    weakref.finalize(leaf, handle.remove)  # hooks are kept by id: none may outlive the leaf
+    return handle
+
+
+def queue_callback(callback: Any) -> None:
+    """Run `callback()` once when the backward pass now running has finished."""
+    if not _RUNNING:
+        raise RuntimeError("queue_callback: callbacks can only be queued during a backward pass")
+    _CALLBACKS.append(callback)
+
+
+def _pending_uses(order: list) -> dict[int, int]:
+    """How many gradients each hooked leaf will receive in this pass (one per use)."""
+    pending: dict[int, int] = {}
+    for t in order:
+        for p in t._ctx.inputs:
+            if p is not None and p._ctx is None and id(p) in POST_ACCUMULATE_HOOKS:
+                pending[id(p)] = pending.get(id(p), 0) + 1
+    return pending
+
+
+def _leaf_done(p: Any, pending: dict[int, int]) -> None:
+    key = id(p)
+    pending[key] -= 1
+    if pending[key] == 0:
+        for hook in POST_ACCUMULATE_HOOKS[key]:
+            hook(p)
 
 
 def _topological_order(root: Any) -> list:
@@ -130,13 +185,32 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> Non
     if root._ctx is None:
         _accumulate_leaf(root, g)
         return
+    _RUNNING.append(root)
+    try:
+        _backward_graph(root, g, retain_graph)
+        while _CALLBACKS:
+            _CALLBACKS.pop(0)()
+    finally:
+        _RUNNING.pop()
+        if not _RUNNING:
+            _CALLBACKS.clear()
+
+
+def _backward_graph(root: Any, g: np.ndarray, retain_graph: bool) -> None:
+    """Visit the graph below root in reverse topological order, passing gradients down."""
+    order = _topological_order(root)
+    pending = _pending_uses(order) if POST_ACCUMULATE_HOOKS else None
     grads = {id(root): g}  # id(tensor) -> dL/d(tensor), summed over the consumers seen so far
     owned: set = set()  # ids of the arrays in `grads` that this pass made (see _add)
     pop, get = grads.pop, grads.get
-    for t in _topological_order(root):
+    for t in order:
         g = pop(id(t), None)
         ctx = t._ctx
         if g is None:
+            if pending:  # no gradient flows this way: its hooked leaves get none from here
+                for p in ctx.inputs:
+                    if p is not None and id(p) in pending and p._ctx is None:
+                        _leaf_done(p, pending)
             continue
         owned.discard(id(g))  # it leaves `grads`: its id may be reused by a new array
         g = _dense(g)
@@ -148,7 +222,14 @@ def backward(root: Any, gradient: Any = None, retain_graph: bool = False) -> Non
             for observe in OBSERVERS:
                 observe(t, ctx, g, input_grads)
         for p, gp in zip(ctx.inputs, input_grads):
-            if gp is None or p is None or not p.requires_grad:
+            if p is None:
+                continue
+            if pending is not None and p._ctx is None and id(p) in pending:
+                if gp is not None and p.requires_grad:
+                    _accumulate_leaf(p, gp)
+                _leaf_done(p, pending)
+                continue
+            if gp is None or not p.requires_grad:
                 continue
             if p._ctx is None:
                 _accumulate_leaf(p, gp)

@@ -11,6 +11,7 @@ from glassnet.nn.dropout import Dropout, Dropout2d
 from glassnet.nn.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from glassnet.nn.pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
 from glassnet.nn.norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMSNorm
+from glassnet.nn.sync_batchnorm import SyncBatchNorm
 from glassnet.nn.embedding import Embedding
 from glassnet.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from glassnet.nn.attention import MultiheadAttention

@@ -77,7 +77,7 @@ class _BatchNorm(Module):
             self.weight._data[...] = 1
             self.bias._data[...] = 0
 
-    def forward(self, input: Tensor) -> Tensor:
+    def _check_input(self, input: Tensor) -> None:
         name = type(self).__name__
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}: input must be a glassnet Tensor, got {type(input).__name__}")
@@ -92,6 +92,9 @@ class _BatchNorm(Module):
                 f"{name}(num_features={self.num_features}): input has {x.shape[1]} channels "
                 f"(shape {x.shape})"
             )
+
+    def forward(self, input: Tensor) -> Tensor:
+        self._check_input(input)
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked._data += 1
