@@ -333,7 +333,7 @@ class TransformerEncoder(Module):
     def _nested_keep(self, src: Tensor, mask: Any, kpm: Tensor | None) -> np.ndarray | None:
         """The (N, L) keep-mask when torch would run the layers on a nested tensor, else None."""
         first = self.layers[0]
-        if not getattr(self, "use_nested_tensor", False) or first.training or src.ndim != 3:
+        if not self.use_nested_tensor or first.training or src.ndim != 3:
             return None
         if kpm is None or mask is not None:
             return None
