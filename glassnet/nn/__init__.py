@@ -16,6 +16,9 @@ from glassnet.nn.embedding import Embedding
 from glassnet.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell
 from glassnet.nn.attention import MultiheadAttention
 from glassnet.nn.transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
     TransformerEncoder,
     TransformerEncoderLayer,
     generate_square_subsequent_mask,

@@ -12,6 +12,7 @@ so that the weights exist as a tensor.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -20,21 +21,39 @@ from glassnet import _dtypes
 from glassnet.nn import init
 from glassnet.nn.linear import Linear
 from glassnet.nn.module import Module, Parameter
-from glassnet.ops import linear, matmul, softmax, transpose, unsqueeze
+from glassnet.ops import cat, linear, matmul, pad, softmax, transpose, unsqueeze, zeros
 from glassnet.ops.attention import scaled_dot_product_attention
 from glassnet.ops.dropout import dropout
 from glassnet.tensor import Tensor
 
 
-def _additive(mask: Any, dtype: np.dtype) -> Tensor:
-    """A mask as a float tensor to add to the scores: a bool mask (True = blocked, PyTorch's MHA
-    convention) becomes -inf there and 0 elsewhere; a float mask is added as it is."""
+def canonical_mask(
+    mask: Any,
+    name: str,
+    dtype: np.dtype,
+    other: Any = None,
+    other_name: str = "",
+    owner: str = "MultiheadAttention",
+) -> Tensor | None:
+    """A mask in the additive form the scores take, as PyTorch's `_canonical_mask`: a bool mask
+    (True = blocked, the convention of MultiheadAttention and the Transformer layers) becomes
+    -inf there and 0 elsewhere, in `dtype`; a float mask is returned as it is. When `other` (the
+    companion mask) has a different dtype, a UserWarning says that mixing them is deprecated,
+    as torch does."""
+    if mask is None:
+        return None
     if not isinstance(mask, Tensor):
         mask = Tensor._wrap(np.asarray(mask))
+    if mask.dtype != np.bool_ and mask.dtype.kind != "f":
+        raise TypeError(f"{owner}: masks must be bool or float, got {name} of dtype {mask.dtype}")
+    if other is not None and np.dtype(other.dtype) != mask.dtype:
+        warnings.warn(
+            f"Support for mismatched {name} and {other_name} is deprecated. Use same type for "
+            "both instead.",
+            stacklevel=3,
+        )
     if mask.dtype == np.bool_:
         return Tensor._wrap(np.where(mask._data, np.array(-np.inf, dtype), np.zeros((), dtype)))
-    if mask.dtype.kind != "f":
-        raise TypeError(f"MultiheadAttention: masks must be bool or float, got {mask.dtype}")
     return mask
 
 
@@ -51,23 +70,35 @@ class MultiheadAttention(Module):
         Dropout on the attention weights, in training.
     bias : bool
         Biases on the input and output projections.
+    add_bias_kv : bool
+        Learn one more key and value, bias_k and bias_v (1, 1, E), appended to every sequence
+        of keys and values after the projection (S grows by one).
+    add_zero_attn : bool
+        Append a key and a value of zeros to every head after the projection (S grows by one):
+        a place for attention to go that adds nothing.
     kdim, vdim : int, optional
         Features of keys and values (default E); when they differ from E the input projections
         are separate: q_proj_weight, k_proj_weight, v_proj_weight.
     batch_first : bool
         Inputs and output as (N, L, E) instead of (L, N, E).
-    dtype, generator
-        Parameter dtype and the random source of the initial weights.
+    device, dtype, generator
+        Device (the CPU), parameter dtype and the random source of the initial weights.
 
     Parameters learned: in_proj_weight (3E, E) (rows: W_q, W_k, W_v), in_proj_bias (3E,),
-    out_proj (a Linear E -> E). in_proj_weight is Xavier-uniform, the biases zero.
+    out_proj (a Linear E -> E), and bias_k, bias_v with add_bias_kv. in_proj_weight is
+    Xavier-uniform, bias_k and bias_v Xavier-normal, the biases zero.
+
+    Masks: a bool mask is True where attending is not allowed, a float mask is added to the
+    scores (-inf blocks). `is_causal=True` is a hint that `attn_mask` is the causal mask; as in
+    PyTorch, when there is no key_padding_mask and `need_weights=False` the causal mask is then
+    applied in place of `attn_mask` (top-left aligned), otherwise `attn_mask` is used.
 
     Shape
     -----
     query (L, N, E), key (S, N, kdim), value (S, N, vdim) (or batch first, or unbatched (L, E));
-    key_padding_mask (N, S), True (or -inf) where a key is padding; attn_mask (L, S) or
-    (N*h, L, S), True (or -inf) where attending is not allowed. Returns (output (L, N, E),
-    weights (N, L, S) averaged over heads, or (N, h, L, S), or None if not need_weights).
+    key_padding_mask (N, S) (or (S,) unbatched); attn_mask (L, S) or (N*h, L, S). Returns
+    (output (L, N, E), weights (N, L, S) averaged over heads, or (N, h, L, S), or None if not
+    need_weights).
 
     Example
     -------
@@ -87,6 +118,7 @@ class MultiheadAttention(Module):
         kdim: int | None = None,
         vdim: int | None = None,
         batch_first: bool = False,
+        device: Any = None,
         dtype: Any = None,
         generator: Any = None,
     ) -> None:
@@ -103,8 +135,6 @@ class MultiheadAttention(Module):
             )
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f"MultiheadAttention: dropout must be in [0, 1), got {dropout}")
-        if add_bias_kv or add_zero_attn:
-            raise ValueError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
         dtype = _dtypes.get_default_dtype() if dtype is None else _dtypes.to_dtype(dtype)
         E = embed_dim
         self.embed_dim = E
@@ -124,11 +154,18 @@ class MultiheadAttention(Module):
             self.v_proj_weight = Parameter(np.empty((E, self.vdim), dtype=dtype))
             self.in_proj_weight = None
         self.in_proj_bias = Parameter(np.zeros(3 * E, dtype=dtype)) if bias else None
-        self.out_proj = Linear(E, E, bias=bias, dtype=dtype, generator=generator)
+        if add_bias_kv:
+            self.bias_k = Parameter(np.empty((1, 1, E), dtype=dtype))
+            self.bias_v = Parameter(np.empty((1, 1, E), dtype=dtype))
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
+        self.out_proj = Linear(E, E, bias=bias, device=device, dtype=dtype, generator=generator)
         self.reset_parameters(generator)
 
     def reset_parameters(self, generator: Any = None) -> None:
-        """Xavier-uniform input projections, zero biases (out_proj.weight keeps Linear's init)."""
+        """Xavier-uniform input projections, Xavier-normal bias_k and bias_v, zero biases
+        (out_proj.weight keeps Linear's init)."""
         if self._qkv_same_embed_dim:
             init.xavier_uniform_(self.in_proj_weight, generator=generator)
         else:
@@ -137,6 +174,9 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.zeros_(self.in_proj_bias)
             init.zeros_(self.out_proj.bias)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k, generator=generator)
+            init.xavier_normal_(self.bias_v, generator=generator)
 
     # ----------------------------------------------------------------- forward
     def _project(self, query: Tensor, key: Tensor, value: Tensor) -> tuple:
@@ -160,16 +200,17 @@ class MultiheadAttention(Module):
         return transpose(x.reshape(N, L, self.num_heads, self.head_dim), 1, 2)  # (N, h, L, d)
 
     def _merged_mask(
-        self, key_padding_mask: Any, attn_mask: Any, N: int, L: int, S: int, dtype: np.dtype
+        self, key_padding_mask: Any, attn_mask: Any, N: int, L: int, S: int, extra: int
     ) -> Tensor | None:
-        """One additive mask broadcastable to (N, h, L, S) from the two optional masks."""
+        """One additive mask broadcastable to (N, h, L, S + extra) from the two optional
+        additive masks; the `extra` keys (bias_k, the zero key) are never masked."""
         h, mask = self.num_heads, None
         if attn_mask is not None:
             shape = tuple(attn_mask.shape)
             if shape == (L, S):
-                mask = _additive(attn_mask, dtype)
+                mask = attn_mask
             elif shape == (N * h, L, S):
-                mask = _additive(attn_mask, dtype).reshape(N, h, L, S)
+                mask = attn_mask.reshape(N, h, L, S)
             else:
                 raise ValueError(
                     f"MultiheadAttention: attn_mask must have shape {(L, S)} or {(N * h, L, S)}, "
@@ -181,9 +222,25 @@ class MultiheadAttention(Module):
                     f"MultiheadAttention: key_padding_mask must have shape {(N, S)}, got "
                     f"{tuple(key_padding_mask.shape)}"
                 )
-            kpm = _additive(key_padding_mask, dtype).reshape(N, 1, 1, S)
+            kpm = key_padding_mask.reshape(N, 1, 1, S)
             mask = kpm if mask is None else mask + kpm
+        if mask is not None and extra:
+            mask = pad(mask, (0, extra))
         return mask
+
+    def _extra_keys(self, k: Tensor, v: Tensor) -> tuple[Tensor, Tensor, int]:
+        """Append bias_k / bias_v (add_bias_kv) and a zero key / value (add_zero_attn) to the
+        heads' keys and values (N, h, S, d); returns them and how many keys were added."""
+        N, h, _, d = k.shape
+        extra = 0
+        if self.bias_k is not None:
+            bk = self.bias_k.reshape(1, h, 1, d).expand(N, h, 1, d)
+            bv = self.bias_v.reshape(1, h, 1, d).expand(N, h, 1, d)
+            k, v, extra = cat([k, bk], dim=2), cat([v, bv], dim=2), extra + 1
+        if self.add_zero_attn:
+            z = zeros(N, h, 1, d, dtype=k.dtype)
+            k, v, extra = cat([k, z], dim=2), cat([v, z], dim=2), extra + 1
+        return k, v, extra
 
     def forward(
         self,
@@ -196,25 +253,28 @@ class MultiheadAttention(Module):
         average_attn_weights: bool = True,
         is_causal: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
-        """Attend from `query` to `key`/`value`. `is_causal` is only a hint (as in PyTorch):
-        the causal `attn_mask` must be passed too, and it is what is used."""
+        """Attend from `query` to `key`/`value` (see the class docstring for masks and
+        `is_causal`)."""
         if is_causal and attn_mask is None:
             raise ValueError(
                 "MultiheadAttention: is_causal=True needs attn_mask (the causal mask) as well; "
-                "make one with nn.generate_square_subsequent_mask(L)"
+                "make one with nn.Transformer.generate_square_subsequent_mask(L)"
             )
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
             raise ValueError(
                 f"MultiheadAttention: query, key and value must all be 3-D (batched) or 2-D "
                 f"(unbatched), got {tuple(query.shape)}, {tuple(key.shape)}, {tuple(value.shape)}"
             )
+        dtype = query.dtype
+        kpm = canonical_mask(key_padding_mask, "key_padding_mask", dtype, attn_mask, "attn_mask")
+        # the causal hint replaces the mask only where PyTorch's does (SDPA's is_causal)
+        causal = is_causal and kpm is None and not need_weights
+        attn_mask = None if causal else canonical_mask(attn_mask, "attn_mask", dtype)
         batched = query.ndim == 3
         if not batched:  # one sequence: add a batch axis of 1, batch first
             query, key, value = unsqueeze(query, 0), unsqueeze(key, 0), unsqueeze(value, 0)
-            if key_padding_mask is not None:
-                key_padding_mask = key_padding_mask.reshape(1, -1)
-            if attn_mask is not None and attn_mask.ndim == 3:
-                attn_mask = attn_mask.reshape(-1, *attn_mask.shape[-2:])
+            if kpm is not None:
+                kpm = kpm.reshape(1, -1)
         elif not self.batch_first:  # (L, N, E) -> (N, L, E)
             same_kv = key is value
             same_qk = query is key
@@ -234,9 +294,11 @@ class MultiheadAttention(Module):
                 f"MultiheadAttention: key {tuple(key.shape)} and value {tuple(value.shape)} "
                 f"must have the same batch and length, and the batch of the query ({N})"
             )
-        mask = self._merged_mask(key_padding_mask, attn_mask, N, L, S, query.dtype)
+        extra = int(self.bias_k is not None) + int(self.add_zero_attn)
+        mask = self._merged_mask(kpm, attn_mask, N, L, S, extra)
         q, k, v = self._project(query, key, value)
         q, k, v = self._split_heads(q), self._split_heads(k), self._split_heads(v)  # (N, h, *, d)
+        k, v, _ = self._extra_keys(k, v)
         p = self.dropout if self.training else 0.0
         weights = None
         if need_weights:
@@ -249,7 +311,9 @@ class MultiheadAttention(Module):
             if average_attn_weights:
                 weights = weights.mean(dim=1)  # (N, L, S)
         else:
-            out = scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
+            out = scaled_dot_product_attention(
+                q, k, v, attn_mask=mask, dropout_p=p, is_causal=causal
+            )
         out = transpose(out, 1, 2).reshape(N, L, E)  # join the heads: (N, L, E)
         out = self.out_proj(out)
         if not batched:

@@ -60,9 +60,12 @@ class Dropout2d(Dropout):
     Pixels of a feature map are strongly correlated, so ordinary dropout on a convolutional layer
     hardly regularises; dropping whole maps does (Tompson et al., 2015).
 
+    As PyTorch 2.13, the first two axes are always (N, C): a 3-D input is read as (N, C, L) with
+    a UserWarning, other ranks >= 2 warn and proceed (see `F.dropout2d`).
+
     Shape
     -----
-    Input (N, C, H, W) or (C, H, W). Output: the same shape.
+    Input (N, C, H, W) (or (N, C, L), or any rank >= 2, with a warning). Output: the same shape.
 
     Example
     -------

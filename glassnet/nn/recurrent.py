@@ -120,6 +120,11 @@ class RNNBase(Module):
             for pname in names:
                 init.uniform_(getattr(self, pname), -bound, bound, generator=generator)
 
+    def flatten_parameters(self) -> None:
+        """A no-op, as PyTorch's on the CPU: there it packs the weights into the one contiguous
+        buffer cuDNN wants, which a NumPy engine never needs. Kept so that scripts calling it
+        (often inside `forward`, after `DataParallel` or `load_state_dict`) run unchanged."""
+
     @property
     def all_weights(self) -> list[list[Parameter]]:
         return [[getattr(self, n) for n in names] for names in self._flat_weights_names]

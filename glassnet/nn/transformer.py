@@ -1,217 +1,170 @@
-"""The transformer encoder: self-attention and a position-wise feed-forward net, each wrapped in
-a residual connection and a LayerNorm.
+"""The Transformer of "Attention Is All You Need" (Vaswani et al., 2017): an encoder reads the
+source, a decoder writes the target while attending to the encoder's output.
 
-    post-norm (norm_first=False, the original paper):     pre-norm (norm_first=True):
-        x = LN1(x + SA(x))                                    x = x + SA(LN1(x))
-        x = LN2(x + FF(x))                                    x = x + FF(LN2(x))
+    memory = encoder(src, src_mask, src_key_padding_mask)            # LN after the stack
+    out    = decoder(tgt, memory, tgt_mask, memory_mask, ...)         # LN after the stack
 
-    SA(x) = dropout(MultiheadAttention(x, x, x)),   FF(x) = dropout(W2 dropout(act(W1 x + b1)) + b2)
+The layers live in `transformer_encoder.py` and `transformer_decoder.py`; all the family is
+importable from here too, as from `torch.nn.modules.transformer`.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
-from glassnet import _dtypes
-from glassnet.nn.attention import MultiheadAttention
-from glassnet.nn.containers import ModuleList
-from glassnet.nn.dropout import Dropout
-from glassnet.nn.linear import Linear
+from glassnet.nn import init
 from glassnet.nn.module import Module
 from glassnet.nn.norm import LayerNorm
-from glassnet.ops.activation import gelu, relu
+from glassnet.nn.transformer_decoder import TransformerDecoder, TransformerDecoderLayer
+from glassnet.nn.transformer_encoder import (
+    TransformerEncoder,
+    TransformerEncoderLayer,
+    generate_square_subsequent_mask,
+)
+from glassnet.ops.activation import relu
 from glassnet.tensor import Tensor
 
-_ACTIVATIONS = {"relu": relu, "gelu": gelu}
+__all__ = [
+    "Transformer",
+    "TransformerEncoder",
+    "TransformerDecoder",
+    "TransformerEncoderLayer",
+    "TransformerDecoderLayer",
+    "generate_square_subsequent_mask",
+]
 
 
-def generate_square_subsequent_mask(sz: int, dtype: Any = None) -> Tensor:
-    """The causal mask as a float (sz, sz) tensor: 0 on and below the diagonal, -inf above
-    (position i may attend to positions j <= i), as `torch.nn.Transformer`'s static method.
-
-    Example
-    -------
-    >>> nn.generate_square_subsequent_mask(3)
-    tensor([[0., -inf, -inf], [0., 0., -inf], [0., 0., 0.]])
-    """
-    dtype = _dtypes.get_default_dtype() if dtype is None else _dtypes.to_dtype(dtype)
-    return Tensor._wrap(np.triu(np.full((sz, sz), -np.inf, dtype=dtype), 1))
-
-
-class TransformerEncoderLayer(Module):
-    """One encoder block: self-attention and feed-forward, with residuals and LayerNorms.
+class Transformer(Module):
+    """Encoder-decoder transformer with PyTorch's arguments, defaults and parameter names.
 
     Parameters
     ----------
     d_model : int
-        E, the features of every position.
+        E, the features of every position (default 512).
     nhead : int
-        Attention heads (E must be divisible by nhead).
+        Attention heads (default 8).
+    num_encoder_layers, num_decoder_layers : int
+        Depth of each stack (default 6 and 6).
     dim_feedforward : int
-        Width of the hidden layer of the feed-forward net (default 2048).
+        Hidden width of the feed-forward nets (default 2048).
     dropout : float
-        On the attention weights, inside the feed-forward net and on both residual branches.
+        Dropout in every layer (default 0.1).
     activation : str or callable
-        'relu' (default), 'gelu', or a function of a tensor.
-    layer_norm_eps : float
-        LayerNorm's epsilon.
-    batch_first : bool
-        (N, L, E) instead of (L, N, E).
-    norm_first : bool
-        Pre-norm (LayerNorm before each sub-block) instead of post-norm.
-    bias : bool
-        Biases in the linear layers and LayerNorms.
-    dtype, generator
-        Parameter dtype and the random source of the initial weights.
+        'relu' (default), 'gelu', or a function (or Module) of a tensor.
+    custom_encoder, custom_decoder : Module, optional
+        Used in place of the default stacks; called as
+        `encoder(src, mask=, src_key_padding_mask=, is_causal=)` and
+        `decoder(tgt, memory, tgt_mask=, memory_mask=, ...)`.
+    layer_norm_eps, batch_first, norm_first, bias, device, dtype, generator
+        As `TransformerEncoderLayer`.
 
-    Sub-modules and parameter names are PyTorch's (self_attn, linear1, linear2, norm1, norm2),
-    so a state_dict moves between the two.
+    Every parameter with more than one axis (custom stacks included) is then re-drawn
+    Xavier-uniform, as torch does. `encoder.norm` and `decoder.norm` are the final LayerNorms.
 
     Shape
     -----
-    src: (L, N, E), or (N, L, E) with batch_first, or (L, E); output: the same.
+    src (S, N, E), tgt (T, N, E) (batch first: (N, S, E), (N, T, E); unbatched: (S, E), (T, E));
+    src_mask (S, S); tgt_mask (T, T); memory_mask (T, S); src_key_padding_mask (N, S);
+    tgt_key_padding_mask (N, T); memory_key_padding_mask (N, S). Output: as tgt.
 
     Example
     -------
-    >>> layer = nn.TransformerEncoderLayer(32, 4, dim_feedforward=64, batch_first=True)
-    >>> layer(glassnet.randn(2, 10, 32)).shape
-    (2, 10, 32)
+    >>> model = nn.Transformer(d_model=32, nhead=4, num_encoder_layers=2, num_decoder_layers=2)
+    >>> src, tgt = glassnet.randn(10, 3, 32), glassnet.randn(7, 3, 32)
+    >>> mask = nn.Transformer.generate_square_subsequent_mask(7)
+    >>> model(src, tgt, tgt_mask=mask).shape
+    (7, 3, 32)
     """
 
     def __init__(
         self,
-        d_model: int,
-        nhead: int,
+        d_model: int = 512,
+        nhead: int = 8,
+        num_encoder_layers: int = 6,
+        num_decoder_layers: int = 6,
         dim_feedforward: int = 2048,
         dropout: float = 0.1,
-        activation: str | Callable[[Tensor], Tensor] = "relu",
+        activation: str | Callable[[Tensor], Tensor] = relu,
+        custom_encoder: Any | None = None,
+        custom_decoder: Any | None = None,
         layer_norm_eps: float = 1e-5,
         batch_first: bool = False,
         norm_first: bool = False,
         bias: bool = True,
+        device: Any = None,
         dtype: Any = None,
         generator: Any = None,
     ) -> None:
         super().__init__()
-        if isinstance(activation, str):
-            if activation not in _ACTIVATIONS:
-                raise ValueError(
-                    f"TransformerEncoderLayer: activation should be 'relu' or 'gelu' (or a "
-                    f"function), got {activation!r}"
-                )
-            activation = _ACTIVATIONS[activation]
-        elif not callable(activation):
-            raise TypeError(
-                f"TransformerEncoderLayer: activation must be a string or a callable, got "
-                f"{type(activation).__name__}"
-            )
-        self.self_attn = MultiheadAttention(
-            d_model,
-            nhead,
-            dropout=dropout,
-            bias=bias,
-            batch_first=batch_first,
-            dtype=dtype,
-            generator=generator,
-        )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype, generator=generator)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype, generator=generator)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.activation = activation
+        kw = dict(device=device, dtype=dtype)
+        layer_args = (d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps)
+        layer_kw = dict(batch_first=batch_first, norm_first=norm_first, bias=bias, **kw)
+        if custom_encoder is not None:
+            self.encoder = custom_encoder
+        else:
+            layer = TransformerEncoderLayer(*layer_args, **layer_kw, generator=generator)
+            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+            self.encoder = TransformerEncoder(layer, num_encoder_layers, norm)
+        if custom_decoder is not None:
+            self.decoder = custom_decoder
+        else:
+            layer = TransformerDecoderLayer(*layer_args, **layer_kw, generator=generator)
+            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **kw)
+            self.decoder = TransformerDecoder(layer, num_decoder_layers, norm)
+        self._reset_parameters(generator)
+        self.d_model = d_model
+        self.nhead = nhead
         self.batch_first = batch_first
 
+    def _reset_parameters(self, generator: Any = None) -> None:
+        """Xavier-uniform for every parameter with more than one axis."""
+        for p in self.parameters():
+            if p.ndim > 1:
+                init.xavier_uniform_(p, generator=generator)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz: int, device: Any = None, dtype: Any = None) -> Tensor:
+        """The causal mask, float (sz, sz): 0 on and below the diagonal, -inf above."""
+        return generate_square_subsequent_mask(sz, device=device, dtype=dtype)
+
     def forward(
         self,
         src: Tensor,
+        tgt: Tensor,
         src_mask: Tensor | None = None,
+        tgt_mask: Tensor | None = None,
+        memory_mask: Tensor | None = None,
         src_key_padding_mask: Tensor | None = None,
-        is_causal: bool = False,
+        tgt_key_padding_mask: Tensor | None = None,
+        memory_key_padding_mask: Tensor | None = None,
+        src_is_causal: bool | None = None,
+        tgt_is_causal: bool | None = None,
+        memory_is_causal: bool = False,
     ) -> Tensor:
-        x = src
-        if self.norm_first:
-            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
-            x = x + self._ff_block(self.norm2(x))
-        else:
-            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
-            x = self.norm2(x + self._ff_block(x))
-        return x
-
-    def _sa_block(
-        self, x: Tensor, attn_mask: Tensor | None, key_padding_mask: Tensor | None, is_causal: bool
-    ) -> Tensor:
-        x, _ = self.self_attn(
-            x,
-            x,
-            x,
-            attn_mask=attn_mask,
-            key_padding_mask=key_padding_mask,
-            need_weights=False,
-            is_causal=is_causal,
-        )
-        return self.dropout1(x)
-
-    def _ff_block(self, x: Tensor) -> Tensor:
-        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout2(x)
-
-
-class TransformerEncoder(Module):
-    """A stack of `num_layers` copies of `encoder_layer` (deep copies: no shared weights), then
-    an optional final `norm` (use one after pre-norm layers).
-
-    Shape
-    -----
-    As `TransformerEncoderLayer`.
-
-    Example
-    -------
-    >>> layer = nn.TransformerEncoderLayer(32, 4, dim_feedforward=64, norm_first=True)
-    >>> encoder = nn.TransformerEncoder(layer, num_layers=3, norm=nn.LayerNorm(32))
-    >>> encoder(glassnet.randn(10, 2, 32)).shape
-    (10, 2, 32)
-    """
-
-    def __init__(
-        self,
-        encoder_layer: TransformerEncoderLayer,
-        num_layers: int,
-        norm: Module | None = None,
-        enable_nested_tensor: bool = True,
-        mask_check: bool = True,
-    ) -> None:
-        super().__init__()
-        if not isinstance(num_layers, int) or num_layers < 1:
+        """Encode src, decode tgt against it. Masks: bool (True = blocked) or float (added to
+        the scores); the *_is_causal hints as in `TransformerEncoder` / `TransformerDecoder`."""
+        batch_axis = 0 if self.batch_first else 1
+        if src.ndim == 3 and (tgt.ndim != 3 or src.shape[batch_axis] != tgt.shape[batch_axis]):
             raise ValueError(
-                f"TransformerEncoder: num_layers must be a positive int, got {num_layers!r}"
+                f"Transformer(batch_first={self.batch_first}): the batch number of src and tgt "
+                f"must be equal, got src {tuple(src.shape)} and tgt {tuple(tgt.shape)}"
             )
-        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
-        self.num_layers = num_layers
-        self.norm = norm
-
-    def forward(
-        self,
-        src: Tensor,
-        mask: Tensor | None = None,
-        src_key_padding_mask: Tensor | None = None,
-        is_causal: bool | None = None,
-    ) -> Tensor:
-        x = src
-        for layer in self.layers:
-            x = layer(
-                x,
-                src_mask=mask,
-                src_key_padding_mask=src_key_padding_mask,
-                is_causal=bool(is_causal),
+        if src.shape[-1] != self.d_model or tgt.shape[-1] != self.d_model:
+            raise ValueError(
+                f"Transformer(d_model={self.d_model}): the feature number of src and tgt must "
+                f"be equal to d_model, got src {tuple(src.shape)} and tgt {tuple(tgt.shape)}"
             )
-        if self.norm is not None:
-            x = self.norm(x)
-        return x
+        memory = self.encoder(
+            src, mask=src_mask, src_key_padding_mask=src_key_padding_mask, is_causal=src_is_causal
+        )
+        return self.decoder(
+            tgt,
+            memory,
+            tgt_mask=tgt_mask,
+            memory_mask=memory_mask,
+            tgt_key_padding_mask=tgt_key_padding_mask,
+            memory_key_padding_mask=memory_key_padding_mask,
+            tgt_is_causal=tgt_is_causal,
+            memory_is_causal=memory_is_causal,
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -75,13 +76,18 @@ def dropout2d(
     """Channel dropout: zero whole feature maps with probability `p`, scale the rest by 1/(1-p).
 
     y[n, c] = x[n, c] * m[n, c] / (1 - p),  m[n, c] ~ Bernoulli(1 - p)  (one draw per channel,
-    broadcast over H, W; neighbouring pixels are correlated, so dropping single pixels would
-    barely regularise a convolutional net). The `Dropout` op broadcasts the (N, C, 1, 1) mask and
-    its backward multiplies by the same mask.
+    broadcast over the axes after the first two; neighbouring pixels are correlated, so dropping
+    single pixels would barely regularise a convolutional net). The `Dropout` op broadcasts the
+    (N, C, 1, 1) mask and its backward multiplies by the same mask.
+
+    As PyTorch 2.13, the first two axes are always read as (N, C): a 3-D input is (N, C, L) (one
+    draw per (n, c), with a UserWarning saying so), not an unbatched (C, H, W); any other number
+    of axes warns that it is deprecated and proceeds (a 2-D (N, C) input gets one draw per
+    element, as `dropout`); a 0-D or 1-D input raises in training.
 
     Shape
     -----
-    Input (N, C, H, W) or unbatched (C, H, W). Output: the same shape.
+    Input (N, C, H, W); (N, C, L) or other ranks >= 2 with a warning. Output: the same shape.
 
     Example
     -------
@@ -91,12 +97,33 @@ def dropout2d(
         raise ValueError(f"dropout2d: probability p has to be between 0 and 1, but got {p}")
     x = input._data
     if x.ndim not in (3, 4):
-        raise ValueError(f"dropout2d: expected a 3-d or 4-d input, got shape {x.shape}")
+        warnings.warn(
+            f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout2d exists to provide "
+            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and "
+            "an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if x.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
     if not training or p == 0.0:
         return input
+    if x.ndim < 2:
+        raise ValueError(
+            f"dropout2d: feature dropout requires at least 2 dimensions in the input, got shape "
+            f"{x.shape}"
+        )
     if x.dtype.kind != "f":
         raise TypeError(f"dropout2d: input must be a floating point tensor, got {x.dtype}")
-    mask_shape = x.shape[:-2] + (1, 1)
+    mask_shape = x.shape[:2] + (1,) * (x.ndim - 2)  # one draw per (n, c)
     if p == 1.0:
         return Dropout.apply(input, scaled_mask=np.zeros(mask_shape, dtype=x.dtype))
     return Dropout.apply(input, scaled_mask=dropout_mask(mask_shape, p, x.dtype, generator))

@@ -343,8 +343,6 @@ def test_mha_gradcheck_float64():
 def test_mha_errors():
     with pytest.raises(ValueError, match=r"embed_dim \(10\) must be divisible by num_heads \(3\)"):
         nn.MultiheadAttention(10, 3)
-    with pytest.raises(ValueError, match="add_bias_kv and add_zero_attn are not supported"):
-        nn.MultiheadAttention(8, 2, add_bias_kv=True)
     with pytest.raises(ValueError, match=r"dropout must be in \[0, 1\)"):
         nn.MultiheadAttention(8, 2, dropout=1.0)
     g = nn.MultiheadAttention(8, 2, batch_first=True)

@@ -120,6 +120,20 @@ def test_state_dict_moves_both_ways(kind):
 
 
 @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_flatten_parameters_is_a_no_op(kind):
+    g, t = _pair(kind, input_size=3, hidden_size=4, num_layers=2)
+    before = {k: v.numpy().copy() for k, v in g.state_dict().items()}
+    params = list(g.parameters())
+    x = np.random.default_rng(3).standard_normal((5, 2, 3)).astype(np.float32)
+    y = _flat(g(_g(x)))[0]._data
+    assert g.flatten_parameters() is None and t.flatten_parameters() is None
+    assert all(a is b for a, b in zip(g.parameters(), params))  # the same Parameter objects
+    for k, v in g.state_dict().items():
+        np.testing.assert_array_equal(v.numpy(), before[k])
+    np.testing.assert_array_equal(_flat(g(_g(x)))[0]._data, y)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
 def test_unbatched_input(kind):
     g, t = _pair(kind, input_size=3, hidden_size=4, num_layers=2, bidirectional=True)
     rng = np.random.default_rng(2)
