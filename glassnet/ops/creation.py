@@ -1,9 +1,10 @@
 """Functions that make new tensors, with PyTorch's names, defaults and `dtype=` everywhere.
 
-Every factory takes `device=` as PyTorch does: None or "cpu" (any spelling: `glassnet.device("cpu")`,
-"cpu:0"); any other device is refused with an error naming it (glassnet runs on the CPU only, see
-`glassnet/_device.py`). `pin_memory=` is accepted where PyTorch has it and changes nothing: pinned
-(page-locked) memory only speeds up copies to an accelerator, and there is none.
+Every factory takes `device=` as PyTorch does: None or "cpu" (any spelling:
+`glassnet.device("cpu")`, "cpu:0"); any other device is refused with an error naming it (glassnet
+runs on the CPU only, see `glassnet/_device.py`). `pin_memory=` is accepted where PyTorch has
+it and changes nothing: pinned (page-locked) memory only speeds up copies to an accelerator, and
+there is none.
 """
 
 from __future__ import annotations
