@@ -193,6 +193,7 @@ def _compare_arrays(
             AssertionError,
             f"The values for attribute 'shape' do not match: {a.shape} != {e.shape}.",
         )
+    rtol, atol = _tolerances(rtol, atol, a.dtype, e.dtype)
     if a.dtype != e.dtype:
         if check:
             raise _Mismatch(
@@ -202,7 +203,6 @@ def _compare_arrays(
             )
         common = np.result_type(a.dtype, e.dtype)
         a, e = a.astype(common), e.astype(common)
-    rtol, atol = _tolerances(rtol, atol, a.dtype)
     matches = _isclose(a, e, rtol, atol, nan)
     if matches.all():
         return
