@@ -114,8 +114,8 @@ class inference_mode:  # noqa: N801  (PyTorch's name)
     Parameters
     ----------
     mode : bool
-        True: no graph is recorded inside. False: the block runs as outside it
-        (`inference_mode(False)` neither enables nor disables gradients, as in PyTorch).
+        True: no graph is recorded inside. False: the graph is recorded (PyTorch's
+        `inference_mode(False)` turns grad mode on, also inside `no_grad`).
 
     PyTorch's inference mode also skips autograd's bookkeeping (version counters); glassnet has
     none, so here it is exactly `no_grad()`, and `is_inference_mode_enabled()` reports it.
@@ -140,8 +140,7 @@ class inference_mode:  # noqa: N801  (PyTorch's name)
 
     def __enter__(self) -> None:
         self.prev = (STATE.enabled, STATE.inference)
-        if self.mode:
-            STATE.enabled = False
+        STATE.enabled = not self.mode
         STATE.inference = self.mode
 
     def __exit__(self, *exc: object) -> None:
