@@ -49,7 +49,7 @@ half = float16
 from glassnet._device import device, get_default_device, set_default_device
 from glassnet._dtypes import bfloat16
 from glassnet.autograd.grad_mode import inference_mode, is_inference_mode_enabled
-from glassnet.random import initial_seed
+from glassnet.random import default_generator, get_rng_state, initial_seed, set_rng_state
 from glassnet._compile import compile  # noqa: A004
 from glassnet.backends.flags import (
     are_deterministic_algorithms_enabled,
@@ -58,5 +58,5 @@ from glassnet.backends.flags import (
     set_float32_matmul_precision,
     use_deterministic_algorithms,
 )
-from glassnet.amp import autocast
+from glassnet.amp import GradScaler, autocast, is_autocast_enabled
 from glassnet import accelerator, amp, backends, cpu, cuda, distributions, testing

@@ -106,3 +106,45 @@ def rng_of(generator: Any = None) -> np.random.Generator:
         "generator must be a glassnet.Generator or numpy.random.Generator, "
         f"got {type(generator).__name__}"
     )
+
+
+def get_rng_state() -> Any:
+    """The global generator's state as a uint8 tensor (as `torch.get_rng_state`), for checkpoints.
+
+    The bytes are NumPy's PCG64 state: 16 bytes state, 16 bytes increment (little-endian), one
+    byte "has a buffered 32-bit value", 4 bytes that value. `set_rng_state` restores it.
+    """
+    from glassnet.tensor import Tensor
+
+    st = default_generator.get_state()
+    raw = (
+        st["state"]["state"].to_bytes(16, "little")
+        + st["state"]["inc"].to_bytes(16, "little")
+        + bytes([st["has_uint32"]])
+        + int(st["uinteger"]).to_bytes(4, "little")
+    )
+    return Tensor._wrap(np.frombuffer(raw, dtype=np.uint8).copy())
+
+
+def set_rng_state(new_state: Any) -> None:
+    """Restore the global generator from `get_rng_state()`'s uint8 tensor (or array)."""
+    raw = np.asarray(new_state, dtype=np.uint8).tobytes()
+    if len(raw) != _STATE_BYTES:
+        raise ValueError(
+            f"set_rng_state: expected the {_STATE_BYTES}-byte state from glassnet.get_rng_state(), "
+            f"got {len(raw)} bytes"
+        )
+    default_generator.set_state(
+        {
+            "bit_generator": "PCG64",
+            "state": {
+                "state": int.from_bytes(raw[:16], "little"),
+                "inc": int.from_bytes(raw[16:32], "little"),
+            },
+            "has_uint32": raw[32],
+            "uinteger": int.from_bytes(raw[33:37], "little"),
+        }
+    )
+
+
+_STATE_BYTES = 37

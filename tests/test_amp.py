@@ -220,3 +220,9 @@ def test_custom_fwd_bwd_return_the_function():
     assert glassnet.amp.custom_fwd(device_type="cuda")(fwd) is fwd
     assert glassnet.cuda.amp.custom_bwd(fwd) is fwd
     assert glassnet.amp.custom_bwd(device_type="cpu")(fwd) is fwd
+
+
+def test_top_level_names():
+    assert glassnet.GradScaler is glassnet.amp.GradScaler
+    assert glassnet.is_autocast_enabled() is torch.is_autocast_enabled() is False
+    assert glassnet.is_autocast_enabled("cpu") is False

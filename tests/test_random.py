@@ -67,3 +67,21 @@ def test_generator_default_seed_and_device():
     assert g.seed() == g.initial_seed()
     with pytest.raises(ValueError, match="Generator: .* device 'cuda' is not available"):
         glassnet.Generator(device="cuda")
+
+
+def test_rng_state_round_trip_like_torch():
+    glassnet.manual_seed(11)
+    glassnet.rand(3)  # move on, and leave a buffered 32-bit value behind
+    glassnet.random.default_generator.rng.integers(0, 2**32, dtype=np.uint32)
+    state = glassnet.get_rng_state()
+    assert state.dtype == glassnet.uint8 and state.dtype == torch.get_rng_state().numpy().dtype
+    a = glassnet.randn(5)
+    b = glassnet.random.default_generator.rng.integers(0, 2**32, dtype=np.uint32)
+    glassnet.set_rng_state(state)
+    np.testing.assert_array_equal(glassnet.randn(5).numpy(), a.numpy())
+    assert glassnet.random.default_generator.rng.integers(0, 2**32, dtype=np.uint32) == b
+    glassnet.set_rng_state(state.numpy())
+    np.testing.assert_array_equal(glassnet.randn(5).numpy(), a.numpy())
+    with pytest.raises(ValueError, match="set_rng_state: expected the 37-byte state"):
+        glassnet.set_rng_state(glassnet.zeros(5, dtype=glassnet.uint8))
+    assert glassnet.default_generator is glassnet.random.default_generator

@@ -105,6 +105,11 @@ class autocast:  # noqa: N801  (PyTorch's name)
         return wrapper  # type: ignore[return-value]
 
 
+def is_autocast_enabled(device_type: str | None = None) -> bool:
+    """False: glassnet never computes in reduced precision, inside `autocast` or not."""
+    return False
+
+
 def _default_dtype(device_type: str) -> Any:
     """PyTorch's default autocast dtype: bfloat16 on the CPU, float16 elsewhere."""
     return _dtypes.bfloat16 if device_type == "cpu" else _dtypes.float16
