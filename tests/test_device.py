@@ -108,6 +108,7 @@ def test_module_to_cpu_cuda():
     assert model.to("cpu", glassnet.float64) is model and weight.dtype == glassnet.float64
     assert model[0].weight is weight  # the same Parameter objects, as PyTorch keeps
     assert model.to(torch.device("cpu").type) is model
+    assert model.to("cpu", non_blocking=True, memory_format=None) is model
     with pytest.raises(ValueError, match="Module.to: .* device 'cuda' is not available"):
         model.to(glassnet.device("cuda"))
     with pytest.raises(ValueError, match="Module.to: .* device 'cuda:0' is not available"):

@@ -450,14 +450,19 @@ class Module:
         return self
 
     def to(
-        self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False
+        self,
+        *args: Any,
+        dtype: Any = None,
+        device: Any = None,
+        non_blocking: bool = False,
+        memory_format: Any = None,
     ) -> Module:
         """Convert floating parameters and buffers: `to(glassnet.float64)`, `to("cpu")`,
         `to(device)`, `to(device, dtype)`, `to(dtype=...)` or `to(tensor)` (its dtype).
 
         Only the CPU device exists: any other ("cuda", `glassnet.device("mps")`, an int CUDA
-        index) is refused with an error naming it. Every conversion is immediate
-        (`non_blocking` is accepted for PyTorch scripts)."""
+        index) is refused with an error naming it. Every conversion is immediate and contiguous
+        (`non_blocking` and `memory_format` are accepted for PyTorch scripts)."""
         for arg in args:
             if isinstance(arg, Tensor):
                 dtype = arg._data.dtype
