@@ -135,6 +135,15 @@ class device:  # noqa: N801  (PyTorch's name)
     def __hash__(self) -> int:
         return hash((self._type, self._index))
 
+    def __enter__(self) -> device:
+        """`with glassnet.device("cpu"):` makes tensors on the CPU (as always); another device
+        is refused, since every tensor made inside would be placed there."""
+        check(self, "device")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
     def __reduce__(self) -> tuple:
         return (device, (self._type, self._index))
 

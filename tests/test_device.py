@@ -189,3 +189,11 @@ def test_arange_with_device_matches_torch():
     ref = torch.arange(0, t, dtype=torch.long, device=torch.device("cpu"))
     np.testing.assert_array_equal(g.numpy(), ref.numpy())
     assert g.dtype == glassnet.int64
+
+
+def test_device_as_a_context_manager():
+    with glassnet.device("cpu") as dev:
+        assert glassnet.zeros(1).device == dev
+    with pytest.raises(ValueError, match="device: .* device 'cuda' is not available"):
+        with glassnet.device("cuda"):
+            pass

@@ -25,10 +25,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 _warned: set[str] = set()
 
 
-def _warn_once(key: str, message: str) -> None:
+def _warn_once(key: str, message: str, stacklevel: int) -> None:
     if key not in _warned:
         _warned.add(key)
-        warnings.warn(message, UserWarning, stacklevel=3)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
 
 
 class autocast:  # noqa: N801  (PyTorch's name)
@@ -74,7 +74,7 @@ class autocast:  # noqa: N801  (PyTorch's name)
                 f"autocast: device_type '{kind}' is not available (glassnet runs on the CPU "
                 f"only); disabling autocast",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=2 if type(self) is autocast else 3,  # the user's line
             )
             self._enabled = False
         if self._enabled:
@@ -83,6 +83,7 @@ class autocast:  # noqa: N801  (PyTorch's name)
                 f"autocast(device_type='cpu', dtype={self.fast_dtype!r}): glassnet has no "
                 f"reduced-precision kernels, so the block runs in the tensors' own dtype "
                 f"(float32 by default); autocast is a no-op on glassnet",
+                stacklevel=2 if type(self) is autocast else 3,
             )
 
     @property

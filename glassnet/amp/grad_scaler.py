@@ -69,7 +69,7 @@ class GradScaler:
                 f"GradScaler is enabled, but device '{self._device}' is not available "
                 f"(glassnet runs on the CPU only). Disabling.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=2 if type(self) is GradScaler else 3,  # the user's line
             )
             self._enabled = False
         if growth_factor <= 1.0:
