@@ -44,3 +44,19 @@ int = int32  # noqa: A001
 double = float64
 float = float32  # noqa: A001
 half = float16
+
+# Devices and the CUDA-aware boilerplate of PyTorch scripts (glassnet runs on the CPU only)
+from glassnet._device import device, get_default_device, set_default_device
+from glassnet._dtypes import bfloat16
+from glassnet.autograd.grad_mode import inference_mode, is_inference_mode_enabled
+from glassnet.random import default_generator, get_rng_state, initial_seed, set_rng_state
+from glassnet._compile import compile  # noqa: A004
+from glassnet.backends.flags import (
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
+    use_deterministic_algorithms,
+)
+from glassnet.amp import GradScaler, autocast, is_autocast_enabled
+from glassnet import accelerator, amp, backends, cpu, cuda, distributions, testing

@@ -17,6 +17,31 @@ int8 = np.dtype(np.int8)
 uint8 = np.dtype(np.uint8)
 bool_ = np.dtype(np.bool_)
 
+
+class UnsupportedDtype:
+    """A PyTorch dtype that glassnet can name but not store (NumPy has no such type).
+
+    Scripts can pass it around (`{"bfloat16": glassnet.bfloat16}[name]`, `autocast(dtype=...)`);
+    making a tensor of it (`zeros(2, dtype=glassnet.bfloat16)`, `x.to(glassnet.bfloat16)`,
+    `model.to(glassnet.bfloat16)`) raises a TypeError that says so.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def is_floating_point(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"glassnet.{self.name}"
+
+
+bfloat16 = UnsupportedDtype("bfloat16")
+_UNSUPPORTED = {"bfloat16": bfloat16}
+
 _NAMES = {
     "float32": float32,
     "float": float32,
@@ -54,6 +79,14 @@ def to_dtype(dtype: Any) -> np.dtype:
     """Turn a glassnet/NumPy dtype, a Python type or a name ('float32', 'long') into a np.dtype."""
     if isinstance(dtype, np.dtype):
         return dtype
+    if isinstance(dtype, str):
+        dtype = _UNSUPPORTED.get(dtype.removeprefix("torch.").removeprefix("glassnet."), dtype)
+    if isinstance(dtype, UnsupportedDtype):
+        raise TypeError(
+            f"dtype {dtype!r} is not supported: NumPy has no {dtype.name} type, so glassnet "
+            f"cannot store tensors in it (it only names it, for scripts that choose a dtype); "
+            f"use glassnet.float32. Mixed precision (glassnet.autocast) runs in float32 on the CPU"
+        )
     if dtype is float:
         return _default_float
     if dtype is int:

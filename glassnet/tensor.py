@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+from glassnet import _device, _dtypes
 from glassnet.autograd import engine
 from glassnet.autograd.grad_mode import STATE
 
@@ -142,8 +142,18 @@ class Tensor:
         return self._ctx
 
     @property
-    def device(self) -> str:
-        return "cpu"
+    def device(self) -> _device.device:
+        """Where the tensor lives: always `glassnet.device("cpu")`."""
+        return _device.get_default_device()
+
+    @property
+    def is_cuda(self) -> bool:
+        """False: glassnet tensors live on the CPU."""
+        return False
+
+    def get_device(self) -> int:
+        """The CUDA index of the tensor's device; -1 for the CPU, as in PyTorch."""
+        return -1
 
     @property
     def T(self) -> Tensor:
@@ -234,20 +244,31 @@ class Tensor:
         """A copy in another dtype; differentiable between float dtypes."""
         return _ops.cast(self, _dtypes.to_dtype(dtype))
 
-    def to(self, *args: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Tensor:
-        """`to(dtype)`, `to('cpu')`, `to('cpu', dtype)`, `to(other_tensor)`, as in PyTorch.
+    def to(
+        self,
+        *args: Any,
+        dtype: Any = None,
+        device: Any = None,
+        non_blocking: bool = False,
+        copy: bool = False,
+        memory_format: Any = None,
+    ) -> Tensor:
+        """`to(dtype)`, `to(device)`, `to(device, dtype)`, `to(other_tensor)`, as in PyTorch.
 
-        glassnet runs on the CPU only: any other device is refused.
+        Returns this tensor when nothing changes (a copy when `copy=True`), else a converted copy
+        that stays in the graph. glassnet runs on the CPU only: any other device ("cuda",
+        `glassnet.device("mps")`, an int CUDA index) is refused with an error naming it.
+        `non_blocking` and `memory_format` are accepted for PyTorch scripts; every copy is
+        immediate and contiguous.
         """
         for arg in args:
             if isinstance(arg, Tensor):
                 dtype = arg._data.dtype
-            elif isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
+            elif _device.is_device(arg) or (isinstance(arg, int) and not isinstance(arg, bool)):
                 device = arg
             elif arg is not None:
                 dtype = arg
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise ValueError(f"to: glassnet runs on the CPU only, got device {device!r}")
+        _device.check(device, "to")
         out = self if dtype is None else self.astype(dtype)
         return out.clone() if copy and out is self else out
 
@@ -282,7 +303,16 @@ class Tensor:
     def contiguous(self) -> Tensor:
         return self
 
-    def cpu(self) -> Tensor:
+    def cpu(self, memory_format: Any = None) -> Tensor:
+        """This tensor (it is already on the CPU, as PyTorch returns a CPU tensor itself)."""
+        return self
+
+    def cuda(
+        self, device: Any = None, non_blocking: bool = False, memory_format: Any = None
+    ) -> Tensor:
+        """Refused: glassnet has no CUDA device (the error names the one asked for; an int
+        `device` is a CUDA index, as in PyTorch)."""
+        _device.check("cuda" if device is None else device, "cuda")
         return self
 
     # ----------------------------------------------------------------- in-place (leaves, no graph)

@@ -72,7 +72,7 @@ def test_to_accepts_devices_dtypes_and_tensors():
     assert y is not x and y._data is not x._data and y.requires_grad
     x.to(glassnet.float64).sum().backward()  # .to(dtype) is differentiable
     assert x.grad.dtype == glassnet.float32
-    with pytest.raises(ValueError, match="to: glassnet runs on the CPU only, got device 'cuda'"):
+    with pytest.raises(ValueError, match="to: glassnet runs on the CPU only; device 'cuda'"):
         x.to("cuda")
 
 

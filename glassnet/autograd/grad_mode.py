@@ -11,6 +11,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _State:
     enabled = True
+    inference = False  # inside `inference_mode()` (which also turns `enabled` off)
 
 
 STATE = _State()
@@ -100,3 +101,60 @@ class enable_grad(_GradModeContext):
     """Record operations again inside a `no_grad` block (context manager or decorator)."""
 
     mode = True
+
+
+def is_inference_mode_enabled() -> bool:
+    """True inside `inference_mode()` (and not inside a nested `inference_mode(False)`)."""
+    return STATE.inference
+
+
+class inference_mode:  # noqa: N801  (PyTorch's name)
+    """Run without recording the graph, for evaluation: `no_grad` under PyTorch's name.
+
+    Parameters
+    ----------
+    mode : bool
+        True: no graph is recorded inside. False: the graph is recorded (PyTorch's
+        `inference_mode(False)` turns grad mode on, also inside `no_grad`).
+
+    PyTorch's inference mode also skips autograd's bookkeeping (version counters); glassnet has
+    none, so here it is exactly `no_grad()`, and `is_inference_mode_enabled()` reports it.
+    Works as `with glassnet.inference_mode():`, `@glassnet.inference_mode()` and
+    `@glassnet.inference_mode`.
+
+    Example
+    -------
+    >>> with glassnet.inference_mode():
+    ...     y = model(x)        # y.requires_grad is False
+    """
+
+    def __new__(cls, mode: Any = True) -> Any:
+        self = super().__new__(cls)
+        if callable(mode):  # bare decorator: @inference_mode
+            self.mode = True
+            return self(mode)
+        return self
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = bool(mode)
+
+    def __enter__(self) -> None:
+        self.prev = (STATE.enabled, STATE.inference)
+        STATE.enabled = not self.mode
+        STATE.inference = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.enabled, STATE.inference = self.prev
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with inference_mode(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    def clone(self) -> inference_mode:
+        return inference_mode(self.mode)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+from glassnet import _device, _dtypes
 from glassnet.tensor import Tensor, _array_from
 
 
@@ -450,20 +450,27 @@ class Module:
         return self
 
     def to(
-        self, *args: Any, dtype: Any = None, device: Any = None, non_blocking: bool = False
+        self,
+        *args: Any,
+        dtype: Any = None,
+        device: Any = None,
+        non_blocking: bool = False,
+        memory_format: Any = None,
     ) -> Module:
         """Convert floating parameters and buffers: `to(glassnet.float64)`, `to("cpu")`,
-        `to(dtype=...)` or `to(tensor)` (its dtype). Only the CPU device exists, and every
-        conversion is immediate (`non_blocking` is accepted for PyTorch scripts)."""
+        `to(device)`, `to(device, dtype)`, `to(dtype=...)` or `to(tensor)` (its dtype).
+
+        Only the CPU device exists: any other ("cuda", `glassnet.device("mps")`, an int CUDA
+        index) is refused with an error naming it. Every conversion is immediate and contiguous
+        (`non_blocking` and `memory_format` are accepted for PyTorch scripts)."""
         for arg in args:
             if isinstance(arg, Tensor):
                 dtype = arg._data.dtype
-            elif isinstance(arg, str) and arg.split(":")[0] not in _dtypes._NAMES:
+            elif _device.is_device(arg) or (isinstance(arg, int) and not isinstance(arg, bool)):
                 device = arg
             else:
                 dtype = arg
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise ValueError(f"to: glassnet runs on the CPU only, got device {device!r}")
+        _device.check(device, "Module.to")
         if dtype is None:
             return self
         dtype = _dtypes.to_dtype(dtype)
@@ -481,6 +488,12 @@ class Module:
         return self._cast_floats(_dtypes.float16)
 
     def cpu(self) -> Module:
+        """This module (its parameters and buffers are on the CPU already)."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Refused: glassnet has no CUDA device (the error names the one asked for)."""
+        _device.check("cuda" if device is None else device, "Module.cuda")
         return self
 
     # ----------------------------------------------------------------- state dict

@@ -1,4 +1,11 @@
-"""Functions that make new tensors, with PyTorch's names, defaults and `dtype=` everywhere."""
+"""Functions that make new tensors, with PyTorch's names, defaults and `dtype=` everywhere.
+
+Every factory takes `device=` as PyTorch does: None or "cpu" (any spelling:
+`glassnet.device("cpu")`, "cpu:0"); any other device is refused with an error naming it (glassnet
+runs on the CPU only, see `glassnet/_device.py`). `pin_memory=` is accepted where PyTorch has
+it and changes nothing: pinned (page-locked) memory only speeds up copies to an accelerator, and
+there is none.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+from glassnet import _device, _dtypes
 from glassnet.random import rng_of
 from glassnet.tensor import Tensor
 
@@ -32,13 +39,21 @@ def _made(data: np.ndarray, requires_grad: bool) -> Tensor:
     return t
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(
+    data: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
     """A new tensor holding a copy of `data` (Python floats become float32; arrays keep dtype)."""
+    _device.check(device, "tensor")
     return Tensor(data, dtype=dtype, requires_grad=requires_grad)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """Like `tensor`, but shares memory with a NumPy array (or returns a Tensor) when it can."""
+    _device.check(device, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None else data.astype(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == _dtypes.to_dtype(dtype)):
@@ -53,22 +68,49 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._wrap(array)
 
 
-def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    _device.check(device, "zeros")
     return _made(np.zeros(_size(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    _device.check(device, "ones")
     return _made(np.ones(_size(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    _device.check(device, "empty")
     return _made(np.empty(_size(size), dtype=_float_dtype(dtype)), requires_grad)
 
 
 def full(
-    size: Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False
+    size: Sequence[int],
+    fill_value: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
     """A tensor of `size` filled with `fill_value` (dtype inferred from the value, as PyTorch)."""
+    _device.check(device, "full")
     if dtype is None:
         dtype = (
             _dtypes.bool_
@@ -80,22 +122,36 @@ def full(
     return _made(np.full(_size((size,)), fill_value, dtype=_dtypes.to_dtype(dtype)), requires_grad)
 
 
-def zeros_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(
+    input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    _device.check(device, "zeros_like")
     return _made(np.zeros_like(input._data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
 
 
-def ones_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(
+    input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    _device.check(device, "ones_like")
     return _made(np.ones_like(input._data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
 
 
 def full_like(
-    input: Tensor, fill_value: Any, dtype: Any = None, requires_grad: bool = False
+    input: Tensor,
+    fill_value: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
+    _device.check(device, "full_like")
     d = input._data.dtype if dtype is None else _dtypes.to_dtype(dtype)
     return _made(np.full(input._data.shape, fill_value, dtype=d), requires_grad)
 
 
-def empty_like(input: Tensor, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty_like(
+    input: Tensor, dtype: Any = None, device: Any = None, requires_grad: bool = False
+) -> Tensor:
+    _device.check(device, "empty_like")
     return _made(np.empty_like(input._data, dtype=dtype and _dtypes.to_dtype(dtype)), requires_grad)
 
 
@@ -104,9 +160,12 @@ def arange(
     end: float | None = None,
     step: float = 1,
     dtype: Any = None,
+    device: Any = None,
     requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
     """Values start, start+step, ... below end; int64 when all arguments are ints, as PyTorch."""
+    _device.check(device, "arange")
     if end is None:
         start, end = 0, start
     if step == 0:
@@ -118,30 +177,57 @@ def arange(
 
 
 def linspace(
-    start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False
+    start: float,
+    end: float,
+    steps: int,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
     """`steps` evenly spaced values from start to end inclusive."""
+    _device.check(device, "linspace")
     if steps < 0:
         raise ValueError(f"linspace: number of steps must be non-negative, got {steps}")
     return _made(np.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
+    _device.check(device, "eye")
     return _made(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
 def rand(
-    *size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False
+    *size: Any,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
     """Uniform samples from [0, 1)."""
+    _device.check(device, "rand")
     d = _float_dtype(dtype)
     return _made(rng_of(generator).random(_size(size), dtype=np.float64).astype(d), requires_grad)
 
 
 def randn(
-    *size: Any, generator: Any = None, dtype: Any = None, requires_grad: bool = False
+    *size: Any,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
+    _device.check(device, "randn")
     d = _float_dtype(dtype)
     return _made(rng_of(generator).standard_normal(_size(size)).astype(d), requires_grad)
 
@@ -152,11 +238,15 @@ def randint(
     size: Sequence[int] | None = None,
     generator: Any = None,
     dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
     """Integers drawn uniformly from [low, high) (int64 unless `dtype` says otherwise).
 
     As in PyTorch, `randint(high, size)` draws from [0, high).
     """
+    _device.check(device, "randint")
     if size is None and isinstance(high, (tuple, list)):
         low, high, size = 0, low, high
     if high is None:
@@ -166,25 +256,65 @@ def randint(
     if high <= low:
         raise ValueError(f"randint: empty range [{low}, {high})")
     d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
-    return Tensor._wrap(rng_of(generator).integers(low, high, size=tuple(size)).astype(d))
+    return _made(rng_of(generator).integers(low, high, size=tuple(size)).astype(d), requires_grad)
 
 
-def randperm(n: int, generator: Any = None, dtype: Any = None) -> Tensor:
+def randperm(
+    n: int,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
     """A random permutation of 0..n-1."""
+    _device.check(device, "randperm")
     d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
-    return Tensor._wrap(rng_of(generator).permutation(n).astype(d))
+    return _made(rng_of(generator).permutation(n).astype(d), requires_grad)
 
 
-def rand_like(input: Tensor, generator: Any = None, dtype: Any = None) -> Tensor:
-    return rand(*input._data.shape, generator=generator, dtype=dtype or input._data.dtype)
+def rand_like(
+    input: Tensor,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    _device.check(device, "rand_like")
+    return rand(
+        *input._data.shape,
+        generator=generator,
+        dtype=dtype or input._data.dtype,
+        requires_grad=requires_grad,
+    )
 
 
-def randn_like(input: Tensor, generator: Any = None, dtype: Any = None) -> Tensor:
-    return randn(*input._data.shape, generator=generator, dtype=dtype or input._data.dtype)
+def randn_like(
+    input: Tensor,
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:
+    _device.check(device, "randn_like")
+    return randn(
+        *input._data.shape,
+        generator=generator,
+        dtype=dtype or input._data.dtype,
+        requires_grad=requires_grad,
+    )
 
 
 def normal(
-    mean: float, std: float, size: Sequence[int], generator: Any = None, dtype: Any = None
+    mean: float,
+    std: float,
+    size: Sequence[int],
+    generator: Any = None,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
 ) -> Tensor:
+    _device.check(device, "normal")
     d = _float_dtype(dtype)
-    return Tensor._wrap(rng_of(generator).normal(mean, std, tuple(size)).astype(d))
+    return _made(rng_of(generator).normal(mean, std, tuple(size)).astype(d), requires_grad)

@@ -2,6 +2,7 @@
 restored after an exception; is_grad_enabled reports the mode."""
 
 import pytest
+import torch
 
 import glassnet
 
@@ -112,3 +113,44 @@ def test_decorators_work_without_parentheses_too():
     with glassnet.no_grad():
         assert train_step(x).requires_grad
     assert glassnet.is_grad_enabled()
+
+
+def test_inference_mode_as_context_and_decorators_like_torch():
+    x = glassnet.ones(2, requires_grad=True)
+    tx = torch.ones(2, requires_grad=True)
+    assert glassnet.is_inference_mode_enabled() is torch.is_inference_mode_enabled() is False
+    with glassnet.inference_mode(), torch.inference_mode():
+        assert not _records(x) and not (tx * 2).requires_grad
+        assert glassnet.is_inference_mode_enabled() is torch.is_inference_mode_enabled() is True
+        assert glassnet.is_grad_enabled() is torch.is_grad_enabled() is False
+        with glassnet.inference_mode(False), torch.inference_mode(False):
+            # inference_mode(False) turns grad mode back on, as in PyTorch
+            assert glassnet.is_inference_mode_enabled() is torch.is_inference_mode_enabled()
+            assert glassnet.is_grad_enabled() is torch.is_grad_enabled() is True
+            assert _records(x)
+    with glassnet.no_grad(), torch.no_grad():
+        with glassnet.inference_mode(False), torch.inference_mode(False):
+            assert glassnet.is_grad_enabled() is torch.is_grad_enabled()
+    assert glassnet.is_grad_enabled() and not glassnet.is_inference_mode_enabled()
+
+    @glassnet.inference_mode
+    def bare(t):
+        return glassnet.is_inference_mode_enabled(), _records(t)
+
+    @glassnet.inference_mode()
+    def called(t):
+        return glassnet.is_inference_mode_enabled(), _records(t)
+
+    @glassnet.inference_mode(mode=False)
+    def off(t):
+        return glassnet.is_inference_mode_enabled(), _records(t)
+
+    assert bare(x) == called(x) == (True, False) and off(x) == (False, True)
+    assert bare.__name__ == "bare" and glassnet.is_grad_enabled()
+    assert glassnet.inference_mode().clone().mode is True
+
+
+def test_inference_mode_restores_after_an_exception():
+    with pytest.raises(KeyError), glassnet.inference_mode():
+        raise KeyError
+    assert glassnet.is_grad_enabled() and not glassnet.is_inference_mode_enabled()
