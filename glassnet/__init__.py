@@ -60,3 +60,8 @@ from glassnet.backends.flags import (
 )
 from glassnet.amp import GradScaler, autocast, is_autocast_enabled
 from glassnet import accelerator, amp, backends, cpu, cuda, distributions, testing
+
+# `import torch.nn` after `sys.modules["torch"] = glassnet` is glassnet.nn (see _torch_alias.py)
+from glassnet._torch_alias import install as _install_torch_alias
+
+_install_torch_alias()
