@@ -15,7 +15,9 @@ from glassnet.data.dataset import (
     TensorDataset,
     random_split,
 )
+from glassnet.data.distributed import DistributedSampler
 from glassnet.data.loader import DataLoader, default_collate, default_convert, get_worker_info
+from glassnet.data.mnist import MNIST, load_mnist, read_idx
 from glassnet.data.sampler import (
     BatchSampler,
     RandomSampler,
@@ -24,7 +26,6 @@ from glassnet.data.sampler import (
     SubsetRandomSampler,
     WeightedRandomSampler,
 )
-from glassnet.data.mnist import MNIST, load_mnist, read_idx
 from glassnet.data.text import CharDataset, CharVocab, char_splits, load_text
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "ConcatDataset",
     "DataLoader",
     "Dataset",
+    "DistributedSampler",
     "IterableDataset",
     "MNIST",
     "RandomSampler",

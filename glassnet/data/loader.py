@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.data.dataset import Dataset, IterableDataset, Subset, TensorDataset
+from glassnet.data.distributed import DistributedSampler
 from glassnet.data.sampler import (
     BatchSampler,
     RandomSampler,
@@ -29,7 +30,13 @@ from glassnet.data.sampler import (
 from glassnet.tensor import Tensor
 
 # Samplers whose whole pass `_indices()` gives as one array (drawn when an iterator is created).
-_ARRAY_SAMPLERS = (SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler)
+_ARRAY_SAMPLERS = (
+    SequentialSampler,
+    RandomSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+    DistributedSampler,
+)
 
 
 def default_collate(samples: list[Any]) -> Any:

@@ -184,3 +184,10 @@ def test_len_matches_torch():
         assert len(DataLoader(_ds(), **kwargs)) == len(
             torch.utils.data.DataLoader(_torch_ds(), **kwargs)
         )
+
+
+def test_distributed_sampler_in_a_loader():
+    from glassnet.data import DistributedSampler
+
+    sampler = DistributedSampler(_ds(), num_replicas=2, rank=1, shuffle=False)
+    assert _labels(DataLoader(_ds(), batch_size=2, sampler=sampler)) == [[1, 3], [5, 7], [9]]

@@ -12,10 +12,11 @@ PATHS = {
     "glassnet.utils.data": torch.utils.data.sampler.__all__
     + ["DataLoader", "Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "Subset"]
     + ["ChainDataset", "StackDataset", "random_split", "default_collate", "default_convert"]
-    + ["get_worker_info"],
+    + ["get_worker_info", "DistributedSampler"],
     "glassnet.utils.data.dataloader": torch.utils.data.dataloader.__all__,
     "glassnet.utils.data.dataset": torch.utils.data.dataset.__all__,
     "glassnet.utils.data.sampler": torch.utils.data.sampler.__all__,
+    "glassnet.utils.data.distributed": ["DistributedSampler"],
 }
 
 

@@ -1,7 +1,7 @@
 """`glassnet.utils.data`: where PyTorch scripts import datasets, samplers and loaders from.
 
-The implementation is `glassnet.data`; this package and its submodules `dataset`, `sampler`
-and `dataloader` only re-export it under `torch.utils.data`'s paths.
+The implementation is `glassnet.data`; this package and its submodules `dataset`, `sampler`,
+`distributed` and `dataloader` only re-export it under `torch.utils.data`'s paths.
 """
 
 from glassnet.utils.data.dataloader import (
@@ -20,6 +20,7 @@ from glassnet.utils.data.dataset import (
     TensorDataset,
     random_split,
 )
+from glassnet.utils.data.distributed import DistributedSampler
 from glassnet.utils.data.sampler import (
     BatchSampler,
     RandomSampler,
@@ -35,6 +36,7 @@ __all__ = [
     "ConcatDataset",
     "DataLoader",
     "Dataset",
+    "DistributedSampler",
     "IterableDataset",
     "RandomSampler",
     "Sampler",
