@@ -11,16 +11,20 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from glassnet.random import rng_of
 from glassnet.tensor import Tensor
 
+T_co = TypeVar("T_co", covariant=True)
 
-class Dataset:
+
+class Dataset(Generic[T_co]):
     """Base class of map-style datasets: `dataset[i]` is sample i, `len(dataset)` their number.
+
+    Generic in the sample type, as PyTorch's (`class Pairs(Dataset[tuple[Tensor, int]])`).
 
     Example
     -------
@@ -35,13 +39,14 @@ class Dataset:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
 
     def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} must define __len__")
+        # TypeError, as len() of an object without __len__: list(stream) then skips the hint
+        raise TypeError(f"{type(self).__name__} must define __len__ to have a length")
 
     def __add__(self, other: Dataset) -> ConcatDataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
+class IterableDataset(Dataset[T_co]):
     """Base class of stream-style datasets: `iter(dataset)` yields the samples.
 
     A `DataLoader` over one takes samples in the order the stream gives them (no sampler, no

@@ -66,7 +66,8 @@ def default_collate(samples: list[Any]) -> Any:
     if isinstance(first, tuple | list):
         if any(len(s) != len(first) for s in samples):
             raise ValueError("default_collate: samples in a batch have different numbers of fields")
-        return type(first)(default_collate(list(field)) for field in zip(*samples))
+        fields = [default_collate(list(field)) for field in zip(*samples)]
+        return type(first)(*fields) if hasattr(first, "_fields") else type(first)(fields)
     if isinstance(first, str):
         return list(samples)
     raise TypeError(f"default_collate: cannot batch samples of type {type(first).__name__}")

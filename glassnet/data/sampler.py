@@ -15,16 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from itertools import islice
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
 from glassnet.random import rng_of
 from glassnet.tensor import Tensor
 
+T_co = TypeVar("T_co", covariant=True)
 
-class Sampler:
+
+class Sampler(Generic[T_co]):
     """Base class of samplers: `iter(sampler)` yields indices (or lists of them, for batches).
+
+    Generic in what it yields, as PyTorch's (`class MySampler(Sampler[int])`).
 
     Subclasses define `__iter__`, and `__len__` when the number of items is known.
 

@@ -89,3 +89,26 @@ def test_stack_dataset():
         StackDataset(a, [1])
     with pytest.raises(ValueError, match="both types are given"):
         StackDataset(a, y=b)
+
+
+def test_dataset_and_sampler_are_generic_as_torch():
+    from glassnet.data import IterableDataset, Sampler
+
+    class Pairs(Dataset[tuple]):
+        def __len__(self):
+            return 1
+
+        def __getitem__(self, i):
+            return (i, i)
+
+    class Stream(IterableDataset[int]):
+        def __iter__(self):
+            return iter([1])
+
+    class Order(Sampler[int]):
+        def __iter__(self):
+            return iter([0])
+
+    assert Pairs()[0] == (0, 0) and list(Stream()) == [1] and list(Order()) == [0]
+    with pytest.raises(TypeError, match="Stream must define __len__"):
+        len(Stream())

@@ -112,3 +112,12 @@ def test_against_torch_dataloader_in_order():
     for (xa, ya), (xb, yb) in zip(ours, theirs):
         np.testing.assert_array_equal(xa._data, xb.numpy())
         np.testing.assert_array_equal(ya._data, yb.numpy())
+
+
+def test_default_collate_keeps_namedtuples():
+    from collections import namedtuple
+
+    Pair = namedtuple("Pair", "x y")
+    batch = default_collate([Pair(np.zeros(2), 1), Pair(np.ones(2), 2)])
+    assert isinstance(batch, Pair) and batch.x.shape == (2, 2)
+    assert batch.y._data.tolist() == [1, 2]
