@@ -42,7 +42,7 @@ def _summaries(log_dir):
 
 
 def test_scalars_read_back(tmp_path):
-    with SummaryWriter(log_dir=str(tmp_path)) as writer:
+    with SummaryWriter(log_dir=tmp_path) as writer:
         for step, loss in enumerate([2.5, 1.25, 0.5]):
             writer.add_scalar("loss/train", glassnet.tensor(loss), step)
         writer.add_scalar("lr", 0.1, global_step=7)

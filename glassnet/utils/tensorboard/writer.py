@@ -40,7 +40,10 @@ class SummaryWriter:
 
     Records go to an event file in `log_dir` (default ``runs/<date>_<time>_<host><comment>``),
     flushed every `flush_secs` seconds, every `max_queue` records, and on `flush`/`close`.
-    Values may be glassnet tensors, NumPy arrays or Python numbers.
+    Values may be glassnet tensors, NumPy arrays or Python numbers. The methods are PyTorch's
+    `add_scalar`, `add_scalars`, `add_histogram`, `add_text`, `add_image`, `add_images`,
+    `add_figure`, `add_hparams`, `flush`, `close` and `get_logdir` (no `add_graph`,
+    `add_embedding`, `add_audio`, `add_video`, `add_mesh`, `add_pr_curve`).
 
     Parameters
     ----------
@@ -75,7 +78,7 @@ class SummaryWriter:
         filename_suffix: str = "",
     ) -> None:
         self._writer = tensorboardX.SummaryWriter(
-            logdir=log_dir,
+            logdir=None if log_dir is None else str(log_dir),
             comment=comment,
             purge_step=purge_step,
             max_queue=max_queue,
