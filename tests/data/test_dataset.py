@@ -56,3 +56,59 @@ def test_random_split_errors():
 def test_base_dataset_requires_methods():
     with pytest.raises(NotImplementedError, match="__getitem__"):
         Dataset()[0]
+
+
+def test_concat_dataset_as_torch():
+    import torch
+
+    from glassnet.data import ConcatDataset, IterableDataset
+
+    a, b = TensorDataset(np.arange(3)), TensorDataset(np.arange(10, 15))
+    both = a + b
+    theirs = torch.utils.data.ConcatDataset([list(range(3)), list(range(10, 15))])
+    assert isinstance(both, ConcatDataset) and len(both) == len(theirs) == 8
+    assert both.cumulative_sizes == theirs.cumulative_sizes
+    assert [both[i][0].item() for i in range(-8, 8)] == [theirs[i] for i in range(-8, 8)]
+    with pytest.raises(ValueError, match="should not exceed dataset length"):
+        both[-9]
+    with pytest.raises(IndexError, match="index 8 out of range"):
+        both[8]
+    with pytest.raises(ValueError, match="should not be an empty iterable"):
+        ConcatDataset([])
+    with pytest.raises(TypeError, match="does not support IterableDataset"):
+        ConcatDataset([IterableDataset()])
+
+
+def test_stack_dataset():
+    from glassnet.data import StackDataset
+
+    a, b = TensorDataset(np.arange(3)), [10, 11, 12]
+    assert StackDataset(a, b)[1][1] == 11
+    assert StackDataset(x=a, y=b)[2]["y"] == 12 and len(StackDataset(x=a, y=b)) == 3
+    with pytest.raises(ValueError, match="Size mismatch"):
+        StackDataset(a, [1])
+    with pytest.raises(ValueError, match="both types are given"):
+        StackDataset(a, y=b)
+
+
+def test_dataset_and_sampler_are_generic_as_torch():
+    from glassnet.data import IterableDataset, Sampler
+
+    class Pairs(Dataset[tuple]):
+        def __len__(self):
+            return 1
+
+        def __getitem__(self, i):
+            return (i, i)
+
+    class Stream(IterableDataset[int]):
+        def __iter__(self):
+            return iter([1])
+
+    class Order(Sampler[int]):
+        def __iter__(self):
+            return iter([0])
+
+    assert Pairs()[0] == (0, 0) and list(Stream()) == [1] and list(Order()) == [0]
+    with pytest.raises(TypeError, match="Stream must define __len__"):
+        len(Stream())

@@ -1,0 +1,3 @@
+"""`torch.nn.modules.dropout`'s path: the dropout layers live in `glassnet.nn.dropout`."""
+
+from glassnet.nn.dropout import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""`torch.nn.modules.module`'s path: `Module` lives in `glassnet.nn.module`."""
+
+from glassnet.nn.module import *  # noqa: F403
