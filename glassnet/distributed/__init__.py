@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.data.distributed import DistributedSampler
 from glassnet.distributed import comm
 from glassnet.distributed.comm import (
     DistributedError,
@@ -30,7 +31,6 @@ from glassnet.distributed.comm import (
     world_size,
 )
 from glassnet.distributed.ddp import DistributedDataParallel
-from glassnet.distributed.sampler import DistributedSampler
 from glassnet.nn import sync_batchnorm
 from glassnet.tensor import Tensor
 

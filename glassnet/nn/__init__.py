@@ -62,4 +62,4 @@ from glassnet.nn.loss import (
     NLLLoss,
     SmoothL1Loss,
 )
-from glassnet.nn import functional, init, utils
+from glassnet.nn import functional, init, modules, parallel, utils

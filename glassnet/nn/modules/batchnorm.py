@@ -2,3 +2,4 @@
 
 from glassnet.nn.norm import *  # noqa: F403
 from glassnet.nn.norm import _BatchNorm  # noqa: F401  (isinstance-checked by scripts)
+from glassnet.nn.sync_batchnorm import SyncBatchNorm  # noqa: F401
