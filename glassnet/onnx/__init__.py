@@ -4,7 +4,7 @@ ONNX file as a trainable glassnet Module that runs the graph with glassnet ops.
 Needs the `export` extra (`pip install glassnet[export]`: onnx, onnxruntime for checking).
 """
 
-from glassnet.onnx.export import export
+from glassnet.onnx.exporter import export
 from glassnet.onnx.graph import OnnxExportError
 from glassnet.onnx.importer import OnnxImportError, OnnxModule, load
 

@@ -60,7 +60,7 @@ class GraphBuilder:
     def initializer(self, name: str, array: np.ndarray) -> str:
         """Store `array` under `name` (a parameter or a buffer of the model)."""
         if name not in self.initializers:
-            self.initializers[name] = numpy_helper.from_array(np.ascontiguousarray(array), name)
+            self.initializers[name] = numpy_helper.from_array(np.array(array, order="C"), name)
         return name
 
     def const(self, value: Any, dtype: Any = None) -> str:
