@@ -165,6 +165,11 @@ def _constant(args, attrs, m):  # y = the value attribute
     raise ValueError(f"Constant: unsupported attributes {sorted(attrs)}")
 
 
+def _mod(args, attrs, m):  # y = a mod b (C's fmod when fmod=1, else Python's sign rule)
+    a, b = args[0]._data, args[1]._data
+    return _wrap(np.fmod(a, b) if attrs.get("fmod", 0) else np.mod(a, b))
+
+
 def _dropout(args, attrs, m):  # inference: y = x (and an all-true mask)
     x = args[0]
     return x, _wrap(np.ones(x.shape, dtype=bool))
@@ -210,6 +215,7 @@ OPS = {
     "Cast": _cast,
     "Constant": _constant,
     "Dropout": _dropout,
+    "Mod": _mod,
     "Equal": _compare(np.equal),  # y = a == b
     "Greater": _compare(np.greater),  # y = a > b
     "GreaterOrEqual": _compare(np.greater_equal),  # y = a >= b
