@@ -156,13 +156,25 @@ class _Resolver:
         return self.g.const(array)
 
 
+def _refuse_foreign(tensors: Any, known: set, path: str) -> None:
+    """A tensor in the graph that no built-in op made: a user's autograd.Function."""
+    for t in tensors:
+        if t._ctx is not None and id(t) not in known:
+            raise OnnxExportError(
+                f"onnx.export: no ONNX mapping for {type(t._ctx).__name__} (in module "
+                f"{path!r}), a glassnet.autograd.Function that is not a built-in op"
+            )
+
+
 def _needed(calls: list[Call], outputs: list[Tensor], resolver: _Resolver) -> list[Call]:
     """The live calls the outputs depend on, in execution order."""
     live: list[Call] = []
     producer: dict[int, int] = {}
     live_ids: set = set(resolver.values) | resolver.param_tensors
     live_arrays: set = set(resolver.arrays)
+    recorded = {id(c.out) for c in calls}
     for call in calls:
+        _refuse_foreign(call.inputs, recorded | live_ids, call.path)
         deps = [id(t) in live_ids for t in call.inputs]
         deps += [id(v) in live_arrays for v in call.params.values() if isinstance(v, np.ndarray)]
         if any(deps):
@@ -170,6 +182,7 @@ def _needed(calls: list[Call], outputs: list[Tensor], resolver: _Resolver) -> li
             live.append(call)
             live_ids.add(id(call.out))
             live_arrays.add(id(call.out._data))
+    _refuse_foreign(outputs, recorded | live_ids, "<outputs>")
     wanted: set = set()
     stack = [producer[id(t)] for t in outputs if id(t) in producer]
     array_producer = {id(c.out._data): i for i, c in enumerate(live)}

@@ -29,10 +29,10 @@ def export_bytes(model, args: tuple, dynamic: bool = True, **kwargs) -> tuple[by
     return f.getvalue(), names
 
 
-def check_roundtrip(model, args: tuple, *others: tuple, dynamic: bool = True, atol=1e-5):
+def check_roundtrip(model, args: tuple, *others: tuple, dynamic: bool = True, **kwargs):
     """onnxruntime and the re-imported glassnet model match glassnet's own outputs on the
     example inputs and on each of `others` (other batch sizes when `dynamic`)."""
-    data, names = export_bytes(model, args, dynamic)
+    data, names = export_bytes(model, args, dynamic, **kwargs)
     session = ort.InferenceSession(data, providers=["CPUExecutionProvider"])
     back = gx.load(data)
     model.eval()
@@ -43,7 +43,7 @@ def check_roundtrip(model, args: tuple, *others: tuple, dynamic: bool = True, at
         assert len(got) == len(want)
         for w, g in zip(want, got):
             assert g.shape == w.shape
-            np.testing.assert_allclose(g, w, rtol=1e-5, atol=atol)
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
         for w, g in zip(want, outputs(back(*inputs))):
-            np.testing.assert_allclose(g, w, rtol=1e-5, atol=atol)
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
     return data
