@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,6 +91,8 @@ def _as_inputs(args: Any) -> tuple[Tensor, ...]:
             array = array.astype(np.float32)
         if array.dtype.kind not in "fiub":
             raise OnnxExportError(f"onnx.export: input {i} has dtype {array.dtype}")
+        if array.dtype.kind in "iu":  # indices: int64, as the ops that take them use them
+            array = array.astype(np.int64, copy=False)
         t = Tensor._wrap(array)
         t.requires_grad = array.dtype.kind == "f"
         inputs.append(t)
@@ -183,6 +186,13 @@ def _needed(calls: list[Call], outputs: list[Tensor], resolver: _Resolver) -> li
             live_ids.add(id(call.out))
             live_arrays.add(id(call.out._data))
     _refuse_foreign(outputs, recorded | live_ids, "<outputs>")
+    for i, t in enumerate(outputs):
+        if id(t) not in live_ids:
+            warnings.warn(
+                f"onnx.export: output {i} depends on no input and no parameter; it is exported "
+                f"as a constant (was it computed outside glassnet ops, e.g. with NumPy?)",
+                stacklevel=3,
+            )
     wanted: set = set()
     stack = [producer[id(t)] for t in outputs if id(t) in producer]
     array_producer = {id(c.out._data): i for i, c in enumerate(live)}

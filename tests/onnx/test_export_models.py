@@ -143,3 +143,24 @@ def test_trace_hook_is_removed_after_export():
     with pytest.raises(gx.OnnxExportError):
         gx.export(nn.GroupNorm(1, 2), randn(1, 2, 3), io.BytesIO())
     assert function.TRACE_HOOK is None
+
+
+def test_integer_inputs_of_any_width_stay_inputs():
+    glassnet.manual_seed(0)
+    model = nn.Embedding(10, 3)
+    idx = glassnet.tensor(rng.integers(0, 10, (2, 4)).astype(np.int32))
+    data, names = export_bytes(model, (idx,))
+    import onnxruntime as ort
+
+    other = rng.integers(0, 10, (5, 4))
+    (got,) = ort.InferenceSession(data).run(None, {names[0]: other})
+    np.testing.assert_array_equal(got, model.weight.detach().numpy()[other])
+
+
+def test_an_output_computed_outside_glassnet_ops_warns():
+    class Outside(nn.Module):
+        def forward(self, x):
+            return glassnet.tensor(x.detach().numpy() * 2)
+
+    with pytest.warns(UserWarning, match="output 0 depends on no input"):
+        gx.export(Outside(), randn(2, 3), io.BytesIO())
