@@ -220,7 +220,9 @@ def _emit(g: GraphBuilder, resolver: _Resolver, calls: list[Call]) -> None:
         try:
             name = MAPPINGS[call.op](g, call)
         except OnnxExportError as err:
-            raise OnnxExportError(f"{err} (op {call.op.__name__} in module {call.path!r})") from None
+            raise OnnxExportError(
+                f"{err} (op {call.op.__name__} in module {call.path!r})"
+            ) from None
         resolver.set(call.out, name)
 
 

@@ -1,8 +1,8 @@
 """ONNX ops run with glassnet ops: elementwise math, activations, reductions, shapes.
 
-Each entry takes (inputs: list of Tensors or None, attributes: dict, the NodeProto) and returns a Tensor
-or a tuple of them. Float values go through glassnet ops (so gradients flow); integer and boolean
-values (shapes, indices, masks) are computed with NumPy, as they carry no gradient.
+Each entry takes (inputs: list of Tensors or None, attributes: dict, the NodeProto) and returns
+a Tensor or a tuple of them. Float values go through glassnet ops (so gradients flow); integer
+and boolean values (shapes, indices, masks) are computed with NumPy: they carry no gradient.
 """
 
 from __future__ import annotations

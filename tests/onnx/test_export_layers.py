@@ -25,7 +25,10 @@ LAYERS = {
     "linear": (lambda: nn.Linear(4, 3), (5, 4)),
     "linear_3d_no_bias": (lambda: nn.Linear(4, 3, bias=False), (2, 3, 4)),
     "conv1d": (lambda: nn.Conv1d(2, 4, 3, stride=2, padding=1, dilation=2, groups=2), (2, 2, 15)),
-    "conv2d": (lambda: nn.Conv2d(2, 6, (3, 2), stride=(2, 1), padding=(1, 0), groups=2), (2, 2, 9, 8)),
+    "conv2d": (
+        lambda: nn.Conv2d(2, 6, (3, 2), stride=(2, 1), padding=(1, 0), groups=2),
+        (2, 2, 9, 8),
+    ),
     "conv2d_dilated": (lambda: nn.Conv2d(3, 2, 3, dilation=2, bias=False), (2, 3, 9, 9)),
     "conv_transpose2d": (
         lambda: nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1),

@@ -29,7 +29,9 @@ def test_mlp():
 
 
 def test_perceptron():
-    check_roundtrip(Perceptron(4, generator=np.random.default_rng(1)), (randn(3, 4),), (randn(7, 4),))
+    check_roundtrip(
+        Perceptron(4, generator=np.random.default_rng(1)), (randn(3, 4),), (randn(7, 4),)
+    )
 
 
 @pytest.mark.parametrize("pooling", ["max", "avg"])

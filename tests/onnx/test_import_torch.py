@@ -32,7 +32,9 @@ class CNN(torch.nn.Module):
         self.head = torch.nn.Linear(6, 3)
 
     def forward(self, x):
-        return self.head(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(self.features(x), 1), 1))
+        return self.head(
+            torch.flatten(torch.nn.functional.adaptive_avg_pool2d(self.features(x), 1), 1)
+        )
 
 
 class Recurrent(torch.nn.Module):
@@ -163,6 +165,4 @@ def test_glassnet_to_onnx_to_glassnet_keeps_parameter_names():
     }
     x = glassnet.randn(3, 1, 28, 28)
     model.eval()
-    np.testing.assert_allclose(
-        outputs(loaded(x))[0], outputs(model(x))[0], rtol=1e-5, atol=1e-6
-    )
+    np.testing.assert_allclose(outputs(loaded(x))[0], outputs(model(x))[0], rtol=1e-5, atol=1e-6)
