@@ -186,6 +186,31 @@ def _rnn(g, call):  # one recurrent layer and direction over time, as ONNX RNN /
     return g.op("Concat", y, c, axis=2)
 
 
+def check_lstm_reads(calls: list) -> None:
+    """ONNX's LSTM gives the cell state c only at the last step (which is all nn.LSTM reads):
+    refuse a graph that reads c at another step, or reads the LSTM node other than by indexing."""
+    from glassnet.ops.indexing import GetItem
+
+    lstms = {id(c.out): c for c in calls if c.op is R.LSTMLayer}
+    for call in calls:
+        for t in call.inputs:
+            if id(t) not in lstms:
+                continue
+            lstm = lstms[id(t)]
+            H = lstm.inputs[1]._data.shape[-1]
+            last = 0 if lstm.params["reverse"] else t._data.shape[0] - 1
+            read = np.zeros(t._data.shape, dtype=bool)
+            if call.op is GetItem:
+                read[call.params["index"]] = True
+            read[last, :, H:] = False  # the final cell state: what ONNX gives
+            if call.op is not GetItem or read[:, :, H:].any():
+                raise OnnxExportError(
+                    f"onnx.export: {call.op.__name__} reads the LSTM cell states of steps "
+                    f"other than the last, which ONNX's LSTM does not return "
+                    f"(in module {call.path!r})"
+                )
+
+
 def _attention(g, call):  # O = softmax(scale Q K^T + M) V
     if call.params["keep"] is not None:
         raise OnnxExportError("onnx.export: attention dropout in training mode")

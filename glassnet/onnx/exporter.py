@@ -216,6 +216,7 @@ def _emit(g: GraphBuilder, resolver: _Resolver, calls: list[Call]) -> None:
     if unsupported:
         listed = ", ".join(f"{op} (in module {path!r})" for op, path in unsupported)
         raise OnnxExportError(f"onnx.export: no ONNX mapping for op {listed}")
+    export_layers.check_lstm_reads(calls)
     for call in calls:
         try:
             name = MAPPINGS[call.op](g, call)

@@ -94,7 +94,10 @@ class OnnxModule(Module):
         super().__init__()
         graph = model.graph
         self.graph_name = graph.name
-        self._nodes = list(graph.node)
+        self._nodes = [  # (node, its attributes as Python values), in graph order
+            (node, {a.name: helper.get_attribute_value(a) for a in node.attribute})
+            for node in graph.node
+        ]
         self._constants: dict[str, np.ndarray] = {}
         buffers = _buffer_names(graph)
         for init in graph.initializer:
@@ -120,9 +123,8 @@ class OnnxModule(Module):
         env.update(self._buffers)
         for name, x in zip(self.input_names, inputs):
             env[name] = x if isinstance(x, Tensor) else Tensor._wrap(np.asarray(x))
-        for node in self._nodes:
+        for node, attrs in self._nodes:
             args = [env[name] if name else None for name in node.input]
-            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
             try:
                 out = OPS[node.op_type](args, attrs, node)
             except (ValueError, TypeError, IndexError) as err:

@@ -166,3 +166,23 @@ def test_an_output_computed_outside_glassnet_ops_warns():
 
     with pytest.warns(UserWarning, match="output 0 depends on no input"):
         gx.export(Outside(), randn(2, 3), io.BytesIO())
+
+
+def test_reading_lstm_cell_states_of_earlier_steps_is_refused():
+    from glassnet.ops.recurrent import LSTMLayer
+
+    lstm = nn.LSTM(3, 4)
+
+    class AllCells(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = lstm
+
+        def forward(self, x):
+            h0 = glassnet.zeros(x.shape[1], 4)
+            weights = [lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0]
+            hc = LSTMLayer.apply(x, h0, h0, *weights, reverse=False)  # (T, B, 2H)
+            return hc[:, :, 4:]  # every step's cell state
+
+    with pytest.raises(gx.OnnxExportError, match="cell states of steps other than the last"):
+        gx.export(AllCells(), randn(5, 2, 3), io.BytesIO())
