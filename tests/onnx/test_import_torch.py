@@ -71,6 +71,28 @@ class EncoderLayer(torch.nn.Module):
         return x + self.ff(self.ln2(x)).softmax(dim=-1)
 
 
+class Misc(torch.nn.Module):
+    """1-d convolutions both ways and most activations."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv1d(2, 4, 3, padding=1, dilation=1)
+        self.up = torch.nn.ConvTranspose1d(4, 3, 3, stride=2, padding=1, output_padding=1)
+        self.prelu = torch.nn.PReLU(3)
+        self.acts = torch.nn.ModuleList(
+            [
+                torch.nn.ELU(0.5), torch.nn.LeakyReLU(0.1), torch.nn.Hardswish(),
+                torch.nn.SiLU(), torch.nn.Softplus(), torch.nn.Hardtanh(-0.5, 0.5),
+                torch.nn.Sigmoid(), torch.nn.SELU(), torch.nn.Hardsigmoid(), torch.nn.Mish(),
+            ]
+        )  # fmt: skip
+
+    def forward(self, x):
+        h = self.prelu(self.up(torch.tanh(self.conv(x))))  # (B, 3, 2L)
+        parts = [act(h) for act in self.acts]
+        return torch.log_softmax(torch.cat(parts, dim=1).flatten(1), dim=-1)
+
+
 def mlp():
     return torch.nn.Sequential(
         torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 8), torch.nn.ReLU(),
@@ -83,6 +105,7 @@ MODELS = {
     "cnn": (CNN, (2, 1, 12, 12)),
     "recurrent": (Recurrent, (2, 6, 3)),
     "encoder": (EncoderLayer, (2, 5, 8)),
+    "misc": (Misc, (2, 2, 6)),
 }
 
 
@@ -166,3 +189,18 @@ def test_glassnet_to_onnx_to_glassnet_keeps_parameter_names():
     x = glassnet.randn(3, 1, 28, 28)
     model.eval()
     np.testing.assert_allclose(outputs(loaded(x))[0], outputs(model(x))[0], rtol=1e-5, atol=1e-6)
+
+
+def test_embedding_from_pytorch_takes_integer_indices():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Embedding(10, 4), torch.nn.Linear(4, 2)).eval()
+    f = io.BytesIO()
+    idx = torch.randint(0, 10, (2, 3))
+    torch.onnx.export(model, (idx,), f, dynamo=False, input_names=["idx"],
+                      dynamic_axes={"idx": {0: "batch"}})  # fmt: skip
+    loaded = gx.load(f.getvalue())
+    other = torch.randint(0, 10, (5, 3))
+    with torch.no_grad():
+        want = model(other).numpy()
+    (got,) = outputs(loaded(glassnet.tensor(other.numpy())))
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
