@@ -222,7 +222,11 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from glassnet.onnx.run_export import export_run
+    try:
+        from glassnet.onnx.run_export import export_run
+    except ImportError as e:
+        print(f"glassnet export: error: {e} (pip install glassnet[export])", file=sys.stderr)
+        return 2
 
     path = export_run(args.run_dir, args.format, args.out, args.checkpoint)
     print(f"wrote {path}")

@@ -226,7 +226,7 @@ def _attention(g, call):  # O = softmax(scale Q K^T + M) V
     return g.op("MatMul", g.op("Softmax", s, axis=-1), v)
 
 
-def _dropout(g, call):
+def _dropout(g, call):  # y = x m / (1 - p): training-mode dropout has no place in an export
     raise OnnxExportError("onnx.export: dropout in training mode")
 
 

@@ -145,11 +145,6 @@ class _Resolver:
                 return self.values[id(x)]
             if id(x) in self.param_tensors:
                 return self.g.initializer(self.params[id(x)], x._data)
-            if x._ctx is not None:
-                raise OnnxExportError(
-                    f"onnx.export: a tensor comes from {type(x._ctx).__name__}, a "
-                    f"glassnet.autograd.Function that is not a built-in op; it cannot be exported"
-                )
             x = x._data
         array = np.asarray(x)
         if id(array) in self.arrays:
@@ -159,10 +154,10 @@ class _Resolver:
         return self.g.const(array)
 
 
-def _refuse_foreign(tensors: Any, known: set, path: str) -> None:
+def _refuse_foreign(tensors: Any, recorded: set, live: set, path: str) -> None:
     """A tensor in the graph that no built-in op made: a user's autograd.Function."""
     for t in tensors:
-        if t._ctx is not None and id(t) not in known:
+        if t._ctx is not None and id(t) not in recorded and id(t) not in live:
             raise OnnxExportError(
                 f"onnx.export: no ONNX mapping for {type(t._ctx).__name__} (in module "
                 f"{path!r}), a glassnet.autograd.Function that is not a built-in op"
@@ -177,7 +172,7 @@ def _needed(calls: list[Call], outputs: list[Tensor], resolver: _Resolver) -> li
     live_arrays: set = set(resolver.arrays)
     recorded = {id(c.out) for c in calls}
     for call in calls:
-        _refuse_foreign(call.inputs, recorded | live_ids, call.path)
+        _refuse_foreign(call.inputs, recorded, live_ids, call.path)
         deps = [id(t) in live_ids for t in call.inputs]
         deps += [id(v) in live_arrays for v in call.params.values() if isinstance(v, np.ndarray)]
         if any(deps):
@@ -185,7 +180,7 @@ def _needed(calls: list[Call], outputs: list[Tensor], resolver: _Resolver) -> li
             live.append(call)
             live_ids.add(id(call.out))
             live_arrays.add(id(call.out._data))
-    _refuse_foreign(outputs, recorded | live_ids, "<outputs>")
+    _refuse_foreign(outputs, recorded, live_ids, "<outputs>")
     for i, t in enumerate(outputs):
         if id(t) not in live_ids:
             warnings.warn(
@@ -330,7 +325,7 @@ def export(
     proto.ir_version = min(proto.ir_version, 10)
     onnx.checker.check_model(proto, full_check=True)
     if verbose:
-        print(helper.printable_graph(proto.graph))
+        print(onnx.printer.to_text(proto.graph))
     if isinstance(f, (str, os.PathLike)):
         onnx.save_model(proto, os.fspath(f))
     else:
