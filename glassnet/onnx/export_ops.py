@@ -200,7 +200,39 @@ def _norm(g, call):  # y = (sum |x|^p)^(1/p) over axis
     return g.op("Pow", s, _c(g, call, 1.0 / p))
 
 
+class Compare:
+    """Marks a recorded comparison (not an Op: comparisons carry no gradient)."""
+
+
+_COMPARISONS = {
+    "equal": ("Equal", False),
+    "not_equal": ("Equal", True),
+    "less": ("Less", False),
+    "less_equal": ("LessOrEqual", False),
+    "greater": ("Greater", False),
+    "greater_equal": ("GreaterOrEqual", False),
+    "logical_and": ("And", False),
+    "logical_or": ("Or", False),
+    "logical_xor": ("Xor", False),
+}
+
+
+def _compare(g, call):  # y = a (comparison) b, elementwise, boolean
+    op_type, negate = _COMPARISONS[call.params["ufunc"]]
+    a, b = call.params["operands"]
+    if op_type in ("And", "Or", "Xor"):
+        dtype = np.bool_
+    else:  # a Python number takes the array's type, as NumPy does
+        dtype = next((v.dtype for v in (a, b) if isinstance(v, np.ndarray)), np.float32)
+    args = [
+        g.name(v) if isinstance(v, np.ndarray) else g.const(np.asarray(v, dtype)) for v in (a, b)
+    ]
+    y = g.op(op_type, *args)
+    return g.op("Not", y) if negate else y
+
+
 MAPPINGS = {
+    Compare: _compare,
     E.Add: _same("Add"),  # y = a + b
     E.Sub: _same("Sub"),  # y = a - b
     E.Mul: _same("Mul"),  # y = a * b

@@ -25,6 +25,7 @@ import glassnet.autograd.function as function
 from glassnet.autograd.grad_mode import enable_grad
 from glassnet.onnx import export_layers, export_ops
 from glassnet.onnx.graph import GraphBuilder, OnnxExportError, value_info
+from glassnet.ops import elementwise
 from glassnet.tensor import Tensor
 
 MAPPINGS: dict = {**export_ops.MAPPINGS, **export_layers.MAPPINGS}
@@ -99,17 +100,31 @@ def _as_inputs(args: Any) -> tuple[Tensor, ...]:
     return tuple(inputs)
 
 
+def _recording_compare(recorder: _Recorder, compare: Any) -> Any:
+    """Comparisons (x > 0, a == b, masks) are not graph ops; while tracing, the one function
+    they all go through also reports to the recorder."""
+
+    def traced(ufunc: Any, a: Any, b: Any, name: str) -> Tensor:
+        out = compare(ufunc, a, b, name)
+        operands = tuple(v._data if isinstance(v, Tensor) else v for v in (a, b))
+        recorder(export_ops.Compare, (), {"ufunc": ufunc.__name__, "operands": operands}, out)
+        return out
+
+    return traced
+
+
 def _trace(model: Any, inputs: tuple) -> tuple[list[Call], list[Tensor]]:
     modes = {id(m): m.training for m in model.modules()}
     model.eval()
     recorder = _Recorder(model)
-    previous = function.TRACE_HOOK
+    previous, compare = function.TRACE_HOOK, elementwise._compare
     function.TRACE_HOOK = recorder
+    elementwise._compare = _recording_compare(recorder, compare)
     try:
         with enable_grad():
             out = model(*inputs)
     finally:
-        function.TRACE_HOOK = previous
+        function.TRACE_HOOK, elementwise._compare = previous, compare
         recorder.close()
         for m in model.modules():
             m.training = modes[id(m)]
@@ -165,21 +180,18 @@ def _refuse_foreign(tensors: Any, recorded: set, live: set, path: str) -> None:
 
 
 def _needed(calls: list[Call], outputs: list[Tensor], resolver: _Resolver) -> list[Call]:
-    """The live calls the outputs depend on, in execution order."""
+    """The live calls the outputs depend on, in execution order. A value is found by its tensor
+    or, failing that, by its array (ops that take arrays as parameters or re-wrap a tensor)."""
     live: list[Call] = []
-    producer: dict[int, int] = {}
-    live_ids: set = set(resolver.values) | resolver.param_tensors
-    live_arrays: set = set(resolver.arrays)
+    producer: dict[int, int] = {}  # id(tensor) or id(array) -> index in `live`
+    live_ids: set = set(resolver.values) | resolver.param_tensors | set(resolver.arrays)
     recorded = {id(c.out) for c in calls}
     for call in calls:
         _refuse_foreign(call.inputs, recorded, live_ids, call.path)
-        deps = [id(t) in live_ids for t in call.inputs]
-        deps += [id(v) in live_arrays for v in call.params.values() if isinstance(v, np.ndarray)]
-        if any(deps):
-            producer[id(call.out)] = len(live)
+        if any(id(k) in live_ids for k in _links(call)):
+            producer[id(call.out)] = producer[id(call.out._data)] = len(live)
             live.append(call)
-            live_ids.add(id(call.out))
-            live_arrays.add(id(call.out._data))
+            live_ids.update((id(call.out), id(call.out._data)))
     _refuse_foreign(outputs, recorded, live_ids, "<outputs>")
     for i, t in enumerate(outputs):
         if id(t) not in live_ids:
@@ -190,20 +202,23 @@ def _needed(calls: list[Call], outputs: list[Tensor], resolver: _Resolver) -> li
             )
     wanted: set = set()
     stack = [producer[id(t)] for t in outputs if id(t) in producer]
-    array_producer = {id(c.out._data): i for i, c in enumerate(live)}
     while stack:
         i = stack.pop()
-        if i in wanted:
-            continue
-        wanted.add(i)
-        call = live[i]
-        for t in call.inputs:
-            if id(t) in producer:
-                stack.append(producer[id(t)])
-        for v in call.params.values():
-            if isinstance(v, np.ndarray) and id(v) in array_producer:
-                stack.append(array_producer[id(v)])
+        if i not in wanted:
+            wanted.add(i)
+            stack += [producer[id(k)] for k in _links(live[i]) if id(k) in producer]
     return [live[i] for i in sorted(wanted)]
+
+
+def _links(call: Call) -> list:
+    """What a call reads: its tensors, their arrays, and the arrays among its parameters."""
+    links = [k for t in call.inputs for k in (t, t._data)]
+    for v in call.params.values():
+        if isinstance(v, np.ndarray):
+            links.append(v)
+        elif isinstance(v, tuple):  # operands of a comparison, indices with arrays
+            links += [k for k in v if isinstance(k, np.ndarray)]
+    return links
 
 
 def _emit(g: GraphBuilder, resolver: _Resolver, calls: list[Call]) -> None:
