@@ -129,7 +129,7 @@ def _recurrent(kind: str):  # ONNX RNN / LSTM / GRU: one glassnet layer op per d
         x, W, R, B = args[0], args[1], args[2], _opt(args, 3)
         if attrs.get("layout", 0) or attrs.get("clip") is not None:
             raise ValueError(f"{kind}: layout=1 and clip are not supported")
-        if attrs.get("input_forget", 0) or (_opt(args, 4) is not None) or _opt(args, 7):
+        if attrs.get("input_forget", 0) or _opt(args, 4) is not None or _opt(args, 7) is not None:
             raise ValueError(f"{kind}: sequence_lens, peepholes, input_forget not supported")
         acts = [a.decode() if isinstance(a, bytes) else a for a in attrs.get("activations", [])]
         if kind == "GRU" and not attrs.get("linear_before_reset", 0):
