@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
 
 INT64_MAX = np.iinfo(np.int64).max
 INT64_MIN = np.iinfo(np.int64).min
@@ -123,4 +123,4 @@ def value_info(name: str, dtype: Any, shape: tuple, dynamic: dict[int, str]) -> 
     return helper.make_tensor_value_info(name, onnx_dtype(dtype), dims)
 
 
-__all__ = ["GraphBuilder", "OnnxExportError", "TensorProto", "onnx_dtype", "value_info"]
+__all__ = ["GraphBuilder", "OnnxExportError", "onnx_dtype", "value_info"]
