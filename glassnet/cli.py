@@ -133,6 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list every name")
 
     p = sub.add_parser(
+        "export",
+        help="write a run's best checkpoint as an ONNX model",
+        description="Export a run folder's checkpoint to ONNX (batch axis dynamic; inputs as "
+        "the model sees them, i.e. after the run's standardisation).",
+    )
+    p.add_argument("run_dir")
+    p.add_argument("--format", choices=["onnx"], default="onnx")
+    p.add_argument("--out", help="output file (default RUN_DIR/model.onnx)")
+    p.add_argument("--checkpoint", choices=["best", "last"], default="best")
+
+    p = sub.add_parser(
         "compare-optimizers",
         help="optimizers side by side on 2-D surfaces and a real data set",
         description="Run optimizers on four test surfaces "
@@ -207,6 +218,18 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     _, labels = predict_file(args.run_dir, args.input, args.checkpoint)
     print("\n".join(labels))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    try:
+        from glassnet.onnx.run_export import export_run
+    except ImportError as e:
+        print(f"glassnet export: error: {e} (pip install glassnet[export])", file=sys.stderr)
+        return 2
+
+    path = export_run(args.run_dir, args.format, args.out, args.checkpoint)
+    print(f"wrote {path}")
     return 0
 
 
@@ -292,6 +315,7 @@ COMMANDS = {
     "generate": cmd_generate,
     "explain": cmd_explain,
     "compare-optimizers": cmd_compare,
+    "export": cmd_export,
 }
 
 

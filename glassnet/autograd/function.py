@@ -25,6 +25,11 @@ from glassnet.tensor import Tensor
 
 _new = object.__new__
 
+# Set by `glassnet.onnx.export` while it traces a forward pass: called as
+# TRACE_HOOK(op_class, inputs, params, output) after every built-in op. None in normal use, so the
+# op path pays one global lookup for it.
+TRACE_HOOK = None
+
 
 class GlassnetShapeError(ValueError):
     """An operation got inputs whose shapes do not fit together."""
@@ -149,6 +154,8 @@ class Op(Function):
         else:
             out.requires_grad = False
             out._ctx = None
+        if TRACE_HOOK is not None:
+            TRACE_HOOK(cls, inputs, params, out)
         return out
 
     def _backward(self, gy: np.ndarray) -> tuple:
