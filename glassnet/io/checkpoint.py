@@ -253,7 +253,8 @@ def load_checkpoint(
             else:
                 obj.load_state_dict(state[name])
         except (KeyError, ValueError, TypeError, RuntimeError, IndexError, AttributeError) as e:
-            raise CheckpointError(f"{where}: cannot load the {name} state: {e}") from None
+            problem = "; ".join(line.strip() for line in str(e).splitlines() if line.strip())
+            raise CheckpointError(f"{where}: cannot load the {name} state: {problem}") from None
     extra = state.get("extra", {})
     if not isinstance(extra, dict):
         raise CheckpointError(f"{where}: 'extra' is a {type(extra).__name__}, not a dict")
