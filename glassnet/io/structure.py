@@ -168,6 +168,8 @@ class _Unflattener:
             if not isinstance(grad, bool):
                 raise self.fail("requires_grad must be true or false", path)
             t = Tensor._wrap(array)
+            if grad and array.dtype.kind != "f":
+                raise self.fail(f"requires_grad on a {array.dtype} array", path)
             return t.requires_grad_(True) if grad else t
         if kind == "__float__":
             if value not in ("nan", "inf", "-inf"):
