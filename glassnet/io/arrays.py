@@ -60,16 +60,24 @@ def _read_npy(path: Path) -> np.ndarray:
     return data.reshape(shape, order="F" if fortran else "C")
 
 
+def _is_number(field: str) -> bool:
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
 def _read_csv(path: Path) -> np.ndarray:
+    with path.open(encoding="utf-8", errors="replace") as f:
+        first = f.readline(1 << 20)
+    header = bool(first.strip()) and not all(_is_number(x) for x in first.split(","))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # an empty file warns; it is refused below
         try:
-            X = np.loadtxt(path, delimiter=",", ndmin=2, encoding="utf-8")
-        except ValueError:
-            try:
-                X = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=1, encoding="utf-8")
-            except ValueError as e:
-                raise ArrayFileError(f"{path}: not a numeric CSV table ({e})") from None
+            X = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=int(header), encoding="utf-8")
+        except ValueError as e:  # ragged rows, words, bytes that are not UTF-8
+            raise ArrayFileError(f"{path}: not a numeric CSV table ({e})") from None
     if X.size == 0:
         raise ArrayFileError(f"{path}: no rows of numbers")
     return X
