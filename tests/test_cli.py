@@ -460,9 +460,7 @@ def test_checkpoints_that_do_not_fit_are_one_line(small_run, tmp_path, capsys, m
     raw = bytearray((run / "last.safetensors").read_bytes())
     raw[-3] ^= 0x04
     (run / "last.safetensors").write_bytes(raw)
-    err = _one_line_error(
-        ["evaluate", run, "--checkpoint", "last"], tmp_path, capsys, monkeypatch
-    )
+    err = _one_line_error(["evaluate", run, "--checkpoint", "last"], tmp_path, capsys, monkeypatch)
     assert "last.safetensors: SHA-256 mismatch in the array data" in err
     (run / "best.safetensors").unlink()
     err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
@@ -482,7 +480,9 @@ def test_hostile_predict_inputs_are_one_line(small_run, tmp_path, capsys, monkey
         ("x.npz", "x.npz: a .npz archive"),
         ("obj.npy", "obj.npy: a pickled .npy"),
     ]:
-        err = _one_line_error(["predict", small_run, tmp_path / name], tmp_path, capsys, monkeypatch)
+        err = _one_line_error(
+            ["predict", small_run, tmp_path / name], tmp_path, capsys, monkeypatch
+        )
         assert message in err
 
 

@@ -57,7 +57,9 @@ def _read_idx(f: Any, path: Path, max_count: int | None, item_shape: tuple | Non
         raise IDXFormatError(f"read_idx: {path} ends inside its header ({header} bytes)")
     dims = tuple(int.from_bytes(raw_dims[4 * i : 4 * i + 4], "big") for i in range(ndim))
     if max_count is not None and dims[0] > max_count:
-        raise IDXFormatError(f"read_idx: {path} claims {dims[0]} items; expected at most {max_count}")
+        raise IDXFormatError(
+            f"read_idx: {path} claims {dims[0]} items; expected at most {max_count}"
+        )
     if item_shape is not None and ndim == 1 + len(item_shape) and dims[1:] != item_shape:
         raise IDXFormatError(
             f"read_idx: {path} holds images of {dims[1]}x{dims[2]}, expected "

@@ -1,11 +1,11 @@
 """Read a user's array file (what `glassnet predict` takes) with every size checked first.
 
-    .npy   the header (magic, version, dtype, shape, order) is parsed and checked before any data
-           is read: numbers only (bool, int, uint, float), and dtype x shape must equal the bytes
-           the file holds, so a header claiming 1e11 rows is refused without allocating them. A
-           pickled (object dtype) array is refused by name: glassnet never unpickles.
-    .npz   refused by name (an archive of several arrays; save one with `np.save`).
-    .csv   comma-separated numbers, rectangular, with an optional header line.
+.npy   the header (magic, version, dtype, shape, order) is parsed and checked before any data
+       is read: numbers only (bool, int, uint, float), and dtype x shape must equal the bytes
+       the file holds, so a header claiming 1e11 rows is refused without allocating them. A
+       pickled (object dtype) array is refused by name: glassnet never unpickles.
+.npz   refused by name (an archive of several arrays; save one with `np.save`).
+.csv   comma-separated numbers, rectangular, with an optional header line.
 """
 
 from __future__ import annotations

@@ -170,7 +170,9 @@ def _read_legacy(json_path: Path, arrays: dict[str, np.ndarray], where: str) -> 
         raise CheckpointError(f"{json_path}: cannot read ({e.strerror or e})") from None
     head = container.parse_json(text, str(json_path), "the file", allow_nan=True)
     if not isinstance(head, dict) or head.get("format") != LEGACY_FORMAT:
-        raise CheckpointError(f"{json_path}: not a glassnet checkpoint (no format {LEGACY_FORMAT!r})")
+        raise CheckpointError(
+            f"{json_path}: not a glassnet checkpoint (no format {LEGACY_FORMAT!r})"
+        )
     if head.get("version") != 1 or "state" not in head:
         raise CheckpointError(f"{json_path}: unknown two-file checkpoint version")
     if head.get("arrays") != sorted(arrays):

@@ -246,9 +246,7 @@ def open_source(source: Any) -> Iterator[tuple[BinaryIO, int, str, Path | None]]
             yield f, os.fstat(f.fileno()).st_size, str(path), path
         return
     if not hasattr(source, "read"):
-        raise TypeError(
-            f"expected a path or a binary file object, got {type(source).__name__}"
-        )
+        raise TypeError(f"expected a path or a binary file object, got {type(source).__name__}")
     name = str(getattr(source, "name", "<file object>"))
     try:
         seekable = source.seekable()

@@ -28,7 +28,9 @@ __all__ = ["add_safe_globals", "get_safe_globals", "load", "safe_globals", "save
 _CPU_NAMES = ("cpu", "cpu:0")
 
 
-def save(obj: Any, f: str | os.PathLike | BinaryIO, pickle_module: Any = None, **kwargs: Any) -> None:
+def save(
+    obj: Any, f: str | os.PathLike | BinaryIO, pickle_module: Any = None, **kwargs: Any
+) -> None:
     """Save `obj` (tensors, arrays, numbers, strings, None, bools; dicts, lists, tuples of them)
     to the path `f` (written atomically) or the binary file object `f`.
 
@@ -89,9 +91,9 @@ def load(
         path = Path(f)
         old_arrays = path.with_name(path.name + ".safetensors")
         if not path.exists() and old_arrays.is_file():  # glassnet's old save(obj, "x.pt")
-            state = checkpoint.read(old_arrays, tensors=True, legacy_json=path.with_name(
-                path.name + ".json"
-            ))
+            state = checkpoint.read(
+                old_arrays, tensors=True, legacy_json=path.with_name(path.name + ".json")
+            )
             return state
         return checkpoint.read(path, tensors=True, mmap=bool(mmap), plain=True)
     if mmap:

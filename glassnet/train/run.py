@@ -3,8 +3,8 @@
     runs/<timestamp>-<name>/
         config.json            the resolved configuration (every default filled in)
         metrics.jsonl          one JSON line per epoch (and every 10th step)
-        best.safetensors/json  the checkpoint of the best validation epoch
-        last.safetensors/json  the checkpoint of the last epoch
+        best.safetensors       the checkpoint of the best validation epoch (one file, checksummed)
+        last.safetensors       the checkpoint of the last epoch
         *.png                  the charts
         report.html            config, final metrics and every chart in one page
 
@@ -328,7 +328,9 @@ def load_run(run_dir: str | Path, which: str = "best") -> tuple[dict[str, Any], 
     try:
         load_checkpoint(run_dir / which, model)
     except CheckpointError as e:
-        raise ConfigError(f"{e} (it does not match the model {run_dir / 'config.json'} builds)") from None
+        raise ConfigError(
+            f"{e} (it does not match the model {run_dir / 'config.json'} builds)"
+        ) from None
     if hasattr(model, "classes_") and meta.get("task") == "binary":
         model.classes_ = np.array([0, 1])
     model.eval()

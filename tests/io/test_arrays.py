@@ -31,7 +31,9 @@ def test_a_header_claiming_1e11_rows_is_refused_without_allocating(tmp_path):
         f.write(bytes(16 * 1024))
     tracemalloc.start()
     t0 = time.perf_counter()
-    with pytest.raises(ArrayFileError, match=r"big\.npy: its header says shape \(100000000000, 4\)"):
+    with pytest.raises(
+        ArrayFileError, match=r"big\.npy: its header says shape \(100000000000, 4\)"
+    ):
         read_array(path)
     assert time.perf_counter() - t0 < 1.0 and tracemalloc.get_traced_memory()[1] < 10_000_000
     tracemalloc.stop()
