@@ -457,6 +457,18 @@ def test_checkpoints_that_do_not_fit_are_one_line(small_run, tmp_path, capsys, m
         save(run / "best", state)
         err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
         assert f"{run / 'best.safetensors'}: {message}" in err
+    del state["extra"]["data"]["input_shape"]
+    for key, value, message in [
+        ("std", "abc", "data.std must be numbers, got str"),
+        ("task", "weird", "data.task is not a known task: 'weird'"),
+        ("class_names", [1, 2], "data.class_names must be a list of strings"),
+    ]:
+        good = state["extra"]["data"][key]
+        state["extra"]["data"][key] = value
+        save(run / "best", state)
+        err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
+        assert f"{run / 'best.safetensors'}: {message}" in err
+        state["extra"]["data"][key] = good
     raw = bytearray((run / "last.safetensors").read_bytes())
     raw[-3] ^= 0x04
     (run / "last.safetensors").write_bytes(raw)

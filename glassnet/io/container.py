@@ -401,6 +401,8 @@ def read_header(f: BinaryIO, size: int, where: str) -> Header:
 def _as_numpy(raw: np.ndarray, e: Entry, where: str) -> np.ndarray:
     """Bytes of one entry -> its array (BF16 widened exactly to float32)."""
     dtype = DTYPES[e.dtype][0]
+    if e.dtype == "BOOL":
+        return (raw != 0).reshape(e.shape)  # any byte but 0 is True (never a bool of value 2)
     if dtype is not None:
         return raw.view(dtype).reshape(e.shape)
     if e.dtype == "BF16":

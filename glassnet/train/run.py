@@ -381,11 +381,16 @@ def _data_from_meta(config: dict[str, Any], meta: Any, where: Path) -> builders.
         names, mean = meta.get("feature_names", []), meta.get("mean", [])
         if not isinstance(names, list):
             raise _meta_error(where, "feature_names", "must be a list of names")
-        if not isinstance(mean, np.ndarray | list | int | float) or (
-            isinstance(mean, np.ndarray) and mean.dtype.kind not in "iuf"
-        ):
-            raise _meta_error(where, "mean", "must be an array of numbers")
         n_features = len(names) or len(np.atleast_1d(mean))
+    for key in ("mean", "std", "target_mean", "target_std"):
+        value = meta.get(key, 0.0)
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if isinstance(value, np.ndarray):
+            numeric = value.dtype.kind in "iuf"
+        elif isinstance(value, list):
+            numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        if not numeric:
+            raise _meta_error(where, key, f"must be numbers, got {type(value).__name__}")
     classes = meta.get("class_names", [])
     if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
         raise _meta_error(where, "class_names", "must be a list of strings")
