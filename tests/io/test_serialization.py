@@ -177,3 +177,27 @@ def test_utils_data_is_glassnet_data():
     from glassnet.utils.data import DataLoader, TensorDataset
 
     assert DataLoader is glassnet.data.DataLoader and TensorDataset is glassnet.data.TensorDataset
+
+
+def test_a_stream_that_cannot_seek_is_read_too():
+    class Pipe(io.RawIOBase):
+        def __init__(self, data):
+            self.inner = io.BytesIO(data)
+
+        def readable(self):
+            return True
+
+        def seekable(self):
+            return False
+
+        def readinto(self, b):
+            return self.inner.readinto(b)
+
+    buf = io.BytesIO()
+    glassnet.save({"x": np.arange(3)}, buf)
+    assert glassnet.load(io.BufferedReader(Pipe(buf.getvalue())))["x"].tolist() == [0, 1, 2]
+    with pytest.raises(
+        glassnet.CheckpointError,
+        match=r"<file object>: header length \d+ exceeds the file \(12 bytes\)",
+    ):
+        glassnet.load(io.BufferedReader(Pipe(buf.getvalue()[:12])))
