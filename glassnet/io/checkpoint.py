@@ -40,7 +40,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from glassnet.io import container
+from glassnet.io import atomic, container
 from glassnet.io.container import CheckpointError
 from glassnet.io.structure import flatten, unflatten
 from glassnet.tensor import Tensor
@@ -73,7 +73,7 @@ def write(target: str | os.PathLike | BinaryIO, obj: Any, who: str = "save") -> 
     }
     header = container.build_header(arrays, metadata)
     if isinstance(target, str | os.PathLike):
-        container.write_atomic(Path(target), lambda f: container.write_to(f, header, arrays))
+        atomic.write_atomic(Path(target), lambda f: container.write_to(f, header, arrays))
     else:
         container.write_to(target, header, arrays)
 
@@ -99,7 +99,7 @@ def save(stem: str | os.PathLike, state: dict[str, Any]) -> Path:
     if not isinstance(state, dict):
         raise TypeError(f"checkpoint.save: state must be a dict, got {type(state).__name__}")
     path = _stem_path(stem)
-    container.remove_stale_temps(path.with_suffix(".json"))  # left by the two-file format
+    atomic.remove_stale_temps(path.with_suffix(".json"))  # left by the two-file format
     write(path, state, "checkpoint.save")
     return path
 
