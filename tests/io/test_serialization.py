@@ -4,9 +4,12 @@ one safetensors file, plain safetensors files from torch, and clear refusals."""
 import io
 import zipfile
 
+import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import glassnet
 from glassnet import nn
@@ -201,3 +204,52 @@ def test_a_stream_that_cannot_seek_is_read_too():
         match=r"<file object>: header length \d+ exceeds the file \(12 bytes\)",
     ):
         glassnet.load(io.BufferedReader(Pipe(buf.getvalue()[:12])))
+
+
+_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | hnp.arrays(
+        st.sampled_from([np.float32, np.float64, np.int64, np.uint8, np.bool_, np.float16]),
+        hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3),
+    )
+)
+_KEYS = st.text(max_size=6) | st.integers(-5, 5) | st.sampled_from(["__tensor__", "a.b", "a"])
+_TREES = st.recursive(
+    _LEAVES,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.dictionaries(_KEYS, inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_TREES)
+def test_any_nested_structure_round_trips_exactly(obj):
+    buf = io.BytesIO()
+    glassnet.save({"root": obj}, buf)
+    buf.seek(0)
+    assert _equal(glassnet.load(buf)["root"], obj)
+
+
+def _equal(a, b):
+    if isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and np.array_equal(a, b, equal_nan=b.dtype.kind == "f")
+        )
+    if isinstance(b, float) and np.isnan(b):
+        return isinstance(a, float) and np.isnan(a)
+    if isinstance(b, list | tuple):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
+    if isinstance(b, dict):
+        return list(a) == list(b) and all(_equal(a[k], b[k]) for k in b)
+    return type(a) is type(b) and a == b
