@@ -91,10 +91,8 @@ def load(
         path = Path(f)
         old_arrays = path.with_name(path.name + ".safetensors")
         if not path.exists() and old_arrays.is_file():  # glassnet's old save(obj, "x.pt")
-            state = checkpoint.read(
-                old_arrays, tensors=True, legacy_json=path.with_name(path.name + ".json")
-            )
-            return state
+            legacy_json = path.with_name(path.name + ".json")
+            return checkpoint.read(old_arrays, tensors=True, legacy_json=legacy_json)
         return checkpoint.read(path, tensors=True, mmap=bool(mmap), plain=True)
     if mmap:
         raise ValueError("glassnet.load: mmap=True needs a path, not a file object")
