@@ -35,6 +35,8 @@ from glassnet import io
 from glassnet import train
 from glassnet import utils
 from glassnet.io.serialization import load, save
+from glassnet.io.checkpoint import CheckpointError
+from glassnet import serialization
 
 __version__ = "0.1.0"
 

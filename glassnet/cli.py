@@ -330,8 +330,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, CheckpointError, ValueError) as e:
-        print(f"glassnet {args.command}: error: {e}", file=sys.stderr)
+    except (ConfigError, CheckpointError, ValueError, OSError) as e:
+        message = "; ".join(line.strip() for line in str(e).splitlines() if line.strip())
+        print(f"glassnet {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"glassnet {args.command}: interrupted", file=sys.stderr)

@@ -244,3 +244,49 @@ def data_dir(config: dict[str, Any]) -> Path | None:
     """The data folder: data.data_dir, else $GLASSNET_DATA, else None."""
     path = config["data"]["data_dir"] or os.environ.get("GLASSNET_DATA", "")
     return Path(path) if path else None
+
+
+def _parse_json_text(text: str, where: str) -> Any:
+    """json.loads with each failure (syntax, an integer of 4300+ digits, nesting that exhausts
+    the parser) as one ConfigError naming `where`."""
+    import json
+
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ConfigError(f"{where}: nested too deeply") from None
+    except ValueError as e:  # JSONDecodeError, int too large to convert
+        raise ConfigError(f"{where}: not valid JSON ({e})") from None
+
+
+def read_run_config(path: str | os.PathLike) -> dict[str, Any]:
+    """The `config.json` of a run folder, checked as a TOML config is: an object holding at least
+    the [model] (with its name), [data] and [train] tables, every fixed key of the right type and
+    range (missing fixed keys take their defaults); each problem is a ConfigError naming the file
+    and the key.
+
+    Example
+    -------
+    >>> config = read_run_config("runs/20261128-231500-digits-mlp/config.json")
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror or e})") from None
+    raw = _parse_json_text(text, str(path))
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: must hold a JSON object, got {type(raw).__name__}")
+    for table in ("model", "data", "train"):
+        if table not in raw:
+            raise ConfigError(f"{path}: missing key {table!r}")
+    if not isinstance(raw["model"], dict) or "name" not in raw["model"]:
+        raise ConfigError(f"{path}: missing key 'model.name'")
+    config = merge(DEFAULTS, raw, str(path))
+    try:
+        check(config)
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from None
+    return config

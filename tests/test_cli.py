@@ -45,9 +45,7 @@ def check_run_folder(run_dir: Path, charts: set[str]) -> None:
         "config.json",
         "metrics.jsonl",
         "best.safetensors",
-        "best.json",
         "last.safetensors",
-        "last.json",
         "report.html",
     } <= names
     pngs = {n for n in names if n.endswith(".png")}
@@ -375,3 +373,146 @@ def test_compare_optimizers(tmp_path):
 def test_console_script_is_declared():
     text = (ROOT / "pyproject.toml").read_text()
     assert 'glassnet = "glassnet.cli:main"' in text
+
+
+# ----------------------------------------------------------------------------- hostile run folders
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    """A real run folder (digits, a 16-unit MLP, one epoch), trained in-process to stay fast."""
+    from glassnet.config import resolve
+    from glassnet.train.run import train_run
+
+    config = resolve(
+        None,
+        {
+            "name": "small",
+            "model.hidden_sizes": [16],
+            "train.epochs": 1,
+            "train.charts": False,
+        },
+    )
+    out = tmp_path_factory.mktemp("runs")
+    return train_run(config, out=out, quiet=True).run_dir
+
+
+def _copy_run(run_dir, tmp_path):
+    import shutil
+
+    return Path(shutil.copytree(run_dir, tmp_path / "run"))
+
+
+def _one_line_error(args, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code = cli.main([str(a) for a in args])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.startswith(f"glassnet {args[0]}: error: "), err
+    return err
+
+
+@pytest.mark.parametrize(
+    "config_text, message",
+    [
+        ('{"model": {"name": "mlp", "hidden_sizes": [1e9]}', "config.json: not valid JSON"),
+        ("[" * 50_000, "config.json: nested too deeply"),
+        ('{"data": {}, "train": {}}', "config.json: missing key 'model'"),
+        (None, "config.json: model: mlp {'hidden_sizes': [1000000000]"),
+        ('{"model": {"name": "mlp"}, "data": {"dataset": 3}, "train": {}}', "data.dataset must be"),
+    ],
+)
+def test_hostile_config_json_is_one_line_naming_file_and_key(
+    small_run, tmp_path, capsys, monkeypatch, config_text, message
+):
+    import json
+
+    run = _copy_run(small_run, tmp_path)
+    if config_text is None:
+        config = json.loads((run / "config.json").read_text())
+        config["model"]["hidden_sizes"] = [1_000_000_000]
+        config_text = json.dumps(config)
+    (run / "config.json").write_text(config_text)
+    err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
+    assert message in err
+
+
+def test_checkpoints_that_do_not_fit_are_one_line(small_run, tmp_path, capsys, monkeypatch):
+    import json
+
+    from glassnet.io import load, save
+
+    run = _copy_run(small_run, tmp_path)
+    config = json.loads((run / "config.json").read_text())
+    config["model"]["hidden_sizes"] = [8]
+    (run / "config.json").write_text(json.dumps(config))
+    err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
+    assert "best.safetensors: cannot load the model state: " in err
+    assert "size mismatch for 0.weight" in err and "does not match the model" in err
+    run = _copy_run(small_run, tmp_path / "b")
+    state = load(run / "best")
+    for shape, message in [
+        ([1e5, 1e5], "data.input_shape must hold positive integers"),
+        ([100_000, 100_000], "data.input_shape [100000, 100000] makes 10,000,000,000 features"),
+    ]:
+        state["extra"]["data"]["input_shape"] = shape
+        save(run / "best", state)
+        err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
+        assert f"{run / 'best.safetensors'}: {message}" in err
+    del state["extra"]["data"]["input_shape"]
+    for key, value, message in [
+        ("std", "abc", "data.std must be numbers, got str"),
+        ("task", "weird", "data.task is not a known task: 'weird'"),
+        ("class_names", [1, 2], "data.class_names must be a list of strings"),
+    ]:
+        good = state["extra"]["data"][key]
+        state["extra"]["data"][key] = value
+        save(run / "best", state)
+        err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
+        assert f"{run / 'best.safetensors'}: {message}" in err
+        state["extra"]["data"][key] = good
+    raw = bytearray((run / "last.safetensors").read_bytes())
+    raw[-3] ^= 0x04
+    (run / "last.safetensors").write_bytes(raw)
+    err = _one_line_error(["evaluate", run, "--checkpoint", "last"], tmp_path, capsys, monkeypatch)
+    assert "last.safetensors: SHA-256 mismatch in the array data" in err
+    (run / "best.safetensors").unlink()
+    err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
+    assert "best.safetensors: checkpoint file not found" in err
+
+
+def test_hostile_predict_inputs_are_one_line(small_run, tmp_path, capsys, monkeypatch):
+    big = tmp_path / "big.npy"
+    with big.open("wb") as f:
+        header = {"descr": "<f8", "fortran_order": False, "shape": (100_000_000_000, 64)}
+        np.lib.format.write_array_header_1_0(f, header)
+        f.write(bytes(4096))
+    np.savez(tmp_path / "x.npz", a=np.ones(3))
+    np.save(tmp_path / "obj.npy", np.array([None], dtype=object), allow_pickle=True)
+    for name, message in [
+        ("big.npy", "its header says shape (100000000000, 64)"),
+        ("x.npz", "x.npz: a .npz archive"),
+        ("obj.npy", "obj.npy: a pickled .npy"),
+    ]:
+        err = _one_line_error(
+            ["predict", small_run, tmp_path / name], tmp_path, capsys, monkeypatch
+        )
+        assert message in err
+
+
+def test_hostile_run_folder_as_a_subprocess(small_run, tmp_path):
+    run = _copy_run(small_run, tmp_path)
+    (run / "config.json").write_text(
+        '{"model": {"name": "mlp", "hidden_sizes": [1000000000]}, "data": {}, "train": {}}'
+    )
+    result = glassnet("evaluate", run, cwd=tmp_path, timeout=120)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "config.json: model: mlp {'hidden_sizes': [1000000000]}" in result.stderr
+    assert "parameters" in result.stderr and result.stdout == ""
+
+
+def test_a_torch_pickle_as_checkpoint_is_refused(small_run, tmp_path, capsys, monkeypatch):
+    import torch
+
+    run = _copy_run(small_run, tmp_path)
+    torch.save({"w": torch.ones(2)}, run / "best.safetensors")
+    err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
+    assert "best.safetensors: a PyTorch pickle file" in err and "never unpickles" in err

@@ -80,3 +80,71 @@ def test_parse_assignment():
         parse_assignment("train.epochs")
     with pytest.raises(ConfigError, match="keys are NAME or TABLE.NAME"):
         resolve(None, {"a.b.c": 1})
+
+
+# ----------------------------------------------------------------------------- run folders
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("{not json", "not valid JSON"),
+        ("[" * 100_000, "nested too deeply"),
+        ('{"seed": 1' + "0" * 5000 + "}", "not valid JSON"),
+        ("[1, 2]", "must hold a JSON object, got list"),
+        ('{"data": {}, "train": {}}', "missing key 'model'"),
+        ('{"model": 3, "data": {}, "train": {}}', "missing key 'model.name'"),
+        ('{"model": {"name": "mlp"}, "data": {}}', "missing key 'train'"),
+        ('{"model": {"name": 5}, "data": {}, "train": {}}', "model.name must be a string, got 5"),
+        ('{"model": {"name": "mlp"}, "data": 7, "train": {}}', "[data] must be a table, got 7"),
+        (
+            '{"model": {"name": "mlp"}, "data": {"batch_size": "x"}, "train": {}}',
+            "data.batch_size must be an integer, got 'x'",
+        ),
+        (
+            '{"model": {"name": "mlp"}, "data": {}, "train": {"epochs": 1e400}}',
+            "train.epochs must be an integer, got inf",
+        ),
+        ('{"model": {"name": "mlp"}, "data": {}, "train": {"epochs": 0}}', "train.epochs must be"),
+        ('{"model": {"name": "mlp"}, "data": {}, "train": {}, "x": 1}', "unknown key 'x'"),
+    ],
+)
+def test_hostile_run_config_json_names_the_file_and_key(tmp_path, text, message):
+    from glassnet.config import read_run_config
+
+    path = tmp_path / "config.json"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        read_run_config(path)
+    assert str(info.value).startswith(f"{path}: ") and message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_run_config_fills_defaults_for_missing_fixed_keys(tmp_path):
+    from glassnet.config import read_run_config
+
+    path = tmp_path / "config.json"
+    path.write_text('{"model": {"name": "mlp", "hidden_sizes": [8]}, "data": {}, "train": {}}')
+    config = read_run_config(path)
+    assert config["model"]["hidden_sizes"] == [8] and config["data"] == DEFAULTS["data"]
+
+
+@pytest.mark.parametrize(
+    "model, message",
+    [
+        ({"name": "mlp", "hidden_sizes": [1_000_000_000]}, "would have 75,000,000,010 parameters"),
+        ({"name": "mlp", "hidden_sizes": [100_000, 100_000]}, "(40.0 GB as float32)"),
+        ({"name": "resnet", "width": 10**6}, "resnet {'width': 1000000}"),
+        ({"name": "resnet", "layers": [10**9]}, "parameters"),
+    ],
+)
+def test_absurd_model_sizes_are_refused_before_allocating(model, message):
+    import tracemalloc
+
+    from glassnet.train.builders import RunData, build_model
+
+    data = RunData("classification", None, None, None, num_features=64, num_outputs=10)
+    tracemalloc.start()
+    with pytest.raises(ConfigError, match="the limit is 2,000,000,000") as info:
+        build_model({"model": model}, data)
+    assert tracemalloc.get_traced_memory()[1] < 10_000_000
+    tracemalloc.stop()
+    assert message in str(info.value)

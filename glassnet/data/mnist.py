@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import gzip
 import os
+import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,10 +34,63 @@ class IDXFormatError(ValueError):
     """A file is not a well-formed IDX file of the expected kind; the message names the file."""
 
 
-def read_idx(path: str | os.PathLike) -> np.ndarray:
+MAX_IDX_BYTES = 1 << 31  # 2 GiB of pixels: far above MNIST's 47 MB, far below a bomb's claim
+
+
+def _read_idx(f: Any, path: Path, max_count: int | None, item_shape: tuple | None) -> np.ndarray:
+    head = f.read(4)
+    if len(head) < 4:
+        raise IDXFormatError(f"read_idx: {path} is too short ({len(head)} bytes) for an IDX header")
+    magic = int.from_bytes(head, "big")
+    if magic == IMAGES_MAGIC:
+        ndim = 3
+    elif magic == LABELS_MAGIC:
+        ndim = 1
+    else:
+        raise IDXFormatError(
+            f"read_idx: {path} has magic number {magic}, expected {IMAGES_MAGIC} (images) or "
+            f"{LABELS_MAGIC} (labels)"
+        )
+    raw_dims = f.read(4 * ndim)
+    header = 4 + len(raw_dims)
+    if len(raw_dims) < 4 * ndim:
+        raise IDXFormatError(f"read_idx: {path} ends inside its header ({header} bytes)")
+    dims = tuple(int.from_bytes(raw_dims[4 * i : 4 * i + 4], "big") for i in range(ndim))
+    if max_count is not None and dims[0] > max_count:
+        raise IDXFormatError(
+            f"read_idx: {path} claims {dims[0]} items; expected at most {max_count}"
+        )
+    if item_shape is not None and ndim == 1 + len(item_shape) and dims[1:] != item_shape:
+        raise IDXFormatError(
+            f"read_idx: {path} holds images of {dims[1]}x{dims[2]}, expected "
+            f"{'x'.join(map(str, item_shape))}"
+        )
+    size = 1
+    for d in dims:
+        size *= d  # Python integers: no overflow
+    if size > MAX_IDX_BYTES:
+        raise IDXFormatError(
+            f"read_idx: {path}'s header {dims} claims {size} bytes (over the {MAX_IDX_BYTES} limit)"
+        )
+    expected = header + size
+    data = f.read(size + 1)  # decompresses at most one byte more than the header allows
+    if len(data) != size:
+        got = f"more than {expected}" if len(data) > size else str(header + len(data))
+        raise IDXFormatError(
+            f"read_idx: {path} has {got} bytes, but its header {dims} says {expected}"
+        )
+    return np.frombuffer(data, dtype=np.uint8).reshape(dims)
+
+
+def read_idx(
+    path: str | os.PathLike, max_count: int | None = None, item_shape: tuple | None = None
+) -> np.ndarray:
     """Read an MNIST IDX file (images, magic 2051, or labels, magic 2049) as a uint8 array.
 
-    The magic number and the sizes in the header are checked against the file's length.
+    The header is read first and its sizes checked (against `max_count` items and images of
+    `item_shape` when given, and a 2 GiB limit) before the data is read; a gzip file is
+    decompressed as a stream that stops one byte past what the header allows, so a gzip bomb
+    fails fast.
 
     Returns
     -------
@@ -51,31 +106,9 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as f:
-            raw = f.read()
-    except (OSError, EOFError) as err:  # gzip.BadGzipFile is an OSError
+            return _read_idx(f, path, max_count, item_shape)
+    except (OSError, EOFError, zlib.error) as err:  # gzip.BadGzipFile is an OSError
         raise IDXFormatError(f"read_idx: cannot read {path}: {err}") from None
-    if len(raw) < 8:
-        raise IDXFormatError(f"read_idx: {path} is too short ({len(raw)} bytes) for an IDX header")
-    magic = int.from_bytes(raw[0:4], "big")
-    if magic == IMAGES_MAGIC:
-        ndim = 3
-    elif magic == LABELS_MAGIC:
-        ndim = 1
-    else:
-        raise IDXFormatError(
-            f"read_idx: {path} has magic number {magic}, expected {IMAGES_MAGIC} (images) or "
-            f"{LABELS_MAGIC} (labels)"
-        )
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise IDXFormatError(f"read_idx: {path} ends inside its header ({len(raw)} bytes)")
-    dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    expected = header + int(np.prod(dims))
-    if len(raw) != expected:
-        raise IDXFormatError(
-            f"read_idx: {path} has {len(raw)} bytes, but its header {dims} says {expected}"
-        )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
 def _find(folder: Path, stem: str) -> Path:
@@ -123,7 +156,9 @@ def load_mnist(
     folder = mnist_folder(root)
     image_stem, label_stem = _FILES[bool(train)]
     image_path, label_path = _find(folder, image_stem), _find(folder, label_stem)
-    images, labels = read_idx(image_path), read_idx(label_path)
+    count = 60000 if train else 10000
+    images = read_idx(image_path, max_count=count, item_shape=(28, 28))
+    labels = read_idx(label_path, max_count=count, item_shape=(28, 28))
     if images.ndim != 3:
         raise IDXFormatError(f"load_mnist: {image_path} holds labels, not images")
     if labels.ndim != 1:

@@ -1,4 +1,5 @@
-"""Saving and loading: checkpoints as safetensors (arrays) plus JSON (everything else)."""
+"""Saving and loading without pickle: one safetensors file per checkpoint (arrays, the structure
+as JSON in its header, SHA-256 checksums), and checked readers for user files (.npy, .csv)."""
 
 from glassnet.io.checkpoint import (
     CheckpointError,

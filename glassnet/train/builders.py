@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -269,11 +270,76 @@ def _model_class(name: str) -> Any:
         raise ConfigError(f"model.name: {name} is not available in this glassnet") from None
 
 
+MAX_PARAMETERS = 2_000_000_000  # 8 GB of float32 weights, before gradients and optimizer state
+
+
+def _ints(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _count_parameters(name: str, spec: dict[str, Any], data: RunData) -> int | None:
+    """The number of parameters the model would have (an upper estimate), or None when its
+    arguments are not plain integers (its constructor then refuses them)."""
+    n_in, n_out = data.num_features, data.num_outputs
+    if name == "mlp":
+        hidden = spec.get("hidden_sizes", [128])
+        if not isinstance(hidden, list | tuple) or not all(_ints(h) for h in hidden):
+            return None
+        sizes = [n_in, *hidden, n_out]
+        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    if name in ("logistic", "perceptron"):
+        return (n_in + 1) * n_out
+    if name == "lenet5":
+        return 61_706 + 85 * n_out
+    if name == "resnet":
+        layers, width = spec.get("layers", (2, 2, 2)), spec.get("width", 16)
+        if not isinstance(layers, list | tuple) or not all(map(_ints, [width, *layers])):
+            return None
+        total = 9 * width * spec.get("in_channels", 1) if _ints(spec.get("in_channels", 1)) else 0
+        for stage, n in enumerate(layers):
+            c = width * 2**stage
+            total += n * (18 * c * c + 4 * c) + c * c
+        return total + (width * 2 ** max(len(layers) - 1, 0) + 1) * n_out
+    if name == "gpt":
+        C, L = spec.get("n_embd", 768), spec.get("n_layer", 12)
+        if not (_ints(C) and _ints(L)):
+            return None
+        return (n_out + n_in) * C + L * (12 * C * C + 13 * C) + 2 * C
+    return None
+
+
+def _memory_bytes() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_model_size(name: str, spec: dict[str, Any], data: RunData) -> None:
+    """Refuse, before allocating anything, a model over MAX_PARAMETERS parameters or whose
+    float32 weights alone would not fit in this machine's memory."""
+    count = _count_parameters(name, spec, data)
+    if count is None:
+        return
+    memory = _memory_bytes()
+    if count > MAX_PARAMETERS or (memory is not None and 4 * count > memory):
+        sizes = {k: v for k, v in spec.items() if k != "name"}
+        limit = f"{MAX_PARAMETERS:,}" + (
+            f", or {memory / 1e9:.0f} GB of memory" if memory is not None else ""
+        )
+        raise ConfigError(
+            f"model: {name} {sizes} with {data.num_features:,} inputs and {data.num_outputs:,} "
+            f"outputs would have {count:,} parameters ({4 * count / 1e9:,.1f} GB as float32); "
+            f"the limit is {limit}"
+        )
+
+
 def build_model(config: dict[str, Any], data: RunData, generator: Any = None) -> Any:
-    """The model named by `model.name`, sized for `data`."""
+    """The model named by `model.name`, sized for `data` (its size checked first)."""
     spec = dict(config["model"])
     name = spec.pop("name")
     cls = _model_class(name)
+    check_model_size(name, spec, data)
     if name == "mlp":
         kw = _kwargs_for(cls, "model", spec, fixed=("in_features", "out_features"))
         kw.setdefault("hidden_sizes", [128])

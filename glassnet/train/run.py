@@ -3,8 +3,8 @@
     runs/<timestamp>-<name>/
         config.json            the resolved configuration (every default filled in)
         metrics.jsonl          one JSON line per epoch (and every 10th step)
-        best.safetensors/json  the checkpoint of the best validation epoch
-        last.safetensors/json  the checkpoint of the last epoch
+        best.safetensors       the checkpoint of the best validation epoch (one file, checksummed)
+        last.safetensors       the checkpoint of the last epoch
         *.png                  the charts
         report.html            config, final metrics and every chart in one page
 
@@ -294,17 +294,21 @@ def _final_metrics(
 
 # ----------------------------------------------------------------------------- loading a run
 def read_config(run_dir: str | Path) -> dict[str, Any]:
+    """A run folder's config.json, checked (`glassnet.config.read_run_config`)."""
+    from glassnet.config import read_run_config
+
     path = Path(run_dir) / "config.json"
     if not path.is_file():
         raise ConfigError(f"{run_dir}: not a run folder (no config.json)")
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{path}: not valid JSON ({e})") from None
+    return read_run_config(path)
 
 
 def load_run(run_dir: str | Path, which: str = "best") -> tuple[dict[str, Any], Any, dict]:
-    """(config, model with the `which` checkpoint's weights, the data meta) of a run folder."""
+    """(config, model with the `which` checkpoint's weights, the data meta) of a run folder.
+
+    The config, the checkpoint's data description and the model size are checked before the
+    model is built; each problem is one error naming the file and the key.
+    """
     run_dir = Path(run_dir)
     config = read_config(run_dir)
     try:
@@ -313,33 +317,83 @@ def load_run(run_dir: str | Path, which: str = "best") -> tuple[dict[str, Any], 
         state = load(run_dir / which)
     except CheckpointError as e:
         raise ConfigError(str(e)) from None
-    meta = state.get("extra", {}).get("data", {})
-    data = _data_from_meta(config, meta)
-    model = builders.build_model(config, data)
-    load_checkpoint(run_dir / which, model)
+    where = run_dir / f"{which}.safetensors"
+    extra = state.get("extra", {})
+    meta = extra.get("data", {}) if isinstance(extra, dict) else None
+    data = _data_from_meta(config, meta, where)
+    try:
+        model = builders.build_model(config, data)
+    except ConfigError as e:
+        raise ConfigError(f"{run_dir / 'config.json'}: {e}") from None
+    try:
+        load_checkpoint(run_dir / which, model)
+    except CheckpointError as e:
+        raise ConfigError(
+            f"{e} (it does not match the model {run_dir / 'config.json'} builds)"
+        ) from None
     if hasattr(model, "classes_") and meta.get("task") == "binary":
         model.classes_ = np.array([0, 1])
     model.eval()
     return config, model, meta
 
 
-def _data_from_meta(config: dict[str, Any], meta: dict[str, Any]) -> builders.RunData:
-    """A RunData without samples, enough to rebuild the model."""
+def _meta_error(where: Path, key: str, problem: str) -> ConfigError:
+    return ConfigError(f"{where}: data.{key} {problem}")
+
+
+def _positive_int(meta: dict[str, Any], key: str, where: Path) -> int:
+    value = meta.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _meta_error(where, key, f"must be a positive integer, got {value!r}")
+    return value
+
+
+def _data_from_meta(config: dict[str, Any], meta: Any, where: Path) -> builders.RunData:
+    """A RunData without samples, enough to rebuild the model; `meta` (from the checkpoint at
+    `where`) is checked key by key."""
+    if not isinstance(meta, dict):
+        raise ConfigError(f"{where}: extra.data must be a dict, got {type(meta).__name__}")
     task = meta.get("task", "classification")
+    if task not in ("classification", "binary", "regression", "language"):
+        raise _meta_error(where, "task", f"is not a known task: {task!r}")
     if task == "language":
+        chars = meta.get("chars")
+        if not isinstance(chars, str) or not chars:
+            raise _meta_error(where, "chars", "must be a non-empty string")
         return builders.RunData(
             task=task,
             train=None,
             val=None,
             test=None,
-            num_features=int(meta["block_size"]),
-            num_outputs=len(meta["chars"]),
+            num_features=_positive_int(meta, "block_size", where),
+            num_outputs=len(chars),
         )
     if "input_shape" in meta:
-        n_features = int(np.prod(meta["input_shape"]))
+        shape = meta["input_shape"]
+        if not isinstance(shape, list) or not 1 <= len(shape) <= 8:
+            raise _meta_error(where, "input_shape", f"must be a list of sizes, got {shape!r}")
+        if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1 for s in shape):
+            raise _meta_error(where, "input_shape", f"must hold positive integers, got {shape!r}")
+        n_features = math.prod(shape)
+        if n_features > builders.MAX_PARAMETERS:
+            raise _meta_error(where, "input_shape", f"{shape} makes {n_features:,} features")
     else:
-        n_features = len(meta.get("feature_names", [])) or len(np.atleast_1d(meta.get("mean", [])))
+        names, mean = meta.get("feature_names", []), meta.get("mean", [])
+        if not isinstance(names, list):
+            raise _meta_error(where, "feature_names", "must be a list of names")
+        n_features = len(names) or len(np.atleast_1d(mean))
+    for key in ("mean", "std", "target_mean", "target_std"):
+        value = meta.get(key, 0.0)
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if isinstance(value, np.ndarray):
+            numeric = value.dtype.kind in "iuf"
+        elif isinstance(value, list):
+            numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        if not numeric:
+            raise _meta_error(where, key, f"must be numbers, got {type(value).__name__}")
     classes = meta.get("class_names", [])
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        raise _meta_error(where, "class_names", "must be a list of strings")
     outputs = {"classification": len(classes), "binary": 1, "regression": 1}[task]
     return builders.RunData(
         task=task,
@@ -366,28 +420,11 @@ def evaluate_run(
 
 
 def read_inputs(path: str | Path) -> np.ndarray:
-    """Rows of features from a .npy file or a .csv file (comma-separated, optional header)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"input file not found: {path}")
-    if path.suffix == ".npy":
-        try:
-            X = np.load(path, allow_pickle=False)  # never unpickle a user's file
-        except ValueError as e:
-            raise ConfigError(f"{path}: not a plain numeric .npy array ({e})") from None
-    elif path.suffix == ".csv":
-        try:
-            X = np.loadtxt(path, delimiter=",", ndmin=2)
-        except ValueError:
-            try:
-                X = np.loadtxt(path, delimiter=",", ndmin=2, skiprows=1)
-            except ValueError as e:
-                raise ConfigError(f"{path}: not a numeric CSV table ({e})") from None
-    else:
-        raise ConfigError(f"{path}: expected a .npy or .csv file")
-    if X.dtype.kind not in "biuf":
-        raise ConfigError(f"{path}: expected numbers, got dtype {X.dtype}")
-    return X.astype(np.float32)
+    """Rows of features from a .npy file or a .csv file (comma-separated, optional header);
+    sizes are checked before reading (`glassnet.io.arrays.read_array`)."""
+    from glassnet.io.arrays import read_array
+
+    return read_array(path)
 
 
 def predict_file(

@@ -98,3 +98,49 @@ def test_missing_files_and_folders(tmp_path, monkeypatch):
     monkeypatch.delenv("GLASSNET_DATA", raising=False)
     with pytest.raises(FileNotFoundError, match="GLASSNET_DATA is not set"):
         load_mnist()
+
+
+def test_a_gzip_bomb_fails_fast_without_inflating(tmp_path):
+    """2 MB of gzip that inflates to 2 GB behind a valid header: read stops one byte past what the
+    header allows."""
+    import time
+    import tracemalloc
+
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    header = (2051).to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in (10000, 28, 28))
+    zeros = gzip.compress(bytes(1 << 24))  # one gzip member: 16 MiB of zeros in ~16 KB
+    path.write_bytes(gzip.compress(header) + zeros * 128)  # members in a row: 2 GiB inflated
+    assert path.stat().st_size < 10_000_000
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    with pytest.raises(IDXFormatError, match=r"has more than 7840016 bytes, but its header"):
+        read_idx(path)
+    assert time.perf_counter() - t0 < 2.0
+    assert tracemalloc.get_traced_memory()[1] < 50_000_000
+    tracemalloc.stop()
+
+
+@pytest.mark.parametrize(
+    "dims, message",
+    [
+        ((2**32 - 1, 2**32 - 1, 2**32 - 1), "claims 4294967295 items; expected at most 10000"),
+        ((3, 28, 29), "holds images of 28x29, expected 28x28"),
+        ((3, 65535, 65535), "holds images of 65535x65535"),
+    ],
+)
+def test_header_dims_are_checked_before_reading(tmp_path, dims, message):
+    _write_idx(tmp_path / "t10k-images-idx3-ubyte", 2051, dims, bytes(10), compress=True)
+    _write_idx(tmp_path / "t10k-labels-idx1-ubyte", 2049, (3,), bytes(3))
+    with pytest.raises(IDXFormatError, match=message):
+        load_mnist(tmp_path, train=False)
+
+
+def test_read_idx_caps_what_a_header_may_claim(tmp_path):
+    path = _write_idx(tmp_path / "x-idx3-ubyte", 2051, (2**32 - 1, 2**32 - 1, 2), bytes(8))
+    with pytest.raises(IDXFormatError, match="over the 2147483648 limit"):
+        read_idx(path)
+    gz = tmp_path / "c-idx1-ubyte.gz"
+    good = gzip.compress((2049).to_bytes(4, "big") + (4).to_bytes(4, "big") + bytes(4))
+    gz.write_bytes(good[:-8] + b"\x00" * 8)  # a damaged CRC
+    with pytest.raises(IDXFormatError, match=r"cannot read .*c-idx1-ubyte\.gz"):
+        read_idx(gz)
