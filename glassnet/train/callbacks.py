@@ -277,7 +277,7 @@ class CSVLogger(Callback):
                 out = io.StringIO(newline="")
                 csv.writer(out).writerows([rows[0], *done])
                 kept = out.getvalue()
-        _replace_text(self.path, kept)
+        write_text_atomic(self.path, kept)
 
     def on_epoch_end(self, state: Any, record: dict[str, Any]) -> None:
         with self.path.open("a", newline="") as f:
@@ -287,7 +287,7 @@ class CSVLogger(Callback):
             csv.DictWriter(f, self._fields, extrasaction="ignore").writerow(record)
 
 
-def _replace_text(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
     """Write `text` to a temporary file beside `path`, then rename it over `path` (atomic)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -336,7 +336,7 @@ class JSONLLogger(Callback):
                 for line in self.path.read_text().splitlines(keepends=True)
                 if _logged_before(line, state)
             )
-        _replace_text(self.path, kept)
+        write_text_atomic(self.path, kept)
 
     def _write(self, kind: str, record: dict[str, Any]) -> None:
         with self.path.open("a") as f:
