@@ -47,6 +47,9 @@ class RunFolderWriter(Callback):
         if self.every and state.step % self.every == 0:
             self._history(state)
 
+    def on_exception(self, state: Any, error: BaseException) -> None:
+        self._history(state)
+
     def on_epoch_end(self, state: Any, record: dict[str, Any]) -> None:
         self._history(state)
         if not self.charts:

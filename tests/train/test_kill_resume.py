@@ -130,7 +130,7 @@ def _kill_and_resume(tmp: Path, args: list[str], seed: int, kills: int, spread: 
 
 
 MLP = [
-    "--set", "model.dropout=0.3", "--epochs", "3", "--set", "train.checkpoint_every=2",
+    "--set", "model.dropout=0.3", "--epochs", "2", "--set", "train.checkpoint_every=2",
     "--set", "scheduler.name=cosine", "--set", "train.charts=false",
 ]  # fmt: skip
 LENET = [
