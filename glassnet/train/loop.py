@@ -236,6 +236,7 @@ def fit(
     state = FitState(model, optimizer, loss_fn, scheduler, History(), epochs, epoch=initial_epoch)
     state.callbacks = callbacks = _ordered(callbacks)
     state.generators = rng.find_generators(model, train_loader)
+    keep_rng = any(getattr(cb, "save_last", False) for cb in callbacks)
     rng_now = None
     if resume_from is not None:
         rng_now = load_training_state(state, resume_from)
@@ -266,7 +267,8 @@ def fit(
         if mid_epoch:
             _skip_done(batches, state, rng_now)
         while limit is None or state.batch < limit:
-            state.rng_before_step = rng.snapshot(state.generators)
+            if keep_rng:  # the position before this step, for a checkpoint if it fails
+                state.rng_before_step = rng.snapshot(state.generators)
             batch = next(batches, _END)
             if batch is _END:
                 break

@@ -145,6 +145,7 @@ GPT = [
     "--set", "data.max_train_samples=4000", "--set", "train.max_steps_per_epoch=12",
     "--set", "train.eval_batches=2", "--set", "train.checkpoint_every=2",
     "--set", "optimizer.name=adamw", "--set", "train.clip_grad_norm=1.0",
+    "--set", "scheduler.name=cosine", "--set", "scheduler.interval=step",
     "--set", "train.charts=false",
 ]  # fmt: skip
 
