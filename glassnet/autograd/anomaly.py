@@ -39,8 +39,6 @@ def _switch(mode: bool) -> None:
         engine.OBSERVERS.append(_check_backward)
     elif not mode and _check_backward in engine.OBSERVERS:
         engine.OBSERVERS.remove(_check_backward)
-    if not mode:
-        MODULE_STACK.clear()
 
 
 class set_detect_anomaly:

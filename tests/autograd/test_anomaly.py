@@ -176,3 +176,18 @@ def test_custom_function_is_checked():
 
     with detect_anomaly(), pytest.raises(AnomalyError, match="op 'Bad'.*0 NaN and 2 Inf"):
         Bad.apply(glassnet.ones(2))
+
+
+def test_switching_off_inside_a_module_keeps_the_stack_balanced():
+    class Quiet(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = nn.Linear(2, 2)
+
+        def forward(self, x):
+            with set_detect_anomaly(False):
+                return self.inner(x)
+
+    with detect_anomaly():
+        Quiet()(glassnet.ones(1, 2))
+        assert MODULE_STACK == []
