@@ -127,6 +127,10 @@ def _kill_and_resume(tmp: Path, args: list[str], seed: int, kills: int, spread: 
     assert json.loads((b / "test_metrics.json").read_text()) == json.loads(
         (a / "test_metrics.json").read_text()
     )
+    charts = sorted(p.name for p in a.glob("*.png"))
+    assert charts == sorted(p.name for p in b.glob("*.png"))
+    for name in charts:  # drawn from the same history: the same pixels
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 MLP = [
