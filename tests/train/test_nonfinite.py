@@ -146,3 +146,42 @@ def test_fit_memory_does_not_grow_per_step():
     assert len(h.steps) <= h.max_step_records
     assert h.steps[-1]["step"] >= 2400 - h.step_stride
     assert len(h.epochs) == 300
+
+
+@pytest.fixture
+def poisoned_digits(monkeypatch):
+    """Digits with one NaN in a validation row or a test row (chosen by the test)."""
+    from glassnet.train import builders
+
+    real, where = builders.build_data, {}
+
+    def build(config):
+        data = real(config)
+        if where.get("split") == "val":
+            data.val.dataset.tensors[0]._data[data.val.indices[5], 0] = np.nan
+        elif where.get("split") == "test":
+            data.test.tensors[0]._data[3, 7] = np.inf
+        return data
+
+    monkeypatch.setattr(builders, "build_data", build)
+    return where
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize(
+    "split, message",
+    [
+        ("val", r"validation data at epoch 1: batch 0 holds 1 NaN/Inf values in its inputs"),
+        ("test", r"data: the test split holds 1 NaN/Inf values \(in rows \[3\]\)"),
+    ],
+)
+def test_a_run_names_nan_in_its_validation_or_test_data(tmp_path, poisoned_digits, split, message):
+    from glassnet.config import ConfigError, resolve
+    from glassnet.train.run import train_run
+
+    poisoned_digits["split"] = split
+    config = resolve(None, {"train.epochs": 1, "train.charts": False})
+    with pytest.raises(ConfigError, match=message) as e:
+        train_run(config, run_dir=tmp_path / "run", quiet=True)
+    if split == "val":
+        assert f"run folder {tmp_path / 'run'}; the last good state is in" in str(e.value)
