@@ -8,6 +8,10 @@ One step of `fit` is the whole of gradient descent:
 
 and the rest is bookkeeping: a progress bar, records in a `History`, metrics on the outputs,
 callbacks (early stopping, checkpoints, loggers, gradient-norm tracking) and a scheduler.
+
+Two guards sit in the step: a NaN/Inf loss or gradient stops training before `optimizer.step()`
+(a `ModelCheckpoint` first saves the last good state), and `fit(resume_from=...)` continues a
+stopped run from a checkpoint's training state bit for bit (see `glassnet.train.state`).
 """
 
 from __future__ import annotations
