@@ -2,6 +2,7 @@
 stopped (weights, optimizer state, history, metrics log), with dropout, shuffling, a scheduler
 and early stopping in play."""
 
+import csv
 import json
 
 import numpy as np
@@ -11,7 +12,14 @@ import glassnet
 from glassnet import nn, optim
 from glassnet.data import DataLoader, TensorDataset
 from glassnet.models import MLP
-from glassnet.train import EarlyStopping, GradientNormTracker, JSONLLogger, ModelCheckpoint, fit
+from glassnet.train import (
+    CSVLogger,
+    EarlyStopping,
+    GradientNormTracker,
+    JSONLLogger,
+    ModelCheckpoint,
+    fit,
+)
 
 
 class _Stop(Exception):
@@ -47,6 +55,7 @@ def _run(tmp, stop_at=None, resume=False, every=4, epochs=4):
     callbacks = [
         ModelCheckpoint(tmp, monitor="val_loss", every_n_train_steps=every),
         JSONLLogger(tmp / "metrics.jsonl", step_every=1),
+        CSVLogger(tmp / "epochs.csv"),
         EarlyStopping("val_loss", patience=10),
         GradientNormTracker(every=2),
     ]
@@ -113,6 +122,12 @@ def test_resumed_run_is_bit_identical(tmp_path, stops):
         return [{k: v for k, v in r.items() if k != "time"} for r in rows]
 
     assert lines(run) == lines(tmp_path / "full")  # no duplicates, nothing missing
+
+    def table(folder):
+        rows = list(csv.DictReader((folder / "epochs.csv").open()))
+        return [{k: v for k, v in r.items() if k != "time"} for r in rows]
+
+    assert table(run) == table(tmp_path / "full") and len(table(run)) == 4
     steps = [r["step"] for r in lines(run) if r["type"] == "step"]
     assert steps == sorted(set(steps)) == list(range(24))
 
