@@ -2,6 +2,7 @@
 `glassnet.train.run` (run folders), `glassnet.explain` and `glassnet.viz.compare`.
 
     glassnet train [CONFIG.toml] [--model M --dataset D --optimizer O --lr X --epochs N ...]
+    glassnet train --resume RUN_DIR
     glassnet evaluate RUN_DIR
     glassnet predict RUN_DIR INPUT.npy|INPUT.csv
     glassnet generate RUN_DIR --prompt TEXT
@@ -90,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="override any config key, e.g. --set train.max_steps_per_epoch=50",
     )
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue a stopped run from its newest checkpoint (with its own config.json)",
+    )
 
     p = sub.add_parser(
         "evaluate",
@@ -188,16 +194,27 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from glassnet.config import DEFAULT_RUN, resolve
-    from glassnet.train.run import train_run
+    from glassnet.config import DEFAULT_RUN, ConfigError, resolve
+    from glassnet.train.run import resume_run, train_run
 
     overrides = _overrides(args)
+    quiet = True if args.quiet else None
+    if args.resume is not None:
+        if args.config is not None or overrides or args.out != "runs":
+            raise ConfigError(
+                "--resume RUN_DIR continues the run with its own config.json; "
+                "give no config file or options besides --quiet"
+            )
+        result = resume_run(args.resume, quiet=quiet)
+        print(result.headline)
+        print(f"run folder: {result.run_dir}")
+        return 0
     if args.config is None and not any(k.startswith(("model.", "data.dataset")) for k in overrides):
         config = resolve(None, {**DEFAULT_RUN, **overrides})
     else:
         config = resolve(args.config, overrides)
     # --quiet: nothing; otherwise a progress bar on a terminal and nothing in a pipe
-    result = train_run(config, out=args.out, quiet=True if args.quiet else None)
+    result = train_run(config, out=args.out, quiet=quiet)
     print(result.headline)
     print(f"run folder: {result.run_dir}")
     return 0

@@ -8,7 +8,8 @@ A run is described by five tables and two top-level keys:
     [model]      name ("mlp", "perceptron", "logistic", "lenet5", "resnet", "gpt") + its arguments
     [optimizer]  name ("adam", "sgd", ...) + its arguments (lr, momentum, weight_decay, ...)
     [scheduler]  name ("none", "cosine", "step", ...) + its arguments
-    [train]      epochs, loss, metrics, clipping, early stopping, step limits, charts
+    [train]      epochs, loss, metrics, clipping, early stopping, step limits, charts,
+                 checkpoint_every (steps between resumable checkpoints; 0: each epoch)
 
 Unknown tables and keys are errors that list the valid ones; a value of the wrong type is an
 error that names the key. Model, optimizer and scheduler arguments are checked against the
@@ -64,6 +65,7 @@ DEFAULTS: dict[str, Any] = {
         "eval_batches": 0,
         "grad_norm_every": 1,
         "charts": True,
+        "checkpoint_every": 0,
     },
 }
 OPEN_TABLES = ("model", "optimizer", "scheduler")
@@ -223,6 +225,7 @@ def check(config: dict[str, Any]) -> None:
         ("train", "early_stopping"),
         ("train", "max_steps_per_epoch"),
         ("train", "eval_batches"),
+        ("train", "checkpoint_every"),
         ("data", "max_train_samples"),
         ("data", "max_test_samples"),
     ):

@@ -516,3 +516,50 @@ def test_a_torch_pickle_as_checkpoint_is_refused(small_run, tmp_path, capsys, mo
     torch.save({"w": torch.ones(2)}, run / "best.safetensors")
     err = _one_line_error(["evaluate", run], tmp_path, capsys, monkeypatch)
     assert "best.safetensors: a PyTorch pickle file" in err and "never unpickles" in err
+
+
+# ----------------------------------------------------------------------------- resume, NaN
+def _main(capsys, *args) -> tuple[int, str, str]:
+    try:
+        code = cli.main(list(map(str, args)))
+    except SystemExit as stop:
+        code = stop.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_resume_mistakes_exit_2(tmp_path, capsys):
+    code, _, err = _main(capsys, "train", "--resume", tmp_path / "nope")
+    assert code == 2 and "--resume" in err and "no such run folder" in err, err
+    code, _, err = _main(capsys, "train", "--resume", tmp_path, "--epochs", "3")
+    assert code == 2 and "give no config file or options besides --quiet" in err, err
+    code, _, err = _main(capsys, "train", "--resume", tmp_path)
+    assert code == 2 and "not a run folder (no config.json)" in err, err
+
+
+def test_resume_of_a_finished_run_finishes_it_again(tmp_path, capsys):
+    args = ["--epochs", "2", "--set", "train.charts=false", "--set", "model.dropout=0.2"]
+    code, out, err = _main(capsys, "train", "--quiet", "--out", tmp_path, *args)
+    assert code == 0, err
+    run = run_folder(out)
+    first = (run / "test_metrics.json").read_text()
+    code, out2, err = _main(capsys, "train", "--resume", run, "--quiet")
+    assert code == 0, err
+    assert out2 == out and (run / "test_metrics.json").read_text() == first
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_nan_loss_names_the_run_folder_and_last_good_checkpoint(tmp_path, capsys):
+    from glassnet.io.checkpoint import load
+
+    code, _, err = _main(
+        capsys, "train", "--quiet", "--out", tmp_path, "--optimizer", "sgd", "--lr", "1e12",
+        "--epochs", "1", "--set", "train.charts=false",
+    )  # fmt: skip
+    assert code == 2 and err.count("\n") == 1, err
+    run = next(tmp_path.iterdir())
+    assert "the loss became nan at epoch 1" in err and "before the optimizer step" in err
+    assert f"run folder {run}" in err and f"last good state is in {run / 'last'}" in err
+    last = load(run / "last")
+    assert all(np.isfinite(w).all() for w in last["model"].values())
+    assert (run / "history.json").is_file()

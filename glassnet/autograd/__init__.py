@@ -10,14 +10,18 @@ from glassnet.autograd.grad_mode import (
 )
 
 __all__ = [
+    "AnomalyError",
     "Function",
     "Op",
     "backward",
+    "detect_anomaly",
     "enable_grad",
     "gradcheck",
     "GradcheckError",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
+    "set_detect_anomaly",
     "set_grad_enabled",
     "unbroadcast",
 ]
@@ -34,6 +38,10 @@ _LAZY = {
     "trace": "backward_trace",
     "BackwardTrace": "backward_trace",
     "graph_dot": "backward_trace",
+    "detect_anomaly": "anomaly",
+    "set_detect_anomaly": "anomaly",
+    "is_anomaly_enabled": "anomaly",
+    "AnomalyError": "anomaly",
 }
 
 

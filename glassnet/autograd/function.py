@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.autograd.anomaly import check_forward
 from glassnet.autograd.grad_mode import STATE
 from glassnet.tensor import Tensor
 
@@ -89,6 +90,9 @@ class Function:
                 f"returns one tensor"
             )
         out = Tensor._wrap(np.asarray(out._data if isinstance(out, Tensor) else out))
+        if STATE.anomaly:
+            arrays = [a._data for a in args if isinstance(a, Tensor)]
+            check_forward(cls, out._data, arrays, ctx)
         if any(ctx.needs_input_grad):
             ctx.inputs = tuple(a if isinstance(a, Tensor) else None for a in args)
             out.requires_grad = True
@@ -142,6 +146,8 @@ class Op(Function):
             raise _named_error(cls, err, inputs) from None
         if type(y) is not np.ndarray:
             y = np.asarray(y)  # NumPy returns scalars, not 0-d arrays, from ops on 0-d inputs
+        if STATE.anomaly:  # detect_anomaly: the only cost of the mode when it is off
+            check_forward(cls, y, [t._data for t in inputs], ctx)
         out = _new(Tensor)  # Tensor._wrap(y), inlined
         out._data = y
         out.grad = None

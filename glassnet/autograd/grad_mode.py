@@ -1,4 +1,5 @@
-"""The one global flag of glassnet: whether operations record a graph for backward."""
+"""The global flags of glassnet: whether operations record a graph for backward, and whether
+anomaly detection checks every result (`glassnet.autograd.detect_anomaly`, off by default)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class _State:
     enabled = True
     inference = False  # inside `inference_mode()` (which also turns `enabled` off)
+    anomaly = False
 
 
 STATE = _State()

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from glassnet import _device, _dtypes
+from glassnet.autograd.anomaly import MODULE_STACK
+from glassnet.autograd.grad_mode import STATE
 from glassnet.tensor import Tensor, _array_from
 
 
@@ -156,9 +158,20 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._has_hooks:
-            return self._call_with_hooks(args, kwargs)
+        if self._has_hooks or STATE.anomaly:
+            return self._call_tracked(args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def _call_tracked(self, args: tuple, kwargs: dict) -> Any:
+        """The call with hooks, and in anomaly mode on the module stack that names where an op
+        ran (`glassnet.autograd.detect_anomaly`)."""
+        if not STATE.anomaly:
+            return self._call_with_hooks(args, kwargs)
+        MODULE_STACK.append(self)
+        try:
+            return self._call_with_hooks(args, kwargs)
+        finally:
+            MODULE_STACK.pop()
 
     # ----------------------------------------------------------------- hooks
     def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:

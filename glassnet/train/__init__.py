@@ -11,6 +11,7 @@ from glassnet.train.callbacks import (
 )
 from glassnet.train.history import History
 from glassnet.train.loop import FitState, clip_grad_norm_, evaluate, fit, predict
+from glassnet.train.state import NonFiniteError
 
 __all__ = [
     "CSVLogger",
@@ -22,6 +23,7 @@ __all__ = [
     "JSONLLogger",
     "LearningRateMonitor",
     "ModelCheckpoint",
+    "NonFiniteError",
     "clip_grad_norm_",
     "evaluate",
     "fit",

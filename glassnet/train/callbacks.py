@@ -5,20 +5,26 @@ Hooks, in the order they run:
     on_fit_start(state)
       on_epoch_start(state)
         on_after_backward(state)        gradients are in param.grad, before the optimizer step
-        on_step_end(state, record)      record: step, epoch, loss, lr
+        on_step_end(state, record)      record: step, epoch, loss, lr (state.step counts it)
       on_epoch_end(state, record)       record: train_loss, val_loss, metrics, lr, time
     on_fit_end(state)
+    on_exception(state, error)          a NaN/Inf stopped training (before the optimizer step)
 
 `state` is a `FitState` (model, optimizer, history, epoch, step); setting
-`state.stop_training = True` ends training after the current epoch.
+`state.stop_training = True` ends training after the current epoch. A callback that keeps
+state across epochs returns it from `state_dict()` and takes it back in `load_state_dict()`, so
+that a resumed run (`fit(resume_from=...)`) carries on exactly; on resume `state.resumed` is
+True in `on_fit_start`, and loggers keep what they wrote before the checkpoint.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +47,15 @@ class Callback:
     def on_epoch_end(self, state: Any, record: dict[str, Any]) -> None: ...
 
     def on_fit_end(self, state: Any) -> None: ...
+
+    def on_exception(self, state: Any, error: BaseException) -> None: ...
+
+    def state_dict(self) -> dict[str, Any]:
+        """What this callback must remember across a resume (plain data and arrays)."""
+        return {}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Take back what `state_dict()` returned."""
 
 
 def _improved(value: float, best: float | None, mode: str, min_delta: float) -> bool:
@@ -109,6 +124,23 @@ class EarlyStopping(Callback):
             self.stopped_epoch = record["epoch"]
             state.stop_training = True
 
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "best": self.best,
+            "best_epoch": self.best_epoch,
+            "stopped_epoch": self.stopped_epoch,
+            "wait": self._wait,
+            "best_weights": self._best_weights,
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.best, self.best_epoch = state_dict["best"], state_dict["best_epoch"]
+        self.stopped_epoch, self._wait = state_dict["stopped_epoch"], state_dict["wait"]
+        weights = state_dict["best_weights"]
+        if weights is not None:
+            weights = {k: np.array(v) for k, v in weights.items()}
+        self._best_weights = weights
+
     def on_fit_end(self, state: Any) -> None:
         if self.restore_best_weights and self._best_weights is not None and self.stopped_epoch:
             from glassnet.tensor import Tensor
@@ -119,8 +151,13 @@ class EarlyStopping(Callback):
 class ModelCheckpoint(Callback):
     """Save `best` (the epoch with the best `monitor`) and `last` checkpoints into `dirpath`.
 
-    Each is `<name>.safetensors` (model and optimizer arrays) + `<name>.json` (the rest: epoch,
-    the epoch record, optimizer hyper-parameters, and `extra`, e.g. the run's config).
+    `last` is written at the end of every epoch and, with `every_n_train_steps`, after every
+    that many optimisation steps; it holds the whole training state (position, every random
+    generator, history, callback states), so `fit(..., resume_from=dirpath)` continues from it
+    bit for bit. When a NaN/Inf stops training, `last` receives the last good state (before the
+    failing step) and the error's `checkpoint` names it. `best` holds the model, optimizer and
+    scheduler of the best epoch. Both also hold `epoch`, `step`, the epoch `record` and `extra`
+    (e.g. the run's config).
 
     Example
     -------
@@ -135,26 +172,49 @@ class ModelCheckpoint(Callback):
         save_best: bool = True,
         save_last: bool = True,
         extra: dict[str, Any] | None = None,
+        every_n_train_steps: int | None = None,
     ) -> None:
         _check_mode("ModelCheckpoint", mode)
+        if every_n_train_steps is not None and (
+            isinstance(every_n_train_steps, bool)
+            or not isinstance(every_n_train_steps, int)
+            or every_n_train_steps < 1
+        ):
+            raise ValueError(
+                f"ModelCheckpoint: every_n_train_steps must be a positive integer or None, "
+                f"got {every_n_train_steps!r}"
+            )
         self.dirpath = Path(dirpath)
         self.monitor, self.mode = monitor, mode
         self.save_best, self.save_last = save_best, save_last
         self.extra = dict(extra or {})
+        self.every_n_train_steps = every_n_train_steps
         self.best: float | None = None
         self.best_epoch: int | None = None
+        self.last_path: Path | None = None
 
-    def _save(self, name: str, state: Any, record: dict[str, Any]) -> None:
-        save_checkpoint(
+    def _save(self, name: str, state: Any, record: dict[str, Any] | None, **more: Any) -> Path:
+        written = save_checkpoint(
             self.dirpath / name,
             state.model,
             state.optimizer,
             state.scheduler,
-            epoch=record["epoch"],
+            epoch=record["epoch"] if record else state.epoch,
             step=state.step,
             record=record,
+            **more,
             **self.extra,
         )
+        return Path(written[0] if isinstance(written, tuple | list) else written)
+
+    def _save_last(self, state: Any, record: dict[str, Any] | None, rng_now: Any = None) -> None:
+        training = state.training_state(rng_now)
+        self.last_path = self._save("last", state, record, training_state=training)
+
+    def on_step_end(self, state: Any, record: dict[str, Any]) -> None:
+        every = self.every_n_train_steps
+        if self.save_last and every and state.step % every == 0:
+            self._save_last(state, None)
 
     def on_epoch_end(self, state: Any, record: dict[str, Any]) -> None:
         if self.save_best:
@@ -163,7 +223,20 @@ class ModelCheckpoint(Callback):
                 self.best, self.best_epoch = value, record["epoch"]
                 self._save("best", state, record)
         if self.save_last:
-            self._save("last", state, record)
+            self._save_last(state, record)
+
+    def on_exception(self, state: Any, error: BaseException) -> None:
+        """Save the last good state (as it was before the failing step) as `last`."""
+        if not self.save_last or not isinstance(error, FloatingPointError):
+            return
+        self._save_last(state, None, state.rng_before_step)
+        error.checkpoint = str(self.last_path)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"best": self.best, "best_epoch": self.best_epoch}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.best, self.best_epoch = state_dict["best"], state_dict["best_epoch"]
 
 
 class LearningRateMonitor(Callback):
@@ -194,8 +267,17 @@ class CSVLogger(Callback):
 
     def on_fit_start(self, state: Any) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text("")
-        self._fields = None
+        self._fields, kept = None, ""
+        if getattr(state, "resumed", False) and self.path.is_file():
+            rows = list(csv.reader(io.StringIO(self.path.read_text(), newline="")))
+            done = [r for r in rows[1:] if r and r[0].lstrip("-").isdigit()]
+            done = [r for r in done if int(r[0]) < state.epoch and len(r) == len(rows[0])]
+            if rows and rows[0] and rows[0][0] == "epoch":
+                self._fields = rows[0]
+                out = io.StringIO(newline="")
+                csv.writer(out).writerows([rows[0], *done])
+                kept = out.getvalue()
+        write_text_atomic(self.path, kept)
 
     def on_epoch_end(self, state: Any, record: dict[str, Any]) -> None:
         with self.path.open("a", newline="") as f:
@@ -203,6 +285,37 @@ class CSVLogger(Callback):
                 self._fields = list(record)
                 csv.DictWriter(f, self._fields).writeheader()
             csv.DictWriter(f, self._fields, extrasaction="ignore").writerow(record)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `text` to a temporary file beside `path`, then rename it over `path` (atomic)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _logged_before(line: str, state: Any) -> bool:
+    """Whether a metrics.jsonl line was written before the position `state` resumes from: a
+    step record of an earlier step or an epoch record of an earlier epoch (a line cut short by
+    a kill is dropped)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    if not line.endswith("\n") or not isinstance(record, dict):
+        return False
+    if record.get("type") == "step":
+        return isinstance(record.get("step"), int) and record["step"] < state.step
+    if record.get("type") == "epoch":
+        return isinstance(record.get("epoch"), int) and record["epoch"] < state.epoch
+    return False
 
 
 class JSONLLogger(Callback):
@@ -216,7 +329,14 @@ class JSONLLogger(Callback):
 
     def on_fit_start(self, state: Any) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text("")
+        kept = ""
+        if getattr(state, "resumed", False) and self.path.is_file():
+            kept = "".join(
+                line
+                for line in self.path.read_text().splitlines(keepends=True)
+                if _logged_before(line, state)
+            )
+        write_text_atomic(self.path, kept)
 
     def _write(self, kind: str, record: dict[str, Any]) -> None:
         with self.path.open("a") as f:
@@ -247,7 +367,8 @@ class GradientNormTracker(Callback):
     A layer is a parameter name without its last part (`fc1.weight`, `fc1.bias` -> `fc1`,
     labelled with its module type: `fc1 (Linear)`); its norm is that of all its parameters'
     gradients together. Records go to
-    `state.history.grad_norms` as `{"step": s, "epoch": e, "norms": {layer: norm}}`.
+    `state.history.grad_norms` as `{"step": s, "epoch": e, "norms": {layer: norm}}` (a bounded
+    sample over long runs, see `History`).
     """
 
     def __init__(self, every: int = 1) -> None:
@@ -268,7 +389,7 @@ class GradientNormTracker(Callback):
                 g = p.grad._data
                 layer = self._labels.get(name, name)
                 squares[layer] = squares.get(layer, 0.0) + float(np.vdot(g, g))
-        state.history.grad_norms.append(
+        state.history.add_grad_norms(
             {
                 "step": state.step,
                 "epoch": state.epoch,

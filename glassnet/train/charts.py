@@ -17,20 +17,8 @@ from glassnet.viz import classification as cls_charts
 from glassnet.viz import curves
 
 
-def make_charts(
-    config: dict[str, Any],
-    model: Any,
-    data: Any,
-    history: History,
-    outputs: dict[str, np.ndarray],
-    run_dir: Path,
-    extra: dict[str, Any],
-) -> list[tuple[Path, str]]:
-    """Draw every chart that fits the run into `run_dir`; returns (path, caption) pairs."""
-    name = config["name"]
-    features = list(data.feature_names or ("feature 1", "feature 2"))
-    if "mean" in data.meta:
-        features = [f"{f} (standardised)" for f in features]
+def training_charts(history: History, run_dir: Path, name: str) -> list[tuple[Path, str]]:
+    """The charts of the training so far: curves, learning rate, gradient flow."""
     charts: list[tuple[Path, str]] = []
     charts.append(
         (
@@ -53,6 +41,24 @@ def make_charts(
                 "Layers far below the others learn slowly (vanishing gradients).",
             )
         )
+    return charts
+
+
+def make_charts(
+    config: dict[str, Any],
+    model: Any,
+    data: Any,
+    history: History,
+    outputs: dict[str, np.ndarray],
+    run_dir: Path,
+    extra: dict[str, Any],
+) -> list[tuple[Path, str]]:
+    """Draw every chart that fits the run into `run_dir`; returns (path, caption) pairs."""
+    name = config["name"]
+    features = list(data.feature_names or ("feature 1", "feature 2"))
+    if "mean" in data.meta:
+        features = [f"{f} (standardised)" for f in features]
+    charts = training_charts(history, run_dir, name)
     task = data.task
     if task in ("classification", "binary") and outputs:
         k = len(data.class_names)

@@ -8,43 +8,32 @@ One step of `fit` is the whole of gradient descent:
 
 and the rest is bookkeeping: a progress bar, records in a `History`, metrics on the outputs,
 callbacks (early stopping, checkpoints, loggers, gradient-norm tracking) and a scheduler.
+
+Two guards sit in the step: a NaN/Inf loss or gradient stops training before `optimizer.step()`
+(a `ModelCheckpoint` first saves the last good state), and `fit(resume_from=...)` continues a
+stopped run from a checkpoint's training state bit for bit (see `glassnet.train.state`).
 """
 
 from __future__ import annotations
 
 import math
-import shutil
-import sys
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-import glassnet
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.data.dataset import Dataset, TensorDataset
 from glassnet.data.loader import DataLoader
+from glassnet.random import manual_seed
 from glassnet.tensor import Tensor
+from glassnet.train import resume as rng
 from glassnet.train.history import History
 from glassnet.train.metrics import MetricFn, get_metric
-
-
-@dataclass
-class FitState:
-    """What callbacks see: the objects being trained and where the loop is."""
-
-    model: Any
-    optimizer: Any
-    loss_fn: Any
-    scheduler: Any
-    history: History
-    epochs: int
-    epoch: int = 0
-    step: int = 0
-    stop_training: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+from glassnet.train.progress import Progress
+from glassnet.train.state import FitState, NonFiniteError, load_callback_states, load_training_state
 
 
 def _as_loader(data: Any, batch_size: int, shuffle: bool, generator: Any) -> Iterable:
@@ -101,64 +90,62 @@ def _metric_values(
     return {f"{prefix}{name}": fn(out, tgt) for name, fn in metrics}
 
 
-class _Progress:
-    """A tqdm bar on a terminal; nothing when quiet. quiet=None means quiet without a terminal;
-    quiet=False without a terminal prints one plain line per epoch (for logs)."""
+def _ordered(callbacks: Sequence[Any]) -> list[Any]:
+    """The callbacks with checkpoint writers last (as Lightning does), so that a checkpoint
+    holds every other callback's state after the same epoch or step."""
+    from glassnet.train.callbacks import ModelCheckpoint
 
-    def __init__(self, quiet: bool | None) -> None:
-        is_tty = sys.stderr.isatty()
-        self.quiet = (not is_tty) if quiet is None else bool(quiet)
-        self.bar_enabled = not self.quiet and is_tty
-        self.bar = None
-
-    def start(self, epoch: int, epochs: int, total: int | None) -> None:
-        if self.bar_enabled:
-            from tqdm import tqdm
-
-            # a pseudo-terminal may report a size of 0 x 0, and tqdm hides bars that do not fit
-            width, height = shutil.get_terminal_size((100, 24))
-            self.bar = tqdm(
-                total=total,
-                desc=f"epoch {epoch}/{epochs}",
-                unit="batch",
-                ncols=width if width >= 60 else 100,
-                nrows=height if height >= 2 else 24,
-                leave=True,
-                file=sys.stderr,
-            )
-
-    def update(self, **postfix: Any) -> None:
-        if self.bar is not None:
-            self.bar.update(1)
-            self.bar.set_postfix(postfix, refresh=False)
-
-    def end(self, epoch: int, epochs: int, record: dict[str, Any], time_left: float) -> None:
-        parts = [f"{k} {_fmt(v)}" for k, v in record.items() if k not in ("epoch", "time")]
-        if self.bar is not None:
-            # the bar's line is short: the epoch's loss and the validation numbers
-            short = [f"loss {_fmt(record['train_loss'])}"] + [
-                f"{k} {_fmt(v)}" for k, v in record.items() if k.startswith("val_")
-            ]
-            self.bar.set_postfix_str(", ".join(short) + f", left {_fmt_time(time_left)}")
-            self.bar.close()
-            self.bar = None
-        elif not self.quiet:
-            print(
-                f"epoch {epoch}/{epochs}: " + ", ".join(parts) + f" ({record['time']:.1f}s)",
-                file=sys.stderr,
-                flush=True,
-            )
+    cbs = list(callbacks)
+    return [c for c in cbs if not isinstance(c, ModelCheckpoint)] + [
+        c for c in cbs if isinstance(c, ModelCheckpoint)
+    ]
 
 
-def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.3g}" if (v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e4)) else f"{v:.4f}"
-    return str(v)
+def _call(callbacks: list[Any], hook: str, *args: Any) -> None:
+    for cb in callbacks:
+        fn = getattr(cb, hook, None)
+        if fn is not None:
+            fn(*args)
 
 
-def _fmt_time(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
+def _nonfinite(a: Any) -> int:
+    """How many NaN/Inf values `a` (a Tensor, array or anything else) holds."""
+    a = a._data if isinstance(a, Tensor) else a
+    if not isinstance(a, np.ndarray) or a.dtype.kind not in "fc":
+        return 0
+    return int(a.size - np.count_nonzero(np.isfinite(a)))
+
+
+def _bad_gradient(model: Any, params: list[Tensor]) -> str | None:
+    """The name of the first parameter whose gradient holds a NaN/Inf, or None.
+
+    One sum per gradient (a NaN or Inf anywhere makes the sum non-finite); only when a sum is
+    non-finite is the gradient checked element by element, since a sum of huge finite values
+    may overflow."""
+    for p in params:
+        g = p.grad
+        if g is None or math.isfinite(float(g._data.sum())):
+            continue
+        if _nonfinite(g):
+            names = {id(q): n for n, q in getattr(model, "named_parameters", lambda: [])()}
+            return names.get(id(p), f"a parameter of shape {p._data.shape}")
+    return None
+
+
+def _fail(state: FitState, message: str) -> NonFiniteError:
+    """Stop on a NaN/Inf: let the callbacks save the last good state, then the error to raise."""
+    error = NonFiniteError(message, state.epoch, state.step)
+    _call(state.callbacks, "on_exception", state, error)
+    return error
+
+
+def _skip_done(batches: Any, state: FitState, rng_now: dict[str, dict]) -> None:
+    """Mid-epoch resume: replay the epoch's start (the loader draws its order) and skip the
+    batches already trained on, then put every generator where the checkpoint found it."""
+    rng.restore(state.generators, state.rng_epoch_start)
+    for _ in range(state.batch):
+        next(batches)
+    rng.restore(state.generators, rng_now)
 
 
 def fit(
@@ -178,6 +165,7 @@ def fit(
     initial_epoch: int = 0,
     scheduler_interval: str = "epoch",
     max_steps_per_epoch: int | None = None,
+    resume_from: str | os.PathLike | None = None,
 ) -> History:
     """Train `model` by minibatch gradient descent; return the `History` of the run.
 
@@ -192,12 +180,13 @@ def fit(
     train_data, val_data : DataLoader, Dataset or (X, y)
         Batches of (input, target). A Dataset or pair is batched with `batch_size`, shuffled.
     epochs : int
-        Number of passes over `train_data` (counted from 0; `initial_epoch` resumes later).
+        Number of passes over `train_data` (counted from 0; `initial_epoch` starts later).
     metrics : sequence of str or callable
         Names from `glassnet.train.metrics.METRICS` ("accuracy", "f1", "r2", ...) or functions
         `fn(output, target) -> float`, computed on each epoch's outputs (train) and on `val_data`.
     callbacks : sequence of Callback
-        Called at the start and end of the run, each epoch and each step (see `callbacks`).
+        Called at the start and end of the run, each epoch and each step (see `callbacks`);
+        `ModelCheckpoint`s run after the others.
     scheduler : LRScheduler, optional
         Stepped after each epoch (`scheduler_interval="epoch"`) or each step ("step");
         a ReduceLROnPlateau is stepped with the validation loss (or the training loss).
@@ -210,6 +199,18 @@ def fit(
         False: a bar on a terminal, one plain line per epoch otherwise (for log files).
     max_steps_per_epoch : int, optional
         Stop each epoch after this many batches (for large data sets and quick runs).
+    resume_from : path, optional
+        A checkpoint with a training state (a `ModelCheckpoint`'s `last`, or the folder holding
+        it): the model, optimizer, scheduler, history, callbacks, position and every random
+        generator continue from it, so the run ends exactly as if it had never stopped (same
+        data, model, optimizer, callbacks and arguments as the run that wrote it).
+
+    Raises
+    ------
+    NonFiniteError
+        When the loss or a gradient is NaN/Inf, before the optimizer step (the weights stay
+        finite; a `ModelCheckpoint` saves the last good state first), or when the validation
+        data holds NaN/Inf.
 
     Example
     -------
@@ -227,84 +228,72 @@ def fit(
             f"fit: scheduler_interval must be 'epoch' or 'step', got {scheduler_interval!r}"
         )
     if seed is not None:
-        glassnet.manual_seed(seed)
+        manual_seed(seed)
     train_loader = _as_loader(train_data, batch_size, True, None)
     val_loader = _as_loader(val_data, batch_size, False, None)
+    if hasattr(train_loader, "__len__") and len(train_loader) == 0:
+        raise ValueError("fit: the training data is empty (no samples, so no batch to train on)")
     named_metrics = [get_metric(m) for m in metrics]
     params = [p for group in optimizer.param_groups for p in group["params"]]
     plateau = type(scheduler).__name__ == "ReduceLROnPlateau"
 
-    history = History()
-    state = FitState(
-        model, optimizer, loss_fn, scheduler, history, epochs, epoch=initial_epoch, step=0
-    )
-    progress = _Progress(quiet)
-    for cb in callbacks:
-        cb.on_fit_start(state)
+    state = FitState(model, optimizer, loss_fn, scheduler, History(), epochs, epoch=initial_epoch)
+    state.callbacks = callbacks = _ordered(callbacks)
+    state.generators = rng.find_generators(model, train_loader)
+    keep_rng = any(getattr(cb, "save_last", False) for cb in callbacks)
+    rng_now = None
+    if resume_from is not None:
+        rng_now = load_training_state(state, resume_from)
+    progress = Progress(quiet)
+    _call(callbacks, "on_fit_start", state)
+    load_callback_states(state)
 
+    first_epoch = state.epoch
     fit_start = time.perf_counter()
-    for epoch in range(initial_epoch, epochs):
-        state.epoch = epoch
-        for cb in callbacks:
-            cb.on_epoch_start(state)
+    for epoch in range(first_epoch, epochs):
+        if state.stop_training:
+            break
+        mid_epoch = rng_now is not None and epoch == first_epoch and state.batch > 0
+        if not mid_epoch:
+            state.start_epoch(epoch)
+        _call(callbacks, "on_epoch_start", state)
         model.train()
         try:
             n_batches = len(train_loader)
         except TypeError:
             n_batches = None
-        if max_steps_per_epoch is not None:
-            n_batches = min(n_batches or max_steps_per_epoch, max_steps_per_epoch)
+        limit = max_steps_per_epoch
+        if limit is not None:
+            n_batches = min(n_batches or limit, limit)
         progress.start(epoch + 1, epochs, n_batches)
         epoch_start = time.perf_counter()
-        loss_sum, n_seen = 0.0, 0
-        outputs, targets = [], []
-        for i, batch in enumerate(train_loader):
-            if max_steps_per_epoch is not None and i >= max_steps_per_epoch:
+        batches = iter(train_loader)
+        if mid_epoch:
+            _skip_done(batches, state, rng_now)
+        while limit is None or state.batch < limit:
+            if keep_rng:  # the position before this step, for a checkpoint if it fails
+                state.rng_before_step = rng.snapshot(state.generators)
+            batch = next(batches, _END)
+            if batch is _END:
                 break
-            x, y = _unpack(batch)
-            output = model(x)
-            loss = loss_fn(output, y)
-            optimizer.zero_grad()
-            loss.backward()
-            for cb in callbacks:
-                cb.on_after_backward(state)
-            record: dict[str, Any] = {
-                "step": state.step,
-                "epoch": epoch,
-                "loss": loss.item(),
-                "lr": _lr(optimizer),
-            }
-            if clip_grad_norm is not None:
-                record["grad_norm"] = clip_grad_norm_(params, clip_grad_norm)
-            optimizer.step()
+            record = _train_step(state, batch, params, clip_grad_norm, named_metrics)
             if scheduler is not None and scheduler_interval == "step" and not plateau:
                 scheduler.step()
-            if not math.isfinite(record["loss"]):
-                raise FloatingPointError(
-                    f"fit: the loss became {record['loss']} at epoch {epoch + 1}, step "
-                    f"{state.step}; lower the learning rate or clip gradients"
-                )
-            n = len(y) if hasattr(y, "__len__") else 1
-            loss_sum += record["loss"] * n
-            n_seen += n
-            if named_metrics:
-                outputs.append(_output_array(output))
-                targets.append(np.asarray(y._data if isinstance(y, Tensor) else y))
-            history.steps.append(record)
-            for cb in callbacks:
-                cb.on_step_end(state, record)
             state.step += 1
+            state.batch += 1
+            _call(callbacks, "on_step_end", state, record)
             elapsed = time.perf_counter() - epoch_start
             progress.update(
-                loss=f"{loss_sum / n_seen:.4f}",
+                loss=f"{state.loss_sum / state.n_seen:.4f}",
                 lr=f"{record['lr']:.3g}",
-                **{"samples/s": f"{n_seen / max(elapsed, 1e-9):.0f}"},
+                **{"samples/s": f"{state.n_seen / max(elapsed, 1e-9):.0f}"},
             )
-        epoch_record: dict[str, Any] = {"epoch": epoch, "train_loss": loss_sum / max(n_seen, 1)}
-        epoch_record.update(_metric_values(named_metrics, outputs, targets, "train_"))
+        if state.batch == 0:
+            raise ValueError(f"fit: the training data gave no batch in epoch {epoch + 1}")
+        epoch_record: dict[str, Any] = {"epoch": epoch, "train_loss": state.loss_sum / state.n_seen}
+        epoch_record.update(_metric_values(named_metrics, state.outputs, state.targets, "train_"))
         if val_loader is not None:
-            val = evaluate(model, loss_fn, val_loader, metrics=metrics)
-            epoch_record.update({f"val_{k}": v for k, v in val.items()})
+            epoch_record.update(_validate(state, val_loader, metrics))
         epoch_record["lr"] = _lr(optimizer)
         epoch_record["time"] = time.perf_counter() - epoch_start
         if scheduler is not None and (scheduler_interval == "epoch" or plateau):
@@ -312,17 +301,84 @@ def fit(
                 scheduler.step(epoch_record.get("val_loss", epoch_record["train_loss"]))
             else:
                 scheduler.step()
-        history.epochs.append(epoch_record)
-        done = epoch + 1 - initial_epoch
-        per_epoch = (time.perf_counter() - fit_start) / done
+        state.history.epochs.append(epoch_record)
+        state.epoch_done = True
+        per_epoch = (time.perf_counter() - fit_start) / (epoch + 1 - first_epoch)
         progress.end(epoch + 1, epochs, epoch_record, per_epoch * (epochs - epoch - 1))
-        for cb in callbacks:
-            cb.on_epoch_end(state, epoch_record)
-        if state.stop_training:
-            break
-    for cb in callbacks:
-        cb.on_fit_end(state)
-    return history
+        _call(callbacks, "on_epoch_end", state, epoch_record)
+    _call(callbacks, "on_fit_end", state)
+    return state.history
+
+
+_END = object()
+
+
+def _train_step(
+    state: FitState,
+    batch: Any,
+    params: list[Tensor],
+    clip_grad_norm: float | None,
+    named_metrics: list,
+) -> dict[str, Any]:
+    """One step of gradient descent on `batch`; NaN/Inf stops it before the optimizer step."""
+    model, optimizer = state.model, state.optimizer
+    x, y = _unpack(batch)
+    output = model(x)
+    loss = state.loss_fn(output, y)
+    optimizer.zero_grad()
+    loss.backward()
+    value = loss.item()
+    where = f"at epoch {state.epoch + 1}, step {state.step}"
+    if not math.isfinite(value):
+        bad = _nonfinite(x)
+        cause = f"; the batch's inputs hold {bad} NaN/Inf values" if bad else ""
+        raise _fail(
+            state,
+            f"fit: the loss became {value} {where}{cause}; stopped before the optimizer step, "
+            "so the weights are still finite; lower the learning rate or clip gradients",
+        )
+    bad_param = _bad_gradient(model, params)
+    if bad_param is not None:
+        raise _fail(
+            state,
+            f"fit: the gradient of {bad_param} holds NaN/Inf {where} (the loss is {value}); "
+            "stopped before the optimizer step, so the weights are still finite; lower the "
+            "learning rate or clip gradients",
+        )
+    _call(state.callbacks, "on_after_backward", state)
+    record: dict[str, Any] = {
+        "step": state.step,
+        "epoch": state.epoch,
+        "loss": value,
+        "lr": _lr(optimizer),
+    }
+    if clip_grad_norm is not None:
+        record["grad_norm"] = clip_grad_norm_(params, clip_grad_norm)
+    optimizer.step()
+    n = len(y) if hasattr(y, "__len__") else 1
+    state.loss_sum += value * n
+    state.n_seen += n
+    if named_metrics:
+        state.outputs.append(_output_array(output))
+        state.targets.append(np.asarray(y._data if isinstance(y, Tensor) else y))
+    state.history.add_step(record)
+    return record
+
+
+def _validate(state: FitState, val_loader: Any, metrics: Sequence[Any]) -> dict[str, float]:
+    """The validation record of this epoch; NaN/Inf in the data or the loss stops the run."""
+    where = f"at epoch {state.epoch + 1}"
+    try:
+        val = evaluate(state.model, state.loss_fn, val_loader, metrics=metrics)
+    except NonFiniteError as e:
+        raise _fail(state, f"fit: the validation data {where}: {e}") from None
+    if "loss" in val and not math.isfinite(val["loss"]):
+        raise _fail(
+            state,
+            f"fit: the validation loss became {val['loss']} {where}, although the validation "
+            "inputs are finite: the model's outputs overflow; lower the learning rate",
+        )
+    return {f"val_{k}": v for k, v in val.items()}
 
 
 def _output_array(output: Any) -> np.ndarray:
@@ -340,6 +396,9 @@ def evaluate(
     max_batches: int | None = None,
 ) -> dict[str, float]:
     """Mean loss and metrics of `model` over `data`, in eval mode and without gradients.
+
+    Raises `NonFiniteError` when a batch whose loss is NaN/Inf holds NaN/Inf inputs or targets
+    (bad data, not a bad model); a loss that is NaN on finite data is returned as it is.
 
     Example
     -------
@@ -361,18 +420,36 @@ def evaluate(
                 output = model(x)
                 n = len(y) if hasattr(y, "__len__") else 1
                 if loss_fn is not None:
-                    loss_sum += loss_fn(output, y).item() * n
+                    value = loss_fn(output, y).item()
+                    if not math.isfinite(value):
+                        _check_finite_data(x, y, i)
+                    loss_sum += value * n
                 n_seen += n
                 if named_metrics:
                     outputs.append(_output_array(output))
                     targets.append(np.asarray(y._data if isinstance(y, Tensor) else y))
     finally:
         model.train(was_training)
+    if n_seen == 0:
+        raise ValueError("evaluate: the data is empty (no samples to evaluate on)")
     result: dict[str, float] = {}
     if loss_fn is not None:
-        result["loss"] = loss_sum / max(n_seen, 1)
+        result["loss"] = loss_sum / n_seen
     result.update(_metric_values(named_metrics, outputs, targets, ""))
     return result
+
+
+def _check_finite_data(x: Any, y: Any, i: int) -> None:
+    for what, a in (("inputs", x), ("targets", y)):
+        bad = _nonfinite(a)
+        if bad:
+            shape = tuple(getattr(a, "shape", ()))
+            raise NonFiniteError(
+                f"batch {i} holds {bad} NaN/Inf values in its {what} (shape {shape}); "
+                "the data set has missing or infinite values, clean it before training",
+                -1,
+                -1,
+            )
 
 
 def predict(model: Any, data: Any, batch_size: int = 256) -> np.ndarray:

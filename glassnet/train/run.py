@@ -3,11 +3,15 @@
     runs/<timestamp>-<name>/
         config.json            the resolved configuration (every default filled in)
         metrics.jsonl          one JSON line per epoch (and every 10th step)
+        history.json           the History (rewritten at each checkpoint)
         best.safetensors       the checkpoint of the best validation epoch (one file, checksummed)
-        last.safetensors       the checkpoint of the last epoch
-        *.png                  the charts
+        last.safetensors       the newest checkpoint, with the whole training state
+        *.png                  the charts (rewritten as training goes)
         report.html            config, final metrics and every chart in one page
 
+`last` is written at each epoch end and every `train.checkpoint_every` steps;
+`resume_run(run_dir)` (`glassnet train --resume RUN_DIR`) continues a killed run from it and
+ends with the same weights, optimizer state, metrics and charts as a run never interrupted.
 `load_run(run_dir)` rebuilds the model from such a folder for `evaluate`, `predict`, `generate`.
 """
 
@@ -34,9 +38,12 @@ from glassnet.train.callbacks import (
     JSONLLogger,
     LearningRateMonitor,
     ModelCheckpoint,
+    write_text_atomic,
 )
 from glassnet.train.history import History
 from glassnet.train.loop import evaluate, fit, predict
+from glassnet.train.run_files import RunFolderWriter
+from glassnet.train.state import NonFiniteError, checkpoint_stem
 
 
 @dataclass
@@ -77,8 +84,12 @@ def train_run(
     out: str | Path = "runs",
     quiet: bool | None = None,
     run_dir: str | Path | None = None,
+    resume: bool = False,
 ) -> RunResult:
     """Train the run described by `config` and write its folder. Returns the result.
+
+    With `resume=True`, `run_dir` is an existing run folder whose `last` checkpoint (if any)
+    training continues from (see `resume_run`).
 
     Example
     -------
@@ -91,14 +102,15 @@ def train_run(
     model = builders.build_model(config, data, generator=glassnet.Generator(seed))
     run_dir = Path(run_dir) if run_dir is not None else new_run_dir(out, config["name"])
     run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    if config["model"]["name"] == "perceptron":
+    if not resume:
+        write_text_atomic(run_dir / "config.json", json.dumps(config, indent=2) + "\n")
+    if config["model"]["name"] == "perceptron":  # one fast pass of Rosenblatt's rule: redone
         history, extra = _train_perceptron(config, model, data, run_dir)
     else:
-        history, extra = _train_gradient(config, model, data, run_dir, quiet)
-    (run_dir / "history.json").write_text(history.to_json())
+        history, extra = _train_gradient(config, model, data, run_dir, quiet, resume)
+    write_text_atomic(run_dir / "history.json", history.to_json())
     test_metrics, outputs = _final_metrics(config, model, data)
-    (run_dir / "test_metrics.json").write_text(json.dumps(test_metrics, indent=2) + "\n")
+    write_text_atomic(run_dir / "test_metrics.json", json.dumps(test_metrics, indent=2) + "\n")
     result = RunResult(run_dir, history, test_metrics)
     if config["train"]["charts"]:
         from glassnet.train.charts import make_charts
@@ -125,14 +137,45 @@ def train_run(
     return result
 
 
+def resume_run(run_dir: str | Path, quiet: bool | None = None) -> RunResult:
+    """Continue the run in `run_dir` from its newest checkpoint (`last`) to its end.
+
+    The run's own `config.json` is used. A run killed before its first checkpoint starts again
+    from the beginning; a finished run is finished again (its final files rewritten). Either
+    way the result is the run an uninterrupted `train_run` gives: the same weights and optimizer
+    state bit for bit, and the same metrics, history and charts (wall times aside).
+
+    Example
+    -------
+    >>> result = resume_run("runs/20261128-231500-digits-mlp")
+    """
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise ConfigError(f"--resume {run_dir}: no such run folder")
+    config = read_config(run_dir)
+    if not isinstance(config, dict) or "seed" not in config or "train" not in config:
+        raise ConfigError(f"{run_dir / 'config.json'}: not a run configuration")
+    return train_run(config, quiet=quiet, run_dir=run_dir, resume=True)
+
+
+def _has_checkpoint(stem: Path) -> bool:
+    return any(stem.parent.glob(f"{stem.name}.*safetensors"))
+
+
 def _train_gradient(
-    config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path, quiet: bool | None
+    config: dict[str, Any],
+    model: Any,
+    data: builders.RunData,
+    run_dir: Path,
+    quiet: bool | None,
+    resume: bool = False,
 ) -> tuple[History, dict[str, Any]]:
     t = config["train"]
     seed = config["seed"]
     loss_fn = builders.build_loss(config, data)
     metrics = builders.default_metrics(config, data)
     optimizer = builders.build_optimizer(config, model.parameters())
+    last = checkpoint_stem(run_dir)
     shuffle_gen = glassnet.Generator(seed)
     train_loader = DataLoader(
         data.train, batch_size=config["data"]["batch_size"], shuffle=True, generator=shuffle_gen
@@ -142,14 +185,23 @@ def _train_gradient(
         val_loader = DataLoader(data.val, batch_size=max(256, config["data"]["batch_size"]))
         if t["eval_batches"]:
             val_loader = _Limited(val_loader, t["eval_batches"])
+    if len(train_loader) == 0:
+        raise ConfigError(f"data: the training split of {config['data']['dataset']} is empty")
     steps = t["max_steps_per_epoch"] or len(train_loader)
     scheduler, interval = builders.build_scheduler(config, optimizer, min(steps, len(train_loader)))
     monitor = "val_loss" if val_loader is not None else "train_loss"
+    every = t["checkpoint_every"] or None
     callbacks: list[Any] = [
         JSONLLogger(run_dir / "metrics.jsonl", step_every=10),
-        ModelCheckpoint(run_dir, monitor=monitor, extra={"config": config, "data": data.meta}),
+        ModelCheckpoint(
+            run_dir,
+            monitor=monitor,
+            extra={"config": config, "data": data.meta},
+            every_n_train_steps=every,
+        ),
         GradientNormTracker(every=t["grad_norm_every"]),
         LearningRateMonitor(),
+        RunFolderWriter(run_dir, config, every, charts=t["charts"]),
     ]
     if t["early_stopping"]:
         callbacks.append(EarlyStopping(monitor, patience=t["early_stopping"]))
@@ -169,9 +221,11 @@ def _train_gradient(
             quiet=quiet,
             scheduler_interval=interval,
             max_steps_per_epoch=t["max_steps_per_epoch"] or None,
+            resume_from=last if resume and _has_checkpoint(last) else None,
         )
-    except FloatingPointError as e:
-        raise ConfigError(str(e)) from None
+    except NonFiniteError as e:
+        saved = f"the last good state is in {e.checkpoint}" if e.checkpoint else "no checkpoint"
+        raise ConfigError(f"{e} (run folder {run_dir}; {saved})") from None
     # the rest of the run uses the best epoch's weights
     load_checkpoint(run_dir / "best", model)
     return history, {"loss_fn": loss_fn, "metrics": metrics}
@@ -272,6 +326,13 @@ def _final_metrics(
             "perplexity": math.exp(min(result["loss"], 50.0)),
         }, {}
     X, y = _arrays(data.test)
+    bad = int(X.size - np.count_nonzero(np.isfinite(X))) if X.dtype.kind == "f" else 0
+    if bad:
+        rows = np.flatnonzero(~np.isfinite(X.reshape(len(X), -1)).all(axis=1))
+        raise ConfigError(
+            f"data: the test split holds {bad} NaN/Inf values (in rows {rows[:5].tolist()}"
+            f"{', ...' if len(rows) > 5 else ''}); the data set has missing or infinite values"
+        )
     if config["model"]["name"] == "perceptron":
         out = model.decision_function(X)
         loss = _perceptron_loss(model, X, y)
