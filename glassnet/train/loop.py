@@ -35,6 +35,8 @@ from glassnet.train.metrics import MetricFn, get_metric
 from glassnet.train.progress import Progress
 from glassnet.train.state import FitState, NonFiniteError, load_callback_states, load_training_state
 
+EMPTY_TRAINING_DATA = "fit: the training data is empty (no samples, so no batch to train on)"
+
 
 def _as_loader(data: Any, batch_size: int, shuffle: bool, generator: Any) -> Iterable:
     """A DataLoader for a DataLoader, a Dataset or an (X, y) pair."""
@@ -43,6 +45,10 @@ def _as_loader(data: Any, batch_size: int, shuffle: bool, generator: Any) -> Ite
     if isinstance(data, tuple) and len(data) == 2:
         data = TensorDataset(*data)
     if isinstance(data, Dataset):
+        if shuffle and len(data) == 0:  # (a random sampler refuses an empty set less clearly)
+            raise ValueError(
+                "fit: the training data is empty (no samples, so no batch to train on)"
+            )
         return DataLoader(data, batch_size=batch_size, shuffle=shuffle, generator=generator)
     if isinstance(data, Iterable):
         return data
@@ -140,9 +146,8 @@ def _fail(state: FitState, message: str) -> NonFiniteError:
 
 
 def _skip_done(batches: Any, state: FitState, rng_now: dict[str, dict]) -> None:
-    """Mid-epoch resume: replay the epoch's start (the loader draws its order) and skip the
-    batches already trained on, then put every generator where the checkpoint found it."""
-    rng.restore(state.generators, state.rng_epoch_start)
+    """Mid-epoch resume: skip the batches already trained on (the iterator was made from the
+    epoch's starting generators), then put every generator where the checkpoint found it."""
     for _ in range(state.batch):
         next(batches)
     rng.restore(state.generators, rng_now)
@@ -232,7 +237,7 @@ def fit(
     train_loader = _as_loader(train_data, batch_size, True, None)
     val_loader = _as_loader(val_data, batch_size, False, None)
     if hasattr(train_loader, "__len__") and len(train_loader) == 0:
-        raise ValueError("fit: the training data is empty (no samples, so no batch to train on)")
+        raise ValueError(EMPTY_TRAINING_DATA)
     named_metrics = [get_metric(m) for m in metrics]
     params = [p for group in optimizer.param_groups for p in group["params"]]
     plateau = type(scheduler).__name__ == "ReduceLROnPlateau"
@@ -267,6 +272,8 @@ def fit(
             n_batches = min(n_batches or limit, limit)
         progress.start(epoch + 1, epochs, n_batches)
         epoch_start = time.perf_counter()
+        if mid_epoch:  # the epoch's order is drawn as the iterator is made: replay its start
+            rng.restore(state.generators, state.rng_epoch_start)
         batches = iter(train_loader)
         if mid_epoch:
             _skip_done(batches, state, rng_now)
