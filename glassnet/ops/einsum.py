@@ -68,7 +68,8 @@ def _operand_grad(gy, k, full, shape, terms, out, sizes) -> np.ndarray:
     axes = tuple(i for i, (n, m) in enumerate(zip(shape, g.shape)) if n == 1 and m != 1)
     if axes:
         g = g.sum(axis=axes, keepdims=True)
-    return np.ascontiguousarray(g.reshape(shape))
+    g = g.reshape(shape)
+    return g if g.flags.writeable else g.copy()  # a broadcast view is read-only
 
 
 def _parse_term(term: str, ndim: int, k: int) -> tuple:

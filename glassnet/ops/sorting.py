@@ -99,9 +99,10 @@ def topk(
             f"topk: selected index k out of range: k={k} for dim {dim} of size {n} "
             f"(input shape {input._data.shape})"
         )
-    idx = np.take(_order(x, axis, largest), np.arange(k), axis=axis)
-    if input._data.ndim == 0:
-        idx = idx.reshape(())
+    if input._data.ndim == 0:  # PyTorch returns the element itself for k = 0 and k = 1
+        idx = np.zeros((), dtype=np.int64)
+    else:
+        idx = np.take(_order(x, axis, largest), np.arange(k), axis=axis)
     return TopKResult(_gathered(input, idx, axis), Tensor._wrap(idx))
 
 
