@@ -282,7 +282,7 @@ class Remainder(Op):
 
 class Xlogy(Op):
     """y = a * ln b, defined as 0 where a == 0.
-    dL/da = gy * ln b (0 where a == 0),   dL/db = gy * a / b."""
+    dL/da = gy * ln b (0 where a == 0 and b <= 0, as PyTorch),   dL/db = gy * a / b."""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -292,8 +292,10 @@ class Xlogy(Op):
     @staticmethod
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
-        ga = special.xlogy((a != 0).astype(gy.dtype), b).astype(gy.dtype, copy=False)
-        return unbroadcast(gy * ga, a.shape), unbroadcast(gy * a / b, b.shape)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ga = np.where((a == 0) & (b <= 0), 0, gy * np.log(b)).astype(gy.dtype, copy=False)
+            gb = gy * a / b
+        return unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)
 
 
 def _float_pair(input: Any, other: Any) -> tuple:
