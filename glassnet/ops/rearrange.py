@@ -54,9 +54,9 @@ def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
             f"roll: shifts and dimensions must align (shifts: {len(shift_t)}, dims: {len(dim_t)})"
         )
     ndim = input._data.ndim
-    axes = tuple(norm_dim(d, ndim, "roll") or 0 for d in dim_t)
     if ndim == 0:
-        return reshape(Roll.apply(reshape(input, 1), shifts=shift_t, axes=axes), ())
+        raise IndexError(f"roll: dimension specified as {dim_t[0]} but tensor has no dimensions")
+    axes = tuple(norm_dim(d, ndim, "roll") for d in dim_t)
     return Roll.apply(input, shifts=shift_t, axes=axes)
 
 
@@ -96,10 +96,12 @@ def repeat_interleave(
         return Tensor._wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
     if dim is None:
         input, axis = reshape(input, -1), 0
+    elif input._data.ndim == 0:
+        raise IndexError(
+            f"repeat_interleave: dimension specified as {dim} but tensor has no dimensions"
+        )
     else:
         axis = norm_dim(dim, input._data.ndim, "repeat_interleave")
-        if axis is None:
-            input, axis = reshape(input, 1), 0
     n = input._data.shape[axis]
     reps = _counts(repeats, n, "repeat_interleave")
     if output_size is not None and int(reps.sum() if reps.ndim else reps * n) != output_size:
