@@ -56,8 +56,10 @@ def test_var_mean_std_mean_match_torch(name, dim, correction, keepdim):
     x = np.random.default_rng(0).standard_normal((3, 4, 5))
     for k in range(2):
         compare_with_torch(
-            lambda t: getattr(glassnet, name)(t, dim, correction=correction, keepdim=keepdim)[k],
-            lambda t: getattr(torch, name)(t, dim, correction=correction, keepdim=keepdim)[k],
+            lambda t, k=k: getattr(glassnet, name)(t, dim, correction=correction, keepdim=keepdim)[
+                k
+            ],
+            lambda t, k=k: getattr(torch, name)(t, dim, correction=correction, keepdim=keepdim)[k],
             [x],
         )
 
