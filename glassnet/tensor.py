@@ -355,9 +355,7 @@ class Tensor:
         if STATE.enabled and (self.requires_grad or grad_args):
             if self._ctx is None and self.requires_grad:
                 self._check_inplace(name)
-            before = Tensor._wrap(self._data)  # self as it was, holding its old graph node
-            before.requires_grad, before._ctx = self.requires_grad, self._ctx
-            out = self._fits(name, fn(before, *args, **kwargs))
+            out = self._fits(name, fn(self._alias(), *args, **kwargs))  # self as it was
             self._data, self._ctx, self.requires_grad = out._data, out._ctx, out.requires_grad
             return self
         out = self._fits(name, fn(self, *args, **kwargs))
@@ -513,6 +511,96 @@ class Tensor:
 
         self._check_inplace("exponential_")
         self._data[...] = rng_of(generator).exponential(1.0 / lambd, self._data.shape)
+        return self
+
+    # ----------------------------------------------------------------- layout questions
+    def nelement(self) -> int:
+        """The number of elements (as numel)."""
+        return self._data.size
+
+    def element_size(self) -> int:
+        """Bytes per element (4 for float32)."""
+        return self._data.itemsize
+
+    def stride(self, dim: int | None = None) -> Any:
+        """Steps in elements between neighbours along each dim (PyTorch's strides, in elements)."""
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[dim]
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True when the elements lie in row-major order without gaps."""
+        return bool(self._data.flags.c_contiguous)
+
+    def data_ptr(self) -> int:
+        """The address of the first element."""
+        return self._data.ctypes.data
+
+    # ----------------------------------------------------------------- in-place shape changes
+    def _reshape_(self, name: str, fn: Any, *args: Any) -> Tensor:
+        """self becomes fn(self, *args), a view with another shape (graph node included)."""
+        if self._ctx is None and self.requires_grad and STATE.enabled:
+            self._check_inplace(name)
+        out = fn(self._alias(), *args)
+        self._data = out._data
+        if STATE.enabled:  # under no_grad a parameter stays a parameter
+            self._ctx, self.requires_grad = out._ctx, out.requires_grad
+        return self
+
+    def _alias(self) -> Tensor:
+        before = Tensor._wrap(self._data)
+        before.requires_grad, before._ctx = self.requires_grad, self._ctx
+        return before
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        return self._reshape_("squeeze_", _ops.squeeze, dim)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return self._reshape_("unsqueeze_", _ops.unsqueeze, dim)
+
+    def t_(self) -> Tensor:
+        return self._reshape_("t_", _ops.t)
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return self._reshape_("transpose_", _ops.transpose, dim0, dim1)
+
+    # ----------------------------------------------------------------- more random fills
+    def random_(self, from_: int = 0, to: int | None = None, generator: Any = None) -> Tensor:
+        """Fill with integers drawn uniformly from [from_, to) (random_(to) means [0, to)); without
+        `to`, up to 2^mantissa for floats or the dtype's maximum for integers."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("random_")
+        lo, hi = (0, from_) if to is None and from_ else (from_, to)
+        if hi is None:
+            kind = self._data.dtype
+            hi = 2 ** (np.finfo(kind).nmant + 1) if kind.kind == "f" else np.iinfo(kind).max
+        if hi <= lo:
+            raise ValueError(f"random_: expects 'from' < 'to', got from={lo} >= to={hi}")
+        self._data[...] = rng_of(generator).integers(lo, hi, self._data.shape)
+        return self
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, generator: Any = None) -> Tensor:
+        """Fill with e^z, z ~ Normal(mean, std)."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("log_normal_")
+        self._data[...] = rng_of(generator).lognormal(mean, std, self._data.shape)
+        return self
+
+    def geometric_(self, p: float, generator: Any = None) -> Tensor:
+        """Fill with the number of trials up to the first success (success probability p)."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("geometric_")
+        self._data[...] = rng_of(generator).geometric(p, self._data.shape)
+        return self
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, generator: Any = None) -> Tensor:
+        """Fill with draws from the Cauchy distribution: median + sigma * tan(pi (u - 1/2))."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("cauchy_")
+        self._data[...] = median + sigma * rng_of(generator).standard_cauchy(self._data.shape)
         return self
 
     # ----------------------------------------------------------------- new tensors like this one

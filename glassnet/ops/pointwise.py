@@ -99,6 +99,8 @@ class Unary(Op):
     erfinv x: sqrt(pi)/2 e^(y^2)        tan x: 1 + y^2           sinh x: cosh x
     cosh x: sinh x                      asin x: 1/sqrt(1 - x^2)  acos x: -1/sqrt(1 - x^2)
     atan x: 1/(1 + x^2)                 asinh x: 1/sqrt(x^2+1)   atanh x: 1/(1 - x^2)
+    lgamma ln|Gamma(x)|: digamma(x)     digamma: trigamma(x)     logit ln(x/(1-x)): 1/(x(1-x))
+    sinc sin(pi x)/(pi x): (cos(pi x) - y) / x   (0 at x = 0)
     """
 
     @staticmethod
@@ -132,7 +134,16 @@ _UNARY = {
     "atan": (np.arctan, lambda x, y: 1 / (1 + x * x)),
     "asinh": (np.arcsinh, lambda x, y: 1 / np.sqrt(x * x + 1)),
     "atanh": (np.arctanh, lambda x, y: 1 / (1 - x * x)),
+    "lgamma": (special.gammaln, lambda x, y: special.digamma(x)),
+    "digamma": (special.digamma, lambda x, y: special.polygamma(1, x)),
+    "logit": (special.logit, lambda x, y: 1 / (x * (1 - x))),
+    "sinc": (np.sinc, lambda x, y: _sinc_slope(x, y)),
 }
+
+
+def _sinc_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    safe = np.where(x == 0, 1, x)
+    return np.where(x == 0, 0, (np.cos(np.pi * x) - y) / safe)
 
 
 def _unary(name: str, input: Tensor) -> Tensor:
@@ -214,134 +225,46 @@ def atanh(input: Tensor) -> Tensor:
     return _unary("atanh", input)
 
 
+def lgamma(input: Tensor) -> Tensor:
+    """y = ln |Gamma(x)|."""
+    return _unary("lgamma", input)
+
+
+def digamma(input: Tensor) -> Tensor:
+    """y = d/dx ln Gamma(x)."""
+    return _unary("digamma", input)
+
+
+def sinc(input: Tensor) -> Tensor:
+    """The normalised sinc: sin(pi x) / (pi x), 1 at x = 0."""
+    return _unary("sinc", input)
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
+    """y = ln(x / (1 - x)); with `eps`, x is first clamped to [eps, 1 - eps] (no gradient
+    outside, as PyTorch)."""
+    x = _float(input)
+    if eps is not None:
+        x = Clamp.apply(x, lo=eps, hi=1 - eps)
+    return Unary.apply(x, name="logit")
+
+
+def rad2deg(input: Tensor) -> Tensor:
+    """Radians to degrees: y = x * 180 / pi."""
+    return mul(_float(input), 180.0 / np.pi)
+
+
+def deg2rad(input: Tensor) -> Tensor:
+    """Degrees to radians: y = x * pi / 180."""
+    return mul(_float(input), np.pi / 180.0)
+
+
+def signbit(input: Tensor) -> Tensor:
+    """True where the sign bit is set (negative numbers and -0.0)."""
+    return Tensor._wrap(np.signbit(input._data))
+
+
 arcsin, arccos, arctan, arcsinh, arctanh = asin, acos, atan, asinh, atanh
-
-
-# ----------------------------------------------------------------------------- binary float math
-class Atan2(Op):
-    """y = atan2(a, b), the angle of the point (b, a).
-    dL/da = gy * b / (a^2 + b^2),   dL/db = -gy * a / (a^2 + b^2)."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return np.arctan2(a, b)
-
-    @staticmethod
-    def backward(ctx, gy):
-        a, b = ctx.saved_tensors
-        r2 = a * a + b * b
-        return unbroadcast(gy * b / r2, a.shape), unbroadcast(-gy * a / r2, b.shape)
-
-
-class Logaddexp(Op):
-    """y = ln(e^a + e^b).   dL/da = gy * e^(a - y),   dL/db = gy * e^(b - y)."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        y = np.logaddexp(a, b)
-        ctx.save_for_backward(a, b, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, gy):
-        a, b, y = ctx.saved_tensors
-        return unbroadcast(gy * np.exp(a - y), a.shape), unbroadcast(gy * np.exp(b - y), b.shape)
-
-
-class Hypot(Op):
-    """y = sqrt(a^2 + b^2).   dL/da = gy * a / y,   dL/db = gy * b / y."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        y = np.hypot(a, b)
-        ctx.save_for_backward(a, b, y)
-        return y
-
-    @staticmethod
-    def backward(ctx, gy):
-        a, b, y = ctx.saved_tensors
-        return unbroadcast(gy * a / y, a.shape), unbroadcast(gy * b / y, b.shape)
-
-
-class Remainder(Op):
-    """y = a - q b with q = floor(a / b) (remainder, sign of b) or trunc(a / b) (fmod, sign
-    of a).   dL/da = gy,   dL/db = -gy * q."""
-
-    @staticmethod
-    def forward(ctx, a, b, rounding):
-        q = rounding(a / b) if a.dtype.kind == "f" else None
-        ctx.args = (a.shape, b.shape, q)
-        return np.mod(a, b) if rounding is np.floor else np.fmod(a, b)
-
-    @staticmethod
-    def backward(ctx, gy):
-        sa, sb, q = ctx.args
-        return unbroadcast(gy, sa), unbroadcast(-gy * q, sb)
-
-
-class Xlogy(Op):
-    """y = a * ln b, defined as 0 where a == 0.
-    dL/da = gy * ln b (0 where a == 0 and b <= 0, as PyTorch),   dL/db = gy * a / b."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return special.xlogy(a, b).astype(a.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, gy):
-        a, b = ctx.saved_tensors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ga = np.where((a == 0) & (b <= 0), 0, gy * np.log(b)).astype(gy.dtype, copy=False)
-            gb = gy * a / b
-        return unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)
-
-
-def _float_pair(input: Any, other: Any) -> tuple:
-    a, b = operands(input, other)
-    if a._data.dtype.kind != "f":
-        a, b = _float(a), _float(b)
-    return a, b
-
-
-def atan2(input: Tensor, other: Any) -> Tensor:
-    """The angle (radians, in [-pi, pi]) of the point (other, input), elementwise."""
-    return Atan2.apply(*_float_pair(input, other))
-
-
-arctan2 = atan2
-
-
-def logaddexp(input: Tensor, other: Any) -> Tensor:
-    """y = ln(e^input + e^other) without overflow."""
-    return Logaddexp.apply(*_float_pair(input, other))
-
-
-def hypot(input: Tensor, other: Any) -> Tensor:
-    """y = sqrt(input^2 + other^2) without overflow."""
-    return Hypot.apply(*_float_pair(input, other))
-
-
-def xlogy(input: Any, other: Any) -> Tensor:
-    """y = input * ln(other), 0 where input == 0."""
-    return Xlogy.apply(*_float_pair(input, other))
-
-
-def remainder(input: Any, other: Any) -> Tensor:
-    """Python's modulus: input - floor(input / other) * other (takes the sign of other)."""
-    return Remainder.apply(*operands(input, other), rounding=np.floor)
-
-
-def fmod(input: Any, other: Any) -> Tensor:
-    """C's fmod: input - trunc(input / other) * other (takes the sign of input)."""
-    return Remainder.apply(*operands(input, other), rounding=np.trunc)
-
-
-def floor_divide(input: Any, other: Any) -> Tensor:
-    """floor(input / other), elementwise (not differentiable, as in PyTorch)."""
-    a, b = operands(input, other)
-    return Tensor._wrap(np.asarray(np.floor_divide(a._data, b._data)))
 
 
 # ----------------------------------------------------------------------------- fused forms

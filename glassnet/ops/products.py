@@ -107,3 +107,52 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
         mul(rolled(input, [1, 2, 0]), rolled(other, [2, 0, 1])),
         mul(rolled(input, [2, 0, 1]), rolled(other, [1, 2, 0])),
     )
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Sum over `dims` pairs of dims: the last `dims` of a with the first `dims` of b (an int),
+    or the dims listed in dims = (dims_a, dims_b). The result has a's other dims, then b's."""
+    from glassnet.ops.einsum import einsum
+
+    na, nb = a._data.ndim, b._data.ndim
+    if isinstance(dims, (int, np.integer)):
+        if dims < 0 or dims > min(na, nb):
+            raise ValueError(f"tensordot: dims={dims} must be in [0, {min(na, nb)}]")
+        dims_a, dims_b = list(range(na - dims, na)), list(range(int(dims)))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+        if len(dims_a) != len(dims_b):
+            raise ValueError(f"tensordot: both dim lists should have same length, got {dims}")
+    dims_a = [norm_dim(d, na, "tensordot") for d in dims_a]
+    dims_b = [norm_dim(d, nb, "tensordot") for d in dims_b]
+    letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    sub_a = [next(letters) for _ in range(na)]
+    sub_b = [next(letters) for _ in range(nb)]
+    for da, db in zip(dims_a, dims_b):
+        sub_b[db] = sub_a[da]
+    out = [c for i, c in enumerate(sub_a) if i not in dims_a]
+    out += [c for i, c in enumerate(sub_b) if i not in dims_b]
+    return einsum(f"{''.join(sub_a)},{''.join(sub_b)}->{''.join(out)}", a, b)
+
+
+def kron(input: Tensor, other: Tensor) -> Tensor:
+    """The Kronecker product: every element of input times the whole of other, laid out in
+    blocks: shape (a0 b0, a1 b1, ...), the shorter shape padded with leading 1s."""
+    from glassnet.ops.einsum import einsum
+
+    n = max(input._data.ndim, other._data.ndim)
+    a = input.reshape(*(1,) * (n - input._data.ndim), *input._data.shape)
+    b = other.reshape(*(1,) * (n - other._data.ndim), *other._data.shape)
+    la, lb = "abcdefgh"[:n], "ijklmnop"[:n]
+    if n > 8:
+        raise ValueError(f"kron: at most 8 dimensions, got {n}")
+    spec = f"{la},{lb}->" + "".join(x + y for x, y in zip(la, lb))
+    shape = [p * q for p, q in zip(a._data.shape, b._data.shape)]
+    return einsum(spec, a, b).reshape(*shape)
+
+
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:
+    """The p-norm of input - other (all elements as one vector)."""
+    from glassnet.ops.reduce import norm
+
+    return norm(sub(input, other).reshape(-1), p)

@@ -251,3 +251,105 @@ def take_along_dim(input: Tensor, indices: Any, dim: int | None = None) -> Tenso
     i_shape = common[:axis] + (idx.shape[axis],) + common[axis + 1 :]
     x = input if tuple(x_shape) == input._data.shape else input.expand(*x_shape)
     return gather(x, axis, Tensor._wrap(np.broadcast_to(idx, i_shape)))
+
+
+class Unfold(Op):
+    """y = the windows x[..., j*step : j*step + size, ...] along `axis`, stacked on that axis,
+    each window's elements on a new last axis.   dL/dx = each window's gy added back in place
+    (overlapping windows add up)."""
+
+    @staticmethod
+    def forward(ctx, x, axis, size, step):
+        ctx.args = (x.shape, axis, size, step)
+        windows = np.lib.stride_tricks.sliding_window_view(x, size, axis=axis)
+        index = (slice(None),) * axis + (slice(None, None, step),)
+        return windows[index].copy()
+
+    @staticmethod
+    def backward(ctx, gy):
+        shape, axis, size, step = ctx.args
+        gx = np.zeros(shape, dtype=gy.dtype)
+        count = gy.shape[axis]
+        for j in range(size):  # offset j inside every window
+            target = (slice(None),) * axis + (slice(j, j + step * (count - 1) + 1, step),)
+            gx[target] += gy[..., j]
+        return gx
+
+
+def unfold(input: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """All windows of `size` elements along `dimension`, `step` apart: that dim becomes the
+    number of windows, (n - size) // step + 1, and a last dim of `size` holds each window
+    (Tensor.unfold in PyTorch)."""
+    axis = norm_dim(dimension, input._data.ndim, "unfold")
+    if input._data.ndim == 0:
+        input, axis = reshape(input, 1), 0
+    n = input._data.shape[axis]
+    if not 0 <= size <= n:
+        raise ValueError(f"unfold: size {size} exceeds the size of dim {dimension} ({n})")
+    if step <= 0:
+        raise ValueError(f"unfold: step is {step} but must be > 0")
+    return Unfold.apply(input, axis=axis, size=int(size), step=int(step))
+
+
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+    """Cut along `dim` into k nearly equal parts (an int k: the first n % k parts one longer), or
+    at the listed indices (a list: the pieces [0, i0), [i0, i1), ..., [ik, n))."""
+    from glassnet.ops.indexing import narrow
+
+    axis = norm_dim(dim, input._data.ndim, "tensor_split")
+    n = input._data.shape[axis]
+    if isinstance(indices_or_sections, (int, np.integer)):
+        k = int(indices_or_sections)
+        if k <= 0:
+            raise ValueError(f"tensor_split: number of sections must be larger than 0, got {k}")
+        sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
+        bounds = np.cumsum([0] + sizes)
+    else:
+        cuts = [int(i) for i in indices_or_sections]
+        bounds = [0] + [min(max(c, 0), n) for c in cuts] + [n]
+    pieces = []
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        pieces.append(narrow(input, axis, int(start), max(int(stop) - int(start), 0)))
+    return tuple(pieces)
+
+
+def split_with_sizes(input: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
+    """Cut along `dim` into pieces of the listed sizes (they must add up to the dim's size)."""
+    from glassnet.ops.movement import split
+
+    return split(input, list(split_sizes), dim)
+
+
+def diff(
+    input: Tensor, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None
+) -> Tensor:
+    """The n-th forward difference along `dim`: y_i = x_{i+1} - x_i (applied n times), after
+    putting `prepend` before and `append` after the input along that dim."""
+    from glassnet.ops.elementwise import sub
+    from glassnet.ops.indexing import narrow
+    from glassnet.ops.movement import cat
+
+    axis = norm_dim(dim, input._data.ndim, "diff")
+    if axis is None:
+        raise ValueError("diff: expected a tensor with at least 1 dimension")
+    parts = [p for p in (prepend, input, append) if p is not None]
+    x = cat(parts, axis) if len(parts) > 1 else input
+    for _ in range(n):
+        length = x._data.shape[axis]
+        if length == 0:
+            break
+        x = sub(narrow(x, axis, 1, length - 1), narrow(x, axis, 0, length - 1))
+    return x
+
+
+def take(input: Tensor, index: Any) -> Tensor:
+    """input read as if flattened, at `index` (the result has index's shape)."""
+    from glassnet.ops.indexing import getitem
+
+    idx = np.asarray(index._data if isinstance(index, Tensor) else index)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"take: index must be an integer tensor, got dtype {idx.dtype}")
+    n = input._data.size
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(f"take: index out of range for a tensor of {n} elements")
+    return getitem(reshape(input, -1), Tensor._wrap(idx))
