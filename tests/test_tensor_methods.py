@@ -213,3 +213,47 @@ def test_common_torch_methods_exist(name):
 def test_top_level_functions_exist(name):
     assert hasattr(torch, name)
     assert callable(getattr(glassnet, name, None)), f"glassnet.{name} is missing"
+
+
+# ----------------------------------------------------------------------------- layout, shape
+def test_layout_questions_match_torch():
+    g, t = glassnet.zeros(2, 3, 4), torch.zeros(2, 3, 4)
+    assert g.nelement() == t.nelement() and g.element_size() == t.element_size()
+    assert g.stride() == t.stride() and g.stride(1) == t.stride(1)
+    assert g.transpose(0, 2).stride() == t.transpose(0, 2).stride()
+    assert g.is_contiguous() and not g.transpose(0, 1).is_contiguous()
+    assert isinstance(g.data_ptr(), int)
+
+
+def test_in_place_shape_changes_match_torch_and_keep_gradients():
+    x = np.random.default_rng(0).standard_normal((1, 3, 2))
+    gx, tx = glassnet.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    gh, th = gx * 3, tx * 3
+    gh.squeeze_(0).t_().unsqueeze_(-1).transpose_(0, 2)
+    th.squeeze_(0).t_().unsqueeze_(-1).transpose_(0, 2)
+    assert gh.shape == tuple(th.shape)
+    (gh * glassnet.tensor(np.arange(6.0).reshape(th.shape))).sum().backward()
+    (th * torch.arange(6.0, dtype=torch.float64).reshape(th.shape)).sum().backward()
+    np.testing.assert_allclose(gx.grad.numpy(), tx.grad.numpy())
+    p = glassnet.zeros(1, 3, requires_grad=True)
+    with glassnet.no_grad():
+        p.squeeze_(0)
+    assert p.shape == (3,) and p.requires_grad and p.is_leaf
+    with pytest.raises(RuntimeError, match="squeeze_: a leaf tensor that requires grad"):
+        p.squeeze_()
+
+
+def test_random_fills():
+    g = glassnet.Generator(0)
+    x = glassnet.empty(10000, dtype=glassnet.int64).random_(3, 7, generator=g)
+    assert set(np.unique(x.numpy())) == {3, 4, 5, 6}
+    assert set(np.unique(glassnet.empty(1000).random_(4, generator=g).numpy())) == {0, 1, 2, 3}
+    assert glassnet.empty(100).random_(generator=g).numpy().min() >= 0
+    with pytest.raises(ValueError, match="random_: expects 'from' < 'to'"):
+        glassnet.empty(3).random_(5, 2)
+    y = glassnet.empty(20000, dtype=glassnet.float64).log_normal_(0.0, 0.5, generator=g)
+    assert abs(np.log(y.numpy()).std() - 0.5) < 0.02
+    z = glassnet.empty(20000, dtype=glassnet.float64).geometric_(0.25, generator=g)
+    assert z.numpy().min() >= 1 and abs(z.numpy().mean() - 4.0) < 0.15
+    c = glassnet.empty(20001, dtype=glassnet.float64).cauchy_(2.0, 1.0, generator=g)
+    assert abs(np.median(c.numpy()) - 2.0) < 0.05

@@ -83,3 +83,38 @@ def test_product_errors():
         glassnet.cross(glassnet.zeros(2), glassnet.zeros(2))
     with pytest.raises(ValueError, match="cross: dimension 0 does not have size 3"):
         glassnet.cross(glassnet.zeros(2, 3), glassnet.zeros(2, 3), dim=0)
+
+
+@pytest.mark.parametrize(
+    "sa,sb,dims",
+    [((2, 3, 4), (3, 4, 5), 2), ((2, 3), (3, 4), 1), ((2, 3), (4, 5), 0),
+     ((3, 4, 5), (5, 3), ([0, 2], [1, 0])), ((3, 4), (4, 2), ([1], [0]))],
+)  # fmt: skip
+def test_tensordot_matches_torch(sa, sb, dims):
+    rng = np.random.default_rng(4)
+    a, b = rng.standard_normal(sa), rng.standard_normal(sb)
+    compare_with_torch(
+        lambda x, y: glassnet.tensordot(x, y, dims),
+        lambda x, y: torch.tensordot(x, y, dims),
+        [a, b],
+    )
+    check_gradcheck(lambda x, y: glassnet.tensordot(x, y, dims), [a, b])
+
+
+@pytest.mark.parametrize("sa,sb", [((2, 2), (2, 3)), ((3,), (2,)), ((2, 1, 2), (3, 2)), ((), (2,))])
+def test_kron_and_dist_match_torch(sa, sb):
+    rng = np.random.default_rng(5)
+    a, b = np.asarray(rng.standard_normal(sa)), np.asarray(rng.standard_normal(sb))
+    compare_with_torch(glassnet.kron, torch.kron, [a, b])
+    c = rng.standard_normal(sa)
+    for p in (2, 1, 3):
+        compare_with_torch(
+            lambda x, y, p=p: x.dist(y, p), lambda x, y, p=p: x.dist(y, p), [a, np.asarray(c)]
+        )
+
+
+def test_tensordot_errors():
+    with pytest.raises(ValueError, match=r"tensordot: dims=3 must be in \[0, 2\]"):
+        glassnet.tensordot(glassnet.zeros(2, 2), glassnet.zeros(2, 2), 3)
+    with pytest.raises(ValueError, match="tensordot: both dim lists should have same length"):
+        glassnet.tensordot(glassnet.zeros(2, 2), glassnet.zeros(2, 2), ([0, 1], [0]))

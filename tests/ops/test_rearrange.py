@@ -182,3 +182,67 @@ def test_take_along_dim_and_ravel_match_torch():
         [x],
     )
     compare_with_torch(lambda t: t.ravel(), lambda t: t.ravel(), [x])
+
+
+@pytest.mark.parametrize(
+    "shape,dim,size,step",
+    [((7,), 0, 3, 2), ((7,), 0, 2, 1), ((3, 8), 1, 4, 3), ((5, 2), 0, 2, 2), ((4, 3), -1, 3, 1),
+     ((6,), 0, 6, 1), ((6,), 0, 0, 2)],
+)  # fmt: skip
+def test_unfold_matches_torch_and_gradcheck(shape, dim, size, step):
+    x = np.random.default_rng(0).standard_normal(shape)
+    compare_with_torch(
+        lambda t: t.unfold(dim, size, step), lambda t: t.unfold(dim, size, step), [x]
+    )
+    if size:
+        check_gradcheck(lambda t: t.unfold(dim, size, step), [x])
+    with pytest.raises(ValueError, match="unfold: size 9 exceeds the size of dim"):
+        glassnet.tensor(x).unfold(dim, 9, 1)
+    with pytest.raises(ValueError, match="unfold: step is 0 but must be > 0"):
+        glassnet.tensor(x).unfold(dim, 1, 0)
+
+
+@pytest.mark.parametrize("sections", [3, 1, 8, [1, 5], [0, 2, 2, 9], [4]])
+def test_tensor_split_matches_torch(sections):
+    x = np.random.default_rng(0).standard_normal((7, 2))
+    g = glassnet.tensor(x, requires_grad=True).tensor_split(sections)
+    t = torch.tensor(x).tensor_split(sections)
+    assert len(g) == len(t)
+    for a, b in zip(g, t):
+        np.testing.assert_array_equal(a.detach().numpy(), b.numpy())
+    check_gradcheck(lambda v: glassnet.cat(v.tensor_split(sections), 0), [x])
+    with pytest.raises(ValueError, match="tensor_split: number of sections must be larger than 0"):
+        glassnet.tensor(x).tensor_split(0)
+
+
+def test_split_with_sizes_and_take_match_torch():
+    x = np.random.default_rng(0).standard_normal((5, 3))
+    g, t = glassnet.tensor(x).split_with_sizes([2, 3]), torch.tensor(x).split_with_sizes([2, 3])
+    for a, b in zip(g, t):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    index = np.array([[0, 14], [7, 7]])
+    compare_with_torch(
+        lambda v: v.take(glassnet.tensor(index)), lambda v: v.take(torch.tensor(index)), [x]
+    )
+    with pytest.raises(IndexError, match="take: index out of range for a tensor of 15 elements"):
+        glassnet.take(glassnet.tensor(x), glassnet.tensor([15]))
+    with pytest.raises(TypeError, match="take: index must be an integer tensor"):
+        glassnet.take(glassnet.tensor(x), glassnet.tensor([1.0]))
+
+
+@pytest.mark.parametrize(
+    "n,dim,pre,app",
+    [(1, -1, False, False), (2, 0, False, False), (1, 1, True, True), (3, 1, False, True),
+     (5, 0, False, False)],
+)  # fmt: skip
+def test_diff_matches_torch(n, dim, pre, app):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 4))
+    extra = rng.standard_normal((3, 4))
+    gp = glassnet.tensor(extra) if pre else None
+    ga = glassnet.tensor(extra) if app else None
+    tp = torch.tensor(extra) if pre else None
+    ta = torch.tensor(extra) if app else None
+    compare_with_torch(lambda t: t.diff(n, dim, gp, ga), lambda t: t.diff(n, dim, tp, ta), [x])
+    with pytest.raises(ValueError, match="diff: expected a tensor with at least 1 dimension"):
+        glassnet.diff(glassnet.tensor(1.0))
