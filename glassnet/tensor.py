@@ -482,6 +482,10 @@ class Tensor:
     def index_copy_(self, dim: int, index: Any, source: Tensor) -> Tensor:
         return self._apply_("index_copy_", _ops.index_copy, dim, index, source)
 
+    def index_put_(self, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+        """self[indices] = values (or += with accumulate), in place."""
+        return self._apply_("index_put_", _ops.index_put, indices, values, accumulate)
+
     def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
         """Write fill_value on the main diagonal (all indices equal), in place; a tall matrix
         starts again below each square block when `wrap`."""

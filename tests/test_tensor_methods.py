@@ -194,7 +194,8 @@ allclose any all nonzero logical_and logical_or logical_xor logical_not floor ce
 reciprocal sigmoid_ relu_ log2 log10 exp2 expm1 atan2 erf count_nonzero diag diagonal trace cross
 outer masked_select index_add index_add_ index_copy scatter_add_ abs_ log_ tanh_ isinf isclose
 movedim moveaxis ravel numel is_floating_point median kthvalue nansum nanmean aminmax mv inner
-take_along_dim cummax cummin logcumsumexp fmod remainder hypot logaddexp xlogy bernoulli_""".split()
+take_along_dim cummax cummin logcumsumexp fmod remainder hypot logaddexp xlogy bernoulli_ index_put_
+nelement stride is_contiguous squeeze_ unsqueeze_ t_ transpose_ unfold diff tensor_split take""".split()
 
 
 @pytest.mark.parametrize("name", COMMON)

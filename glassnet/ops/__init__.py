@@ -219,7 +219,7 @@ from glassnet.ops.reduce import (
 )
 from glassnet.ops.sampling import bernoulli, multinomial
 from glassnet.ops.scan import cummax, cummin, cumprod, cumsum, logcumsumexp
-from glassnet.ops.scatter import index_add, index_copy, index_fill, scatter
+from glassnet.ops.scatter import index_add, index_copy, index_fill, index_put, scatter
 from glassnet.ops.sorting import argsort, bincount, msort, sort, topk, unique
 from glassnet.ops.statistics import (
     aminmax,
@@ -438,4 +438,5 @@ TENSOR_METHODS = TENSOR_METHODS + (
     "tensor_split",
     "true_divide",
     "unfold",
+    "index_put",
 )

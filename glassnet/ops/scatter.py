@@ -1,4 +1,4 @@
-"""Writing into chosen places: scatter, index_fill, index_add, index_copy (the out-of-place forms;
+"""Writing into chosen places: scatter, index_fill, index_add, index_copy, index_put (out-of-place;
 the `_` methods on Tensor write the result back). A value written over x[i] cuts x[i] out of the
 gradient; a value added to x[i] leaves x's gradient whole.
 """
@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.autograd.function import Op
+from glassnet.autograd.function import Op, unbroadcast
 from glassnet.ops._common import lift, norm_dim
 from glassnet.ops.indexing import _full_index, _index_array, scatter_add
 from glassnet.tensor import Tensor
@@ -160,3 +160,46 @@ def index_add(input: Tensor, dim: int, index: Any, source: Tensor, alpha: float 
     idx, axis = _index_args(input, dim, index, "index_add")
     src = _source(input, source, idx, axis, "index_add")
     return IndexPut.apply(input, src, index=idx, axis=axis, value=None, add=True, alpha=alpha)
+
+
+class IndexPutAdvanced(Op):
+    """y = x with y[indices] = values (or += values with accumulate), NumPy advanced indexing.
+    dL/dx = gy (0 at the written places unless accumulating),
+    dL/dvalues = gy read at indices, summed back to values' shape."""
+
+    @staticmethod
+    def forward(ctx, x, values, indices, accumulate):
+        ctx.args = (indices, accumulate, values.shape)
+        y = x.copy()
+        if accumulate:
+            np.add.at(y, indices, values)
+        else:
+            y[indices] = values
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        indices, accumulate, shape = ctx.args
+        gx = gy
+        if not accumulate:
+            gx = gy.copy()
+            gx[indices] = 0
+        gv = unbroadcast(np.asarray(gy[indices]), shape) if ctx.needs_input_grad[1] else None
+        return gx, gv
+
+
+def index_put(input: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """A copy of input with input[indices] = values (`indices` a tuple of index tensors, as
+    `input[i, j] = values`); with `accumulate`, repeated places add up."""
+    from glassnet.ops.indexing import to_index
+
+    index = to_index(tuple(indices))
+    vals = lift(values, input._data)
+    if vals._data.dtype != input._data.dtype:
+        vals = vals.to(input._data.dtype)
+    try:
+        target = np.empty(input._data.shape, dtype=np.int8)[index]
+        np.broadcast_to(vals._data, target.shape)
+    except (IndexError, ValueError) as err:
+        raise type(err)(f"index_put: {err} (input shape {input._data.shape})") from None
+    return IndexPutAdvanced.apply(input, vals, indices=index, accumulate=bool(accumulate))

@@ -115,3 +115,27 @@ def test_index_op_errors():
         x.index_add(0, glassnet.tensor([3]), glassnet.zeros(1, 2))
     with pytest.raises(ValueError, match=r"index_copy: source shape \(2, 2\) does not match"):
         x.index_copy(0, glassnet.tensor([0]), glassnet.zeros(2, 2))
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_matches_torch(accumulate):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 3))
+    rows, cols = np.array([0, 2, 3]), np.array([1, 1, 0])
+    values = rng.standard_normal(3)
+    gi = (glassnet.tensor(rows), glassnet.tensor(cols))
+    ti = (torch.tensor(rows), torch.tensor(cols))
+    compare_with_torch(
+        lambda a, v: a.index_put(gi, v, accumulate),
+        lambda a, v: a.index_put(ti, v, accumulate),
+        [x, values],
+    )
+    check_gradcheck(lambda a, v: glassnet.index_put(a, gi, v, accumulate), [x, values])
+    mask = (glassnet.tensor(x > 0),)
+    g = glassnet.tensor(x).index_put_(mask, glassnet.tensor(0.0, dtype=glassnet.float64))
+    t = torch.tensor(x).index_put_((torch.tensor(x > 0),), torch.tensor(0.0, dtype=torch.float64))
+    np.testing.assert_array_equal(g.numpy(), t.numpy())
+    with pytest.raises(
+        IndexError, match=r"index_put: index 5 is out of bounds .*\(input shape \(4, 3\)\)"
+    ):
+        glassnet.tensor(x).index_put((glassnet.tensor([5]),), glassnet.tensor(1.0))
