@@ -15,7 +15,7 @@ from scipy import special
 from glassnet import _dtypes
 from glassnet.autograd.function import Op, unbroadcast
 from glassnet.ops._common import lift, operands
-from glassnet.ops.elementwise import Clamp, add, cast, div, mul
+from glassnet.ops.elementwise import Clamp, add, cast, clamp, div, mul
 from glassnet.tensor import Tensor
 
 
@@ -358,8 +358,6 @@ def clamp_max(input: Tensor, max: Any) -> Tensor:
 def _clamp_one(input: Tensor, lo: Any, hi: Any) -> Tensor:
     bound = lo if hi is None else hi
     if isinstance(bound, Tensor):
-        from glassnet.ops.elementwise import clamp
-
         return clamp(input, lo, hi)
     if input._data.dtype.kind != "f" and isinstance(bound, (float, np.floating)):
         input = _float(input)  # an integer tensor clamped to a float bound becomes float

@@ -92,11 +92,13 @@ class Logcumsumexp(Op):
         x, y = ctx.saved_tensors
         if x.size == 0:
             return np.zeros_like(gy)
-        m = np.max(y, axis=ctx.axis, keepdims=True)  # keeps e^(x - m) <= 1
+        # in float64, with m = the largest y: e^(m - y) stays finite over a span of ~700
+        x64, y64 = x.astype(np.float64), y.astype(np.float64)
+        m = np.max(y64, axis=ctx.axis, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
         with np.errstate(over="ignore", invalid="ignore"):
-            w = _reverse_cumsum(gy * np.exp(m - y), ctx.axis)
-            return w * np.exp(x - m)
+            w = _reverse_cumsum(gy * np.exp(m - y64), ctx.axis)
+            return (w * np.exp(x64 - m)).astype(gy.dtype)
 
 
 def _scan_input(input: Tensor, dim: int, dtype: Any, op: str) -> tuple:

@@ -109,3 +109,10 @@ def test_scan_dim_errors():
         glassnet.cumsum(glassnet.zeros(2, 2), 2)
     with pytest.raises(IndexError, match="cumprod: dim -3 is out of range"):
         glassnet.zeros(2, 2).cumprod(-3)
+
+
+def test_logcumsumexp_gradient_over_a_wide_span_in_float32():
+    x = np.array([[-100.0, 0.0, 1.0], [50.0, -60.0, 40.0]], dtype=np.float32)
+    compare_with_torch(
+        lambda t: glassnet.logcumsumexp(t, 1), lambda t: torch.logcumsumexp(t, 1), [x]
+    )
