@@ -30,7 +30,8 @@ class Einsum(Op):
     def forward(ctx, *xs, terms, out, sizes):
         full = [np.broadcast_to(x, [sizes[c] for c in t]) for x, t in zip(xs, terms)]
         ctx.args = (full, [x.shape for x in xs], terms, out, sizes)
-        return _contract(terms, out, full)
+        spec = ",".join(terms) + "->" + out
+        return np.einsum(spec, *full, optimize=len(xs) > 1)
 
     @staticmethod
     def backward(ctx, gy):
@@ -43,44 +44,14 @@ class Einsum(Op):
         return tuple(grads)
 
 
-def _contract(terms: list, out: str, arrays: list) -> np.ndarray:
-    """einsum(terms -> out) of arrays whose sizes agree. Two operands without repeated letters
-    go through one batched matmul (BLAS; NumPy's einsum only uses BLAS without batch letters,
-    and runs 'bhqd,bhkd->bhqk' ~10x slower), anything else through np.einsum."""
-    if len(arrays) != 2 or any(len(set(t)) != len(t) for t in terms + [out]):
-        return np.einsum(",".join(terms) + "->" + out, *arrays, optimize=len(arrays) > 1)
-    (ta, tb), (a, b) = terms, arrays
-    # letters in one operand only and not in the output are summed there first
-    a, ta = _sum_away(a, ta, set(tb) | set(out))
-    b, tb = _sum_away(b, tb, set(ta) | set(out))
-    batch = [c for c in ta if c in tb and c in out]
-    left = [c for c in ta if c not in tb]
-    right = [c for c in tb if c not in ta]
-    inner = [c for c in ta if c in tb and c not in out]
-    size = dict(zip(ta, a.shape)) | dict(zip(tb, b.shape))
-    n = [int(np.prod([size[c] for c in group], dtype=np.int64)) for group in (left, inner, right)]
-    nb = [size[c] for c in batch]
-    a2 = a.transpose([ta.index(c) for c in batch + left + inner]).reshape(nb + [n[0], n[1]])
-    b2 = b.transpose([tb.index(c) for c in batch + inner + right]).reshape(nb + [n[1], n[2]])
-    y = np.matmul(a2, b2).reshape(nb + [size[c] for c in left + right])
-    order = batch + left + right
-    return y.transpose([order.index(c) for c in out])
-
-
-def _sum_away(x: np.ndarray, term: str, keep: set) -> tuple:
-    lone = tuple(i for i, c in enumerate(term) if c not in keep)
-    if not lone:
-        return x, term
-    return x.sum(axis=lone), "".join(c for c in term if c in keep)
-
-
 def _operand_grad(gy, k, full, shape, terms, out, sizes) -> np.ndarray:
     term = terms[k]
     letters = "".join(dict.fromkeys(term))  # unique, in order
     others = [t for m, t in enumerate(terms) if m != k]
     available = set(out).union(*others)
     target = "".join(c for c in letters if c in available)
-    g = _contract([out, *others], target, [gy, *[f for m, f in enumerate(full) if m != k]])
+    spec = ",".join([out, *others]) + "->" + target
+    g = np.einsum(spec, gy, *[f for m, f in enumerate(full) if m != k], optimize=len(others) > 0)
     if target != letters:  # subscripts only this operand had: every output used each of them
         g = g.reshape([sizes[c] if c in available else 1 for c in letters])
         g = np.broadcast_to(g, [sizes[c] for c in letters])
