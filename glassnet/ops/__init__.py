@@ -147,6 +147,7 @@ from glassnet.ops.pointwise import (
     deg2rad,
     digamma,
     erf,
+    erfc,
     erfinv,
     exp2,
     expm1,
@@ -189,16 +190,20 @@ from glassnet.ops.rearrange import (
     diag,
     diagonal,
     diff,
+    fliplr,
+    flipud,
     masked_select,
     moveaxis,
     movedim,
     ravel,
     repeat_interleave,
     roll,
+    rot90,
     split_with_sizes,
     take,
     take_along_dim,
     tensor_split,
+    tile,
     trace,
     unfold,
 )
@@ -234,6 +239,8 @@ from glassnet.ops.truth import all, any, argwhere, count_nonzero, nonzero
 
 subtract, multiply, divide, negative = sub, mul, div, neg
 sgn, absolute, true_divide = sign, abs, div
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+swapdims = transpose
 
 TENSOR_METHODS = (
     "abs",
@@ -439,4 +446,20 @@ TENSOR_METHODS = TENSOR_METHODS + (
     "true_divide",
     "unfold",
     "index_put",
+    "broadcast_to",
+    "divide",
+    "erfc",
+    "fliplr",
+    "flipud",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "multiply",
+    "negative",
+    "not_equal",
+    "rot90",
+    "subtract",
+    "swapdims",
+    "tile",
 )
