@@ -127,6 +127,7 @@ from glassnet.ops.movement import (
     view,
     view_as,
 )
+from glassnet.ops.orientation import fliplr, flipud, rot90, tile
 from glassnet.ops.pointwise import (
     acos,
     addcdiv,
@@ -190,20 +191,16 @@ from glassnet.ops.rearrange import (
     diag,
     diagonal,
     diff,
-    fliplr,
-    flipud,
     masked_select,
     moveaxis,
     movedim,
     ravel,
     repeat_interleave,
     roll,
-    rot90,
     split_with_sizes,
     take,
     take_along_dim,
     tensor_split,
-    tile,
     trace,
     unfold,
 )
