@@ -76,14 +76,14 @@ class NetworkSession:
                 self.model.parameters(), weight_decay=s.l2, **_tuples(s.optimizer_params)
             )
         except (ValueError, TypeError) as e:
-            raise SettingsError(f"optimizer_params: {cls.__name__}: {e}") from None
+            raise SettingsError(f"optimizer_params: {_named(cls, e)}") from None
         self.scheduler = None
         if s.scheduler != "none":
             sched_cls = SCHEDULER_CLASSES[s.scheduler]
             try:
                 self.scheduler = sched_cls(self.optimizer, **_scheduler_kwargs(s))
             except (ValueError, TypeError) as e:
-                raise SettingsError(f"scheduler_params: {sched_cls.__name__}: {e}") from None
+                raise SettingsError(f"scheduler_params: {_named(sched_cls, e)}") from None
         self.rng = np.random.default_rng(s.seed)
         self.linears = [m for m in self.model if isinstance(m, nn.Linear)]
         self.step_count = 0
@@ -246,6 +246,12 @@ class NetworkSession:
     def layer_sizes(self) -> list[int]:
         """Widths from the input to the output."""
         return [self.data.num_features, *self.settings.hidden_sizes, self.linears[-1].out_features]
+
+
+def _named(cls: type, error: Exception) -> str:
+    """The class's error message, starting with the class's name (once)."""
+    text = str(error)
+    return text if text.startswith(cls.__name__) else f"{cls.__name__}: {text}"
 
 
 def _tuples(params: dict[str, Any]) -> dict[str, Any]:

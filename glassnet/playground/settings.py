@@ -135,10 +135,9 @@ def _params(name: str, value: Any, allowed: dict[str, Any]) -> dict[str, Any]:
             if not isinstance(v, bool):
                 raise SettingsError(f"{name}.{key}: must be true or false, got {v!r}")
             out[key] = v
-        elif isinstance(default, int) and not isinstance(default, bool):
-            out[key] = _number(f"{name}.{key}", v, -(10**9), 10**9, integer=True)
-        else:
-            out[key] = _number(f"{name}.{key}", v, -1e6, 1e6)
+        else:  # a number; integers stay integers (sgd's momentum defaults to the int 0)
+            number = _number(f"{name}.{key}", v, -1e9, 1e9)
+            out[key] = int(v) if isinstance(v, int) and isinstance(default, int) else number
     return out
 
 

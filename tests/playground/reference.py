@@ -1,0 +1,25 @@
+"""glassnet's own computation of a backward pass, written independently of the playground's
+explain code: a copy of the session's model, the loss on the same batch, `backward()`."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+
+import glassnet
+from glassnet import nn
+
+
+def reference_gradients(session: Any, indices: list[int]) -> tuple[float, list[np.ndarray]]:
+    """(loss, [dL/dW of each Linear layer]) for the session's model on training points `indices`."""
+    model = copy.deepcopy(session.model)
+    model.eval()
+    X = session.data.X_train[indices]
+    y = session.data.y_train[indices]
+    target = y if session.settings.loss == "cross_entropy" else y.astype(np.float32)[:, None]
+    loss = session.loss_fn(model(glassnet.tensor(X)), glassnet.tensor(target))
+    loss.backward()
+    grads = [m.weight.grad.numpy() for m in model if isinstance(m, nn.Linear)]
+    return float(loss.item()), grads
