@@ -81,6 +81,12 @@ class PerceptronSession:
         """Share of points the current line classifies correctly."""
         return float(((X @ self.model.weight._data + self.model.bias._data > 0) == y).mean())
 
+    def criterion(self, X: np.ndarray, y: np.ndarray) -> float:
+        """The perceptron criterion mean(max(0, -t s)), t = +-1, s = w . x + b: what
+        Rosenblatt's rule descends (zero once every point is on its side)."""
+        s = X @ self.model.weight._data + self.model.bias._data
+        return float(np.maximum(0.0, -np.where(y > 0, 1.0, -1.0) * s).mean())
+
     def snapshot(self) -> dict[str, Any]:
         """The line, the last update and the mistakes per epoch."""
         d = self.data
@@ -93,8 +99,8 @@ class PerceptronSession:
                 "epoch": self.epoch + self.index / len(d.X_train),
                 "train_accuracy": self.accuracy(d.X_train, d.y_train),
                 "test_accuracy": self.accuracy(d.X_test, d.y_test),
-                "train_loss": float(self.mistakes),
-                "test_loss": None,
+                "train_loss": self.criterion(d.X_train, d.y_train),
+                "test_loss": self.criterion(d.X_test, d.y_test),
                 "lr": self.model.lr,
             },
             "boundary": (scores > 0).astype(float).tolist(),
@@ -104,6 +110,12 @@ class PerceptronSession:
             "converged_epoch": self.converged_epoch,
             "w": [float(v) for v in self.model.weight._data],
             "b": float(self.model.bias._data),
+            "weights": [
+                {
+                    "W": [[float(v) for v in self.model.weight._data]],
+                    "b": [float(self.model.bias._data)],
+                }
+            ],
         }
 
     def points(self) -> dict[str, Any]:
