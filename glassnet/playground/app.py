@@ -35,7 +35,7 @@ from glassnet.playground.manager import SessionManager, Slot, TooManySessions, b
 from glassnet.playground.saving import save_session
 from glassnet.playground.settings import SettingsError, options, parse_settings
 
-UPDATE_INTERVAL = 0.05  # seconds between updates while playing: at most 20 per second
+UPDATE_INTERVAL = 1 / 30  # seconds between updates while playing: at most 30 per second
 
 
 def _field(error: Exception) -> str:

@@ -137,3 +137,9 @@ def grid(resolution: int, extent: float = 1.6) -> tuple[np.ndarray, np.ndarray]:
     axis = np.linspace(-extent, extent, resolution, dtype=np.float32)
     x1, x2 = np.meshgrid(axis, axis[::-1])
     return np.stack([x1.ravel(), x2.ravel()], 1), axis
+
+
+def rounded(a: np.ndarray, decimals: int) -> list:
+    """`a` as nested lists of short decimals for JSON (rounded in float64: a float32's own
+    repr would carry 17 digits)."""
+    return np.round(np.asarray(a, dtype=np.float64), decimals).tolist()

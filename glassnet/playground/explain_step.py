@@ -1,4 +1,4 @@
-""""Explain a step": one backward pass of a network session, layer by layer, with its math.
+""" "Explain a step": one backward pass of a network session, layer by layer, with its math.
 
 The pass is glassnet's: the loss of the current model on a small batch is differentiated by
 `glassnet.autograd.trace`, which records every op the backward pass visits. Each Linear layer's

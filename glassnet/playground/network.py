@@ -17,12 +17,14 @@ import glassnet
 from glassnet import nn
 from glassnet.models.mlp import MLP
 from glassnet.optim import lr_scheduler
-from glassnet.playground.datasets import PlayData, grid, load_digits_split, make_toy
+from glassnet.playground.datasets import PlayData, grid, load_digits_split, make_toy, rounded
 from glassnet.playground.settings import Settings, SettingsError
 from glassnet.train.builders import optimizer_classes
 
 BOUNDARY_RESOLUTION = 40  # heat map cells per side
 NEURON_RESOLUTION = 16  # per hidden neuron's thumbnail
+MAX_DRAWN_NEURONS = 16  # per layer, as the page draws them
+MAX_HISTORY = 4000  # points kept; past that every other one is dropped (long sessions stay small)
 MAX_DRAWN_WEIGHTS = 4096  # larger nets (digits) send only their gradient norms
 SCHEDULER_CLASSES = {
     "step": lr_scheduler.StepLR,
@@ -182,6 +184,8 @@ class NetworkSession:
         }
         point = {k: v if np.isfinite(v) else None for k, v in point.items()}  # JSON has no nan
         self.history.append(point)
+        if len(self.history) > MAX_HISTORY:
+            self.history = self.history[::2]
         return point
 
     def neuron_maps(self) -> list[list[list[float]]]:
@@ -196,7 +200,7 @@ class NetworkSession:
                 h = layer(h)
                 is_last_of_block = isinstance(layers[i + 1], nn.Linear)
                 if is_last_of_block:
-                    maps.append(np.round(h._data.T, 4).tolist())
+                    maps.append(rounded(h._data.T[:MAX_DRAWN_NEURONS], 2))
         return maps
 
     def weights(self) -> list[dict[str, Any]] | None:
@@ -205,8 +209,8 @@ class NetworkSession:
             return None
         return [
             {
-                "W": np.round(m.weight._data, 4).tolist(),
-                "b": np.round(m.bias._data, 4).tolist(),
+                "W": rounded(m.weight._data, 4),
+                "b": rounded(m.bias._data, 4),
             }
             for m in self.linears
         ]
@@ -223,7 +227,7 @@ class NetworkSession:
         }
         if self.data.is_plane:
             pts, _ = grid(BOUNDARY_RESOLUTION)
-            state["boundary"] = np.round(self.probability(self.scores(pts)), 3).tolist()
+            state["boundary"] = rounded(self.probability(self.scores(pts)), 3)
             state["neurons"] = self.neuron_maps()
         return state
 
@@ -234,9 +238,9 @@ class NetworkSession:
             return {"plane": False, "n_train": len(d.X_train), "n_test": len(d.X_test)}
         return {
             "plane": True,
-            "train": np.round(d.X_train, 4).tolist(),
+            "train": rounded(d.X_train, 4),
             "train_y": d.y_train.tolist(),
-            "test": np.round(d.X_test, 4).tolist(),
+            "test": rounded(d.X_test, 4),
             "test_y": d.y_test.tolist(),
             "extent": 1.6,
             "resolution": BOUNDARY_RESOLUTION,

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.models.perceptron import Perceptron
-from glassnet.playground.datasets import grid, make_toy
+from glassnet.playground.datasets import grid, make_toy, rounded
 from glassnet.playground.settings import Settings
 
 RESOLUTION = 40
@@ -123,9 +123,9 @@ class PerceptronSession:
         d = self.data
         return {
             "plane": True,
-            "train": np.round(d.X_train, 4).tolist(),
+            "train": rounded(d.X_train, 4),
             "train_y": d.y_train.tolist(),
-            "test": np.round(d.X_test, 4).tolist(),
+            "test": rounded(d.X_test, 4),
             "test_y": d.y_test.tolist(),
             "extent": 1.6,
             "resolution": RESOLUTION,

@@ -6,7 +6,7 @@
         best.* / last.*    the checkpoint (`glassnet.io.checkpoint.save_checkpoint`)
         history.json       the points the page plotted
         test_metrics.json  loss and metrics on the test split
-        *.png, report.html the charts and the report (`glassnet.train.charts`, `glassnet.viz.report`)
+        *.png, report.html the charts and the report (glassnet.train.charts, glassnet.viz.report)
 
 `glassnet predict RUN_DIR` works on every saved run, and `glassnet evaluate RUN_DIR` on runs of
 the data sets `glassnet train` itself builds (digits).
@@ -36,7 +36,10 @@ def run_config(session: Any) -> dict[str, Any]:
     config["name"] = f"playground-{s.dataset}"
     config["seed"] = s.seed
     config["data"].update(
-        dataset=s.dataset, batch_size=s.batch_size or 64, val_fraction=0.0, test_size=s.test_fraction
+        dataset=s.dataset,
+        batch_size=s.batch_size or 64,
+        val_fraction=0.0,
+        test_size=s.test_fraction,
     )
     if session.kind == "perceptron":
         config["model"] = {"name": "perceptron", "lr": session.model.lr}

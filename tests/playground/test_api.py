@@ -63,7 +63,9 @@ def test_websocket_errors_are_messages_not_crashes(app):
         assert ws.receive_json()["message"] == "message: not valid JSON"
         ws.send_json({"type": "fly"})
         assert ws.receive_json()["field"] == "type"
-        ws.send_json({"type": "configure", "settings": {"optimizer": "sgd", "optimizer_params": {"lr": -1}}})
+        ws.send_json(
+            {"type": "configure", "settings": {"optimizer": "sgd", "optimizer_params": {"lr": -1}}}
+        )
         error = ws.receive_json()
         assert error["type"] == "error" and error["field"] == "optimizer_params"
         assert error["message"].startswith("optimizer_params: SGD") and "-1" in error["message"]
@@ -125,7 +127,9 @@ def test_explain_numbers_are_glassnets_backward_pass(app):
         assert msg["loss"] == pytest.approx(loss, rel=1e-6)
         for layer, g in zip(msg["layers"], grads):
             shown = np.array(layer["grad_W"])
-            np.testing.assert_allclose(shown, g[: shown.shape[0], : shown.shape[1]], rtol=1e-5, atol=1e-9)
+            np.testing.assert_allclose(
+                shown, g[: shown.shape[0], : shown.shape[1]], rtol=1e-5, atol=1e-9
+            )
             assert layer["grad_W_norm"] == pytest.approx(float(np.linalg.norm(g)), rel=1e-5)
         assert "relu" in msg["activation_text"] and "cross_entropy" in msg["loss_text"]
         assert "Adam" in msg["optimizer_text"] and "Linear" in msg["trace"]
@@ -135,7 +139,15 @@ def test_explain_numbers_are_glassnets_backward_pass(app):
 
 def test_save_reopens_with_load_run_and_evaluate(app, tmp_path):
     with TestClient(app) as client, client.websocket_connect("/ws") as ws:
-        configure(ws, {"dataset": "digits", "loss": "cross_entropy", "hidden_sizes": [16], "steps_per_update": 20})
+        configure(
+            ws,
+            {
+                "dataset": "digits",
+                "loss": "cross_entropy",
+                "hidden_sizes": [16],
+                "steps_per_update": 20,
+            },
+        )
         for _ in range(3):
             ws.send_json({"type": "step"})
             ws.receive_json()
@@ -152,16 +164,22 @@ def test_save_reopens_with_load_run_and_evaluate(app, tmp_path):
         import glassnet
 
         with glassnet.no_grad():
-            np.testing.assert_allclose(model(glassnet.tensor(X)).numpy(), expected, rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(
+                model(glassnet.tensor(X)).numpy(), expected, rtol=1e-5, atol=1e-6
+            )
         metrics = evaluate_run(run_dir)
         _, acc = slot.trainer.evaluate(X, slot.trainer.data.y_test)
         assert metrics["accuracy"] == pytest.approx(acc)
-        assert json.loads((tmp_path / run_dir.split("/")[-1] / "playground.json").read_text())["hidden_sizes"] == [16]
+        assert json.loads((tmp_path / run_dir.split("/")[-1] / "playground.json").read_text())[
+            "hidden_sizes"
+        ] == [16]
 
 
 def test_perceptron_session_over_the_socket(app):
     with TestClient(app) as client, client.websocket_connect("/ws") as ws:
-        ready, state = configure(ws, {"mode": "perceptron", "dataset": "blobs", "noise": 0.05, "n_samples": 60})
+        ready, state = configure(
+            ws, {"mode": "perceptron", "dataset": "blobs", "noise": 0.05, "n_samples": 60}
+        )
         assert ready["layers"] == [2, 1] and state["last"] is None
         ws.send_json({"type": "step"})
         state = ws.receive_json()

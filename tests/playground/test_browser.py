@@ -66,7 +66,9 @@ def the_session(live_server):
 
 def fresh_state(driver) -> None:
     """Wait until a new session's first update (step 0) is on the page."""
-    wait(driver, lambda d: number(d, "step-count") == 0 and d.find_element("id", "error").text == "")
+    wait(
+        driver, lambda d: number(d, "step-count") == 0 and d.find_element("id", "error").text == ""
+    )
 
 
 def test_a_learners_session_on_moons(browser, live_server):
@@ -99,9 +101,17 @@ def test_a_learners_session_on_moons(browser, live_server):
     for k, g in enumerate(grads, start=1):
         cells = d.find_elements("css selector", f"#grad-W-{k} tr")
         shown = np.array(
-            [[float(td.get_attribute("data-value")) for td in row.find_elements("tag name", "td")] for row in cells]
+            [
+                [
+                    float(td.get_attribute("data-value"))
+                    for td in row.find_elements("tag name", "td")
+                ]
+                for row in cells
+            ]
         )
-        np.testing.assert_allclose(shown, g[: shown.shape[0], : shown.shape[1]], rtol=1e-5, atol=1e-9)
+        np.testing.assert_allclose(
+            shown, g[: shown.shape[0], : shown.shape[1]], rtol=1e-5, atol=1e-9
+        )
     assert "relu" in d.find_element("id", "explain-body").text
     shoot(d, "playground-explain.png")
 
@@ -113,7 +123,9 @@ def test_a_learners_session_on_moons(browser, live_server):
     assert config["model"]["activation"] == "relu" and meta["task"] == "binary"
     X = session.data.X_test
     with glassnet.no_grad():
-        np.testing.assert_allclose(model(glassnet.tensor(X)).numpy(), session.scores(X), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            model(glassnet.tensor(X)).numpy(), session.scores(X), rtol=1e-5, atol=1e-6
+        )
     assert json.loads((Path(run_dir) / "playground.json").read_text())["activation"] == "relu"
 
 
@@ -136,6 +148,8 @@ def test_perceptron_converges_on_blobs_never_on_xor(browser, live_server):
     choose(d, "dataset", "blobs")
     fresh_state(d)
     type_into(d, "steps_per_update", "50")
+    fresh_state(d)
+    type_into(d, "n_samples", "100")
     fresh_state(d)
     d.find_element("id", "play").click()
     verdict = lambda d: d.find_element("id", "perceptron-verdict").text  # noqa: E731

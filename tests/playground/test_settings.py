@@ -44,6 +44,8 @@ def test_bad_settings_are_named(raw, message):
 
 
 def test_values_are_converted():
-    s = parse_settings({"noise": 0, "optimizer": "sgd", "optimizer_params": {"lr": 1, "momentum": 0.9}})
+    s = parse_settings(
+        {"noise": 0, "optimizer": "sgd", "optimizer_params": {"lr": 1, "momentum": 0.9}}
+    )
     assert s.noise == 0.0 and isinstance(s.noise, float)
     assert s.optimizer_params == {"lr": 1.0, "momentum": 0.9}
