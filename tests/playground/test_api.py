@@ -15,7 +15,7 @@ from starlette.websockets import WebSocketDisconnect  # noqa: E402
 from glassnet.playground.app import create_app  # noqa: E402
 from glassnet.train.run import evaluate_run, load_run  # noqa: E402
 
-from .reference import reference_gradients  # noqa: E402
+from .reference import reference_gradients, torch_gradients  # noqa: E402
 
 SMALL = {"dataset": "moons", "n_samples": 120, "hidden_sizes": [8, 8], "steps_per_update": 2}
 
@@ -131,6 +131,11 @@ def test_explain_numbers_are_glassnets_backward_pass(app):
                 shown, g[: shown.shape[0], : shown.shape[1]], rtol=1e-5, atol=1e-9
             )
             assert layer["grad_W_norm"] == pytest.approx(float(np.linalg.norm(g)), rel=1e-5)
+        torch_loss, torch_grads = torch_gradients(slot.trainer, msg["indices"])
+        assert msg["loss"] == pytest.approx(torch_loss, rel=1e-5)
+        for layer, g in zip(msg["layers"], torch_grads):
+            shown = np.array(layer["grad_W"])
+            np.testing.assert_allclose(shown, g[: shown.shape[0], : shown.shape[1]], atol=1e-6)
         assert "relu" in msg["activation_text"] and "cross_entropy" in msg["loss_text"]
         assert "Adam" in msg["optimizer_text"] and "Linear" in msg["trace"]
         # the explanation changed nothing: the next step is the step it would have been
