@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -29,12 +30,14 @@ from typing import Any
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.websockets import WebSocketState
 
 from glassnet.playground.explain_step import explain_step
 from glassnet.playground.manager import SessionManager, Slot, TooManySessions, build_trainer
 from glassnet.playground.saving import save_session
 from glassnet.playground.settings import SettingsError, options, parse_settings
 
+logger = logging.getLogger("glassnet.playground")
 UPDATE_INTERVAL = 1 / 30  # seconds between updates while playing: at most 30 per second
 
 
@@ -132,6 +135,26 @@ async def _play(ws: WebSocket, slot: Slot, manager: SessionManager) -> None:
 
 
 async def _handle(
+    ws: WebSocket, slot: Slot, text: str, manager: SessionManager, runs_dir: Path
+) -> None:
+    """Answer one message of the page; a failure is reported to the page, and the session
+    stays open."""
+    try:
+        await _dispatch(ws, slot, text, manager, runs_dir)
+    except WebSocketDisconnect:
+        raise
+    except Exception as e:  # a bug must not take the tab's session down with it
+        if ws.client_state is not WebSocketState.CONNECTED:
+            raise WebSocketDisconnect() from None
+        await _failure(ws, e)
+
+
+async def _failure(ws: WebSocket, error: Exception) -> None:
+    logger.exception("playground: request failed")
+    await _error(ws, "server", f"server: {type(error).__name__}: {error}")
+
+
+async def _dispatch(
     ws: WebSocket, slot: Slot, text: str, manager: SessionManager, runs_dir: Path
 ) -> None:
     """Answer one message of the page."""

@@ -15,6 +15,7 @@ Dropout is off (eval mode) so that the numbers can be recomputed exactly.
 from __future__ import annotations
 
 import copy
+import inspect
 from typing import Any
 
 import numpy as np
@@ -62,7 +63,10 @@ def _update(session: Any) -> list[np.ndarray]:
     model = copy.deepcopy(session.model)
     for p, q in zip(session.model.parameters(), model.parameters()):
         q.grad = None if p.grad is None else glassnet.Tensor._wrap(p.grad._data.copy())
-    opt = type(session.optimizer)(model.parameters(), **session.optimizer.defaults)
+    cls = type(session.optimizer)
+    accepted = inspect.signature(cls).parameters
+    hyper = {k: v for k, v in session.optimizer.defaults.items() if k in accepted}
+    opt = cls(model.parameters(), **hyper)
     opt.load_state_dict(copy.deepcopy(session.optimizer.state_dict()))
     before = [m.weight._data.copy() for m in model if isinstance(m, nn.Linear)]
     opt.step()

@@ -191,3 +191,47 @@ def test_perceptron_session_over_the_socket(app):
         assert state["last"]["y_hat"] == 0 and state["index"] == 1
         ws.send_json({"type": "explain"})
         assert "perceptron" in ws.receive_json()["message"]
+
+
+@pytest.mark.parametrize("optimizer", ["adamw", "sgd", "rmsprop"])
+def test_explained_update_is_the_optimizers_next_step(app, optimizer):
+    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+        params = {"lr": 0.05, "momentum": 0.9} if optimizer != "adamw" else {"lr": 0.05}
+        configure(ws, {**SMALL, "optimizer": optimizer, "optimizer_params": params, "l2": 0.01})
+        for _ in range(2):  # optimizer state (moments, momentum) that the update must use
+            ws.send_json({"type": "step"})
+            ws.receive_json()
+        ws.send_json({"type": "explain"})
+        msg = ws.receive_json()
+        trainer = next(iter(app.state.manager.sessions.values())).trainer
+        before = [m.weight.detach().numpy().copy() for m in trainer.linears]
+        trainer.optimizer.zero_grad()
+        trainer.model.eval()
+        trainer.loss_on(
+            trainer.data.X_train[msg["indices"]], trainer.data.y_train[msg["indices"]]
+        ).backward()
+        trainer.optimizer.step()
+        for layer, m, w in zip(msg["layers"], trainer.linears, before):
+            shown = np.array(layer["update_W"])
+            change = (m.weight.detach().numpy() - w)[: shown.shape[0], : shown.shape[1]]
+            np.testing.assert_allclose(shown, change, rtol=1e-4, atol=1e-7)
+
+
+def test_a_server_failure_is_reported_and_the_session_survives(app, monkeypatch):
+    import glassnet.playground.app as app_module
+
+    def broken(session):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(app_module, "explain_step", broken)
+    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+        configure(ws, SMALL)
+        ws.send_json({"type": "explain"})
+        error = ws.receive_json()
+        assert error == {
+            "type": "error",
+            "field": "server",
+            "message": "server: ZeroDivisionError: a bug",
+        }
+        ws.send_json({"type": "step"})
+        assert ws.receive_json()["point"]["step"] == 1
