@@ -36,6 +36,10 @@ def number(driver, element_id: str) -> float | None:
     return float(value) if value else None
 
 
+def status(driver) -> str:
+    return driver.find_element("id", "status").text
+
+
 def choose(driver, element_id: str, value: str) -> None:
     from selenium.webdriver.support.ui import Select
 
@@ -78,9 +82,10 @@ def test_a_learners_session_on_moons(browser, live_server):
     choose(d, "dataset", "moons")
     fresh_state(d)
     d.find_element("id", "play").click()
+    wait(d, lambda d: status(d).startswith("playing"), message="did not start playing")
     wait(d, lambda d: (number(d, "test-acc") or 0) > 0.9, message="test accuracy stayed <= 0.9")
     d.find_element("id", "play").click()  # Pause
-    wait(d, lambda d: d.find_element("id", "status").text.startswith("paused"))
+    wait(d, lambda d: status(d).startswith("paused"), message="did not pause")
     shoot(d, "playground-moons.png")
     assert the_session(live_server).history[-1]["test_accuracy"] > 0.9
 
@@ -159,6 +164,6 @@ def test_perceptron_converges_on_blobs_never_on_xor(browser, live_server):
     d.find_element("id", "play").click()
     wait(d, lambda d: "no line separates" in verdict(d), message="xor verdict missing")
     d.find_element("id", "play").click()
-    wait(d, lambda d: d.find_element("id", "status").text.startswith("paused"))
+    wait(d, lambda d: status(d).startswith("paused"), message="did not pause")
     shoot(d, "playground-perceptron-xor.png")
     assert the_session(live_server).converged_epoch is None

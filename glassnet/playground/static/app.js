@@ -122,7 +122,11 @@ function initControls(o) {
   $("dataset").addEventListener("change", () => {
     if ($("dataset").value === "digits") $("loss").value = "cross_entropy";
   }, { capture: true });
-  $("play").onclick = () => send({ type: page.playing ? "pause" : "play" });
+  $("play").onclick = () => {
+    page.playing = !page.playing; // at once: a second click before the next update must pause
+    $("play").textContent = page.playing ? "Pause" : "Play";
+    send({ type: page.playing ? "play" : "pause" });
+  };
   $("step").onclick = () => send({ type: "step" });
   $("reset").onclick = configure;
   $("explain-btn").onclick = () => send({ type: "explain" });
