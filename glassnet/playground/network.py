@@ -25,7 +25,10 @@ BOUNDARY_RESOLUTION = 40  # heat map cells per side
 NEURON_RESOLUTION = 16  # per hidden neuron's thumbnail
 MAX_DRAWN_NEURONS = 16  # per layer, as the page draws them
 MAX_HISTORY = 4000  # points kept; past that every other one is dropped (long sessions stay small)
-MAX_DRAWN_WEIGHTS = 4096  # larger nets (digits) send only their gradient norms
+MAX_DRAWN_WEIGHTS = 4096
+SAMPLE_IMAGES = (
+    24  # digits shown with their predictions  # larger nets (digits) send only their gradient norms
+)
 SCHEDULER_CLASSES = {
     "step": lr_scheduler.StepLR,
     "exponential": lr_scheduler.ExponentialLR,
@@ -229,13 +232,21 @@ class NetworkSession:
             pts, _ = grid(BOUNDARY_RESOLUTION)
             state["boundary"] = rounded(self.probability(self.scores(pts)), 3)
             state["neurons"] = self.neuron_maps()
+        else:
+            state["predictions"] = self.predicted(self.scores(self.data.X_test[:SAMPLE_IMAGES]))
+            state["predictions"] = state["predictions"].tolist()
         return state
 
     def points(self) -> dict[str, Any]:
         """The data points (2-D sets) for the page to draw once per reset."""
         d = self.data
-        if not d.is_plane:
-            return {"plane": False, "n_train": len(d.X_train), "n_test": len(d.X_test)}
+        if not d.is_plane:  # digits: a few test images, whose predictions each update shows
+            pixels = d.X_test[:SAMPLE_IMAGES] * d.meta["std"] + d.meta["mean"]
+            return {
+                "plane": False,
+                "images": rounded(pixels / 16.0, 2),  # 8x8 pixels, 0 (white) .. 1 (black)
+                "labels": d.y_test[:SAMPLE_IMAGES].tolist(),
+            }
         return {
             "plane": True,
             "train": rounded(d.X_train, 4),

@@ -144,7 +144,7 @@ def test_explain_numbers_are_glassnets_backward_pass(app):
 
 def test_save_reopens_with_load_run_and_evaluate(app, tmp_path):
     with TestClient(app) as client, client.websocket_connect("/ws") as ws:
-        configure(
+        ready, state = configure(
             ws,
             {
                 "dataset": "digits",
@@ -153,6 +153,8 @@ def test_save_reopens_with_load_run_and_evaluate(app, tmp_path):
                 "steps_per_update": 20,
             },
         )
+        assert ready["layers"] == [64, 16, 10] and len(ready["points"]["images"]) == 24
+        assert len(state["predictions"]) == 24 and "boundary" not in state
         for _ in range(3):
             ws.send_json({"type": "step"})
             ws.receive_json()

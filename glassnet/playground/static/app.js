@@ -168,7 +168,7 @@ function showState(msg) {
   setStatus(msg.playing ? `playing · ${page.rate.toFixed(0)} updates/s${tag}` : `paused${tag}`,
     msg.playing ? "playing" : "paused");
   const highlight = msg.last ? msg.last.x : null;
-  drawBoundary($("boundary"), page.points, msg.boundary, { highlight });
+  drawBoundary($("boundary"), page.points, msg.boundary, { highlight, predictions: msg.predictions });
   drawNetwork($("network"), page.layers, msg);
   drawCurves($("loss-chart"), page.history, ["train_loss", "test_loss"]);
   if (msg.kind === "network") drawGradients($("grad-chart"), msg.grad_norms);

@@ -26,11 +26,8 @@ function drawBoundary(canvas, points, boundary, extra) {
   const ctx = canvas.getContext("2d");
   const W = canvas.width, H = canvas.height;
   ctx.clearRect(0, 0, W, H);
-  if (!points || !points.plane) {
-    ctx.fillStyle = "#777";
-    ctx.fillText("digits: 64 pixels per point, no plane to draw", 20, H / 2);
-    return;
-  }
+  if (!points) return;
+  if (!points.plane) return drawDigits(ctx, W, points, extra && extra.predictions);
   if (boundary) paintGrid(ctx, boundary, points.resolution, 0, 0, W, H, 0.45);
   const e = points.extent;
   const px = (x) => ((x + e) / (2 * e)) * W;
@@ -53,6 +50,25 @@ function drawBoundary(canvas, points, boundary, extra) {
     ctx.lineWidth = 2;
     ctx.stroke();
   }
+}
+
+/** Digits: test images with the model's prediction (red when wrong). */
+function drawDigits(ctx, W, points, predictions) {
+  const cols = 6, cell = W / cols, px = (cell - 14) / 8;
+  ctx.font = "12px system-ui";
+  points.images.forEach((img, n) => {
+    const x0 = (n % cols) * cell + 7, y0 = Math.floor(n / cols) * (cell + 10) + 4;
+    img.forEach((v, k) => {
+      const g = Math.round(255 * (1 - Math.min(1, v)));
+      ctx.fillStyle = `rgb(${g},${g},${g})`;
+      ctx.fillRect(x0 + (k % 8) * px, y0 + Math.floor(k / 8) * px, Math.ceil(px), Math.ceil(px));
+    });
+    if (predictions) {
+      const right = predictions[n] === points.labels[n];
+      ctx.fillStyle = right ? "#2a7a2a" : "#c0392b";
+      ctx.fillText(`${predictions[n]}${right ? "" : ` (is ${points.labels[n]})`}`, x0, y0 + 8 * px + 12);
+    }
+  });
 }
 
 /** Layers as columns: hidden neurons as thumbnails of their output, edges as weights. */
