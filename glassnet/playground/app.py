@@ -9,6 +9,7 @@ WebSocket /ws                   one training session, JSON messages both ways:
     -> {"type": "configure", "settings": {...}}   build (or rebuild) the session: Reset
     -> {"type": "play"} | {"type": "pause"} | {"type": "step"}
     -> {"type": "explain"} | {"type": "save"}
+    -> {"type": "drawn"}                          the page drew the last state (flow control)
     <- {"type": "ready", "points", "layers", "settings"}   after configure
     <- {"type": "state", ...}                               after every update (see snapshot)
     <- {"type": "explain", ...} | {"type": "saved", "run_dir"}
@@ -39,6 +40,7 @@ from glassnet.playground.settings import SettingsError, options, parse_settings
 
 logger = logging.getLogger("glassnet.playground")
 UPDATE_INTERVAL = 1 / 30  # seconds between updates while playing: at most 30 per second
+DRAWN_TIMEOUT = 1.0  # seconds an update waits for the page to draw the previous one
 
 
 def _field(error: Exception) -> str:
@@ -120,17 +122,28 @@ async def _send_state(ws: WebSocket, slot: Slot, manager: SessionManager) -> Non
 
 
 async def _play(ws: WebSocket, slot: Slot, manager: SessionManager) -> None:
-    """Train and send an update every UPDATE_INTERVAL seconds until paused."""
+    """Train and send an update every UPDATE_INTERVAL seconds until paused.
+
+    Flow control: the next update waits until the page says it drew the last one ("drawn"),
+    or DRAWN_TIMEOUT passes, so a slow page never falls behind a queue of stale updates.
+    """
     while slot.playing:
         start = time.perf_counter()
         async with slot.lock:
             trainer = slot.trainer
             n = trainer.settings.steps_per_update
             await manager.compute(trainer.train_steps, n)
+            slot.drawn.clear()
             await _send_state(ws, slot, manager)
             if getattr(trainer, "diverged", False) or getattr(trainer, "converged_epoch", None):
                 slot.playing = False
                 await _send_state(ws, slot, manager)
+        if not slot.playing:  # paused while this update ran
+            break
+        try:
+            await asyncio.wait_for(slot.drawn.wait(), DRAWN_TIMEOUT)
+        except asyncio.TimeoutError:
+            pass
         await asyncio.sleep(max(0.0, UPDATE_INTERVAL - (time.perf_counter() - start)))
 
 
@@ -164,6 +177,9 @@ async def _dispatch(
         await _error(ws, "message", "message: not valid JSON")
         return
     kind = msg.get("type") if isinstance(msg, dict) else None
+    if kind == "drawn":
+        slot.drawn.set()
+        return
     if kind == "configure":
         await _pause(slot)
         try:
@@ -219,6 +235,7 @@ async def _dispatch(
 async def _pause(slot: Slot) -> None:
     """Stop the play loop and wait until its current update is done."""
     slot.playing = False
+    slot.drawn.set()  # wake a loop waiting for the page
     if slot.task is not None:
         try:
             await slot.task

@@ -35,6 +35,7 @@ class Slot:
     playing: bool = False
     task: asyncio.Task | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    drawn: asyncio.Event = field(default_factory=asyncio.Event)  # the page drew the last update
 
 
 def build_trainer(settings: Settings) -> NetworkSession | PerceptronSession:
@@ -75,6 +76,7 @@ class SessionManager:
     async def close(self, slot: Slot) -> None:
         """Stop the session's play loop and forget it (its model goes with it)."""
         slot.playing = False
+        slot.drawn.set()
         if slot.task is not None:
             slot.task.cancel()
             try:

@@ -13,11 +13,6 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("fastapi", reason="the playground extra is not installed")
-uvicorn = pytest.importorskip("uvicorn", reason="the playground extra is not installed")
-
-from glassnet.playground.app import create_app  # noqa: E402
-
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 DRIVERS = ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver")
 
@@ -33,6 +28,10 @@ class LiveServer:
     tests can look at the sessions the page drives."""
 
     def __init__(self, runs_dir: Path, max_sessions: int = 4) -> None:
+        import uvicorn
+
+        from glassnet.playground.app import create_app
+
         self.app = create_app(max_sessions=max_sessions, runs_dir=runs_dir)
         self.port = _free_port()
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
@@ -59,6 +58,9 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app served on a free local port for the tests of one module."""
+    pytest.importorskip("fastapi", reason="the playground extra is not installed")
+    pytest.importorskip("uvicorn", reason="the playground extra is not installed")
     with LiveServer(tmp_path_factory.mktemp("runs")) as server:
         yield server
 

@@ -173,6 +173,7 @@ function showState(msg) {
   drawCurves($("loss-chart"), page.history, ["train_loss", "test_loss"]);
   if (msg.kind === "network") drawGradients($("grad-chart"), msg.grad_norms);
   else showPerceptron(msg);
+  if (msg.playing) send({ type: "drawn" }); // flow control: now the next update may come
 }
 
 function showPerceptron(msg) {
