@@ -48,4 +48,9 @@ def serve(
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     print(f"glassnet playground: {url}  (Ctrl+C to stop)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"glassnet playground: warning: listening on {host}, not only on this machine: "
+            "anyone who can reach the port can train on its CPU"
+        )
     uvicorn.run(app, host=host, port=port, log_level="warning")
