@@ -166,6 +166,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_int, default=0)
     p.add_argument("--out", default="runs")
     p.add_argument("--quiet", action="store_true")
+
+    p = sub.add_parser(
+        "playground",
+        help="watch a network learn, live, in the browser",
+        description="Start the playground web app (needs the extra: "
+        'pip install "glassnet[playground]"). Binds to localhost unless --host says otherwise.',
+    )
+    p.add_argument("--port", type=_positive_int, default=8000)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--open", action="store_true", help="open the page in the default browser")
+    p.add_argument("--max-sessions", type=_positive_int, default=8, help="concurrent tabs")
+    p.add_argument("--out", default="runs", help="where saved runs go (default runs)")
     return parser
 
 
@@ -325,6 +337,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_playground(args: argparse.Namespace) -> int:
+    from glassnet.playground import serve
+
+    try:
+        serve(args.host, args.port, args.open, args.max_sessions, args.out)
+    except ImportError as e:
+        print(f"glassnet playground: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 COMMANDS = {
     "train": cmd_train,
     "evaluate": cmd_evaluate,
@@ -333,6 +356,7 @@ COMMANDS = {
     "explain": cmd_explain,
     "compare-optimizers": cmd_compare,
     "export": cmd_export,
+    "playground": cmd_playground,
 }
 
 
