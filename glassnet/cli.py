@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="RUN_DIR",
         help="continue a stopped run from its newest checkpoint (with its own config.json)",
     )
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="data-parallel over MPI ranks (automatic under mpiexec -n N with N > 1)",
+    )
 
     p = sub.add_parser(
         "evaluate",
@@ -217,7 +222,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 "--resume RUN_DIR continues the run with its own config.json; "
                 "give no config file or options besides --quiet"
             )
-        result = resume_run(args.resume, quiet=quiet)
+        result = resume_run(args.resume, quiet=quiet, distributed=args.distributed)
         print(result.headline)
         print(f"run folder: {result.run_dir}")
         return 0
@@ -226,9 +231,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         config = resolve(args.config, overrides)
     # --quiet: nothing; otherwise a progress bar on a terminal and nothing in a pipe
-    result = train_run(config, out=args.out, quiet=quiet)
-    print(result.headline)
-    print(f"run folder: {result.run_dir}")
+    result = train_run(config, out=args.out, quiet=quiet, distributed=args.distributed)
+    from glassnet.distributed import comm
+
+    if comm.is_main():
+        print(result.headline)
+        print(f"run folder: {result.run_dir}")
     return 0
 
 
@@ -360,6 +368,13 @@ COMMANDS = {
 }
 
 
+def _end_other_ranks() -> None:
+    """Under mpiexec, a rank that stops on an error ends the others too (they would wait)."""
+    distributed = sys.modules.get("glassnet.distributed.comm")
+    if distributed is not None and distributed.world_size() > 1:
+        distributed.abort("stopped on the error above", code=2)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -374,6 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, CheckpointError, ValueError, OSError) as e:
         message = "; ".join(line.strip() for line in str(e).splitlines() if line.strip())
         print(f"glassnet {args.command}: error: {message}", file=sys.stderr)
+        _end_other_ranks()
         return 2
     except KeyboardInterrupt:
         print(f"glassnet {args.command}: interrupted", file=sys.stderr)

@@ -147,6 +147,12 @@ class DistributedDataParallel(Module):
             buckets.append(_Bucket(group, group[0].dtype))
         return buckets
 
+    def remove_hooks(self) -> None:
+        """Stop averaging: take the hooks off the parameters (the model trains alone again)."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
+
     # ----------------------------------------------------------------- forward
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         if self.broadcast_buffers and self.training and self._world.size > 1:

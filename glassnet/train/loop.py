@@ -272,6 +272,9 @@ def fit(
             n_batches = min(n_batches or limit, limit)
         progress.start(epoch + 1, epochs, n_batches)
         epoch_start = time.perf_counter()
+        sampler = getattr(train_loader, "sampler", None)
+        if hasattr(sampler, "set_epoch"):  # a DistributedSampler: this epoch's shard
+            sampler.set_epoch(epoch)
         if mid_epoch:  # the epoch's order is drawn as the iterator is made: replay its start
             rng.restore(state.generators, state.rng_epoch_start)
         batches = iter(train_loader)

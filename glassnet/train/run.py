@@ -30,8 +30,10 @@ import numpy as np
 import glassnet
 from glassnet.config import ConfigError
 from glassnet.data.loader import DataLoader
+from glassnet.distributed import comm
 from glassnet.io.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from glassnet.train import builders
+from glassnet.train import distributed as dist_train
 from glassnet.train.callbacks import (
     EarlyStopping,
     GradientNormTracker,
@@ -85,11 +87,13 @@ def train_run(
     quiet: bool | None = None,
     run_dir: str | Path | None = None,
     resume: bool = False,
+    distributed: bool = False,
 ) -> RunResult:
     """Train the run described by `config` and write its folder. Returns the result.
 
     With `resume=True`, `run_dir` is an existing run folder whose `last` checkpoint (if any)
-    training continues from (see `resume_run`).
+    training continues from (see `resume_run`). Started by `mpiexec -n N` (or with
+    `distributed=True`), the run is data-parallel over the N ranks (see `train.distributed`).
 
     Example
     -------
@@ -97,21 +101,30 @@ def train_run(
     >>> print(result.headline, result.run_dir)
     """
     seed = config["seed"]
+    parallel = dist_train.start(config, distributed)
+    main = comm.is_main()
     glassnet.manual_seed(seed)
     data = builders.build_data(config)
     model = builders.build_model(config, data, generator=glassnet.Generator(seed))
-    run_dir = Path(run_dir) if run_dir is not None else new_run_dir(out, config["name"])
-    run_dir.mkdir(parents=True, exist_ok=True)
-    if not resume:
+    if run_dir is None and main:
+        run_dir = new_run_dir(out, config["name"])
+    if parallel:
+        run_dir = dist_train.shared_path(run_dir)
+    run_dir = Path(run_dir)
+    if main:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    if not resume and main:
         write_text_atomic(run_dir / "config.json", json.dumps(config, indent=2) + "\n")
     if config["model"]["name"] == "perceptron":  # one fast pass of Rosenblatt's rule: redone
         history, extra = _train_perceptron(config, model, data, run_dir)
     else:
-        history, extra = _train_gradient(config, model, data, run_dir, quiet, resume)
-    write_text_atomic(run_dir / "history.json", history.to_json())
+        history, extra = _train_gradient(config, model, data, run_dir, quiet, resume, parallel)
     test_metrics, outputs = _final_metrics(config, model, data)
-    write_text_atomic(run_dir / "test_metrics.json", json.dumps(test_metrics, indent=2) + "\n")
     result = RunResult(run_dir, history, test_metrics)
+    if not main:  # rank 0 writes the run folder
+        return result
+    write_text_atomic(run_dir / "history.json", history.to_json())
+    write_text_atomic(run_dir / "test_metrics.json", json.dumps(test_metrics, indent=2) + "\n")
     if config["train"]["charts"]:
         from glassnet.train.charts import make_charts
 
@@ -137,7 +150,9 @@ def train_run(
     return result
 
 
-def resume_run(run_dir: str | Path, quiet: bool | None = None) -> RunResult:
+def resume_run(
+    run_dir: str | Path, quiet: bool | None = None, distributed: bool = False
+) -> RunResult:
     """Continue the run in `run_dir` from its newest checkpoint (`last`) to its end.
 
     The run's own `config.json` is used. A run killed before its first checkpoint starts again
@@ -155,7 +170,7 @@ def resume_run(run_dir: str | Path, quiet: bool | None = None) -> RunResult:
     config = read_config(run_dir)
     if not isinstance(config, dict) or "seed" not in config or "train" not in config:
         raise ConfigError(f"{run_dir / 'config.json'}: not a run configuration")
-    return train_run(config, quiet=quiet, run_dir=run_dir, resume=True)
+    return train_run(config, quiet=quiet, run_dir=run_dir, resume=True, distributed=distributed)
 
 
 def _has_checkpoint(stem: Path) -> bool:
@@ -169,6 +184,7 @@ def _train_gradient(
     run_dir: Path,
     quiet: bool | None,
     resume: bool = False,
+    parallel: bool = False,
 ) -> tuple[History, dict[str, Any]]:
     t = config["train"]
     seed = config["seed"]
@@ -177,9 +193,14 @@ def _train_gradient(
     optimizer = builders.build_optimizer(config, model.parameters())
     last = checkpoint_stem(run_dir)
     shuffle_gen = glassnet.Generator(seed)
-    train_loader = DataLoader(
-        data.train, batch_size=config["data"]["batch_size"], shuffle=True, generator=shuffle_gen
-    )
+    if parallel:  # this rank's shard of each epoch; gradients averaged over the ranks
+        train_loader = dist_train.train_loader(data.train, config["data"]["batch_size"], seed)
+        train_loader.generator = shuffle_gen  # (unused: kept so checkpoints name the same ones)
+        data_parallel = dist_train.data_parallel(model)
+    else:
+        train_loader = DataLoader(
+            data.train, batch_size=config["data"]["batch_size"], shuffle=True, generator=shuffle_gen
+        )
     val_loader = None
     if data.val is not None:
         val_loader = DataLoader(data.val, batch_size=max(256, config["data"]["batch_size"]))
@@ -205,6 +226,11 @@ def _train_gradient(
     ]
     if t["early_stopping"]:
         callbacks.append(EarlyStopping(monitor, patience=t["early_stopping"]))
+    if parallel:  # rank 0 logs and writes; every rank sees metrics averaged over the ranks
+        callbacks = [dist_train.MeanOverRanks()] + (
+            callbacks if comm.is_main() else [c for c in callbacks if isinstance(c, EarlyStopping)]
+        )
+        quiet = quiet if comm.is_main() else True
     try:
         history = fit(
             model,
@@ -226,6 +252,9 @@ def _train_gradient(
     except NonFiniteError as e:
         saved = f"the last good state is in {e.checkpoint}" if e.checkpoint else "no checkpoint"
         raise ConfigError(f"{e} (run folder {run_dir}; {saved})") from None
+    if parallel:
+        comm.barrier()  # rank 0 has written the best checkpoint
+        data_parallel.remove_hooks()
     # the rest of the run uses the best epoch's weights
     load_checkpoint(run_dir / "best", model)
     return history, {"loss_fn": loss_fn, "metrics": metrics}
