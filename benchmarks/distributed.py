@@ -3,8 +3,9 @@ of scaling to 8 and 64 ranks over 10 and 100 Gbit/s networks from the measured n
 
     python -m benchmarks.distributed [--steps 20] [--json FILE]
 
-Each configuration runs `benchmarks/distributed_worker.py` under `mpiexec -n R`, with the
-machine's cores shared out (R ranks x 2/R BLAS threads). Per step it reports the seconds, the
+Each configuration runs `benchmarks/distributed_worker.py` under `mpiexec -n R`, one BLAS thread
+per rank (so R ranks use R cores; two BLAS threads on a busy two-core machine spin against each
+other and would flatter the 2-rank figures). Per step it reports the seconds, the
 gradient bytes reduced, the seconds waited for the reduction after backward (exposed) and the
 seconds a blocking allreduce of the same buckets takes; the hidden fraction is
 1 - exposed / allreduce (clipped to [0, 1]; waiting for a slower rank counts as exposed).
@@ -32,15 +33,13 @@ ROOT = Path(__file__).resolve().parents[1]
 MODELS = ("mlp", "lenet5", "gpt")
 LATENCY = 25e-6
 NETWORKS = {"10 Gbit/s": 10e9 / 8, "100 Gbit/s": 100e9 / 8}
-CORES = 2
 
 
 def run_worker(model: str, ranks: int, steps: int) -> dict:
     mpiexec = shutil.which("mpiexec") or shutil.which("mpirun")
     if mpiexec is None:
         raise SystemExit('benchmarks.distributed: no mpiexec; pip install "glassnet[mpi]"')
-    threads = str(max(1, CORES // ranks))
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     cmd = [
         mpiexec,
@@ -58,7 +57,7 @@ def run_worker(model: str, ranks: int, steps: int) -> dict:
 
 def scaling(two: dict, ranks: int, bandwidth: float) -> dict:
     """The model above, from a 2-rank measurement."""
-    hidden = hidden_fraction(two)
+    hidden = hidden_fraction(two) or 0.0
     compute = two["seconds_per_step"] - two["exposed_seconds_per_step"]
     t_comm = 2 * (ranks - 1) / ranks * two["gradient_bytes"] / bandwidth
     t_comm += 2 * (ranks - 1) * two["buckets"] * LATENCY
@@ -72,12 +71,17 @@ def scaling(two: dict, ranks: int, bandwidth: float) -> dict:
     }
 
 
-def hidden_fraction(row: dict) -> float:
-    if row["allreduce_seconds_per_step"] <= 0:
-        return 0.0
+def hidden_fraction(row: dict) -> float | None:
+    """The share of the step's allreduce time that backward hid (None on one rank)."""
+    if row["ranks"] == 1 or row["allreduce_seconds_per_step"] <= 0:
+        return None
     return min(
         1.0, max(0.0, 1 - row["exposed_seconds_per_step"] / row["allreduce_seconds_per_step"])
     )
+
+
+def _fraction(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,11 +103,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             row["speedup"] = row["samples_per_second"] / one["samples_per_second"]
             row["hidden_fraction"] = hidden_fraction(row)
+            exposed, blocking = row["exposed_seconds_per_step"], row["allreduce_seconds_per_step"]
             print(
                 f"{model:8} {row['ranks']:5d} {row['seconds_per_step']:8.4f} "
                 f"{row['samples_per_second']:10.1f} {row['speedup']:8.2f} "
-                f"{row['gradient_bytes'] / 2**20:8.2f} {1e3 * row['exposed_seconds_per_step']:10.2f} "
-                f"{1e3 * row['allreduce_seconds_per_step']:12.2f} {row['hidden_fraction']:7.2f}"
+                f"{row['gradient_bytes'] / 2**20:8.2f} {1e3 * exposed:10.2f} "
+                f"{1e3 * blocking:12.2f} {_fraction(row['hidden_fraction']):>7}"
             )
         two["model_of_scaling"] = {
             net: [scaling(two, r, bw) for r in (8, 64)] for net, bw in NETWORKS.items()

@@ -23,6 +23,7 @@ from glassnet import distributed as dist
 from glassnet.distributed import comm
 
 BATCH = {"mlp": 64, "lenet5": 64, "gpt": 16}
+BUCKET_MB = 1.0  # several buckets for the GPT, so reductions can start during backward
 
 
 def _model_and_batches(name: str, steps: int, rank: int, ranks: int):
@@ -74,7 +75,7 @@ def main() -> None:
     name, steps = sys.argv[1], int(sys.argv[2])
     world = dist.init()
     model, batches = _model_and_batches(name, steps + 1, world.rank, world.size)
-    ddp = dist.DistributedDataParallel(model)
+    ddp = dist.DistributedDataParallel(model, bucket_cap_mb=BUCKET_MB)
     opt = glassnet.optim.Adam(model.parameters(), lr=1e-3)
     exposed = 0.0
     for i, (x, y) in enumerate(batches):
