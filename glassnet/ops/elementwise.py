@@ -12,7 +12,7 @@ import numpy as np
 
 from glassnet import _dtypes
 from glassnet.autograd.function import Op, unbroadcast
-from glassnet.ops._common import lift, operands
+from glassnet.ops._common import lift, operands, to_float
 from glassnet.tensor import Tensor
 
 
@@ -400,31 +400,31 @@ def neg(input: Tensor) -> Tensor:
 
 
 def exp(input: Tensor) -> Tensor:
-    return Exp.apply(input)
+    return Exp.apply(to_float(input))
 
 
 def log(input: Tensor) -> Tensor:
-    return Log.apply(input)
+    return Log.apply(to_float(input))
 
 
 def log1p(input: Tensor) -> Tensor:
-    return Log1p.apply(input)
+    return Log1p.apply(to_float(input))
 
 
 def sqrt(input: Tensor) -> Tensor:
-    return Sqrt.apply(input)
+    return Sqrt.apply(to_float(input))
 
 
 def rsqrt(input: Tensor) -> Tensor:
-    return Rsqrt.apply(input)
+    return Rsqrt.apply(to_float(input))
 
 
 def sin(input: Tensor) -> Tensor:
-    return Sin.apply(input)
+    return Sin.apply(to_float(input))
 
 
 def cos(input: Tensor) -> Tensor:
-    return Cos.apply(input)
+    return Cos.apply(to_float(input))
 
 
 def abs(input: Tensor) -> Tensor:
@@ -473,7 +473,9 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     return Where.apply(Tensor._wrap(cond), a, b)
 
 
-def cast(input: Tensor, dtype: np.dtype) -> Tensor:
+def cast(input: Tensor, dtype: Any) -> Tensor:
+    """input converted to `dtype` (a dtype or its name); differentiable between float dtypes."""
+    dtype = _dtypes.to_dtype(dtype)
     if input._data.dtype == dtype:
         return input
     out = Cast.apply(input, dtype=dtype)
