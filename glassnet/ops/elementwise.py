@@ -298,11 +298,15 @@ class Abs(Op):
 
 
 class Sign(Op):
-    """y = sign(x) in {-1, 0, 1}.   dL/dx = 0 (a step function has zero slope almost everywhere)."""
+    """y = sign(x) in {-1, 0, 1} (0 for NaN, as PyTorch).   dL/dx = 0 (a step function has zero
+    slope almost everywhere)."""
 
     @staticmethod
     def forward(ctx, x):
-        return np.sign(x)
+        y = np.sign(x)
+        if x.dtype.kind == "f":
+            np.copyto(y, 0, where=np.isnan(y))
+        return y
 
     @staticmethod
     def backward(ctx, gy):
@@ -436,6 +440,8 @@ def sign(input: Tensor) -> Tensor:
 
 
 def square(input: Tensor) -> Tensor:
+    if input._data.dtype.kind == "b":  # PyTorch: square of a bool tensor is int64
+        input = cast(input, _dtypes.int64)
     return PowScalar.apply(input, p=2)
 
 
@@ -450,6 +456,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
         if max is not None:
             out = minimum(out, max)
         return out
+    if input._data.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
+        input = to_float(input)  # an integer tensor clamped to a float bound is float, as PyTorch
     return Clamp.apply(input, lo=min, hi=max)
 
 

@@ -160,7 +160,16 @@ def _index_array(index: Any, op: str) -> np.ndarray:
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """The slice start:start+length of axis `dim`."""
     axis = norm_dim(dim, input._data.ndim, "narrow")
-    index = (slice(None),) * axis + (slice(start, start + length),)
+    size = input._data.shape[axis] if input._data.ndim else 1
+    start = int(start)
+    if start < 0:
+        start += size  # counted from the end, as PyTorch
+    if not (0 <= start <= size and 0 <= length <= size - start):
+        raise IndexError(
+            f"narrow: start {start} and length {length} are out of range for dim {dim} of "
+            f"size {size} (shape {input._data.shape})"
+        )
+    index = (slice(None),) * (axis or 0) + (slice(start, start + length),)
     return GetItem.apply(input, index=index, basic=True)
 
 

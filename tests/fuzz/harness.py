@@ -64,8 +64,9 @@ class Case:
 class Spec:
     """One public op: `g(*args, **kwargs)` in glassnet against `t(*args, **kwargs)` in torch.
 
-    `cases` draws Cases; `grad` says whether to compare gradients; `note` explains any
-    deliberate difference from PyTorch handled in the callables."""
+    `cases` draws Cases; `grad` says whether to compare gradients; `huge=False` compares values
+    only for inputs below 1e20 in size (ops whose float32 intermediates overflow there, where
+    PyTorch accumulates in double); `grad_if(case)` limits the gradient check; `note` explains any deliberate difference from PyTorch."""
 
     name: str
     g: Callable
@@ -73,6 +74,8 @@ class Spec:
     cases: Any
     grad: bool = True
     rtol_scale: float = 1.0
+    huge: bool = True
+    grad_if: Callable | None = None
     note: str = ""
 
 
@@ -204,7 +207,9 @@ def _as_numpy(x: Any) -> Any:
     return x
 
 
-def _compare(name: str, what: str, got: Any, want: Any, rtol_scale: float) -> None:
+def _compare(
+    name: str, what: str, got: Any, want: Any, rtol_scale: float, tol_dtype: Any = None
+) -> None:
     if isinstance(want, torch.Tensor):
         assert isinstance(got, glassnet.Tensor), f"{name}: {what} is {type(got)}, torch a Tensor"
         assert tuple(got.shape) == tuple(want.shape), (
@@ -213,7 +218,7 @@ def _compare(name: str, what: str, got: Any, want: Any, rtol_scale: float) -> No
         assert got.dtype == _np_dtype(want), f"{name}: {what} dtype {got.dtype} != {want.dtype}"
     g, w = np.asarray(_as_numpy(got)), np.asarray(_as_numpy(want))
     if g.dtype.kind in "fc" or w.dtype.kind in "fc":
-        rtol, atol = TOLERANCE.get(str(g.dtype), (1e-7, 1e-9))
+        rtol, atol = TOLERANCE.get(str(tol_dtype or g.dtype), (1e-7, 1e-9))
         np.testing.assert_allclose(
             g.astype(w.dtype) if g.shape == w.shape else g,
             w,
@@ -226,9 +231,16 @@ def _compare(name: str, what: str, got: Any, want: Any, rtol_scale: float) -> No
         np.testing.assert_array_equal(g, w, err_msg=f"{name}: {what} differs from torch")
 
 
-def _finite(args: Any) -> bool:
-    arrs = [a for a in _leaves(list(args)) if isinstance(a, np.ndarray)]
-    return all(np.isfinite(a).all() and np.abs(a).max(initial=0) < 1e20 for a in arrs)
+def _finite(args: Any, nan_ok: bool = False) -> bool:
+    """No NaN, Inf or |x| >= 1e20 among the array arguments (NaN allowed when nan_ok)."""
+    for a in _leaves(list(args)):
+        if isinstance(a, np.ndarray) and a.dtype.kind in "fc":
+            size = np.abs(a.astype(np.float64))
+            if not nan_ok and np.isnan(size).any():
+                return False
+            if (size[~np.isnan(size)] >= 1e20).any():
+                return False
+    return True
 
 
 def _run_glassnet(spec: Spec, case: Case) -> tuple:
@@ -265,9 +277,11 @@ def check(spec: Spec, case: Case) -> None:
         return
     g_leaves, t_leaves = _leaves(g_out), _leaves(t_out)
     assert len(g_leaves) == len(t_leaves), f"{spec.name}: {len(g_leaves)} outputs vs torch's"
+    if not spec.huge and not _finite(case.args, nan_ok=True):
+        return
     for k, (g, t) in enumerate(zip(g_leaves, t_leaves)):
         _compare(spec.name, f"output {k}", g, t, spec.rtol_scale)
-    if spec.grad and _finite(case.args):
+    if spec.grad and _finite(case.args) and (spec.grad_if is None or spec.grad_if(case)):
         _check_backward(spec, case, g_args, t_args, g_leaves, t_leaves)
 
 
@@ -315,7 +329,10 @@ def _check_backward(spec, case, g_args, t_args, g_leaves, t_leaves) -> None:
         if t.grad is None:
             continue
         assert g.grad is not None, f"{spec.name}: input {k} got no gradient (torch's did)"
-        _compare(spec.name, f"gradient of input {k}", g.grad, t.grad, spec.rtol_scale * 10)
+        # a gradient is only as precise as the output it comes through (float16 output, float64
+        # input): its tolerance is the coarser dtype's
+        coarse = min(g.dtype, g_out.dtype, key=lambda d: d.itemsize)
+        _compare(spec.name, f"gradient of input {k}", g.grad, t.grad, spec.rtol_scale * 10, coarse)
 
 
 def _describe(case: Case) -> str:
