@@ -118,7 +118,7 @@ class Softmax(Op):
 
     @staticmethod
     def forward(ctx, x, axis):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        e = np.exp(x - x.max(axis=axis, keepdims=True, initial=-np.inf))  # initial: empty axis
         last = axis is not None and x.ndim > 1 and axis == x.ndim - 1
         y = e / (row_sums(e)[..., None] if last else e.sum(axis=axis, keepdims=True))
         ctx.save_for_backward(y)
@@ -140,7 +140,7 @@ class LogSoftmax(Op):
 
     @staticmethod
     def forward(ctx, x, axis):
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - x.max(axis=axis, keepdims=True, initial=-np.inf)
         y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         ctx.save_for_backward(y)
         ctx.axis = axis

@@ -305,7 +305,7 @@ class Sign(Op):
     def forward(ctx, x):
         y = np.sign(x)
         if x.dtype.kind == "f":
-            np.copyto(y, 0, where=np.isnan(y))
+            y = np.where(np.isnan(y), np.zeros((), x.dtype), y)
         return y
 
     @staticmethod

@@ -182,7 +182,7 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(ctx, x, axis, keepdims):
-        m = x.max(axis=axis, keepdims=True)
+        m = x.max(axis=axis, keepdims=True, initial=-np.inf)  # an empty sum: -inf, as torch
         m = np.where(np.isfinite(m), m, 0)
         y = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
         ctx.save_for_backward(x, y)
