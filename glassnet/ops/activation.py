@@ -588,12 +588,17 @@ def hardtanh(
         raise ValueError(
             f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})"
         )
-    return Hardtanh.apply(input, min_val=float(min_val), max_val=float(max_val))
+    return Hardtanh.apply(input, min_val=_bound(input, min_val), max_val=_bound(input, max_val))
+
+
+def _bound(input: Tensor, value: float) -> float | int:
+    """A clipping bound that keeps an integer tensor integer (as PyTorch's hardtanh/relu6)."""
+    return float(value) if input._data.dtype.kind == "f" else int(value)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(0, x), 6)."""
-    return Hardtanh.apply(input, min_val=0.0, max_val=6.0)
+    return Hardtanh.apply(input, min_val=_bound(input, 0.0), max_val=_bound(input, 6.0))
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:

@@ -236,7 +236,7 @@ def _torch_masked_fill(x, mask, value):
 
 
 @st.composite
-def _linear(draw):
+def linear_case(draw):
     i, o = draw(st.integers(0, 3)), draw(st.integers(0, 3))
     x = draw(arrays(shape=draw(shapes(max_dims=2, min_side=1)) + (i,), dtypes=FLOAT_DTYPES))
     dt = [str(x.dtype)] * 4 + ["float64", "int64"]
@@ -339,6 +339,6 @@ SPECS = (
         Spec("bmm", G.bmm, torch.bmm, matmul_pair((3, 3), (3, 3))),
         Spec("dot", G.dot, torch.dot, matmul_pair((1, 1), (1, 1))),
         Spec("outer", G.outer, torch.outer, binary(scalar=False)),
-        Spec("linear", G.linear, TF.linear, _linear()),
+        Spec("linear", G.linear, TF.linear, linear_case()),
     ]
 )
