@@ -8,7 +8,10 @@ from tests.fuzz.harness import FUZZ, Spec, check
 from tests.fuzz.table_layers import LAYERS
 from tests.fuzz.table_nn import FUNCTIONAL
 
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::RuntimeWarning"),
+    pytest.mark.filterwarnings("ignore::UserWarning"),
+]
 
 
 @pytest.mark.parametrize("spec", FUNCTIONAL, ids=lambda s: s.name)

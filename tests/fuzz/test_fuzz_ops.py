@@ -7,7 +7,10 @@ from hypothesis import strategies as st
 from tests.fuzz.harness import FUZZ, Spec, check
 from tests.fuzz.table_ops import SPECS
 
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::RuntimeWarning"),
+    pytest.mark.filterwarnings("ignore::UserWarning"),
+]
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
