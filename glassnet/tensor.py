@@ -43,6 +43,24 @@ def _array_from(data: Any, dtype: Any = None) -> np.ndarray:
     return arr
 
 
+class _same_kind:  # noqa: N801  (used as a lower-case context manager)
+    """Turn NumPy's casting error of an in-place update (bool += 0.5) into PyTorch's message."""
+
+    def __init__(self, t: Any, op: str, other: Any) -> None:
+        self.t, self.op, self.other = t, op, other
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, err: Any, tb: Any) -> None:
+        if isinstance(err, TypeError) and type(err).__module__.startswith("numpy"):
+            other = getattr(self.other, "dtype", type(self.other).__name__)
+            raise TypeError(
+                f"{self.op}: result type of {self.t._data.dtype} and {other} can't be cast to "
+                f"the tensor's dtype {self.t._data.dtype} in place"
+            ) from None
+
+
 class Tensor:
     """An ndarray with an optional gradient and the graph node that produced it.
 
@@ -307,7 +325,8 @@ class Tensor:
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
         self._check_inplace("add_")
         other = self._rhs(other)
-        self._data += other if alpha == 1 else alpha * np.asarray(other)
+        with _same_kind(self, "add_", other):
+            self._data += other if alpha == 1 else alpha * np.asarray(other)
         return self
 
     def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
@@ -315,12 +334,14 @@ class Tensor:
 
     def mul_(self, other: Any) -> Tensor:
         self._check_inplace("mul_")
-        self._data *= self._rhs(other)
+        with _same_kind(self, "mul_", other):
+            self._data *= self._rhs(other)
         return self
 
     def div_(self, other: Any) -> Tensor:
         self._check_inplace("div_")
-        self._data /= self._rhs(other)
+        with _same_kind(self, "div_", other):
+            self._data /= self._rhs(other)
         return self
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:

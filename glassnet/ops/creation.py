@@ -158,6 +158,7 @@ def linspace(
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    _size((n,) if m is None else (n, m))  # checks: no negative size
     return _made(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
@@ -197,12 +198,13 @@ def randint(
     if high <= low:
         raise ValueError(f"randint: empty range [{low}, {high})")
     d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
-    return Tensor._wrap(rng_of(generator).integers(low, high, size=tuple(size)).astype(d))
+    return Tensor._wrap(rng_of(generator).integers(low, high, size=_size((size,))).astype(d))
 
 
 def randperm(n: int, generator: Any = None, dtype: Any = None) -> Tensor:
     """A random permutation of 0..n-1."""
     d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
+    _size((n,))  # checks: no negative size
     return Tensor._wrap(rng_of(generator).permutation(n).astype(d))
 
 
@@ -218,4 +220,6 @@ def normal(
     mean: float, std: float, size: Sequence[int], generator: Any = None, dtype: Any = None
 ) -> Tensor:
     d = _float_dtype(dtype)
-    return Tensor._wrap(rng_of(generator).normal(mean, std, tuple(size)).astype(d))
+    if not std >= 0:
+        raise ValueError(f"normal: std must be >= 0, got {std}")
+    return Tensor._wrap(rng_of(generator).normal(mean, std, _size((size,))).astype(d))
