@@ -66,8 +66,9 @@ class Spec:
 
     `cases` draws Cases; `grad` says whether to compare gradients; `huge=False` compares values
     only for finite inputs below 1e20 in size (ops whose float32 intermediates overflow there,
-    where PyTorch accumulates in double, or that treat NaN differently; errors are still checked); `grad_if(case)` limits the gradient check; `values=False` compares
-    shapes and dtypes only (random results); `note` explains any deliberate difference from PyTorch."""
+    where PyTorch accumulates in double, or that treat NaN differently; errors are still
+    checked); `grad_if(case)` limits the gradient check; `values=False` compares shapes and
+    dtypes only (random results); `note` explains any deliberate difference from PyTorch."""
 
     name: str
     g: Callable

@@ -13,8 +13,6 @@ import torch
 import torch.nn.functional as TF
 from hypothesis import strategies as st
 
-import glassnet as G
-import glassnet.nn as gnn
 import glassnet.nn.functional as F
 from tests.fuzz.cases import channels, float_input, unary, with_dim
 from tests.fuzz.harness import FLOAT_DTYPES, Case, Spec, arrays, shapes

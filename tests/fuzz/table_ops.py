@@ -275,7 +275,9 @@ def _pow(draw):
     case = draw(binary(dtypes=["float32", "float64", "float16", "int64", "int32"]))
     x, y = case.args
     if isinstance(x, np.ndarray) and x.dtype.kind == "f" and draw(st.booleans()):
-        x = np.asarray(np.abs(x) + np.asarray(0.5, dtype=x.dtype))  # positive bases: gradients compared
+        x = np.asarray(
+            np.abs(x) + np.asarray(0.5, dtype=x.dtype)
+        )  # positive bases: gradients compared
     return Case((x, y))
 
 

@@ -129,8 +129,14 @@ CREATION = [
     Spec("full", G.full, torch.full, _full(), grad=False),
     Spec("full_like", G.full_like, torch.full_like, _full_like(), grad=False),
     Spec("randint", G.randint, _torch_randint, _randint(), grad=False, values=False),
-    Spec("randperm", G.randperm, torch.randperm, _randint().map(lambda c: Case(c.args[1:2])),
-         grad=False, values=False),  # fmt: skip
+    Spec(
+        "randperm",
+        G.randperm,
+        torch.randperm,
+        _randint().map(lambda c: Case(c.args[1:2])),
+        grad=False,
+        values=False,
+    ),  # fmt: skip
     Spec("normal", G.normal, _torch_normal, _randint(), grad=False, values=False),
     Spec("tensor", G.tensor, torch.tensor, _data(), grad=False),
     Spec("as_tensor", G.as_tensor, torch.as_tensor, _data(), grad=False),
@@ -192,22 +198,29 @@ def _torch_where_method(x, cond, y):
     return x.where(cond, y)
 
 
-METHODS = [
-    _method(n, grad=n in ("float", "double", "clone", "contiguous"))
-    for n in ("bool", "float", "double", "int", "long", "clone", "contiguous", "detach")
-] + [
-    _in_place(n) for n in ("add_", "sub_", "mul_", "div_")
-] + [
-    Spec("Tensor.T", lambda x: x.T, lambda x: x.T, unary(max_dims=2)),
-    Spec("Tensor.mT", lambda x: x.mT, lambda x: x.mT, unary()),
-    Spec("Tensor.item", lambda x: x.item(), lambda x: x.item(), unary(), grad=False),
-    Spec("Tensor.tolist", lambda x: x.tolist(), lambda x: x.tolist(), unary(), grad=False),
-    Spec("Tensor.where", lambda x, c, y: x.where(c, y), _torch_where_method, _where()),
-    Spec("Tensor.type_as", lambda x, y: x.type_as(y), lambda x, y: x.type_as(y), binary(scalar=False)),
-    Spec(
-        "Tensor.clamp_",
-        lambda x: x.clone().clamp_(-1, 1),
-        lambda x: x.clone().clamp_(-1, 1),
-        unary(),
-    ),
-]
+METHODS = (
+    [
+        _method(n, grad=n in ("float", "double", "clone", "contiguous"))
+        for n in ("bool", "float", "double", "int", "long", "clone", "contiguous", "detach")
+    ]
+    + [_in_place(n) for n in ("add_", "sub_", "mul_", "div_")]
+    + [
+        Spec("Tensor.T", lambda x: x.T, lambda x: x.T, unary(max_dims=2)),
+        Spec("Tensor.mT", lambda x: x.mT, lambda x: x.mT, unary()),
+        Spec("Tensor.item", lambda x: x.item(), lambda x: x.item(), unary(), grad=False),
+        Spec("Tensor.tolist", lambda x: x.tolist(), lambda x: x.tolist(), unary(), grad=False),
+        Spec("Tensor.where", lambda x, c, y: x.where(c, y), _torch_where_method, _where()),
+        Spec(
+            "Tensor.type_as",
+            lambda x, y: x.type_as(y),
+            lambda x, y: x.type_as(y),
+            binary(scalar=False),
+        ),
+        Spec(
+            "Tensor.clamp_",
+            lambda x: x.clone().clamp_(-1, 1),
+            lambda x: x.clone().clamp_(-1, 1),
+            unary(),
+        ),
+    ]
+)
