@@ -39,7 +39,7 @@ LONG = os.environ.get("GLASSNET_FUZZ") == "long"
 # cases glassnet could compute; the normal run accepts a clean error).
 STRICT = os.environ.get("GLASSNET_FUZZ_STRICT") == "1"
 FUZZ = settings(
-    max_examples=400 if LONG else 12,
+    max_examples=400 if LONG else 8,
     deadline=10_000,  # ms: a hang, not a slow op (examples are tiny)
     derandomize=not LONG,  # CI is reproducible; the long run explores
     suppress_health_check=list(HealthCheck),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import glassnet.nn as gnn
 from tests.fuzz.cases import channels, float_input, unary
 from tests.fuzz.harness import Case, Spec, arrays, shapes
-from tests.fuzz.table_nn import MOSTLY_F32, OVERFLOW, RMS, _torch_step
+from tests.fuzz.table_nn import MOSTLY_F32, OVERFLOW, RMS, _torch_bipolar, _torch_step
 
 
 def _copy_parameters(g_layer: Any, t_layer: torch.nn.Module) -> None:
@@ -123,6 +123,6 @@ LAYERS = [layer(n, unary()) for n in ELEMENTWISE] + [
     layer("GRUCell", _x(_last(3, 1)), 3, 4),
     layer("MultiheadAttention", _seq(4, 3), 4, 2),
     Spec("nn.Step", lambda x: gnn.Step()(x), _torch_step, unary(), note="perceptron unit"),
-    Spec("nn.Sign", lambda x: gnn.Sign()(x), torch.sign, unary(), note="torch.sign"),
+    Spec("nn.Sign", lambda x: gnn.Sign()(x), _torch_bipolar, unary(), note="bipolar step"),
     layer("TransformerEncoderLayer", _seq(4), 4, 2, dim_feedforward=8, dropout=0.0),
 ]
