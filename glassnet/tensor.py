@@ -43,22 +43,13 @@ def _array_from(data: Any, dtype: Any = None) -> np.ndarray:
     return arr
 
 
-class _same_kind:  # noqa: N801  (used as a lower-case context manager)
-    """Turn NumPy's casting error of an in-place update (bool += 0.5) into PyTorch's message."""
-
-    def __init__(self, t: Any, op: str, other: Any) -> None:
-        self.t, self.op, self.other = t, op, other
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, err: Any, tb: Any) -> None:
-        if isinstance(err, TypeError) and type(err).__module__.startswith("numpy"):
-            other = getattr(self.other, "dtype", type(self.other).__name__)
-            raise TypeError(
-                f"{self.op}: result type of {self.t._data.dtype} and {other} can't be cast to "
-                f"the tensor's dtype {self.t._data.dtype} in place"
-            ) from None
+def _inplace_error(t: Any, op: str, other: Any, err: TypeError) -> TypeError:
+    """NumPy's casting error of an in-place update (bool += 0.5), with PyTorch's meaning."""
+    other = getattr(other, "dtype", type(other).__name__)
+    return TypeError(
+        f"{op}: result type of {t._data.dtype} and {other} can't be cast to the tensor's "
+        f"dtype {t._data.dtype} in place ({err})"
+    )
 
 
 class Tensor:
@@ -325,8 +316,10 @@ class Tensor:
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
         self._check_inplace("add_")
         other = self._rhs(other)
-        with _same_kind(self, "add_", other):
+        try:
             self._data += other if alpha == 1 else alpha * np.asarray(other)
+        except TypeError as err:
+            raise _inplace_error(self, "add_", other, err) from None
         return self
 
     def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
@@ -334,14 +327,18 @@ class Tensor:
 
     def mul_(self, other: Any) -> Tensor:
         self._check_inplace("mul_")
-        with _same_kind(self, "mul_", other):
+        try:
             self._data *= self._rhs(other)
+        except TypeError as err:
+            raise _inplace_error(self, "mul_", other, err) from None
         return self
 
     def div_(self, other: Any) -> Tensor:
         self._check_inplace("div_")
-        with _same_kind(self, "div_", other):
+        try:
             self._data /= self._rhs(other)
+        except TypeError as err:
+            raise _inplace_error(self, "div_", other, err) from None
         return self
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:

@@ -38,9 +38,10 @@ class GlassnetValueError(ValueError):
     """An operation's arithmetic failed on its inputs' values or sizes (overflow, empty input)."""
 
 
-# What NumPy (or Python inside an op) raises when an op meets inputs it cannot handle, and the
-# glassnet error each becomes. Op.apply catches only these, around the forward and backward
-# calls: a try block costs nothing until something is raised.
+# What NumPy (or Python inside an op) raises when an op meets inputs it cannot handle (NumPy's
+# UFuncTypeError and AxisError are subclasses). Op.apply catches these around the forward and
+# backward calls and raises a named glassnet error instead (`_named_error`): a try block costs
+# nothing until something is raised.
 _RAISED = (ValueError, IndexError, TypeError, ArithmeticError, MemoryError, AttributeError)
 
 
