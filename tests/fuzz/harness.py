@@ -34,6 +34,8 @@ from hypothesis import strategies as st
 import glassnet
 
 GLASSNET_DIR = str(Path(glassnet.__file__).parent)
+# GLASSNET_FUZZ=long: 400 random (not derandomized) examples per op, for a dedicated run (tens
+# of minutes); CI runs 8 fixed examples per op (~60 s for all tables on 2 workers).
 LONG = os.environ.get("GLASSNET_FUZZ") == "long"
 # GLASSNET_FUZZ_STRICT=1: a glassnet error where torch returns a value fails too (to find the
 # cases glassnet could compute; the normal run accepts a clean error).
