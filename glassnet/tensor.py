@@ -43,6 +43,15 @@ def _array_from(data: Any, dtype: Any = None) -> np.ndarray:
     return arr
 
 
+def _inplace_error(t: Any, op: str, other: Any, err: TypeError) -> TypeError:
+    """NumPy's casting error of an in-place update (bool += 0.5), with PyTorch's meaning."""
+    other = getattr(other, "dtype", type(other).__name__)
+    return TypeError(
+        f"{op}: result type of {t._data.dtype} and {other} can't be cast to the tensor's "
+        f"dtype {t._data.dtype} in place ({err})"
+    )
+
+
 class Tensor:
     """An ndarray with an optional gradient and the graph node that produced it.
 
@@ -351,7 +360,10 @@ class Tensor:
     def add_(self, other: Any, alpha: float = 1.0) -> Tensor:
         self._check_inplace("add_")
         other = self._rhs(other)
-        self._data += other if alpha == 1 else alpha * np.asarray(other)
+        try:
+            self._data += other if alpha == 1 else alpha * np.asarray(other)
+        except TypeError as err:
+            raise _inplace_error(self, "add_", other, err) from None
         return self
 
     def sub_(self, other: Any, alpha: float = 1.0) -> Tensor:
@@ -359,12 +371,18 @@ class Tensor:
 
     def mul_(self, other: Any) -> Tensor:
         self._check_inplace("mul_")
-        self._data *= self._rhs(other)
+        try:
+            self._data *= self._rhs(other)
+        except TypeError as err:
+            raise _inplace_error(self, "mul_", other, err) from None
         return self
 
     def div_(self, other: Any) -> Tensor:
         self._check_inplace("div_")
-        self._data /= self._rhs(other)
+        try:
+            self._data /= self._rhs(other)
+        except TypeError as err:
+            raise _inplace_error(self, "div_", other, err) from None
         return self
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:

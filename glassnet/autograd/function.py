@@ -36,6 +36,21 @@ class GlassnetShapeError(ValueError):
     """An operation got inputs whose shapes do not fit together."""
 
 
+class GlassnetTypeError(TypeError):
+    """An operation got an input of a dtype (or type) it cannot work on."""
+
+
+class GlassnetValueError(ValueError):
+    """An operation's arithmetic failed on its inputs' values or sizes (overflow, empty input)."""
+
+
+# What NumPy (or Python inside an op) raises when an op meets inputs it cannot handle (NumPy's
+# UFuncTypeError and AxisError are subclasses). Op.apply catches these around the forward and
+# backward calls and raises a named glassnet error instead (`_named_error`): a try block costs
+# nothing until something is raised.
+_RAISED = (ValueError, IndexError, TypeError, ArithmeticError, MemoryError, AttributeError)
+
+
 class Function:
     """Base of a differentiable operation; subclass it to write your own op with its backward.
 
@@ -142,7 +157,7 @@ class Op(Function):
             else:
                 y = cls.forward(ctx, *[t._data for t in inputs], **params)
                 needs = tuple([t.requires_grad for t in inputs])
-        except (ValueError, IndexError) as err:
+        except _RAISED as err:
             raise _named_error(cls, err, inputs) from None
         if type(y) is not np.ndarray:
             y = np.asarray(y)  # NumPy returns scalars, not 0-d arrays, from ops on 0-d inputs
@@ -165,17 +180,36 @@ class Op(Function):
         return out
 
     def _backward(self, gy: np.ndarray) -> tuple:
-        grads = type(self).backward(self, gy)
+        try:
+            grads = type(self).backward(self, gy)
+        except _RAISED as err:
+            raise _named_error(type(self), err, self.inputs, "backward") from None
         return grads if type(grads) is tuple else (grads,)
 
 
-def _named_error(cls: type, err: Exception, inputs: tuple) -> Exception:
-    """NumPy's error from an op's forward, with the op's name and the input shapes added."""
-    if isinstance(err, GlassnetShapeError):
+def _named_error(cls: type, err: Exception, inputs: tuple, stage: str = "") -> Exception:
+    """NumPy's (or Python's) error from an op, as a glassnet error that names the op, the stage
+    and the inputs' shapes and dtypes. Errors glassnet raised itself keep their message (an op
+    that names itself is not named twice) and their type."""
+    if isinstance(err, (GlassnetShapeError, GlassnetTypeError, GlassnetValueError)):
         return err
-    shapes = ", ".join(str(t._data.shape) for t in inputs)
-    message = f"{cls.__name__.lower()}: {err} (input shapes: {shapes})"
-    return IndexError(message) if isinstance(err, IndexError) else GlassnetShapeError(message)
+    name = cls.__name__.lower()
+    own = str(err).startswith(name) and type(err).__module__ == "builtins"
+    if own and isinstance(err, (ValueError, TypeError, IndexError)):
+        return err
+    try:
+        described = ", ".join(f"{t._data.shape} {t._data.dtype}" for t in inputs)
+    except AttributeError:  # an input that is not a Tensor
+        described = ", ".join(type(t).__name__ for t in inputs)
+        return GlassnetTypeError(f"{name}: expected Tensor inputs, got ({described})")
+    message = f"{name}{' ' + stage if stage else ''}: {err} (inputs: {described})"
+    if isinstance(err, IndexError):
+        return IndexError(message)
+    if isinstance(err, (TypeError, AttributeError)):
+        return GlassnetTypeError(message)
+    if isinstance(err, (ArithmeticError, MemoryError)):
+        return GlassnetValueError(message)
+    return GlassnetShapeError(message)
 
 
 def unbroadcast(g: np.ndarray, shape: tuple) -> np.ndarray:

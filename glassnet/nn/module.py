@@ -122,6 +122,18 @@ def _indent(text: str, spaces: int) -> str:
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
+def _refuse_arrays(module: Any, args: tuple, err: Exception) -> None:
+    """Raise a TypeError naming the layer when `err` came from a NumPy array, list or number
+    passed where a Tensor belongs (a try block costs nothing until something fails)."""
+    for i, a in enumerate(args):
+        if isinstance(a, (np.ndarray, list, tuple, int, float)) and not isinstance(a, bool):
+            raise TypeError(
+                f"{type(module).__name__}: input {i} must be a glassnet Tensor, got "
+                f"{type(a).__module__}.{type(a).__name__}; wrap it with glassnet.tensor(x) "
+                f"(a copy) or glassnet.from_numpy(x) (shared memory)"
+            ) from err
+
+
 class Module:
     """Base class of all layers and networks: subclass it, build layers in `__init__`, and write
     `forward`. Calling the module runs `forward`.
@@ -158,9 +170,13 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._has_hooks or STATE.anomaly:
-            return self._call_tracked(args, kwargs)
-        return self.forward(*args, **kwargs)
+        try:
+            if self._has_hooks or STATE.anomaly:
+                return self._call_tracked(args, kwargs)
+            return self.forward(*args, **kwargs)
+        except AttributeError as err:
+            _refuse_arrays(self, args, err)  # a NumPy array or list given for a Tensor?
+            raise
 
     def _call_tracked(self, args: tuple, kwargs: dict) -> Any:
         """The call with hooks, and in anomaly mode on the module stack that names where an op

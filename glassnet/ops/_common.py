@@ -148,3 +148,27 @@ def row_sums(a: np.ndarray) -> np.ndarray:
 def column_sums(a: np.ndarray) -> np.ndarray:
     """Sums over the first axis of a 2-D floating-point a, (m, n) -> (n,), the same way."""
     return ones_vector(a.shape[0], a.dtype) @ a
+
+
+def to_float(x: Tensor) -> Tensor:
+    """x itself when floating; a bool or integer tensor cast to the default float dtype.
+
+    The math functions (exp, log, sin, sigmoid, ...) give floats for integer input, as in
+    PyTorch (`sigmoid(tensor([1, 2]))` is float32), where NumPy would give float64 (or float16
+    for bool)."""
+    if x._data.dtype.kind == "f":
+        return x
+    from glassnet.ops.elementwise import cast
+
+    return cast(x, _dtypes.get_default_dtype())
+
+
+def require_float(x: Tensor, op: str) -> None:
+    """Refuse a bool or integer tensor where PyTorch does (softmax, mean, var, gelu, ...)."""
+    if x._data.dtype.kind != "f":
+        from glassnet.autograd.function import GlassnetTypeError
+
+        raise GlassnetTypeError(
+            f"{op}: expected a floating-point tensor, got dtype {x._data.dtype} (shape "
+            f"{x._data.shape}); convert it first, e.g. x.float()"
+        )

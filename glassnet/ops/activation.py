@@ -9,7 +9,7 @@ import numpy as np
 from scipy.special import erfc
 
 from glassnet.autograd.function import Op
-from glassnet.ops._common import const, norm_dim, row_sums
+from glassnet.ops._common import const, norm_dim, require_float, row_sums, to_float
 from glassnet.tensor import Tensor
 
 
@@ -118,7 +118,7 @@ class Softmax(Op):
 
     @staticmethod
     def forward(ctx, x, axis):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        e = np.exp(x - x.max(axis=axis, keepdims=True, initial=-np.inf))  # initial: empty axis
         last = axis is not None and x.ndim > 1 and axis == x.ndim - 1
         y = e / (row_sums(e)[..., None] if last else e.sum(axis=axis, keepdims=True))
         ctx.save_for_backward(y)
@@ -140,7 +140,7 @@ class LogSoftmax(Op):
 
     @staticmethod
     def forward(ctx, x, axis):
-        shifted = x - x.max(axis=axis, keepdims=True)
+        shifted = x - x.max(axis=axis, keepdims=True, initial=-np.inf)
         y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         ctx.save_for_backward(y)
         ctx.axis = axis
@@ -157,11 +157,11 @@ def relu(input: Tensor) -> Tensor:
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    return Sigmoid.apply(input)
+    return Sigmoid.apply(to_float(input))
 
 
 def tanh(input: Tensor) -> Tensor:
-    return Tanh.apply(input)
+    return Tanh.apply(to_float(input))
 
 
 def _softmax_axis(input: Tensor, dim: int | None, op: str) -> int | None:
@@ -172,11 +172,13 @@ def _softmax_axis(input: Tensor, dim: int | None, op: str) -> int | None:
 
 def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """Softmax along `dim`: non-negative values summing to 1."""
+    require_float(input, "softmax")
     return Softmax.apply(input, axis=_softmax_axis(input, dim, "softmax"))
 
 
 def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """log(softmax(x)) along `dim`, computed stably in one pass."""
+    require_float(input, "log_softmax")
     return LogSoftmax.apply(input, axis=_softmax_axis(input, dim, "log_softmax"))
 
 
@@ -309,8 +311,8 @@ class Gelu(Op):
         if x.dtype == np.float32:
             with np.errstate(over="ignore"):  # x^2 of a huge x: inf, clamped to 36
                 cdf, y = _in_chunks(_gelu_float32, x, outputs=2)
-        else:
-            cdf = 0.5 * erfc(-SQRT_HALF * x)
+        else:  # float16: scipy computes erfc in float32; the result keeps x's dtype
+            cdf = (0.5 * erfc(-SQRT_HALF * x)).astype(x.dtype, copy=False)
             y = x * cdf
         ctx.save_for_backward(x, cdf)  # kept: Phi is the costly part, backward reuses it
         return y
@@ -551,6 +553,7 @@ class Step(Op):
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """x if x > 0 else negative_slope * x: a small slope keeps negative units learning."""
+    require_float(input, "leaky_relu")
     return LeakyRelu.apply(input, negative_slope=float(negative_slope))
 
 
@@ -585,26 +588,34 @@ def hardtanh(
         raise ValueError(
             f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})"
         )
-    return Hardtanh.apply(input, min_val=float(min_val), max_val=float(max_val))
+    return Hardtanh.apply(input, min_val=_bound(input, min_val), max_val=_bound(input, max_val))
+
+
+def _bound(input: Tensor, value: float) -> float | int:
+    """A clipping bound that keeps an integer tensor integer (as PyTorch's hardtanh/relu6)."""
+    return float(value) if input._data.dtype.kind == "f" else int(value)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """min(max(0, x), 6)."""
-    return Hardtanh.apply(input, min_val=0.0, max_val=6.0)
+    return Hardtanh.apply(input, min_val=_bound(input, 0.0), max_val=_bound(input, 6.0))
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """x if x > 0 else alpha (e^x - 1)."""
+    require_float(input, "elu")
     return Elu.apply(input, alpha=float(alpha), scale=1.0)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with alpha = 1.6733, scale = 1.0507 (self-normalising)."""
+    require_float(input, "selu")
     return Elu.apply(input, alpha=SELU_ALPHA, scale=SELU_SCALE)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha (e^(x/alpha) - 1))."""
+    require_float(input, "celu")
     if alpha == 0:
         raise ValueError("celu: alpha cannot be 0 (the formula divides by it)")
     return Celu.apply(input, alpha=float(alpha))
@@ -612,6 +623,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x Phi(x) (approximate='none', exact, via erfc) or its tanh approximation ('tanh')."""
+    require_float(input, "gelu")
     if approximate == "none":
         return Gelu.apply(input)
     if approximate == "tanh":
@@ -621,16 +633,19 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """x sigma(x) (swish)."""
+    require_float(input, "silu")
     return Silu.apply(input)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x tanh(softplus(x))."""
+    require_float(input, "mish")
     return Mish.apply(input)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """(1/beta) ln(1 + e^(beta x)), linear where beta x > threshold."""
+    require_float(input, "softplus")
     if beta == 0:
         raise ValueError("softplus: beta cannot be 0 (the formula divides by it)")
     return Softplus.apply(input, beta=float(beta), threshold=float(threshold))
@@ -638,21 +653,24 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 def softsign(input: Tensor) -> Tensor:
     """x / (1 + |x|)."""
-    return Softsign.apply(input)
+    return Softsign.apply(to_float(input))
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6: a piecewise-linear sigmoid."""
+    require_float(input, "hardsigmoid")
     return Hardsigmoid.apply(input)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x relu6(x + 3) / 6: a piecewise SiLU (MobileNetV3)."""
+    require_float(input, "hardswish")
     return Hardswish.apply(input)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
     """ln sigma(x) = -softplus(-x), finite for any x."""
+    require_float(input, "logsigmoid")
     return LogSigmoid.apply(input)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op, unbroadcast
-from glassnet.ops._common import row_sums
+from glassnet.ops._common import require_float, row_sums
 from glassnet.ops.dropout import dropout_mask
 from glassnet.tensor import Tensor
 
@@ -148,6 +148,8 @@ def scaled_dot_product_attention(
     (2, 4, 8, 16)
     """
     op = "scaled_dot_product_attention"
+    for t in (query, key, value):
+        require_float(t, op)
     qs, ks, vs = query._data.shape, key._data.shape, value._data.shape
     if query._data.ndim < 2 or key._data.ndim < 2 or value._data.ndim < 2:
         raise ValueError(f"{op}: query, key and value need at least 2 dims, got {qs}, {ks}, {vs}")

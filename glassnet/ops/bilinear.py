@@ -55,6 +55,12 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
             f"(expected (*, {sw[1] if len(sw) == 3 else '?'}) and (*, "
             f"{sw[2] if len(sw) == 3 else '?'}) with the same leading dimensions)"
         )
+    dtypes = {t._data.dtype for t in (input1, input2, weight, bias) if t is not None}
+    if len(dtypes) > 1:
+        raise TypeError(
+            f"bilinear: input1 ({input1._data.dtype}), input2 ({input2._data.dtype}), weight "
+            f"({weight._data.dtype}) and bias must have the same dtype"
+        )
     if bias is None:
         return Bilinear.apply(input1, input2, weight)
     if bias._data.shape != (sw[0],):

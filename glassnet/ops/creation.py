@@ -39,6 +39,33 @@ def _made(data: np.ndarray, requires_grad: bool) -> Tensor:
     return t
 
 
+# Tensors hold numbers glassnet computes with: bool, integers, floats (no complex, strings or
+# Python objects, which NumPy would store but no op handles).
+_KINDS = "biuf"
+
+
+def _checked(data: Any, dtype: Any, requires_grad: bool, op: str) -> Tensor:
+    """Tensor(data, dtype), with NumPy's conversion errors and unsupported dtypes explained."""
+    try:
+        t = Tensor(data, dtype=dtype, requires_grad=requires_grad)
+    except (ValueError, OverflowError) as err:
+        raise ValueError(f"{op}: cannot convert {type(data).__name__} to a tensor: {err}") from None
+    except TypeError as err:
+        if str(err).startswith("tensor:") or str(err).startswith("unknown dtype"):
+            raise
+        raise TypeError(f"{op}: cannot convert {type(data).__name__} to a tensor: {err}") from None
+    _check_kind(t._data.dtype, data, op)
+    return t
+
+
+def _check_kind(dtype: np.dtype, data: Any, op: str) -> None:
+    if dtype.kind not in _KINDS:
+        raise TypeError(
+            f"{op}: glassnet tensors hold bool, integer or floating-point numbers; "
+            f"got {type(data).__name__} of dtype {dtype} ({data!r:.60})"
+        )
+
+
 def tensor(
     data: Any,
     dtype: Any = None,
@@ -46,9 +73,11 @@ def tensor(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """A new tensor holding a copy of `data` (Python floats become float32; arrays keep dtype)."""
+    """A new tensor holding a copy of `data` (Python floats become float32; arrays keep dtype).
+
+    Strings, complex numbers and other objects are refused with a TypeError."""
     _device.check(device, "tensor")
-    return Tensor(data, dtype=dtype, requires_grad=requires_grad)
+    return _checked(data, dtype, requires_grad, "tensor")
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
@@ -57,14 +86,16 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     if isinstance(data, Tensor):
         return data if dtype is None else data.astype(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == _dtypes.to_dtype(dtype)):
+        _check_kind(data.dtype, data, "as_tensor")
         return Tensor._wrap(data)
-    return Tensor(data, dtype=dtype)
+    return _checked(data, dtype, False, "as_tensor")
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with `array` (same dtype)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    _check_kind(array.dtype, array, "from_numpy")
     return Tensor._wrap(array)
 
 
@@ -201,6 +232,7 @@ def eye(
     pin_memory: bool = False,
 ) -> Tensor:
     _device.check(device, "eye")
+    _size((n,) if m is None else (n, m))  # checks: no negative size
     return _made(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
 
 
@@ -256,7 +288,9 @@ def randint(
     if high <= low:
         raise ValueError(f"randint: empty range [{low}, {high})")
     d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
-    return _made(rng_of(generator).integers(low, high, size=tuple(size)).astype(d), requires_grad)
+    return _made(
+        rng_of(generator).integers(low, high, size=_size((size,))).astype(d), requires_grad
+    )
 
 
 def randperm(
@@ -270,6 +304,7 @@ def randperm(
     """A random permutation of 0..n-1."""
     _device.check(device, "randperm")
     d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
+    _size((n,))  # checks: no negative size
     return _made(rng_of(generator).permutation(n).astype(d), requires_grad)
 
 
@@ -317,4 +352,6 @@ def normal(
 ) -> Tensor:
     _device.check(device, "normal")
     d = _float_dtype(dtype)
-    return _made(rng_of(generator).normal(mean, std, tuple(size)).astype(d), requires_grad)
+    if not std >= 0:
+        raise ValueError(f"normal: std must be >= 0, got {std}")
+    return _made(rng_of(generator).normal(mean, std, _size((size,))).astype(d), requires_grad)

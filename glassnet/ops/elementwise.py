@@ -12,7 +12,7 @@ import numpy as np
 
 from glassnet import _dtypes
 from glassnet.autograd.function import Op, unbroadcast
-from glassnet.ops._common import lift, operands
+from glassnet.ops._common import lift, operands, to_float
 from glassnet.tensor import Tensor
 
 
@@ -298,11 +298,15 @@ class Abs(Op):
 
 
 class Sign(Op):
-    """y = sign(x) in {-1, 0, 1}.   dL/dx = 0 (a step function has zero slope almost everywhere)."""
+    """y = sign(x) in {-1, 0, 1} (0 for NaN, as PyTorch).   dL/dx = 0 (a step function has zero
+    slope almost everywhere)."""
 
     @staticmethod
     def forward(ctx, x):
-        return np.sign(x)
+        y = np.sign(x)
+        if x.dtype.kind == "f":
+            y = np.where(np.isnan(y), np.zeros((), x.dtype), y)
+        return y
 
     @staticmethod
     def backward(ctx, gy):
@@ -400,31 +404,31 @@ def neg(input: Tensor) -> Tensor:
 
 
 def exp(input: Tensor) -> Tensor:
-    return Exp.apply(input)
+    return Exp.apply(to_float(input))
 
 
 def log(input: Tensor) -> Tensor:
-    return Log.apply(input)
+    return Log.apply(to_float(input))
 
 
 def log1p(input: Tensor) -> Tensor:
-    return Log1p.apply(input)
+    return Log1p.apply(to_float(input))
 
 
 def sqrt(input: Tensor) -> Tensor:
-    return Sqrt.apply(input)
+    return Sqrt.apply(to_float(input))
 
 
 def rsqrt(input: Tensor) -> Tensor:
-    return Rsqrt.apply(input)
+    return Rsqrt.apply(to_float(input))
 
 
 def sin(input: Tensor) -> Tensor:
-    return Sin.apply(input)
+    return Sin.apply(to_float(input))
 
 
 def cos(input: Tensor) -> Tensor:
-    return Cos.apply(input)
+    return Cos.apply(to_float(input))
 
 
 def abs(input: Tensor) -> Tensor:
@@ -436,6 +440,8 @@ def sign(input: Tensor) -> Tensor:
 
 
 def square(input: Tensor) -> Tensor:
+    if input._data.dtype.kind == "b":  # PyTorch: square of a bool tensor is int64
+        input = cast(input, _dtypes.int64)
     return PowScalar.apply(input, p=2)
 
 
@@ -450,6 +456,8 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
         if max is not None:
             out = minimum(out, max)
         return out
+    if input._data.dtype.kind != "f" and (isinstance(min, float) or isinstance(max, float)):
+        input = to_float(input)  # an integer tensor clamped to a float bound is float, as PyTorch
     return Clamp.apply(input, lo=min, hi=max)
 
 
@@ -473,7 +481,9 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     return Where.apply(Tensor._wrap(cond), a, b)
 
 
-def cast(input: Tensor, dtype: np.dtype) -> Tensor:
+def cast(input: Tensor, dtype: Any) -> Tensor:
+    """input converted to `dtype` (a dtype or its name); differentiable between float dtypes."""
+    dtype = _dtypes.to_dtype(dtype)
     if input._data.dtype == dtype:
         return input
     out = Cast.apply(input, dtype=dtype)

@@ -41,7 +41,7 @@ class EmbeddingLookup(Op):
         order = np.argsort(flat, kind="stable")
         ids = flat[order]
         starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-        if starts.size:
+        if flat.size:  # no indices looked up: every row's gradient is 0
             gW[ids[starts]] = np.add.reduceat(g2[order], starts, axis=0)
         if padding_idx is not None:
             gW[padding_idx] = 0

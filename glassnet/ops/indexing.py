@@ -123,7 +123,7 @@ class MaskedFill(Op):
     @staticmethod
     def forward(ctx, x, mask, value):
         ctx.args = (x.shape, mask)
-        return np.where(mask, np.asarray(value, dtype=x.dtype), x)
+        return np.where(mask, value, x)  # value: a 0-d array of x's dtype (_fill_value)
 
     @staticmethod
     def backward(ctx, gy):
@@ -160,7 +160,16 @@ def _index_array(index: Any, op: str) -> np.ndarray:
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """The slice start:start+length of axis `dim`."""
     axis = norm_dim(dim, input._data.ndim, "narrow")
-    index = (slice(None),) * axis + (slice(start, start + length),)
+    size = input._data.shape[axis] if input._data.ndim else 1
+    start = int(start)
+    if start < 0:
+        start += size  # counted from the end, as PyTorch
+    if not (0 <= start <= size and 0 <= length <= size - start):
+        raise IndexError(
+            f"narrow: start {start} and length {length} are out of range for dim {dim} of "
+            f"size {size} (shape {input._data.shape})"
+        )
+    index = (slice(None),) * (axis or 0) + (slice(start, start + length),)
     return GetItem.apply(input, index=index, basic=True)
 
 
@@ -229,4 +238,20 @@ def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor:
             f"{input._data.shape}"
         ) from None
     value = value.item() if isinstance(value, Tensor) else value
-    return MaskedFill.apply(input, mask=m, value=value)
+    return MaskedFill.apply(input, mask=m, value=_fill_value(value, input._data.dtype))
+
+
+def _fill_value(value: Any, dtype: np.dtype) -> np.ndarray:
+    """value as a 0-d array of dtype, refused (as PyTorch does) when it does not fit:
+    1e30 or NaN into an integer tensor, 1e30 into float16."""
+    try:
+        v = np.asarray(value, dtype=dtype)
+        fits = dtype.kind != "f" or not np.isfinite(value) or np.isfinite(v)
+    except (OverflowError, ValueError, TypeError):
+        fits = False
+    if not fits:
+        raise ValueError(
+            f"masked_fill: value {value!r} cannot be converted to the input's dtype {dtype} "
+            f"without overflow"
+        )
+    return v

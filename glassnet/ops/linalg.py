@@ -139,6 +139,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: input of shape {x_shape} does not fit weight of shape {w_shape} "
             f"(expected input[..., {w_shape[1] if len(w_shape) == 2 else '?'}])"
         )
+    xd, wd = input._data.dtype, weight._data.dtype
+    bd = wd if bias is None else bias._data.dtype
+    if (wd is not xd and wd != xd) or (bd is not wd and bd != wd):
+        raise TypeError(
+            f"linear: input ({xd}), weight ({wd}) and bias ({bd}) must have the same dtype; "
+            f"convert the input (e.g. x.float()) or the layer (e.g. layer.double())"
+        )
     if bias is None:
         return Linear.apply(input, weight)
     if bias._data.shape != (w_shape[0],):

@@ -579,6 +579,12 @@ def binary_cross_entropy(
             f"{op}: all elements of input must be probabilities in [0, 1] (found values in "
             f"[{x.min()}, {x.max()}]); apply sigmoid first or use binary_cross_entropy_with_logits"
         )
+    y = target._data
+    if y.size and not (y.min() >= 0 and y.max() <= 1):  # as PyTorch; also catches NaN
+        raise ValueError(
+            f"{op}: all elements of target must be in [0, 1] (found values in "
+            f"[{y.min()}, {y.max()}]); binary_cross_entropy_with_logits accepts any target"
+        )
     w = _as_weight(weight, x, op)
     _check_broadcasts(w, x.shape, op, "weight")
     return BceLoss.apply(input, target, reduction=reduction, weight=w)

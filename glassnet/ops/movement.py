@@ -322,6 +322,7 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Cut into pieces of `split_size` (the last may be smaller) or of the listed sizes."""
     from glassnet.ops.indexing import narrow
 
+    _at_least_1d(input, "split")
     axis = norm_dim(dim, input._data.ndim, "split")
     n = input._data.shape[axis]
     if isinstance(split_size_or_sections, int):
@@ -341,14 +342,23 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """Cut into `chunks` nearly equal pieces (fewer if the axis is short), as PyTorch."""
     if chunks <= 0:
         raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+    _at_least_1d(input, "chunk")
     axis = norm_dim(dim, input._data.ndim, "chunk")
     n = input._data.shape[axis]
-    return split(input, max(-(-n // chunks), 1), axis)
+    if n == 0:  # PyTorch: `chunks` empty pieces
+        return split(input, [0] * chunks, axis)
+    return split(input, -(-n // chunks), axis)
+
+
+def _at_least_1d(input: Tensor, op: str) -> None:
+    if input._data.ndim == 0:
+        raise IndexError(f"{op}: expects a tensor with at least 1 dimension, got a 0-d tensor")
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     from glassnet.ops.indexing import select
 
+    _at_least_1d(input, "unbind")
     axis = norm_dim(dim, input._data.ndim, "unbind")
     return tuple(select(input, axis, i) for i in range(input._data.shape[axis]))
 

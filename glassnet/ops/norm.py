@@ -26,7 +26,7 @@ import numpy as np
 
 from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
-from glassnet.ops._common import column_sums, row_sums
+from glassnet.ops._common import column_sums, require_float, row_sums
 from glassnet.ops.buffers import recycled
 from glassnet.tensor import Tensor
 
@@ -190,6 +190,7 @@ def batch_norm(
     x = input._data
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected input (N, C, *), got shape {x.shape}")
+    require_float(input, "batch_norm")
     C = x.shape[1]
     for name, t in (
         ("running_mean", running_mean),
@@ -204,6 +205,9 @@ def batch_norm(
             )
     if not training and (running_mean is None or running_var is None):
         raise ValueError("batch_norm: running_mean and running_var are needed when not training")
+    if C == 0:  # no channels: nothing to normalise (PyTorch returns the empty input)
+        return input.clone()
+    weight, bias = _params_like(input, weight), _params_like(input, bias)
     if training and x.size // C <= 1:
         raise ValueError(
             f"batch_norm: expected more than 1 value per channel when training, got input of "
@@ -266,6 +270,16 @@ class LayerNorm(Op):
         return tuple(grads)
 
 
+def _params_like(input: Tensor, param: Tensor | None) -> Tensor | None:
+    """A float32 weight or bias meeting a float16 input, cast to float16 (differentiably), so
+    the output stays float16 as in PyTorch's mixed-precision norms."""
+    if param is None or input._data.dtype != np.float16 or param._data.dtype != np.float32:
+        return param
+    from glassnet.ops.elementwise import cast
+
+    return cast(param, np.float16)
+
+
 def _norm_shape(op: str, normalized_shape: Any) -> tuple:
     if isinstance(normalized_shape, (int, np.integer)):
         return (int(normalized_shape),)
@@ -280,6 +294,8 @@ def _norm_shape(op: str, normalized_shape: Any) -> tuple:
 
 def _rows_norm(op, input, normalized_shape, weight, bias, eps, centred):
     shape = _norm_shape(op, normalized_shape)
+    require_float(input, op)
+    weight, bias = _params_like(input, weight), _params_like(input, bias)
     x = input._data
     k = len(shape)
     if k == 0 or x.shape[x.ndim - k :] != shape or x.ndim < k:
@@ -342,6 +358,7 @@ def rms_norm(
     >>> rms_norm(glassnet.randn(4, 32), 32).shape
     (4, 32)
     """
+    require_float(input, "rms_norm")
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps)
     return _rows_norm("rms_norm", input, normalized_shape, weight, None, eps, False)
@@ -414,6 +431,8 @@ def group_norm(
     x = input._data
     if x.ndim < 2:
         raise ValueError(f"group_norm: expected input (N, C, *), got shape {x.shape}")
+    require_float(input, "group_norm")
+    weight, bias = _params_like(input, weight), _params_like(input, bias)
     C = x.shape[1]
     if not isinstance(num_groups, int) or num_groups < 1 or C % num_groups:
         raise ValueError(

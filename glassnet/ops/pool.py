@@ -17,6 +17,7 @@ from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
 from glassnet.ops.buffers import recycled
 from glassnet.ops.conv import ntuple
+from glassnet.ops.elementwise import cast
 from glassnet.ops.im2col import col2im_add, pad_hw, unpad_hw, windows
 from glassnet.tensor import Tensor
 
@@ -309,6 +310,14 @@ def max_pool1d(
 
 
 def _avg_pool(op, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor):
+    if input._data.dtype.kind in "biu":  # PyTorch: integer sums divided with truncation
+        if input._data.dtype.kind == "b":
+            raise TypeError(f"{op}: not implemented for bool input (shape {input._data.shape})")
+        y = _avg_pool(
+            op, nd, cast(input, np.float64), kernel_size, stride, padding, ceil_mode,
+            count_include_pad, divisor,
+        )  # fmt: skip
+        return Tensor._wrap(np.trunc(y._data).astype(input._data.dtype))
     geometry = _pool_args(op, input, nd, kernel_size, stride, padding, 1, ceil_mode)
     kernel, stride, pads, _, out_hw, fast = geometry
     if divisor is not None:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op
-from glassnet.ops._common import keepdim_shape, norm_dim
+from glassnet.ops._common import keepdim_shape, norm_dim, require_float, to_float
 from glassnet.tensor import Tensor
 
 MaxMin = namedtuple("MaxMin", ["values", "indices"])
@@ -83,6 +83,8 @@ class Prod(Op):
 
 def _exclusive_products(x: np.ndarray, axis: int) -> np.ndarray:
     """prod_{j != i} x_j along axis, for every i, without dividing."""
+    if x.shape[axis] == 0:  # no elements along axis: nothing to differentiate
+        return np.ones_like(x)
     ones = np.ones_like(np.take(x, [0], axis=axis))
     left = np.cumprod(np.concatenate([ones, np.delete(x, -1, axis=axis)], axis=axis), axis=axis)
     rev = np.flip(x, axis=axis)
@@ -180,7 +182,7 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(ctx, x, axis, keepdims):
-        m = x.max(axis=axis, keepdims=True)
+        m = x.max(axis=axis, keepdims=True, initial=-np.inf)  # an empty sum: -inf, as torch
         m = np.where(np.isfinite(m), m, 0)
         y = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
         ctx.save_for_backward(x, y)
@@ -251,8 +253,15 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor
 
 
 def _check_nonempty(input: Tensor, op: str, axis: Any) -> None:
-    if input._data.size == 0:
-        raise ValueError(f"{op}: cannot reduce an empty tensor of shape {input._data.shape}")
+    """Refuse a max/min/argmax over no elements (other axes may be empty, as in PyTorch)."""
+    shape = input._data.shape
+    if axis is None:
+        empty = input._data.size == 0
+    else:
+        empty = any(shape[a] == 0 for a in ((axis,) if isinstance(axis, int) else axis))
+    if empty:
+        where = "" if axis is None else f" along dim {axis}"
+        raise ValueError(f"{op}: cannot reduce an empty tensor of shape {shape}{where}")
 
 
 def amax(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -312,16 +321,20 @@ def _flat_index(index: Any, ndim: int, keepdim: bool) -> Tensor:
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (in the flattened tensor when dim is None)."""
     if dim is None:
+        _check_nonempty(input, "argmax", None)
         return _flat_index(np.argmax(input._data), input._data.ndim, keepdim)
     axis = norm_dim(dim, input._data.ndim, "argmax")
+    _check_nonempty(input, "argmax", axis)
     return Tensor._wrap(np.argmax(input._data, axis=axis, keepdims=keepdim).astype(np.int64))
 
 
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (in the flattened tensor when dim is None)."""
     if dim is None:
+        _check_nonempty(input, "argmin", None)
         return _flat_index(np.argmin(input._data), input._data.ndim, keepdim)
     axis = norm_dim(dim, input._data.ndim, "argmin")
+    _check_nonempty(input, "argmin", axis)
     return Tensor._wrap(np.argmin(input._data, axis=axis, keepdims=keepdim).astype(np.int64))
 
 
@@ -333,6 +346,7 @@ def var(
     correction: int | None = None,
 ) -> Tensor:
     """Variance over `dim` with Bessel's correction (divide by n - 1) unless correction=0."""
+    require_float(input, "var")
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
     axis = norm_dim(dim, input._data.ndim, "var")
@@ -347,6 +361,7 @@ def std(
     correction: int | None = None,
 ) -> Tensor:
     """Standard deviation: sqrt(var), with Bessel's correction unless correction=0."""
+    require_float(input, "std")
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
     axis = norm_dim(dim, input._data.ndim, "std")
@@ -354,14 +369,15 @@ def std(
 
 
 def logsumexp(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    """ln sum exp(x) over `dim`, without overflow."""
+    """ln sum exp(x) over `dim`, without overflow (integers give floats, as in PyTorch)."""
     return LogSumExp.apply(
-        input, axis=norm_dim(dim, input._data.ndim, "logsumexp"), keepdims=keepdim
+        to_float(input), axis=norm_dim(dim, input._data.ndim, "logsumexp"), keepdims=keepdim
     )
 
 
 def norm(input: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
     """The p-norm over `dim` (all elements when None): p = 'fro'/2, 1, inf or any float > 0."""
+    require_float(input, "norm")
     if p in ("fro", None):
         p = 2
     if isinstance(p, str):

@@ -1,0 +1,168 @@
+"""The fuzz tables of `glassnet.nn.functional` (non-loss functions) and of every `glassnet.nn`
+layer, each against torch. A layer's Spec builds the torch layer from a fixed seed and a
+glassnet layer holding the same parameters, then calls both on the case's inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as TF
+from hypothesis import strategies as st
+
+import glassnet.nn.functional as F
+from tests.fuzz.cases import channels, float_input, unary, with_dim
+from tests.fuzz.harness import FLOAT_DTYPES, Case, Spec, arrays, shapes
+from tests.fuzz.table_ops import linear_case
+
+MOSTLY_F32 = ["float32"] * 6 + ["float64", "float16", "int64", "bool"]
+
+ACTIVATIONS = [
+    "relu", "sigmoid", "tanh", "gelu", "silu", "elu", "celu", "selu", "leaky_relu", "hardtanh",
+    "relu6", "hardsigmoid", "hardswish", "mish", "softplus", "softsign", "logsigmoid",
+]  # fmt: skip
+
+
+def _f(name: str) -> Spec:
+    return Spec(f"F.{name}", getattr(F, name), getattr(TF, name), unary())
+
+
+def _pool_case(nd: int, **kwargs: Any):
+    return float_input(channels(nd + 1, nd + 2, min_side=0), dtypes=MOSTLY_F32, **kwargs)
+
+
+@st.composite
+def _conv(draw, nd: int, transpose: bool = False):
+    cin, cout = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    k = draw(st.integers(1, 3))
+    x = draw(arrays(shape=draw(channels(nd + 1, nd + 2, c=cin, min_side=0)), dtypes=MOSTLY_F32))
+    wshape = (cin, cout) + (k,) * nd if transpose else (cout, cin) + (k,) * nd
+    w = draw(arrays(shape=wshape, dtypes=[str(x.dtype)] * 4 + ["float64"]))
+    b = draw(st.one_of(st.none(), arrays(shape=(cout,), dtypes=[str(w.dtype)])))
+    kwargs = {"stride": draw(st.integers(1, 2)), "padding": draw(st.integers(0, 1))}
+    return Case((x, w, b), kwargs)
+
+
+@st.composite
+def _norm_case(draw, kind: str):
+    c = draw(st.integers(0, 4))
+    x = draw(arrays(shape=draw(channels(2, 4, c=c)), dtypes=MOSTLY_F32))
+    w = draw(st.one_of(st.none(), arrays(shape=(c,), dtypes=["float32"])))
+    b = draw(st.one_of(st.none(), arrays(shape=(c,), dtypes=["float32"])))
+    if kind == "batch":
+        return Case((x, None, None, w, b), {"training": True})
+    if kind == "group":
+        groups = draw(st.sampled_from([1, 2, max(c, 1)]))
+        return Case((x, groups, w, b))
+    shape = x.shape[-1:] if x.ndim else (1,)
+    w = draw(st.one_of(st.none(), arrays(shape=shape, dtypes=["float32"])))
+    if kind == "rms":
+        return Case((x, shape, w))
+    b = draw(st.one_of(st.none(), arrays(shape=shape, dtypes=["float32"])))
+    return Case((x, shape, w, b))
+
+
+@st.composite
+def _sdpa(draw):
+    lq, lk, e = draw(st.integers(0, 3)), draw(st.integers(0, 3)), draw(st.integers(1, 3))
+    batch = draw(shapes(max_dims=2, min_side=1, max_side=2))
+    dt = draw(st.sampled_from(MOSTLY_F32))
+    q = draw(arrays(shape=batch + (lq, e), dtypes=[dt]))
+    k = draw(arrays(shape=batch + (lk, e), dtypes=[dt]))
+    v = draw(arrays(shape=batch + (lk, draw(st.integers(1, 3))), dtypes=[dt]))
+    return Case((q, k, v), {"is_causal": draw(st.booleans()) and lq == lk})
+
+
+@st.composite
+def _embedding(draw):
+    n, d = draw(st.integers(1, 5)), draw(st.integers(1, 3))
+    idx = np.random.default_rng(draw(st.integers(0, 99))).integers(
+        -1 if draw(st.integers(0, 5)) == 0 else 0, n, draw(shapes(max_dims=2))
+    )
+    w = draw(arrays(shape=(n, d), dtypes=FLOAT_DTYPES))
+    return Case((idx, w))
+
+
+@st.composite
+def _prelu(draw):
+    x = draw(arrays(shape=draw(channels(0, 4, c=2)), dtypes=MOSTLY_F32))
+    return Case((x, draw(arrays(shape=draw(st.sampled_from([(1,), (2,)])), dtypes=["float32"]))))
+
+
+@st.composite
+def _bilinear(draw):
+    x1 = draw(arrays(shape=(draw(st.integers(0, 3)), 2), dtypes=MOSTLY_F32))
+    x2 = draw(arrays(shape=(x1.shape[0], draw(st.sampled_from([3, 3, 2]))), dtypes=MOSTLY_F32))
+    w = draw(arrays(shape=(4, 2, 3), dtypes=[str(x1.dtype)]))
+    return Case((x1, x2, w, draw(st.one_of(st.none(), arrays(shape=(4,), dtypes=["float32"])))))
+
+
+def _torch_step(x):
+    return (x >= 0).to(x.dtype)
+
+
+def _torch_bipolar(x):
+    return torch.where(x >= 0, 1, -1).to(x.dtype)
+
+
+@st.composite
+def _fold(draw):
+    n, c, k = draw(st.integers(0, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    size = (draw(st.integers(k, 4)), draw(st.integers(k, 4)))
+    blocks = (size[0] - k + 1) * (size[1] - k + 1) + draw(st.sampled_from([0, 0, 0, 1]))
+    x = draw(arrays(shape=(n, c * k * k, blocks), dtypes=MOSTLY_F32))
+    return Case((x,), {"output_size": size, "kernel_size": k})
+
+
+def _dropout(fn: Callable) -> Callable:
+    return lambda x, **kw: fn(x, p=0.0, training=True)
+
+
+OVERFLOW = "|x| ~ 1e30: float32 intermediates (x^2, products) overflow differently from torch's"
+RMS = {
+    "rtol_scale": 20.0,
+    "grad_if": lambda case: case.args[0].dtype != np.float16,
+    "note": "float16: torch's default eps is float32's machine epsilon, glassnet's float16's",
+}
+
+FUNCTIONAL = [_f(n) for n in ACTIVATIONS] + [
+    Spec("F.softmax", F.softmax, TF.softmax, with_dim()),
+    Spec("F.log_softmax", F.log_softmax, TF.log_softmax, with_dim()),
+    Spec("F.linear", F.linear, TF.linear, linear_case()),
+    Spec("F.step", F.step, _torch_step, unary(), note="perceptron unit: 1 where x >= 0"),
+    Spec("F.bipolar_step", F.bipolar_step, _torch_bipolar, unary(), note="+1/-1, never 0"),
+    Spec("F.fold", F.fold, TF.fold, _fold()),
+    Spec("F.bilinear", F.bilinear, TF.bilinear, _bilinear(), huge=False, note=OVERFLOW),
+    Spec("F.prelu", F.prelu, TF.prelu, _prelu()),
+    Spec("F.conv1d", F.conv1d, TF.conv1d, _conv(1)),
+    Spec("F.conv2d", F.conv2d, TF.conv2d, _conv(2)),
+    Spec("F.conv_transpose1d", F.conv_transpose1d, TF.conv_transpose1d, _conv(1, True)),
+    Spec("F.conv_transpose2d", F.conv_transpose2d, TF.conv_transpose2d, _conv(2, True)),
+    Spec("F.max_pool1d", F.max_pool1d, TF.max_pool1d, _pool_case(1, kernel_size=2)),
+    Spec("F.max_pool2d", F.max_pool2d, TF.max_pool2d, _pool_case(2, kernel_size=2)),
+    Spec("F.avg_pool1d", F.avg_pool1d, TF.avg_pool1d, _pool_case(1, kernel_size=2)),
+    Spec("F.avg_pool2d", F.avg_pool2d, TF.avg_pool2d, _pool_case(2, kernel_size=2)),
+    Spec(
+        "F.adaptive_avg_pool2d",
+        F.adaptive_avg_pool2d,
+        TF.adaptive_avg_pool2d,
+        _pool_case(2, output_size=(2, 1)),
+    ),
+    Spec("F.unfold", F.unfold, TF.unfold, _pool_case(2, kernel_size=2)),
+    Spec("F.batch_norm", F.batch_norm, TF.batch_norm, _norm_case("batch"), huge=False),
+    Spec("F.layer_norm", F.layer_norm, TF.layer_norm, _norm_case("layer"), huge=False),
+    Spec("F.group_norm", F.group_norm, TF.group_norm, _norm_case("group"), huge=False),
+    Spec("F.rms_norm", F.rms_norm, TF.rms_norm, _norm_case("rms"), huge=False, **RMS),
+    Spec(
+        "F.scaled_dot_product_attention",
+        F.scaled_dot_product_attention,
+        TF.scaled_dot_product_attention,
+        _sdpa(),
+    ),
+    Spec("F.embedding", F.embedding, TF.embedding, _embedding()),
+    Spec("F.dropout", _dropout(F.dropout), _dropout(TF.dropout), unary(), note="p=0"),
+    Spec("F.dropout2d", _dropout(F.dropout2d), _dropout(TF.dropout2d), unary(), note="p=0"),
+]

@@ -1,0 +1,128 @@
+"""Every public op, layer, loss and Tensor method has a fuzz Spec, or a reasoned entry in SKIP.
+
+A new public function (topk, sort, cumsum, einsum, ...) fails this test until it gets one line in
+a table (`table_ops.py` for `glassnet.*`, `table_nn.py` / `table_layers.py` / `table_losses.py`
+for `glassnet.nn`, `table_tensor.py` for creation functions and Tensor-only methods).
+"""
+
+import inspect
+
+import glassnet
+import glassnet.nn as nn
+import glassnet.nn.functional as F
+from glassnet.ops import TENSOR_METHODS
+from tests.fuzz import table_layers, table_losses, table_nn, table_ops, table_tensor
+
+NOT_AN_OP = "not an op on tensors"
+AUTOGRAD = "autograd plumbing, tested in tests/autograd"
+RANDOM_INIT = "fills in place with random numbers: tested in tests/test_tensor.py"
+ALIAS = "an alias of a fuzzed op (the same function object)"
+
+# name -> why it has no fuzz Spec
+SKIP = {
+    # glassnet.*
+    "Generator": "random generator class: tests/test_random.py",
+    "Tensor": "the class itself; its methods are fuzzed",
+    "enable_grad": AUTOGRAD,
+    "no_grad": AUTOGRAD,
+    "set_grad_enabled": AUTOGRAD,
+    "is_grad_enabled": AUTOGRAD,
+    "get_default_dtype": NOT_AN_OP,
+    "set_default_dtype": NOT_AN_OP + " (global setting)",
+    "manual_seed": NOT_AN_OP + " (global seed)",
+    "seed": NOT_AN_OP + " (global seed)",
+    "load": "file reader: fuzzed with mutated files in tests/io",
+    "save": "file writer: tests/io",
+    "to_index": "internal helper turning index arguments into NumPy indices (getitem is fuzzed)",
+    # Tensor methods
+    "astype": "NumPy-style spelling of cast, which is fuzzed",
+    "backward": AUTOGRAD + " (every Spec runs it)",
+    "copy_": "in-place copy: tests/test_tensor.py",
+    "cpu": NOT_AN_OP + " (returns self)",
+    "data": NOT_AN_OP + " (a view attribute)",
+    "detach_": AUTOGRAD,
+    "device": NOT_AN_OP,
+    "dim": NOT_AN_OP,
+    "dtype": NOT_AN_OP,
+    "fill_": "in-place fill with a number: tests/test_tensor.py",
+    "grad": AUTOGRAD,
+    "grad_fn": AUTOGRAD,
+    "is_floating_point": NOT_AN_OP,
+    "is_leaf": AUTOGRAD,
+    "ndim": NOT_AN_OP,
+    "normal_": RANDOM_INIT,
+    "numel": NOT_AN_OP,
+    "numpy": NOT_AN_OP + " (the array itself)",
+    "requires_grad": AUTOGRAD,
+    "requires_grad_": AUTOGRAD,
+    "retain_grad": AUTOGRAD,
+    "shape": NOT_AN_OP,
+    "size": NOT_AN_OP,
+    "to": "dtype conversion like float()/double(), which are fuzzed",
+    "type": "dtype conversion like float()/double(), which are fuzzed",
+    "uniform_": RANDOM_INIT,
+    "zero_": "in-place fill with 0: tests/test_tensor.py",
+    # glassnet.nn
+    "Module": "base class",
+    "Parameter": "a Tensor subclass",
+    "Sequential": "container: tests/nn/test_containers.py",
+    "ModuleList": "container: tests/nn/test_containers.py",
+    "ModuleDict": "container: tests/nn/test_containers.py",
+    "RNNBase": "base class of RNN/LSTM/GRU, which are fuzzed",
+    "TransformerEncoder": "a stack of TransformerEncoderLayer (fuzzed); takes a layer instance",
+}
+
+
+def _names(specs) -> set:
+    return {s.name for s in specs}
+
+
+def _public_functions(module) -> set:
+    return {
+        n
+        for n in dir(module)
+        if not n.startswith("_")
+        and callable(getattr(module, n))
+        and getattr(getattr(module, n), "__module__", "").startswith("glassnet")
+    }
+
+
+def _missing(public: set, covered: set, prefix: str = "") -> list:
+    return sorted(n for n in public if prefix + n not in covered and n not in SKIP)
+
+
+def test_every_top_level_function_is_fuzzed():
+    covered = _names(table_ops.SPECS) | _names(table_tensor.CREATION)
+    public = {n for n in _public_functions(glassnet) if not inspect.ismodule(getattr(glassnet, n))}
+    assert {"sum", "tensor", "zeros"} <= public  # the listing sees the ops
+    assert _missing(public, covered) == [], "add a Spec to tests/fuzz/table_ops.py or SKIP"
+
+
+def test_every_tensor_method_is_fuzzed():
+    covered = _names(table_tensor.METHODS) | _names(table_tensor.method_specs(table_ops.SPECS))
+    public = {n for n in dir(glassnet.Tensor) if not n.startswith("_")}
+    assert _missing(public, covered, "Tensor.") == [], "add a Spec to table_tensor.py or SKIP"
+    assert set(TENSOR_METHODS) <= {s.name for s in table_ops.SPECS}, "op methods need a Spec"
+
+
+def test_every_functional_is_fuzzed():
+    covered = _names(table_nn.FUNCTIONAL) | _names(table_losses.SPECS)
+    assert {"relu", "mse_loss"} <= _public_functions(F)
+    assert _missing(_public_functions(F), covered, "F.") == [], "add a Spec to table_nn.py"
+
+
+def test_every_layer_and_loss_is_fuzzed():
+    covered = _names(table_layers.LAYERS) | _names(table_losses.SPECS)
+    public = {n for n in dir(nn) if inspect.isclass(getattr(nn, n)) and not n.startswith("_")}
+    assert {"Linear", "MSELoss"} <= public
+    assert _missing(public, covered, "nn.") == [], "add a Spec to table_layers.py/table_losses.py"
+
+
+def test_every_skip_is_still_public():
+    """A reason for something that no longer exists is stale: remove it."""
+    public = (
+        _public_functions(glassnet)
+        | {n for n in dir(glassnet.Tensor) if not n.startswith("_")}
+        | {n for n in dir(nn) if not n.startswith("_")}
+    )
+    assert sorted(set(SKIP) - public) == []
