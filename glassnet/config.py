@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
         "max_train_samples": 0,
         "max_test_samples": 0,
         "standardize": True,
+        "n_samples": 400,  # the 2-D toy sets (moons, circles, xor, spirals, blobs)
+        "noise": 0.1,
     },
     "model": {"name": "mlp"},
     "optimizer": {"name": "adam", "lr": 1e-3},
@@ -219,6 +221,10 @@ def check(config: dict[str, Any]) -> None:
             raise ConfigError(f"data.{key} must be in [0, 1), got {d[key]}")
     if d["block_size"] < 1:
         raise ConfigError(f"data.block_size must be >= 1, got {d['block_size']}")
+    if not 2 <= d["n_samples"] <= 10_000_000:
+        raise ConfigError(f"data.n_samples must be in [2, 10000000], got {d['n_samples']}")
+    if not d["noise"] >= 0:
+        raise ConfigError(f"data.noise must be >= 0, got {d['noise']}")
     if t["epochs"] < 1:
         raise ConfigError(f"train.epochs must be >= 1, got {t['epochs']}")
     for table, key in (

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-TOY_SETS = ("circles", "moons", "xor", "spirals", "blobs")
+from glassnet.data.toy import TOY_SETS, make_toy_arrays
+
 DATASETS = (*TOY_SETS, "digits")
 
 
@@ -52,48 +53,10 @@ class PlayData:
         return self.num_features == 2
 
 
-def _circles(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    y = rng.integers(0, 2, n)
-    radius = np.where(y == 1, rng.uniform(0.0, 0.5, n), rng.uniform(0.8, 1.2, n))
-    angle = rng.uniform(0, 2 * np.pi, n)
-    return np.stack([radius * np.cos(angle), radius * np.sin(angle)], 1), y
-
-
-def _moons(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    y = rng.integers(0, 2, n)
-    t = rng.uniform(0, np.pi, n)
-    upper = np.stack([np.cos(t), np.sin(t)], 1)
-    lower = np.stack([1 - np.cos(t), 0.5 - np.sin(t)], 1)
-    X = np.where(y[:, None] == 0, upper, lower)
-    return (X - [0.5, 0.25]) * 1.2, y
-
-
-def _xor(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    X = rng.uniform(-1.2, 1.2, (n, 2))
-    X += np.sign(X) * 0.1  # a small gap along the axes
-    return X, (X[:, 0] * X[:, 1] > 0).astype(np.int64)
-
-
-def _spirals(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    y = rng.integers(0, 2, n)
-    r = rng.uniform(0.05, 1.0, n)
-    angle = 1.75 * 2 * np.pi * r + np.pi * y
-    return 1.3 * r[:, None] * np.stack([np.cos(angle), np.sin(angle)], 1), y
-
-
-def _blobs(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    y = rng.integers(0, 2, n)
-    centers = np.array([[-0.6, -0.5], [0.6, 0.5]])
-    return centers[y] + rng.normal(0.0, 0.25, (n, 2)), y
-
-
-_MAKERS = {"circles": _circles, "moons": _moons, "xor": _xor, "spirals": _spirals, "blobs": _blobs}
-
-
 def make_toy(
     name: str, n_samples: int = 400, noise: float = 0.1, test_fraction: float = 0.3, seed: int = 0
 ) -> PlayData:
-    """One of the 2-D sets: `n_samples` points, noise of std `noise`, a random train/test split.
+    """One of the 2-D sets (`glassnet.data.toy`) as the page's data.
 
     Example
     -------
@@ -101,16 +64,8 @@ def make_toy(
     >>> data.X_train.shape, data.num_classes
     ((140, 2), 2)
     """
-    if name not in _MAKERS:
-        raise ValueError(f"dataset: unknown 2-D set {name!r}; choose from {', '.join(TOY_SETS)}")
-    rng = np.random.default_rng(seed)
-    X, y = _MAKERS[name](n_samples, rng)
-    X = X + rng.normal(0.0, noise, X.shape)
-    n_test = max(1, round(n_samples * test_fraction))
-    order = rng.permutation(n_samples)
-    test, train = order[:n_test], order[n_test:]
-    X, y = X.astype(np.float32), y.astype(np.int64)
-    return PlayData(name, X[train], y[train], X[test], y[test], ["class 0", "class 1"])
+    X_train, y_train, X_test, y_test = make_toy_arrays(name, n_samples, noise, test_fraction, seed)
+    return PlayData(name, X_train, y_train, X_test, y_test, ["class 0", "class 1"])
 
 
 def load_digits_split(test_fraction: float = 0.2, seed: int = 0) -> PlayData:

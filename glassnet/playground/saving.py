@@ -41,6 +41,8 @@ def run_config(session: Any) -> dict[str, Any]:
         val_fraction=0.0,
         test_size=s.test_fraction,
     )
+    if s.dataset != "digits":  # the 2-D sets are drawn again from these (glassnet.data.toy)
+        config["data"].update(n_samples=s.n_samples, noise=s.noise)
     if session.kind == "perceptron":
         config["model"] = {"name": "perceptron", "lr": session.model.lr}
         config["optimizer"] = {"name": "sgd", "lr": session.model.lr}

@@ -17,11 +17,12 @@ import numpy as np
 
 from glassnet.config import ConfigError, data_dir
 from glassnet.data.dataset import Dataset, TensorDataset, random_split
+from glassnet.data.toy import TOY_SETS, make_toy_arrays
 from glassnet.random import Generator
 from glassnet.tensor import Tensor
 
 TABULAR = ("digits", "iris", "breast_cancer", "wine", "diabetes")
-DATASETS = (*TABULAR, "mnist", "shakespeare")
+DATASETS = (*TABULAR, *TOY_SETS, "mnist", "shakespeare")
 
 
 @dataclass
@@ -209,12 +210,45 @@ def build_data(config: dict[str, Any]) -> RunData:
     config["data"]["dataset"] = name
     if name in TABULAR:
         return _tabular(config)
+    if name in TOY_SETS:
+        return _toy(config)
     if name == "mnist":
         return _mnist(config)
     if name in ("shakespeare", "tinyshakespeare"):
         return _shakespeare(config)
     raise ConfigError(
         f"data.dataset: unknown data set {name!r} (choose from {', '.join(DATASETS)})"
+    )
+
+
+def _toy(config: dict[str, Any]) -> RunData:
+    """A 2-D toy set (glassnet.data.toy): two classes in the plane, drawn from the run's seed.
+
+    One output (binary) for the perceptron, logistic regression and the one-logit losses
+    (`train.loss` bce_with_logits or mse), two logits otherwise."""
+    d = config["data"]
+    X_train, y_train, X_test, y_test = make_toy_arrays(
+        d["dataset"], d["n_samples"], d["noise"], d["test_size"] or 0.3, config["seed"]
+    )
+    one_output = config["model"]["name"] in ("perceptron", "logistic") or config["train"][
+        "loss"
+    ] in ("bce_with_logits", "mse")
+    task = "binary" if one_output else "classification"
+    if task == "binary" and config["model"]["name"] != "perceptron":
+        y_train = y_train.astype(np.float32).reshape(-1, 1)
+        y_test = y_test.astype(np.float32).reshape(-1, 1)
+    train, val = _split_val(TensorDataset(X_train, y_train), d["val_fraction"], config["seed"])
+    class_names, feature_names = ["class 0", "class 1"], ["x1", "x2"]
+    return RunData(
+        task=task,
+        train=train,
+        val=val,
+        test=TensorDataset(X_test, y_test),
+        num_features=2,
+        num_outputs=1 if task == "binary" else 2,
+        class_names=class_names,
+        feature_names=feature_names,
+        meta={"task": task, "class_names": class_names, "feature_names": feature_names},
     )
 
 

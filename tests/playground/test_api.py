@@ -240,3 +240,23 @@ def test_a_server_failure_is_reported_and_the_session_survives(app, monkeypatch)
         }
         ws.send_json({"type": "step"})
         assert ws.receive_json()["point"]["step"] == 1
+
+
+@pytest.mark.parametrize(
+    "dataset, loss, outputs",
+    [("moons", "bce_with_logits", 1), ("circles", "cross_entropy", 2), ("xor", "mse", 1)],
+)
+def test_a_saved_2d_session_evaluates_as_it_was(app, tmp_path, dataset, loss, outputs):
+    settings = {"dataset": dataset, "loss": loss, "hidden_sizes": [8], "n_samples": 120}
+    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+        ready, _ = configure(ws, {**settings, "noise": 0.2, "steps_per_update": 10})
+        assert ready["layers"] == [2, 8, outputs]
+        for _ in range(3):
+            ws.send_json({"type": "step"})
+            ws.receive_json()
+        ws.send_json({"type": "save"})
+        saved = ws.receive_json()
+        (slot,) = app.state.manager.sessions.values()
+        _, acc = slot.trainer.evaluate(slot.trainer.data.X_test, slot.trainer.data.y_test)
+    metrics = evaluate_run(saved["run_dir"])  # the points are drawn again from the config
+    assert metrics["accuracy"] == pytest.approx(acc)
