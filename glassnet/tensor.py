@@ -386,6 +386,348 @@ class Tensor:
         self._data[...] = rng_of(generator).normal(mean, std, self._data.shape)
         return self
 
+    # ----------------------------------------------------------------- in-place forms of ops
+    def _apply_(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Tensor:
+        """In place, as PyTorch's `x.op_(...)`: self takes the values of `fn(self, *args)`.
+
+        Outside the graph (nothing requires grad, or under no_grad) the result is written into
+        self's memory, so views such as `p.data` see it. A tensor inside the graph (made by an
+        op) takes the result's values and graph node, so gradients flow through the in-place
+        step as in PyTorch; a leaf that requires grad is refused, as in PyTorch.
+        """
+        grad_args = any(isinstance(a, Tensor) and a.requires_grad for a in args)
+        if STATE.enabled and (self.requires_grad or grad_args):
+            if self._ctx is None and self.requires_grad:
+                self._check_inplace(name)
+            out = self._fits(name, fn(self._alias(), *args, **kwargs))  # self as it was
+            self._data, self._ctx, self.requires_grad = out._data, out._ctx, out.requires_grad
+            return self
+        out = self._fits(name, fn(self, *args, **kwargs))
+        np.copyto(self._data, out._data, casting="unsafe")
+        return self
+
+    def _fits(self, name: str, out: Tensor) -> Tensor:
+        """The result of an in-place op, checked to fit self's shape and dtype (cast between
+        floats; an integer tensor cannot take float results, as in PyTorch)."""
+        if out._data.shape != self._data.shape:
+            raise ValueError(
+                f"{name}: the result's shape {out._data.shape} does not match this tensor's "
+                f"shape {self._data.shape} (an in-place op cannot grow a tensor by broadcasting)"
+            )
+        if out._data.dtype != self._data.dtype:
+            if not np.can_cast(out._data.dtype, self._data.dtype, casting="same_kind"):
+                raise TypeError(
+                    f"{name}: result type {out._data.dtype} can't be cast to the desired output "
+                    f"type {self._data.dtype}"
+                )
+            out = _ops.cast(out, self._data.dtype)
+        return out
+
+    def lerp_(self, end: Tensor, weight: Any) -> Tensor:
+        """self = self + weight * (end - self), in place."""
+        return self._apply_("lerp_", _ops.lerp, end, weight)
+
+    def addcmul_(self, tensor1: Any, tensor2: Any, value: float = 1) -> Tensor:
+        """self += value * tensor1 * tensor2, in place."""
+        return self._apply_("addcmul_", _ops.addcmul, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1: Any, tensor2: Any, value: float = 1) -> Tensor:
+        """self += value * tensor1 / tensor2, in place."""
+        return self._apply_("addcdiv_", _ops.addcdiv, tensor1, tensor2, value=value)
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        """self = value where mask, in place."""
+        return self._apply_("masked_fill_", _ops.masked_fill, mask, value)
+
+    def clamp_min_(self, min: Any) -> Tensor:
+        return self._apply_("clamp_min_", _ops.clamp_min, min)
+
+    def clamp_max_(self, max: Any) -> Tensor:
+        return self._apply_("clamp_max_", _ops.clamp_max, max)
+
+    def pow_(self, exponent: Any) -> Tensor:
+        return self._apply_("pow_", _ops.pow, exponent)
+
+    def exp_(self) -> Tensor:
+        return self._apply_("exp_", _ops.exp)
+
+    def log_(self) -> Tensor:
+        return self._apply_("log_", _ops.log)
+
+    def sqrt_(self) -> Tensor:
+        return self._apply_("sqrt_", _ops.sqrt)
+
+    def rsqrt_(self) -> Tensor:
+        return self._apply_("rsqrt_", _ops.rsqrt)
+
+    def square_(self) -> Tensor:
+        return self._apply_("square_", _ops.square)
+
+    def neg_(self) -> Tensor:
+        return self._apply_("neg_", _ops.neg)
+
+    def abs_(self) -> Tensor:
+        return self._apply_("abs_", _ops.abs)
+
+    def reciprocal_(self) -> Tensor:
+        return self._apply_("reciprocal_", _ops.reciprocal)
+
+    def sigmoid_(self) -> Tensor:
+        return self._apply_("sigmoid_", _ops.sigmoid)
+
+    def tanh_(self) -> Tensor:
+        return self._apply_("tanh_", _ops.tanh)
+
+    def relu_(self) -> Tensor:
+        return self._apply_("relu_", _ops.relu)
+
+    def floor_(self) -> Tensor:
+        return self._apply_("floor_", _ops.floor)
+
+    def ceil_(self) -> Tensor:
+        return self._apply_("ceil_", _ops.ceil)
+
+    def round_(self, decimals: int = 0) -> Tensor:
+        return self._apply_("round_", _ops.round, decimals)
+
+    def trunc_(self) -> Tensor:
+        return self._apply_("trunc_", _ops.trunc)
+
+    def tril_(self, diagonal: int = 0) -> Tensor:
+        return self._apply_("tril_", _ops.tril, diagonal)
+
+    def triu_(self, diagonal: int = 0) -> Tensor:
+        return self._apply_("triu_", _ops.triu, diagonal)
+
+    def cumsum_(self, dim: int) -> Tensor:
+        return self._apply_("cumsum_", _ops.cumsum, dim)
+
+    def nan_to_num_(
+        self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+    ) -> Tensor:
+        return self._apply_("nan_to_num_", _ops.nan_to_num, nan, posinf, neginf)
+
+    def scatter_(
+        self, dim: int, index: Any, src: Any = None, value: Any = None, reduce: Any = None
+    ) -> Tensor:
+        """self[i][index[i][j]] = src[i][j] (dim = 1), in place (see glassnet.scatter)."""
+        return self._apply_("scatter_", _ops.scatter, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_add_(self, dim: int, index: Any, src: Tensor) -> Tensor:
+        """self[i][index[i][j]] += src[i][j] (dim = 1), in place."""
+        return self._apply_("scatter_add_", _ops.scatter_add, dim, index, src)
+
+    def index_fill_(self, dim: int, index: Any, value: Any) -> Tensor:
+        return self._apply_("index_fill_", _ops.index_fill, dim, index, value)
+
+    def index_add_(self, dim: int, index: Any, source: Tensor, alpha: float = 1) -> Tensor:
+        return self._apply_("index_add_", _ops.index_add, dim, index, source, alpha=alpha)
+
+    def index_copy_(self, dim: int, index: Any, source: Tensor) -> Tensor:
+        return self._apply_("index_copy_", _ops.index_copy, dim, index, source)
+
+    def index_put_(self, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+        """self[indices] = values (or += with accumulate), in place."""
+        return self._apply_("index_put_", _ops.index_put, indices, values, accumulate)
+
+    def fill_diagonal_(self, fill_value: Any, wrap: bool = False) -> Tensor:
+        """Write fill_value on the main diagonal (all indices equal), in place; a tall matrix
+        starts again below each square block when `wrap`."""
+        self._check_inplace("fill_diagonal_")
+        if self._data.ndim < 2 or (self._data.ndim > 2 and len(set(self._data.shape)) != 1):
+            raise ValueError(
+                f"fill_diagonal_: dimensions must be larger than 1 and all of equal length for "
+                f"more than 2 dims (shape {self._data.shape})"
+            )
+        np.fill_diagonal(self._data, self._rhs(fill_value), wrap=wrap)
+        return self
+
+    def bernoulli_(self, p: Any = 0.5, generator: Any = None) -> Tensor:
+        """Fill with 1 with probability p (a number or a tensor of probabilities), else 0."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("bernoulli_")
+        probs = np.asarray(self._rhs(p))
+        if probs.size and not (np.all(probs >= 0) and np.all(probs <= 1)):
+            raise ValueError("bernoulli_: expected 0 <= p <= 1 for every probability")
+        self._data[...] = rng_of(generator).random(self._data.shape) < probs
+        return self
+
+    def exponential_(self, lambd: float = 1.0, generator: Any = None) -> Tensor:
+        """Fill with exponential draws of rate lambd (density lambd e^(-lambd x))."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("exponential_")
+        self._data[...] = rng_of(generator).exponential(1.0 / lambd, self._data.shape)
+        return self
+
+    # ----------------------------------------------------------------- layout questions
+    def nelement(self) -> int:
+        """The number of elements (as numel)."""
+        return self._data.size
+
+    def element_size(self) -> int:
+        """Bytes per element (4 for float32)."""
+        return self._data.itemsize
+
+    def stride(self, dim: int | None = None) -> Any:
+        """Steps in elements between neighbours along each dim (PyTorch's strides, in elements)."""
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[dim]
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True when the elements lie in row-major order without gaps."""
+        return bool(self._data.flags.c_contiguous)
+
+    def data_ptr(self) -> int:
+        """The address of the first element."""
+        return self._data.ctypes.data
+
+    # ----------------------------------------------------------------- in-place shape changes
+    def _reshape_(self, name: str, fn: Any, *args: Any) -> Tensor:
+        """self becomes fn(self, *args), a view with another shape (graph node included)."""
+        if self._ctx is None and self.requires_grad and STATE.enabled:
+            self._check_inplace(name)
+        out = fn(self._alias(), *args)
+        self._data = out._data
+        if STATE.enabled:  # under no_grad a parameter stays a parameter
+            self._ctx, self.requires_grad = out._ctx, out.requires_grad
+        return self
+
+    def _alias(self) -> Tensor:
+        before = Tensor._wrap(self._data)
+        before.requires_grad, before._ctx = self.requires_grad, self._ctx
+        return before
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        return self._reshape_("squeeze_", _ops.squeeze, dim)
+
+    def unsqueeze_(self, dim: int) -> Tensor:
+        return self._reshape_("unsqueeze_", _ops.unsqueeze, dim)
+
+    def t_(self) -> Tensor:
+        return self._reshape_("t_", _ops.t)
+
+    def transpose_(self, dim0: int, dim1: int) -> Tensor:
+        return self._reshape_("transpose_", _ops.transpose, dim0, dim1)
+
+    # ----------------------------------------------------------------- more random fills
+    def random_(self, from_: int = 0, to: int | None = None, generator: Any = None) -> Tensor:
+        """Fill with integers drawn uniformly from [from_, to) (random_(to) means [0, to)); without
+        `to`, up to 2^mantissa for floats or the dtype's maximum for integers."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("random_")
+        lo, hi = (0, from_) if to is None and from_ else (from_, to)
+        if hi is None:
+            kind = self._data.dtype
+            hi = 2 ** (np.finfo(kind).nmant + 1) if kind.kind == "f" else np.iinfo(kind).max
+        if hi <= lo:
+            raise ValueError(f"random_: expects 'from' < 'to', got from={lo} >= to={hi}")
+        self._data[...] = rng_of(generator).integers(lo, hi, self._data.shape)
+        return self
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, generator: Any = None) -> Tensor:
+        """Fill with e^z, z ~ Normal(mean, std)."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("log_normal_")
+        self._data[...] = rng_of(generator).lognormal(mean, std, self._data.shape)
+        return self
+
+    def geometric_(self, p: float, generator: Any = None) -> Tensor:
+        """Fill with the number of trials up to the first success (success probability p)."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("geometric_")
+        self._data[...] = rng_of(generator).geometric(p, self._data.shape)
+        return self
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, generator: Any = None) -> Tensor:
+        """Fill with draws from the Cauchy distribution: median + sigma * tan(pi (u - 1/2))."""
+        from glassnet.random import rng_of
+
+        self._check_inplace("cauchy_")
+        self._data[...] = median + sigma * rng_of(generator).standard_cauchy(self._data.shape)
+        return self
+
+    # ----------------------------------------------------------------- new tensors like this one
+    def _new(
+        self, name: str, size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: bool
+    ) -> Tensor:
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise ValueError(f"{name}: glassnet runs on the CPU only, got device {device!r}")
+        if len(size) == 1 and isinstance(size[0], (tuple, list)):
+            size = tuple(size[0])
+        dt = self._data.dtype if dtype is None else _dtypes.to_dtype(dtype)
+        try:
+            shape = tuple(int(n) for n in size)
+            data = np.empty(shape, dt) if fill is None else np.full(shape, self._rhs(fill), dt)
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"{name}: invalid size {size}: {err}") from None
+        out = Tensor._wrap(data)
+        return out.requires_grad_(True) if requires_grad else out
+
+    def new_zeros(
+        self,
+        *size: Any,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+        **unused: Any,
+    ) -> Tensor:
+        """Zeros of `size`, with this tensor's dtype unless `dtype` is given (as PyTorch).
+        `device` may name the CPU; layout=/pin_memory= are accepted and ignored."""
+        return self._new("new_zeros", size, 0, dtype, device, requires_grad)
+
+    def new_ones(
+        self,
+        *size: Any,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+        **unused: Any,
+    ) -> Tensor:
+        """Ones of `size`, with this tensor's dtype unless `dtype` is given."""
+        return self._new("new_ones", size, 1, dtype, device, requires_grad)
+
+    def new_empty(
+        self,
+        *size: Any,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+        **unused: Any,
+    ) -> Tensor:
+        """An uninitialised tensor of `size`, with this tensor's dtype unless `dtype` is given."""
+        return self._new("new_empty", size, None, dtype, device, requires_grad)
+
+    def new_full(
+        self,
+        size: Any,
+        fill_value: Any,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+        **unused: Any,
+    ) -> Tensor:
+        """A tensor of `size` filled with fill_value, with this tensor's dtype unless given."""
+        return self._new("new_full", (size,), fill_value, dtype, device, requires_grad)
+
+    def new_tensor(
+        self,
+        data: Any,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+        **unused: Any,
+    ) -> Tensor:
+        """A new tensor (a copy) of `data`, with this tensor's dtype unless `dtype` is given."""
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise ValueError(f"new_tensor: glassnet runs on the CPU only, got device {device!r}")
+        dt = self._data.dtype if dtype is None else dtype
+        return Tensor(data, dtype=dt, requires_grad=requires_grad)
+
     def _inplace(self, name: str, ufunc: Any, other: Any, out_of_place: Any) -> Tensor:
         """`t += x` and friends: in place on the data when no graph is recorded (an optimizer
         step under no_grad); a new graph node when this tensor is an intermediate of the graph."""
@@ -452,6 +794,19 @@ class Tensor:
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"
+
+    def __format__(self, format_spec: str) -> str:
+        """`f"{loss:.4f}"`: a 0-d tensor formats as its Python number (as in PyTorch); any
+        other tensor takes only the empty spec (its str), else TypeError."""
+        if self._data.ndim == 0:
+            return format(self._data.item(), format_spec)
+        if format_spec:
+            raise TypeError(
+                f"unsupported format string {format_spec!r} passed to Tensor.__format__: only a "
+                f"0-d tensor formats like a number (this one has shape {self._data.shape}; "
+                f"use t.item() for a one-element tensor)"
+            )
+        return str(self)
 
     __hash__ = object.__hash__
 

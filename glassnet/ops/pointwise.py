@@ -1,0 +1,390 @@
+"""More elementwise math: rounding, logs and exponentials in other bases, inverse trigonometry,
+erf, and the fused forms PyTorch scripts use (lerp, addcmul, addcdiv, nan_to_num).
+
+Each class states y = f(x) and dL/dx = gy * f'(x). Functions that need a float take integer and
+bool inputs as the default float dtype, as PyTorch does; rounding keeps the dtype.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import special
+
+from glassnet import _dtypes
+from glassnet.autograd.function import Op, unbroadcast
+from glassnet.ops._common import lift, operands
+from glassnet.ops.elementwise import Clamp, add, cast, clamp, div, mul
+from glassnet.tensor import Tensor
+
+
+def _float(input: Any) -> Tensor:
+    """input as a floating point tensor (integers and bools become the default float dtype)."""
+    input = lift(input)
+    if input._data.dtype.kind != "f":
+        return cast(input, _dtypes.get_default_dtype())
+    return input
+
+
+# ----------------------------------------------------------------------------- rounding
+class Round(Op):
+    """y = floor / ceil / round-half-to-even / trunc of x.   dL/dx = 0 (a step function)."""
+
+    @staticmethod
+    def forward(ctx, x, fn, decimals):
+        if decimals:
+            return np.round(x, decimals)
+        return fn(x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return np.zeros_like(gy)
+
+
+class Frac(Op):
+    """y = x - trunc(x).   dL/dx = gy."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x - np.trunc(x)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy
+
+
+def _rounded(input: Tensor, fn: np.ufunc, decimals: int = 0) -> Tensor:
+    if input._data.dtype.kind != "f":
+        return Tensor._wrap(input._data.copy())  # integers are already whole
+    return Round.apply(input, fn=fn, decimals=decimals)
+
+
+def floor(input: Tensor) -> Tensor:
+    """The largest integer <= x, elementwise (same dtype). Gradient 0."""
+    return _rounded(input, np.floor)
+
+
+def ceil(input: Tensor) -> Tensor:
+    """The smallest integer >= x, elementwise (same dtype). Gradient 0."""
+    return _rounded(input, np.ceil)
+
+
+def round(input: Tensor, decimals: int = 0) -> Tensor:
+    """x rounded to `decimals` places, halves to even (as PyTorch). Gradient 0."""
+    return _rounded(input, np.round, int(decimals))
+
+
+def trunc(input: Tensor) -> Tensor:
+    """x rounded toward zero. Gradient 0."""
+    return _rounded(input, np.trunc)
+
+
+fix = trunc
+
+
+def frac(input: Tensor) -> Tensor:
+    """The fractional part x - trunc(x) (sign of x kept). dL/dx = gy."""
+    if input._data.dtype.kind != "f":
+        raise TypeError(f"frac: input must be a floating point tensor, got dtype {input.dtype}")
+    return Frac.apply(input)
+
+
+# ----------------------------------------------------------------------------- unary float math
+class Unary(Op):
+    """y = f(x) for one of the functions below.   dL/dx = gy * f'(x), f' given beside each f.
+
+    reciprocal 1/x: -1/x^2 = -y^2       log2 x: 1/(x ln 2)       log10 x: 1/(x ln 10)
+    exp2 2^x: y ln 2                    expm1 e^x - 1: y + 1     erf x: 2/sqrt(pi) e^(-x^2)
+    erfinv x: sqrt(pi)/2 e^(y^2)        tan x: 1 + y^2           sinh x: cosh x
+    cosh x: sinh x                      asin x: 1/sqrt(1 - x^2)  acos x: -1/sqrt(1 - x^2)
+    atan x: 1/(1 + x^2)                 asinh x: 1/sqrt(x^2+1)   atanh x: 1/(1 - x^2)
+    lgamma ln|Gamma(x)|: digamma(x)     digamma: trigamma(x)     logit ln(x/(1-x)): 1/(x(1-x))
+    sinc sin(pi x)/(pi x): (cos(pi x) - y) / x   (0 at x = 0)
+    """
+
+    @staticmethod
+    def forward(ctx, x, name):
+        f, df = _UNARY[name]
+        y = f(x).astype(x.dtype, copy=False)
+        ctx.save_for_backward(x, y)
+        ctx.df = df
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        x, y = ctx.saved_tensors
+        return (gy * ctx.df(x, y)).astype(gy.dtype, copy=False)
+
+
+_LN2, _LN10 = np.log(2.0), np.log(10.0)
+_UNARY = {
+    "reciprocal": (np.reciprocal, lambda x, y: -y * y),
+    "log2": (np.log2, lambda x, y: 1 / (x * _LN2)),
+    "log10": (np.log10, lambda x, y: 1 / (x * _LN10)),
+    "exp2": (np.exp2, lambda x, y: y * _LN2),
+    "expm1": (np.expm1, lambda x, y: y + 1),
+    "erf": (special.erf, lambda x, y: 2 / np.sqrt(np.pi) * np.exp(-x * x)),
+    "erfinv": (special.erfinv, lambda x, y: np.sqrt(np.pi) / 2 * np.exp(y * y)),
+    "tan": (np.tan, lambda x, y: 1 + y * y),
+    "sinh": (np.sinh, lambda x, y: np.cosh(x)),
+    "cosh": (np.cosh, lambda x, y: np.sinh(x)),
+    "asin": (np.arcsin, lambda x, y: 1 / np.sqrt(1 - x * x)),
+    "acos": (np.arccos, lambda x, y: -1 / np.sqrt(1 - x * x)),
+    "atan": (np.arctan, lambda x, y: 1 / (1 + x * x)),
+    "asinh": (np.arcsinh, lambda x, y: 1 / np.sqrt(x * x + 1)),
+    "atanh": (np.arctanh, lambda x, y: 1 / (1 - x * x)),
+    "lgamma": (special.gammaln, lambda x, y: special.digamma(x)),
+    "digamma": (special.digamma, lambda x, y: special.polygamma(1, x)),
+    "logit": (special.logit, lambda x, y: 1 / (x * (1 - x))),
+    "sinc": (np.sinc, lambda x, y: _sinc_slope(x, y)),
+}
+
+
+def _sinc_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    safe = np.where(x == 0, 1, x)
+    return np.where(x == 0, 0, (np.cos(np.pi * x) - y) / safe)
+
+
+def _unary(name: str, input: Tensor) -> Tensor:
+    return Unary.apply(_float(input), name=name)
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    """y = 1 / x."""
+    return _unary("reciprocal", input)
+
+
+def log2(input: Tensor) -> Tensor:
+    """y = log2 x."""
+    return _unary("log2", input)
+
+
+def log10(input: Tensor) -> Tensor:
+    """y = log10 x."""
+    return _unary("log10", input)
+
+
+def exp2(input: Tensor) -> Tensor:
+    """y = 2^x."""
+    return _unary("exp2", input)
+
+
+def expm1(input: Tensor) -> Tensor:
+    """y = e^x - 1, accurate for small x."""
+    return _unary("expm1", input)
+
+
+def erf(input: Tensor) -> Tensor:
+    """y = 2/sqrt(pi) * integral_0^x e^(-t^2) dt."""
+    return _unary("erf", input)
+
+
+def erfinv(input: Tensor) -> Tensor:
+    """The inverse of erf on (-1, 1)."""
+    return _unary("erfinv", input)
+
+
+def tan(input: Tensor) -> Tensor:
+    """y = tan x."""
+    return _unary("tan", input)
+
+
+def sinh(input: Tensor) -> Tensor:
+    """y = sinh x."""
+    return _unary("sinh", input)
+
+
+def cosh(input: Tensor) -> Tensor:
+    """y = cosh x."""
+    return _unary("cosh", input)
+
+
+def asin(input: Tensor) -> Tensor:
+    """y = arcsin x."""
+    return _unary("asin", input)
+
+
+def acos(input: Tensor) -> Tensor:
+    """y = arccos x."""
+    return _unary("acos", input)
+
+
+def atan(input: Tensor) -> Tensor:
+    """y = arctan x."""
+    return _unary("atan", input)
+
+
+def asinh(input: Tensor) -> Tensor:
+    """y = arsinh x."""
+    return _unary("asinh", input)
+
+
+def atanh(input: Tensor) -> Tensor:
+    """y = artanh x."""
+    return _unary("atanh", input)
+
+
+def lgamma(input: Tensor) -> Tensor:
+    """y = ln |Gamma(x)|."""
+    return _unary("lgamma", input)
+
+
+def digamma(input: Tensor) -> Tensor:
+    """y = d/dx ln Gamma(x)."""
+    return _unary("digamma", input)
+
+
+def sinc(input: Tensor) -> Tensor:
+    """The normalised sinc: sin(pi x) / (pi x), 1 at x = 0."""
+    return _unary("sinc", input)
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
+    """y = ln(x / (1 - x)); with `eps`, x is first clamped to [eps, 1 - eps] (no gradient
+    outside, as PyTorch)."""
+    x = _float(input)
+    if eps is not None:
+        x = Clamp.apply(x, lo=eps, hi=1 - eps)
+    return Unary.apply(x, name="logit")
+
+
+def rad2deg(input: Tensor) -> Tensor:
+    """Radians to degrees: y = x * 180 / pi."""
+    return mul(_float(input), 180.0 / np.pi)
+
+
+def deg2rad(input: Tensor) -> Tensor:
+    """Degrees to radians: y = x * pi / 180."""
+    return mul(_float(input), np.pi / 180.0)
+
+
+def signbit(input: Tensor) -> Tensor:
+    """True where the sign bit is set (negative numbers and -0.0)."""
+    return Tensor._wrap(np.signbit(input._data))
+
+
+arcsin, arccos, arctan, arcsinh, arctanh = asin, acos, atan, asinh, atanh
+
+
+# ----------------------------------------------------------------------------- fused forms
+class Lerp(Op):
+    """y = a + w (b - a).   dL/da = gy (1 - w),   dL/db = gy w,   dL/dw = gy (b - a)."""
+
+    @staticmethod
+    def forward(ctx, a, b, w):
+        ctx.save_for_backward(a, b, w)
+        return a + w * (b - a)
+
+    @staticmethod
+    def backward(ctx, gy):
+        a, b, w = ctx.saved_tensors
+        need_a, need_b, need_w = ctx.needs_input_grad
+        ga = unbroadcast(gy * (1 - w), a.shape) if need_a else None
+        gb = unbroadcast(gy * w, b.shape) if need_b else None
+        gw = unbroadcast(gy * (b - a), w.shape) if need_w else None
+        return ga, gb, gw
+
+
+def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """Linear interpolation: input + weight * (end - input); weight a number or a tensor
+    (broadcast). Differentiable in all three.
+
+    Example
+    -------
+    >>> glassnet.lerp(glassnet.tensor([0.0, 10.0]), glassnet.tensor([10.0, 20.0]), 0.5)
+    tensor([ 5., 15.])
+    """
+    if input._data.dtype != end._data.dtype:
+        raise TypeError(
+            f"lerp: expected dtype {input._data.dtype} for `end` but got dtype {end._data.dtype}"
+        )
+    w = lift(weight, input._data)
+    if w._data.dtype != input._data.dtype:
+        w = cast(w, input._data.dtype) if w._data.ndim == 0 else w
+    if w._data.dtype != input._data.dtype:
+        raise TypeError(
+            f"lerp: expected dtype {input._data.dtype} for `weight` but got dtype {w._data.dtype}"
+        )
+    return Lerp.apply(input, end, w)
+
+
+def addcmul(input: Tensor, tensor1: Any, tensor2: Any, value: float = 1) -> Tensor:
+    """y = input + value * tensor1 * tensor2 (broadcasting)."""
+    prod = mul(tensor1, tensor2)
+    return add(input, prod if value == 1 else mul(prod, value))
+
+
+def addcdiv(input: Tensor, tensor1: Any, tensor2: Any, value: float = 1) -> Tensor:
+    """y = input + value * tensor1 / tensor2 (broadcasting)."""
+    quot = div(tensor1, tensor2)
+    return add(input, quot if value == 1 else mul(quot, value))
+
+
+class NanToNum(Op):
+    """y = x with NaN, +inf and -inf replaced by finite numbers.
+    dL/dx = gy where x is finite, else 0 (the replacements are constants)."""
+
+    @staticmethod
+    def forward(ctx, x, nan, posinf, neginf):
+        ctx.save_for_backward(x)
+        return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return gy * np.isfinite(ctx.saved_tensors[0])
+
+
+def nan_to_num(
+    input: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+) -> Tensor:
+    """Replace NaN by `nan`, +inf by `posinf` and -inf by `neginf` (default: the largest and
+    smallest finite numbers of the dtype). Integer tensors come back unchanged (a copy)."""
+    if input._data.dtype.kind != "f":
+        return Tensor._wrap(input._data.copy())
+    return NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    """y = max(x, min). dL/dx = gy where x >= min."""
+    return _clamp_one(input, min, None)
+
+
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    """y = min(x, max). dL/dx = gy where x <= max."""
+    return _clamp_one(input, None, max)
+
+
+def _clamp_one(input: Tensor, lo: Any, hi: Any) -> Tensor:
+    bound = lo if hi is None else hi
+    if isinstance(bound, Tensor):
+        return clamp(input, lo, hi)
+    if input._data.dtype.kind != "f" and isinstance(bound, (float, np.floating)):
+        input = _float(input)  # an integer tensor clamped to a float bound becomes float
+    return Clamp.apply(input, lo=lo, hi=hi)
+
+
+# ----------------------------------------------------------------------------- tests (no grad)
+def isinf(input: Tensor) -> Tensor:
+    """True where x is +inf or -inf."""
+    return Tensor._wrap(np.isinf(input._data))
+
+
+def isposinf(input: Tensor) -> Tensor:
+    """True where x is +inf."""
+    return Tensor._wrap(np.isposinf(input._data))
+
+
+def isneginf(input: Tensor) -> Tensor:
+    """True where x is -inf."""
+    return Tensor._wrap(np.isneginf(input._data))
+
+
+def isclose(
+    input: Tensor, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
+    """True where |input - other| <= atol + rtol * |other|, elementwise."""
+    a, b = operands(input, other)
+    return Tensor._wrap(
+        np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    )
