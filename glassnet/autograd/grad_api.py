@@ -1,4 +1,4 @@
-"""`autograd.grad`: gradients of outputs with respect to chosen inputs, returned, not accumulated."""
+"""`autograd.grad`: gradients of outputs with respect to chosen inputs, returned, not added."""
 
 from collections.abc import Sequence
 from typing import Any
