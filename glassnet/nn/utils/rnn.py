@@ -51,6 +51,7 @@ def pad_sequence(
     T = max L_b, filling the rest with ``padding_value`` (after each sequence, or before it
     with ``padding_side="left"``). Differentiable in the sequences.
 
+    >>> import glassnet
     >>> pad_sequence([glassnet.ones(2), glassnet.ones(1)], batch_first=True)
     tensor([[1., 1.],
             [1., 0.]])
