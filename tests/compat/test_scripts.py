@@ -29,7 +29,7 @@ def _start(framework: str, script: Path) -> subprocess.Popen:
 
 
 def _result(proc: subprocess.Popen, framework: str, script: Path) -> dict:
-    out, err = proc.communicate(timeout=120)
+    out, err = proc.communicate(timeout=300)
     if proc.returncode != 0:
         pytest.fail(f"{script.name} failed under {framework}:\n{err[-4000:]}")
     return json.loads(out.strip().splitlines()[-1])

@@ -26,7 +26,7 @@ labels = torch.from_numpy(rs.randint(0, 4, size=30))
 optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-2, alpha=0.9)
 
 losses = []
-for epoch in range(6):
+for _epoch in range(6):
     # the attack, tutorial style: gradients land in data.grad
     data = images.clone()
     data.requires_grad = True
