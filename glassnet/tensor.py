@@ -583,6 +583,42 @@ class Tensor:
         """The address of the first element."""
         return self._data.ctypes.data
 
+    def ndimension(self) -> int:
+        return self._data.ndim
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the elements."""
+        return self._data.nbytes
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self._data.itemsize
+
+    def is_signed(self) -> bool:
+        """True for signed dtypes (floats and signed integers)."""
+        return self._data.dtype.kind in "fi"
+
+    def is_complex(self) -> bool:
+        """Always False: glassnet has no complex dtypes."""
+        return False
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return self.reshape(*other._data.shape)
+
+    def half(self) -> Tensor:
+        return self.astype(_dtypes.float16)
+
+    def short(self) -> Tensor:
+        return self.astype(_dtypes.int16)
+
+    def char(self) -> Tensor:
+        return self.astype(_dtypes.int8)
+
+    def byte(self) -> Tensor:
+        return self.astype(_dtypes.uint8)
+
     # ----------------------------------------------------------------- in-place shape changes
     def _reshape_(self, name: str, fn: Any, *args: Any) -> Tensor:
         """self becomes fn(self, *args), a view with another shape (graph node included)."""
@@ -901,3 +937,26 @@ def _install_methods(names: Sequence[str]) -> None:
 
 
 _install_methods(_ops.TENSOR_METHODS)
+
+
+def _install_in_place(names: Sequence[str]) -> None:
+    """`t.<name>_(...)`: the op `glassnet.<name>` applied in place (see Tensor._apply_)."""
+    for name in names:
+        fn = getattr(_ops, name)
+
+        def method(self: Tensor, *args: Any, _fn: Any = fn, _name: str = name + "_", **kw: Any):
+            return self._apply_(_name, _fn, *args, **kw)
+
+        method.__name__ = method.__qualname__ = name + "_"
+        method.__doc__ = f"In place: self = glassnet.{name}(self, ...)."
+        setattr(Tensor, name + "_", method)
+
+
+_install_in_place(
+    "acos asin atan atan2 arccos arcsin arctan arctan2 cos sin tan cosh sinh asinh atanh erf "
+    "erfc erfinv exp2 expm1 fix frac log10 log1p log2 lgamma digamma logit sinc rad2deg deg2rad "
+    "sign sgn fmod remainder hypot copysign floor_divide xlogy cumprod clip absolute negative "
+    "multiply subtract divide true_divide logical_and logical_or logical_xor logical_not "
+    "eq ne lt le gt ge greater less greater_equal less_equal not_equal addmm addbmm baddbmm addmv "
+    "addr bitwise_and bitwise_or bitwise_xor bitwise_not heaviside".split()
+)

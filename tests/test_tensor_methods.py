@@ -194,8 +194,9 @@ allclose any all nonzero logical_and logical_or logical_xor logical_not floor ce
 reciprocal sigmoid_ relu_ log2 log10 exp2 expm1 atan2 erf count_nonzero diag diagonal trace cross
 outer masked_select index_add index_add_ index_copy scatter_add_ abs_ log_ tanh_ isinf isclose
 movedim moveaxis ravel numel is_floating_point median kthvalue nansum nanmean aminmax mv inner
-take_along_dim cummax cummin logcumsumexp fmod remainder hypot logaddexp xlogy bernoulli_ index_put_
-nelement stride is_contiguous squeeze_ unsqueeze_ t_ transpose_ unfold diff tensor_split take""".split()
+take_along_dim cummax cummin logcumsumexp fmod remainder hypot logaddexp xlogy bernoulli_
+index_put_ nelement stride is_contiguous squeeze_ unsqueeze_ t_ transpose_ unfold diff take
+tensor_split tile rot90 sin_ cos_ clip_ mul_ gt_""".split()
 
 
 @pytest.mark.parametrize("name", COMMON)
@@ -258,3 +259,44 @@ def test_random_fills():
     assert z.numpy().min() >= 1 and abs(z.numpy().mean() - 4.0) < 0.15
     c = glassnet.empty(20001, dtype=glassnet.float64).cauchy_(2.0, 1.0, generator=g)
     assert abs(np.median(c.numpy()) - 2.0) < 0.05
+
+
+GENERIC_IN_PLACE = [
+    ("sin_", ()), ("cos_", ()), ("atan_", ()), ("expm1_", ()), ("erf_", ()), ("frac_", ()),
+    ("sign_", ()), ("log1p_", ((),)), ("fmod_", (0.7,)), ("remainder_", (0.7,)),
+    ("hypot_", ("other",)), ("atan2_", ("other",)), ("xlogy_", (2.0,)), ("cumprod_", (1,)),
+    ("clip_", (-0.5, 0.5)), ("negative_", ()), ("multiply_", ("other",)),
+    ("subtract_", ("other",)), ("divide_", ("other",)), ("gt_", (0.1,)), ("eq_", ("other",)),
+    ("addmm_", ("mat", "mat")), ("copysign_", ("other",)), ("logit_", ()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name,args", GENERIC_IN_PLACE)
+def test_generic_in_place_forms_match_torch(name, args):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.1, 0.9, (3, 3))
+    other = rng.uniform(0.1, 0.9, (3, 3))
+    args = () if args == ((),) else args
+
+    def made(lib):
+        return tuple(lib.tensor(other) if a in ("other", "mat") else a for a in args)
+
+    g, t = glassnet.tensor(x), torch.tensor(x)
+    assert getattr(g, name)(*made(glassnet)) is g
+    getattr(t, name)(*made(torch))
+    np.testing.assert_allclose(g.numpy(), t.numpy(), rtol=1e-12)
+
+
+def test_aliases_and_dtype_helpers_match_torch():
+    g, t = glassnet.tensor([[1.0, -2.0]]), torch.tensor([[1.0, -2.0]])
+    for name in ("greater", "less", "greater_equal", "less_equal", "not_equal"):
+        assert getattr(g, name)(0.0).tolist() == getattr(t, name)(0.0).tolist()
+    assert g.swapdims(0, 1).shape == tuple(t.swapdims(0, 1).shape)
+    assert g.multiply(2).tolist() == t.multiply(2).tolist()
+    assert g.broadcast_to((3, 2)).shape == (3, 2)
+    assert g.reshape_as(glassnet.zeros(2, 1)).shape == (2, 1)
+    assert g.ndimension() == 2 and g.nbytes == t.nbytes and g.itemsize == t.itemsize
+    assert g.is_signed() and not glassnet.tensor([1], dtype=glassnet.uint8).is_signed()
+    assert not g.is_complex()
+    for name in ("half", "short", "char", "byte"):
+        assert getattr(g, name)().dtype == getattr(t, name)().numpy().dtype

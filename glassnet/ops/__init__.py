@@ -127,6 +127,7 @@ from glassnet.ops.movement import (
     view,
     view_as,
 )
+from glassnet.ops.orientation import fliplr, flipud, rot90, tile
 from glassnet.ops.pointwise import (
     acos,
     addcdiv,
@@ -147,6 +148,7 @@ from glassnet.ops.pointwise import (
     deg2rad,
     digamma,
     erf,
+    erfc,
     erfinv,
     exp2,
     expm1,
@@ -234,6 +236,8 @@ from glassnet.ops.truth import all, any, argwhere, count_nonzero, nonzero
 
 subtract, multiply, divide, negative = sub, mul, div, neg
 sgn, absolute, true_divide = sign, abs, div
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+swapdims = transpose
 
 TENSOR_METHODS = (
     "abs",
@@ -439,4 +443,20 @@ TENSOR_METHODS = TENSOR_METHODS + (
     "true_divide",
     "unfold",
     "index_put",
+    "broadcast_to",
+    "divide",
+    "erfc",
+    "fliplr",
+    "flipud",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "multiply",
+    "negative",
+    "not_equal",
+    "rot90",
+    "subtract",
+    "swapdims",
+    "tile",
 )

@@ -96,7 +96,8 @@ class Unary(Op):
 
     reciprocal 1/x: -1/x^2 = -y^2       log2 x: 1/(x ln 2)       log10 x: 1/(x ln 10)
     exp2 2^x: y ln 2                    expm1 e^x - 1: y + 1     erf x: 2/sqrt(pi) e^(-x^2)
-    erfinv x: sqrt(pi)/2 e^(y^2)        tan x: 1 + y^2           sinh x: cosh x
+    erfc x: -2/sqrt(pi) e^(-x^2)        erfinv x: sqrt(pi)/2 e^(y^2)
+    tan x: 1 + y^2                      sinh x: cosh x
     cosh x: sinh x                      asin x: 1/sqrt(1 - x^2)  acos x: -1/sqrt(1 - x^2)
     atan x: 1/(1 + x^2)                 asinh x: 1/sqrt(x^2+1)   atanh x: 1/(1 - x^2)
     lgamma ln|Gamma(x)|: digamma(x)     digamma: trigamma(x)     logit ln(x/(1-x)): 1/(x(1-x))
@@ -125,6 +126,7 @@ _UNARY = {
     "exp2": (np.exp2, lambda x, y: y * _LN2),
     "expm1": (np.expm1, lambda x, y: y + 1),
     "erf": (special.erf, lambda x, y: 2 / np.sqrt(np.pi) * np.exp(-x * x)),
+    "erfc": (special.erfc, lambda x, y: -2 / np.sqrt(np.pi) * np.exp(-x * x)),
     "erfinv": (special.erfinv, lambda x, y: np.sqrt(np.pi) / 2 * np.exp(y * y)),
     "tan": (np.tan, lambda x, y: 1 + y * y),
     "sinh": (np.sinh, lambda x, y: np.cosh(x)),
@@ -178,6 +180,11 @@ def expm1(input: Tensor) -> Tensor:
 def erf(input: Tensor) -> Tensor:
     """y = 2/sqrt(pi) * integral_0^x e^(-t^2) dt."""
     return _unary("erf", input)
+
+
+def erfc(input: Tensor) -> Tensor:
+    """y = 1 - erf(x), accurate where erf(x) is close to 1."""
+    return _unary("erfc", input)
 
 
 def erfinv(input: Tensor) -> Tensor:

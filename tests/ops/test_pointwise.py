@@ -33,6 +33,7 @@ UNARY = {
     "exp2": randn,
     "expm1": randn,
     "erf": randn,
+    "erfc": randn,
     "erfinv": _inside,
     "tan": _inside,
     "sinh": randn,
