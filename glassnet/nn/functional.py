@@ -23,6 +23,8 @@ from glassnet.ops.pool import (  # noqa: F401
 )
 from glassnet.ops.norm import batch_norm, group_norm, layer_norm, rms_norm  # noqa: F401
 from glassnet.ops.dropout import dropout2d  # noqa: F401
+from glassnet.ops.movement import pad  # noqa: F401
+from glassnet.ops.similarity import cosine_similarity, normalize, one_hot  # noqa: F401
 from glassnet.ops.activation import (  # noqa: F401
     bipolar_step,
     celu,

@@ -20,6 +20,7 @@ import numpy as np
 from glassnet import _dtypes
 from glassnet.nn import init
 from glassnet.nn.module import Module, Parameter
+from glassnet.nn.utils.rnn import PackedSequence, pad_packed_sequence
 from glassnet.ops import cat, stack, transpose, unsqueeze, zeros
 from glassnet.ops.dropout import dropout
 from glassnet.ops.recurrent import GRULayer, LSTMLayer, RNNLayer
@@ -136,6 +137,8 @@ class RNNBase(Module):
             )
 
     def forward(self, input: Tensor, hx: Any = None) -> tuple:
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         name = self._name
         D = 2 if self.bidirectional else 1
         if input.ndim not in (2, 3):
@@ -179,6 +182,39 @@ class RNNBase(Module):
             if self.mode == "LSTM":
                 c_n = c_n[:, 0]
         return (output, (h_n, c_n)) if self.mode == "LSTM" else (output, h_n)
+
+    def _forward_packed(self, packed: PackedSequence, hx: Any) -> tuple:
+        """A packed batch: each sequence runs alone over its own length (one pass per sequence,
+        so each direction starts and stops where its sequence does); the outputs are packed like
+        the input and h_n (c_n) follow the input's original batch order."""
+        x, lengths = pad_packed_sequence(packed._replace(unsorted_indices=None))  # sorted order
+        order = packed.sorted_indices
+        if hx is not None and order is not None:  # the caller's states are in original order
+            hx = tuple(h[:, order] for h in hx) if isinstance(hx, tuple) else hx[:, order]
+        batch_first, self.batch_first = self.batch_first, False
+        try:
+            runs = []
+            for b, L in enumerate(lengths.tolist()):
+                h_b = (
+                    None
+                    if hx is None
+                    else (
+                        tuple(h[:, b : b + 1] for h in hx)
+                        if isinstance(hx, tuple)
+                        else hx[:, b : b + 1]
+                    )
+                )
+                runs.append(self.forward(x[:L, b : b + 1], h_b))
+        finally:
+            self.batch_first = batch_first
+        sizes = packed.batch_sizes.tolist()
+        data = cat([cat([runs[b][0][t] for b in range(n)]) for t, n in enumerate(sizes)])
+        states = [r[1] if isinstance(r[1], tuple) else (r[1],) for r in runs]
+        final = [cat([s[j] for s in states], dim=1) for j in range(len(states[0]))]
+        if packed.unsorted_indices is not None:
+            final = [h[:, packed.unsorted_indices] for h in final]
+        output = packed._replace(data=data)
+        return (output, tuple(final)) if self.mode == "LSTM" else (output, final[0])
 
     def _initial_states(self, hx: Any, B: int, batched: bool, dtype: np.dtype) -> tuple:
         """(h0, c0) as (num_layers * D, B, H) tensors; zeros where not given."""
