@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.config import ConfigError, data_dir
+from glassnet._suggest import did_you_mean
+from glassnet.config import ConfigError
 from glassnet.data.dataset import Dataset, TensorDataset, random_split
+from glassnet.data.locate import find_data
 from glassnet.random import Generator
 from glassnet.tensor import Tensor
 
@@ -129,15 +131,12 @@ def _mnist(config: dict[str, Any]) -> RunData:
     from glassnet.data import mnist
 
     d = config["data"]
-    root = data_dir(config)
     try:
+        root = find_data("mnist", config["data"]["data_dir"])
         X_train, y_train = mnist.load_mnist(root, train=True)  # (N, 1, 28, 28) in [0, 1]
         X_test, y_test = mnist.load_mnist(root, train=False)
     except (FileNotFoundError, mnist.IDXFormatError) as e:
-        raise ConfigError(
-            f"data: MNIST files not found ({e}); pass --data-dir DIR (a folder holding mnist/) "
-            "or set GLASSNET_DATA"
-        ) from None
+        raise ConfigError(f"data: {e}") from None
     if d["max_train_samples"]:
         X_train, y_train = X_train[: d["max_train_samples"]], y_train[: d["max_train_samples"]]
     if d["max_test_samples"]:
@@ -167,19 +166,10 @@ def _shakespeare(config: dict[str, Any]) -> RunData:
     from glassnet.data.text import CharDataset, CharVocab, load_text
 
     d = config["data"]
-    root = data_dir(config)
-    path = None
-    if root is not None:
-        path = root / "tinyshakespeare" / "input.txt"
-        if not path.is_file() and (root / "input.txt").is_file():
-            path = root / "input.txt"
     try:
-        text = load_text(path)
+        text = load_text(find_data("shakespeare", d["data_dir"]) / "input.txt")
     except (FileNotFoundError, ValueError, OSError) as e:
-        raise ConfigError(
-            f"data: Tiny Shakespeare not found ({e}); pass --data-dir DIR (a folder holding "
-            "tinyshakespeare/input.txt) or set GLASSNET_DATA"
-        ) from None
+        raise ConfigError(f"data: {e}") from None
     vocab = CharVocab(text)
     ids = vocab.encode(text)
     if d["max_train_samples"]:
@@ -214,7 +204,8 @@ def build_data(config: dict[str, Any]) -> RunData:
     if name in ("shakespeare", "tinyshakespeare"):
         return _shakespeare(config)
     raise ConfigError(
-        f"data.dataset: unknown data set {name!r} (choose from {', '.join(DATASETS)})"
+        f"data.dataset: unknown data set {name!r}{did_you_mean(name, DATASETS)} "
+        f"(choose from {', '.join(DATASETS)})"
     )
 
 
@@ -233,7 +224,8 @@ def _kwargs_for(cls: Any, table: str, given: dict[str, Any], fixed: tuple[str, .
     unknown = [k for k in given if k not in valid and not accepts_any]
     if unknown:
         raise ConfigError(
-            f"{table}: unknown key {unknown[0]!r} for {cls.__name__} "
+            f"{table}: unknown key {unknown[0]!r}{did_you_mean(unknown[0], valid)} "
+            f"for {cls.__name__} "
             f"(valid: name, {', '.join(valid)})"
         )
     return {
@@ -262,7 +254,10 @@ CONV_MODELS = ("lenet5", "resnet")
 
 def _model_class(name: str) -> Any:
     if name not in MODELS:
-        raise ConfigError(f"model.name: unknown model {name!r} (choose from {', '.join(MODELS)})")
+        raise ConfigError(
+            f"model.name: unknown model {name!r}{did_you_mean(name, MODELS)} "
+            f"(choose from {', '.join(MODELS)})"
+        )
     module, cls = MODELS[name]
     try:
         return getattr(importlib.import_module(module), cls)
@@ -334,11 +329,39 @@ def check_model_size(name: str, spec: dict[str, Any], data: RunData) -> None:
         )
 
 
+# model arguments that are sizes or counts: each (or each entry of a list) must be >= 1
+SIZE_KEYS = (
+    "hidden_sizes",
+    "layers",
+    "width",
+    "n_embd",
+    "n_layer",
+    "n_head",
+    "in_channels",
+    "block_size",
+)
+
+
+def check_sizes(spec: dict[str, Any]) -> None:
+    """Refuse a size or count below 1 (`model.hidden_sizes = [0]`) with the key at fault."""
+    for key in SIZE_KEYS:
+        if key not in spec:
+            continue
+        value = spec[key]
+        values = value if isinstance(value, list | tuple) else [value]
+        if isinstance(value, list | tuple) and key == "hidden_sizes" and not value:
+            continue  # no hidden layer: a linear model
+        bad = [v for v in values if not _ints(v) or v < 1]
+        if bad or not values:
+            raise ConfigError(f"model.{key} must hold positive integers, got {value!r}")
+
+
 def build_model(config: dict[str, Any], data: RunData, generator: Any = None) -> Any:
-    """The model named by `model.name`, sized for `data` (its size checked first)."""
+    """The model named by `model.name`, sized for `data` (its sizes checked first)."""
     spec = dict(config["model"])
     name = spec.pop("name")
     cls = _model_class(name)
+    check_sizes(spec)
     check_model_size(name, spec, data)
     if name == "mlp":
         kw = _kwargs_for(cls, "model", spec, fixed=("in_features", "out_features"))
@@ -409,7 +432,8 @@ def build_optimizer(config: dict[str, Any], params: Any) -> Any:
     classes = optimizer_classes()
     if name not in classes:
         raise ConfigError(
-            f"optimizer.name: unknown optimizer {name!r} (choose from {', '.join(classes)})"
+            f"optimizer.name: unknown optimizer {name!r}{did_you_mean(name, classes)} "
+            f"(choose from {', '.join(classes)})"
         )
     cls = classes[name]
     return _construct(cls, "optimizer", params, **_kwargs_for(cls, "optimizer", spec))
@@ -444,8 +468,12 @@ def build_scheduler(
     }
     key = SCHEDULER_ALIASES.get(name.lower(), name).lower()
     if key not in classes:
+        known = ["none", *SCHEDULER_ALIASES, *(cls.__name__ for cls in classes.values())]
+        hint = did_you_mean(name, known)
         choices = ", ".join(["none", *SCHEDULER_ALIASES])
-        raise ConfigError(f"scheduler.name: unknown scheduler {name!r} (choose from {choices})")
+        raise ConfigError(
+            f"scheduler.name: unknown scheduler {name!r}{hint} (choose from {choices})"
+        )
     cls = classes[key]
     epochs = config["train"]["epochs"]
     params = inspect.signature(cls).parameters
@@ -503,7 +531,8 @@ def build_loss(config: dict[str, Any], data: RunData) -> Any:
     classes = _loss_classes()
     if name not in classes:
         raise ConfigError(
-            f"train.loss: unknown loss {name!r} (choose from auto, {', '.join(classes)})"
+            f"train.loss: unknown loss {name!r}{did_you_mean(name, ['auto', *classes])} "
+            f"(choose from auto, {', '.join(classes)})"
         )
     loss = classes[name]()
     return SequenceLoss(loss) if data.task == "language" else loss
@@ -516,7 +545,8 @@ def default_metrics(config: dict[str, Any], data: RunData) -> list[str]:
     for m in metrics:
         if m not in METRICS:
             raise ConfigError(
-                f"train.metrics: unknown metric {m!r} (choose from {', '.join(METRICS)})"
+                f"train.metrics: unknown metric {m!r}{did_you_mean(m, METRICS)} "
+                f"(choose from {', '.join(METRICS)})"
             )
     if metrics:
         return list(metrics)
