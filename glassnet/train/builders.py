@@ -209,6 +209,23 @@ def build_data(config: dict[str, Any]) -> RunData:
     )
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def default_threads(config: dict[str, Any]) -> int | None:
+    """BLAS threads for a run when the user chose none: `SMALL_MODEL_THREADS` (1) for the small
+    tabular data sets, whose matrix products are too small to share among threads (measured in
+    docs/performance.md), None (BLAS's own default) otherwise or when an environment variable
+    already sets it."""
+    from glassnet._threads import SMALL_MODEL_THREADS
+
+    if any(os.environ.get(v) for v in THREAD_VARIABLES):
+        return None
+    if config["data"]["dataset"].replace("-", "_") in TABULAR:
+        return SMALL_MODEL_THREADS
+    return None
+
+
 # ----------------------------------------------------------------------------- classes
 def _kwargs_for(cls: Any, table: str, given: dict[str, Any], fixed: tuple[str, ...] = ()) -> dict:
     """`given` checked against cls.__init__'s parameters (those in `fixed` are set by glassnet)."""

@@ -41,9 +41,23 @@ def subplots(nrows: int = 1, ncols: int = 1, width: float = 7.0, height: float =
     return fig, axes
 
 
+FORMATS = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".pdf": "pdf", ".svg": "svg"}
+
+
+def chart_format(path: str | os.PathLike) -> str:
+    """The image format a file name asks for: its suffix (.png, .jpg/.jpeg, .pdf, .svg), PNG
+    when it has none; any other suffix is a ValueError naming the ones that work."""
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix not in FORMATS:
+        raise ValueError(f"cannot write a chart as {suffix!r} ({path}); use {', '.join(FORMATS)}")
+    return FORMATS.get(suffix, "png")
+
+
 def save(fig: Figure, path: str | os.PathLike, dpi: int = 110) -> Path:
-    """Write the figure as PNG (creating the folder) and return the path."""
+    """Write the figure in the format its file name asks for (`chart_format`), creating the
+    folder; return the path."""
     path = Path(path)
+    fmt = chart_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, format="png")
+    fig.savefig(path, dpi=dpi, format=fmt)
     return path

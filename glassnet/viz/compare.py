@@ -14,7 +14,14 @@ import numpy as np
 
 from glassnet.train.compare import CHOICES
 from glassnet.viz._figure import chart_style, save, subplots
-from glassnet.viz.surfaces import COLORS, SURFACES, draw_losses, draw_paths, optimizer_paths
+from glassnet.viz.surfaces import (
+    COLORS,
+    SURFACES,
+    draw_losses,
+    draw_paths,
+    optimizer_paths,
+    surface_lr,
+)
 
 
 def plot_surface_grid(
@@ -78,3 +85,49 @@ def plot_dataset_curves(histories: dict[str, Any], dataset: str, path: str | os.
         for ax in axes[0, 1:]:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         return save(fig, path)
+
+
+def surface_lrs(optimizers: Sequence[str]) -> dict[str, dict[str, float]]:
+    """The learning rate each optimizer runs at on each surface: {surface: {optimizer: lr}}."""
+    return {
+        surface.name: {o: surface_lr(CHOICES[o][0], CHOICES[o][1], surface) for o in optimizers}
+        for surface in SURFACES.values()
+    }
+
+
+def summary_table(
+    optimizers: Sequence[str],
+    finals: dict[str, dict[str, float]],
+    lrs: dict[str, dict[str, float]],
+    histories: dict[str, Any],
+    dataset: str,
+) -> str:
+    """The printed summary: the final f on each surface (lower is better), then the learning rate
+    each optimizer ran at (per surface and on the data set) and its final validation metric."""
+    surfaces = list(finals)
+    head = f"{'optimizer':<10}" + "".join(f"{s:>11}" for s in surfaces)
+    minima = ", ".join(f"{s} {float(SURFACES[s].f(*SURFACES[s].minima[0])):.3g}" for s in surfaces)
+    lines = [
+        f"final f(x, y) on each surface (lower is better; the minima: {minima}):",
+        head,
+    ]
+    for name in optimizers:
+        lines.append(f"{name:<10}" + "".join(f"{finals[s][name]:>11.3g}" for s in surfaces))
+    last = histories[optimizers[0]].epochs[-1]
+    metric = next((k for k in last if k.startswith("val_") and k != "val_loss"), "val_loss")
+    better = "lower" if metric == "val_loss" else "higher"
+    epochs = len(histories[optimizers[0]].epochs)
+    lines += [
+        "",
+        f"learning rate on each surface and on {dataset}; {dataset} {metric} after {epochs} "
+        f"epochs ({better} is better):",
+        head + f"{dataset:>11}{metric:>15}",
+    ]
+    for name in optimizers:
+        value = histories[name].epochs[-1].get(metric, float("nan"))
+        lines.append(
+            f"{name:<10}"
+            + "".join(f"{lrs[s][name]:>11.3g}" for s in surfaces)
+            + f"{CHOICES[name][2]:>11.3g}{value:>15.4f}"
+        )
+    return "\n".join(lines)
