@@ -262,7 +262,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 def cmd_train(args: argparse.Namespace) -> int:
     import glassnet
     from glassnet.config import DEFAULT_RUN, resolve
-    from glassnet.train.builders import default_threads
+    from glassnet.train.builders import check_names, default_threads
     from glassnet.train.run import train_run
 
     if args.from_run is not None:
@@ -274,6 +274,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         config = resolve(None, {**DEFAULT_RUN, **overrides})
     else:
         config = resolve(args.config, overrides)
+    check_names(config)  # a typo fails before a run folder exists
     threads = args.threads or default_threads(config)
     if threads:
         glassnet.set_num_threads(threads)

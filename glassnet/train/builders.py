@@ -443,17 +443,56 @@ def optimizer_classes() -> dict[str, Any]:
     }
 
 
-def build_optimizer(config: dict[str, Any], params: Any) -> Any:
-    spec = dict(config["optimizer"])
-    name = spec.pop("name").lower()
+def _optimizer_class(name: str) -> Any:
     classes = optimizer_classes()
-    if name not in classes:
+    if name.lower() not in classes:
         raise ConfigError(
             f"optimizer.name: unknown optimizer {name!r}{did_you_mean(name, classes)} "
             f"(choose from {', '.join(classes)})"
         )
-    cls = classes[name]
+    return classes[name.lower()]
+
+
+def build_optimizer(config: dict[str, Any], params: Any) -> Any:
+    spec = dict(config["optimizer"])
+    cls = _optimizer_class(spec.pop("name"))
     return _construct(cls, "optimizer", params, **_kwargs_for(cls, "optimizer", spec))
+
+
+def check_names(config: dict[str, Any]) -> None:
+    """Check, before anything is built or written, every name and key a run's config gives:
+    model, optimizer (and its arguments), scheduler (and its arguments), loss and metrics; so a
+    typo fails before a run folder exists."""
+    _model_class(config["model"]["name"])
+    spec = dict(config["optimizer"])
+    _kwargs_for(_optimizer_class(spec.pop("name")), "optimizer", spec)
+    spec = dict(config["scheduler"])
+    name = spec.pop("name")
+    if name.lower() != "none":
+        spec.pop("interval", None)
+        _kwargs_for(_scheduler_class(name), "scheduler", spec)
+    if config["train"]["loss"] != "auto":
+        _check_loss(config["train"]["loss"])
+    _check_metrics(config["train"]["metrics"])
+
+
+def _check_loss(name: str) -> None:
+    if name not in LOSSES:
+        raise ConfigError(
+            f"train.loss: unknown loss {name!r}{did_you_mean(name, ['auto', *LOSSES])} "
+            f"(choose from auto, {', '.join(LOSSES)})"
+        )
+
+
+def _check_metrics(names: list[str]) -> None:
+    from glassnet.train.metrics import METRICS
+
+    for m in names:
+        if m not in METRICS:
+            raise ConfigError(
+                f"train.metrics: unknown metric {m!r}{did_you_mean(m, METRICS)} "
+                f"(choose from {', '.join(METRICS)})"
+            )
 
 
 SCHEDULER_ALIASES = {
@@ -467,15 +506,8 @@ SCHEDULER_ALIASES = {
 }
 
 
-def build_scheduler(
-    config: dict[str, Any], optimizer: Any, steps_per_epoch: int
-) -> tuple[Any, str]:
-    """(scheduler or None, "epoch" or "step"): when the scheduler is stepped."""
-    spec = dict(config["scheduler"])
-    name = spec.pop("name")
-    if name.lower() == "none":
-        return None, "epoch"
-    interval = spec.pop("interval", "epoch")
+def _scheduler_class(name: str) -> Any:
+    """The `glassnet.optim.lr_scheduler` class of a scheduler name or alias ('cosine')."""
     from glassnet.optim import lr_scheduler
 
     classes = {
@@ -491,7 +523,19 @@ def build_scheduler(
         raise ConfigError(
             f"scheduler.name: unknown scheduler {name!r}{hint} (choose from {choices})"
         )
-    cls = classes[key]
+    return classes[key]
+
+
+def build_scheduler(
+    config: dict[str, Any], optimizer: Any, steps_per_epoch: int
+) -> tuple[Any, str]:
+    """(scheduler or None, "epoch" or "step"): when the scheduler is stepped."""
+    spec = dict(config["scheduler"])
+    name = spec.pop("name")
+    if name.lower() == "none":
+        return None, "epoch"
+    interval = spec.pop("interval", "epoch")
+    cls = _scheduler_class(name)
     epochs = config["train"]["epochs"]
     params = inspect.signature(cls).parameters
     if cls.__name__ == "OneCycleLR":
@@ -545,26 +589,14 @@ def build_loss(config: dict[str, Any], data: RunData) -> Any:
             "regression": "mse",
             "language": "cross_entropy",
         }[data.task]
-    classes = _loss_classes()
-    if name not in classes:
-        raise ConfigError(
-            f"train.loss: unknown loss {name!r}{did_you_mean(name, ['auto', *classes])} "
-            f"(choose from auto, {', '.join(classes)})"
-        )
-    loss = classes[name]()
+    _check_loss(name)
+    loss = _loss_classes()[name]()
     return SequenceLoss(loss) if data.task == "language" else loss
 
 
 def default_metrics(config: dict[str, Any], data: RunData) -> list[str]:
-    from glassnet.train.metrics import METRICS
-
     metrics = config["train"]["metrics"]
-    for m in metrics:
-        if m not in METRICS:
-            raise ConfigError(
-                f"train.metrics: unknown metric {m!r}{did_you_mean(m, METRICS)} "
-                f"(choose from {', '.join(METRICS)})"
-            )
+    _check_metrics(metrics)
     if metrics:
         return list(metrics)
     return {
