@@ -10,7 +10,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import matplotlib
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 STYLE = {
     "font.size": 10,
@@ -39,6 +41,12 @@ def subplots(nrows: int = 1, ncols: int = 1, width: float = 7.0, height: float =
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
     return fig, axes
+
+
+def integer_ticks(axis: Axis) -> None:
+    """Ticks on whole numbers only (epochs, steps), even when the data spans a single one: a
+    one-epoch run gets the tick 1, not 0.945 ... 1.050."""
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
 
 
 FORMATS = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".pdf": "pdf", ".svg": "svg"}

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.train.compare import CHOICES
-from glassnet.viz._figure import chart_style, save, subplots
+from glassnet.viz._figure import chart_style, integer_ticks, save, subplots
 from glassnet.viz.surfaces import (
     COLORS,
     SURFACES,
@@ -78,12 +78,11 @@ def plot_dataset_curves(histories: dict[str, Any], dataset: str, path: str | os.
         axes[0, 2].set_title(f"{dataset}: validation {metric or ''}")
         axes[0, 2].set_xlabel("epoch")
         axes[0, 2].set_ylabel(metric or "")
-        from matplotlib.ticker import MaxNLocator
 
         for ax in axes[0]:
             ax.legend(loc="best")
         for ax in axes[0, 1:]:
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            integer_ticks(ax.xaxis)
         return save(fig, path)
 
 
