@@ -302,7 +302,7 @@ def test_bad_config_file_names_the_key(tmp_path):
     bad.write_text("[modle]\nname = 'mlp'\n")
     result = glassnet("train", bad)
     assert result.returncode == 2
-    assert "unknown key 'modle' (valid: name, seed, [data], [model]" in result.stderr
+    assert "unknown key 'modle' (did you mean 'model'?) (valid: name, seed, [data]" in result.stderr
 
 
 @pytest.mark.parametrize(

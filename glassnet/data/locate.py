@@ -1,9 +1,9 @@
-"""Where the command line looks for downloaded data (MNIST, Tiny Shakespeare), in order:
+"""Where the command line looks for downloaded data (MNIST, Tiny Shakespeare): the folder given
+(`--data-dir` / `data.data_dir`) and only there when one is given; otherwise, in order,
 
-1. the folder given (`--data-dir` / `data.data_dir`),
-2. `$GLASSNET_DATA`,
-3. `data/` and `../shared/data/` beside the current directory,
-4. `data/` and `../shared/data/` beside the glassnet source tree (a clone used in place),
+1. `$GLASSNET_DATA`,
+2. `data/` and `../shared/data/` beside the current directory,
+3. `data/` and `../shared/data/` beside the glassnet source tree (a clone used in place),
 
 the same places the tests and tutorials use. Each root may hold the data set's folder
 (`mnist/`, `tinyshakespeare/`) or be that folder itself. When nothing is found, one
@@ -24,9 +24,9 @@ LAYOUT = {
 
 def data_roots(data_dir: str | os.PathLike | None = None) -> list[tuple[Path, str]]:
     """The data roots to try, in order, each with where it came from."""
-    roots: list[tuple[Path, str]] = []
     if data_dir:
-        roots.append((Path(data_dir), "--data-dir"))
+        return [(Path(data_dir), "--data-dir")]
+    roots: list[tuple[Path, str]] = []
     env = os.environ.get("GLASSNET_DATA")
     if env:
         roots.append((Path(env), "$GLASSNET_DATA"))

@@ -34,17 +34,27 @@ def test_order_data_dir_then_env_then_beside(tmp_path, monkeypatch):
 def test_not_found_names_every_place_once(tmp_path, monkeypatch):
     _clear(monkeypatch, tmp_path)
     monkeypatch.setenv("GLASSNET_DATA", str(tmp_path / "env"))
-    parent = tmp_path / "parent"  # a parent folder, not the data folder
-    parent.mkdir()
     with pytest.raises(FileNotFoundError) as info:
-        find_data("shakespeare", parent)
+        find_data("shakespeare")
     message = str(info.value)
     assert "\n" not in message
-    assert f"{parent / 'tinyshakespeare'} (--data-dir)" in message
     assert f"{tmp_path / 'env' / 'tinyshakespeare'} ($GLASSNET_DATA)" in message
     assert f"{tmp_path / 'data' / 'tinyshakespeare'} (current folder)" in message
     assert message.count("GLASSNET_DATA") == 2  # where it looked, and what to set
-    assert len(data_roots(parent)) == len({p.resolve() for p, _ in data_roots(parent)})
+    assert len(data_roots()) == len({p.resolve() for p, _ in data_roots()})
+
+
+def test_a_given_folder_is_the_only_place(tmp_path, monkeypatch):
+    _clear(monkeypatch, tmp_path)
+    _fake_mnist(tmp_path / "env" / "mnist")
+    monkeypatch.setenv("GLASSNET_DATA", str(tmp_path / "env"))
+    parent = tmp_path / "parent"  # a parent of the data folder, not the data folder
+    (parent / "data" / "mnist").mkdir(parents=True)
+    with pytest.raises(FileNotFoundError) as info:
+        find_data("mnist", parent)
+    message = str(info.value)
+    assert f"looked in {parent / 'mnist'} (--data-dir);" in message
+    assert "$GLASSNET_DATA)" not in message
 
 
 def test_unknown_data_set():
