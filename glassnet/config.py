@@ -303,12 +303,6 @@ def check(config: dict[str, Any]) -> None:
             raise ConfigError(f"{table}.name must be a string, got {config[table].get('name')!r}")
 
 
-def data_dir(config: dict[str, Any]) -> Path | None:
-    """The data folder: data.data_dir, else $GLASSNET_DATA, else None."""
-    path = config["data"]["data_dir"] or os.environ.get("GLASSNET_DATA", "")
-    return Path(path) if path else None
-
-
 def _parse_json_text(text: str, where: str) -> Any:
     """json.loads with each failure (syntax, an integer of 4300+ digits, nesting that exhausts
     the parser) as one ConfigError naming `where`."""
