@@ -40,6 +40,8 @@ from glassnet import serialization
 
 __version__ = "0.1.0"
 
+from glassnet._threads import get_num_threads, set_num_threads
+
 bool = bool_  # noqa: A001  (glassnet.bool, as torch.bool)
 long = int64
 int = int32  # noqa: A001

@@ -1,12 +1,14 @@
 """The `glassnet` command: parsing only. The work is done by `glassnet.config` (configuration),
 `glassnet.train.run` (run folders), `glassnet.explain` and `glassnet.viz.compare`.
 
-    glassnet train [CONFIG.toml] [--model M --dataset D --optimizer O --lr X --epochs N ...]
+    glassnet train [CONFIG] [--model M --dataset D --optimizer O --lr X --epochs N ...]
     glassnet train --resume RUN_DIR
+    glassnet configs
     glassnet evaluate RUN_DIR
-    glassnet predict RUN_DIR INPUT.npy|INPUT.csv
-    glassnet generate RUN_DIR --prompt TEXT
-    glassnet explain NAME [--plot FILE.png]
+    glassnet predict RUN_DIR INPUT.npy|INPUT.csv [--proba] [--output FILE]
+    glassnet generate RUN_DIR --prompt TEXT [--temperature 0]
+    glassnet report RUN_DIR
+    glassnet explain NAME [--plot FILE.png|.jpg|.pdf|.svg]
     glassnet compare-optimizers [--optimizers sgd,adam] [--dataset digits]
 
 A mistake by the user (unknown option or config key, bad value, missing file) prints one line on
@@ -16,6 +18,7 @@ stderr and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -25,7 +28,27 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but an error is one line (`glassnet train: error: ...`) and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {message}{self._hint(message)} (see --help)\n")
+
+    def _hint(self, message: str) -> str:
+        """ " (did you mean ...?)" for a mistyped subcommand, choice or option."""
+        from glassnet._suggest import did_you_mean
+
+        match = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if match:
+            choices = [c.strip(" '") for c in match.group(2).split(",")]
+            return did_you_mean(match.group(1), choices)
+        match = re.search(r"unrecognized arguments: (\S+)", message)
+        if match and match.group(1).startswith("--"):
+            options = [o for a in self._actions for o in a.option_strings]
+            for action in self._actions:  # the subcommands' options too
+                for sub in getattr(action, "choices", None) or {}:
+                    if isinstance(action.choices[sub], argparse.ArgumentParser):
+                        options += [
+                            o for a in action.choices[sub]._actions for o in a.option_strings
+                        ]
+            return did_you_mean(match.group(1).split("=")[0], options)
+        return ""
 
 
 def _positive_int(text: str) -> int:
@@ -48,6 +71,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _nonnegative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
 def _int(text: str) -> int:
     try:
         return int(text)
@@ -60,15 +93,29 @@ def build_parser() -> argparse.ArgumentParser:
         prog="glassnet",
         description="Neural networks from first principles, with the working shown.",
     )
+    from glassnet import __version__
+
+    parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
         "train",
         help="train a model and write a run folder",
         description="Train a model. With no arguments: an MLP on the 8x8 digits "
-        "(configs/digits-mlp.toml). Options override the config file.",
+        "(the digits-mlp config). Options override the config.",
     )
-    p.add_argument("config", nargs="?", help="a TOML run config (see configs/)")
+    p.add_argument(
+        "config",
+        nargs="?",
+        help="a shipped config's name (see `glassnet configs`), a TOML file, or a run folder "
+        "(or its config.json) to repeat that run",
+    )
+    p.add_argument("--from", dest="from_run", metavar="RUN_DIR", help="repeat this run's config")
+    p.add_argument(
+        "--threads",
+        type=_positive_int,
+        help="BLAS threads (default: 1 for the small tabular data sets, else all cores)",
+    )
     p.add_argument("--model", help="mlp, logistic, perceptron, lenet5, resnet, gpt")
     p.add_argument(
         "--dataset", help="digits, iris, breast_cancer, wine, diabetes, mnist, shakespeare"
@@ -102,6 +149,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="data-parallel over MPI ranks (automatic under mpiexec -n N with N > 1)",
     )
 
+    sub.add_parser(
+        "configs",
+        help="list the shipped run configs",
+        description="List the run configs shipped with glassnet, one line each; "
+        "`glassnet train NAME` runs one.",
+    )
+
+    p = sub.add_parser(
+        "report",
+        help="rebuild a run folder's charts and report.html",
+        description="Redraw the charts and report.html of a run folder from its metrics.jsonl "
+        "(or history.json) and its best checkpoint.",
+    )
+    p.add_argument("run_dir")
+    p.add_argument("--data-dir", help="where the run's data is, if not found as in training")
+
     p = sub.add_parser(
         "evaluate",
         help="metrics of a run's best checkpoint on its test split",
@@ -120,6 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir")
     p.add_argument("input", help="INPUT.npy or INPUT.csv")
     p.add_argument("--checkpoint", choices=["best", "last"], default="best")
+    p.add_argument(
+        "--proba", action="store_true", help="also print each class's probability (classifiers)"
+    )
+    p.add_argument("--output", metavar="FILE", help="write the predictions as CSV to FILE")
 
     p = sub.add_parser(
         "generate",
@@ -129,7 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir")
     p.add_argument("--prompt", default="\n")
     p.add_argument("--max-new-tokens", type=_positive_int, default=200)
-    p.add_argument("--temperature", type=_positive_float, default=1.0)
+    p.add_argument(
+        "--temperature",
+        type=_nonnegative_float,
+        default=1.0,
+        help="sampling temperature; 0 decodes greedily (the most likely character each step)",
+    )
     p.add_argument("--top-k", type=_positive_int)
     p.add_argument("--seed", type=_int, default=0)
 
@@ -140,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         "optimizer: its math, when to use it, and a chart (--plot).",
     )
     p.add_argument("name", nargs="?", help="e.g. relu, cross_entropy, adam")
-    p.add_argument("--plot", metavar="FILE.png", help="also draw its chart")
+    p.add_argument("--plot", metavar="FILE", help="also draw its chart (.png, .jpg, .pdf or .svg)")
     p.add_argument("--list", action="store_true", help="list every name")
 
     p = sub.add_parser(
@@ -211,9 +283,15 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    import glassnet
     from glassnet.config import DEFAULT_RUN, ConfigError, resolve
+    from glassnet.train.builders import check_names, default_threads
     from glassnet.train.run import resume_run, train_run
 
+    if args.from_run is not None:
+        if args.config is not None:
+            raise ValueError(f"give a config ({args.config}) or --from RUN_DIR, not both")
+        args.config = args.from_run
     overrides = _overrides(args)
     quiet = True if args.quiet else None
     if args.resume is not None:
@@ -223,38 +301,73 @@ def cmd_train(args: argparse.Namespace) -> int:
                 "give no config file or options besides --quiet"
             )
         result = resume_run(args.resume, quiet=quiet, distributed=args.distributed)
-        print(result.headline)
-        print(f"run folder: {result.run_dir}")
-        return 0
-    if args.config is None and not any(k.startswith(("model.", "data.dataset")) for k in overrides):
-        config = resolve(None, {**DEFAULT_RUN, **overrides})
     else:
-        config = resolve(args.config, overrides)
-    # --quiet: nothing; otherwise a progress bar on a terminal and nothing in a pipe
-    result = train_run(config, out=args.out, quiet=quiet, distributed=args.distributed)
+        if args.config is None and not any(
+            k.startswith(("model.", "data.dataset")) for k in overrides
+        ):
+            config = resolve(None, {**DEFAULT_RUN, **overrides})
+        else:
+            config = resolve(args.config, overrides)
+        check_names(config)  # a typo fails before a run folder exists
+        threads = args.threads or default_threads(config)
+        if threads:
+            glassnet.set_num_threads(threads)
+        # --quiet: nothing; otherwise a progress bar on a terminal and nothing in a pipe
+        result = train_run(config, out=args.out, quiet=quiet, distributed=args.distributed)
     from glassnet.distributed import comm
 
-    if comm.is_main():
+    if comm.is_main():  # (under mpiexec, rank 0 speaks for the run)
         print(result.headline)
         print(f"run folder: {result.run_dir}")
+    return 0
+
+
+def cmd_configs(args: argparse.Namespace) -> int:
+    from glassnet.config import config_summary, shipped_configs
+
+    shipped = shipped_configs()
+    width = max(map(len, shipped))
+    for name, path in shipped.items():
+        print(f"{name:<{width}}  {config_summary(path)}")
+    print("run one with: glassnet train NAME")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from glassnet.train.report import rebuild_report
+
+    path = rebuild_report(args.run_dir, data_dir=args.data_dir)
+    print(f"wrote {path}")
     return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from glassnet.train.metrics import metric_label
+    from glassnet.train.predictions import run_meta
     from glassnet.train.run import evaluate_run
 
     metrics = evaluate_run(args.run_dir, args.checkpoint, args.data_dir)
+    _, meta = run_meta(args.run_dir, args.checkpoint)
+    task, classes = meta.get("task", ""), meta.get("class_names", [])
     split = metrics.pop("split", "test")
     for key, value in metrics.items():
-        print(f"{split} {key}: {value:.4f}")
+        print(f"{split} {metric_label(key, task, classes)}: {value:.4f}")
     return 0
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from glassnet.train.predictions import prediction_table, write_csv
     from glassnet.train.run import predict_file
 
-    _, labels = predict_file(args.run_dir, args.input, args.checkpoint)
-    print("\n".join(labels))
+    out, labels = predict_file(args.run_dir, args.input, args.checkpoint)
+    header, rows = prediction_table(args.run_dir, args.checkpoint, out, labels, args.proba)
+    if args.output:
+        print(f"wrote {write_csv(args.output, header, rows)} ({len(rows)} rows)")
+    elif len(header) == 1:
+        print("\n".join(row[0] for row in rows))
+    else:
+        print(",".join(header))
+        print("\n".join(",".join(row) for row in rows))
     return 0
 
 
@@ -286,10 +399,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     if args.list:
         for kind, names in explain.names().items():
-            print(f"{kind}s: {', '.join(names)}")
+            print(f"{explain.PLURALS[kind]}: {', '.join(names)}")
         return 0
     if not args.name:
         raise ValueError("explain: give a NAME (or --list to see them all)")
+    if args.plot:
+        from glassnet.viz._figure import chart_format
+
+        chart_format(args.plot)  # refuse an unknown suffix before any output
     e = explain.explain(args.name)
     print(f"[{e.kind}] {e.text}")
     if args.plot:
@@ -298,30 +415,34 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from glassnet.train import compare as training
+    from glassnet.train.builders import TABULAR
     from glassnet.train.run import new_run_dir
     from glassnet.viz import compare
     from glassnet.viz.report import write_report
 
-    chosen = compare.check_choices(args.optimizers.split(","))
-    from glassnet.train.builders import TABULAR
-
+    chosen = training.check_choices(args.optimizers.split(","))
     dataset = args.dataset.replace("-", "_")
     if dataset not in TABULAR:
-        raise ValueError(f"compare-optimizers: --dataset must be one of {', '.join(TABULAR)}")
+        from glassnet._suggest import did_you_mean
+
+        raise ValueError(
+            f"compare-optimizers: unknown data set {args.dataset!r}"
+            f"{did_you_mean(dataset, TABULAR)} (choose from {', '.join(TABULAR)})"
+        )
     run_dir = new_run_dir(args.out, "compare-optimizers")
     surf_png, finals = compare.plot_surface_grid(chosen, run_dir / "surfaces.png", args.steps)
-    histories = compare.train_on_dataset(
+    histories = training.train_on_dataset(
         chosen, dataset, args.epochs, args.seed, True if args.quiet else None
     )
     data_png = compare.plot_dataset_curves(histories, dataset, run_dir / f"{dataset}.png")
+    table = compare.summary_table(chosen, finals, compare.surface_lrs(chosen), histories, dataset)
+    print(table)
     summary: dict[str, Any] = {}
-    print(f"{'optimizer':<10}" + "".join(f"{s:>12}" for s in finals) + f"{dataset + ' val':>16}")
     for name in chosen:
         last = histories[name].epochs[-1]
         metric = next((k for k in last if k.startswith("val_") and k != "val_loss"), "val_loss")
-        row = [finals[s][name] for s in finals]
-        print(f"{name:<10}" + "".join(f"{v:>12.3g}" for v in row) + f"{last[metric]:>16.4f}")
-        summary[f"{name}: {dataset} {metric}"] = last[metric]
+        summary[f"{name} (lr {training.CHOICES[name][2]:g}): {dataset} {metric}"] = last[metric]
     write_report(
         run_dir / "report.html",
         "glassnet compare-optimizers",
@@ -340,6 +461,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 f"The same MLP trained on {dataset} with each optimizer (same initial weights).",
             ),
         ],
+        texts={"Summary": table},
     )
     print(f"run folder: {run_dir}")
     return 0
@@ -358,6 +480,8 @@ def cmd_playground(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "train": cmd_train,
+    "configs": cmd_configs,
+    "report": cmd_report,
     "evaluate": cmd_evaluate,
     "predict": cmd_predict,
     "generate": cmd_generate,

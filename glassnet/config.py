@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from glassnet._suggest import did_you_mean
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10: the same parser, packaged as tomli
@@ -117,7 +119,8 @@ def merge(base: dict[str, Any], updates: dict[str, Any], where: str) -> dict[str
             valid = ", ".join(
                 k if not isinstance(v, dict) else f"[{k}]" for k, v in DEFAULTS.items()
             )
-            raise ConfigError(f"{where}: unknown key {key!r} (valid: {valid})")
+            hint = did_you_mean(key, DEFAULTS)
+            raise ConfigError(f"{where}: unknown key {key!r}{hint} (valid: {valid})")
         default = DEFAULTS[key]
         if not isinstance(default, dict):
             result[key] = _check_value(where, key, value, default)
@@ -131,8 +134,9 @@ def merge(base: dict[str, Any], updates: dict[str, Any], where: str) -> dict[str
             elif key in OPEN_TABLES:
                 result[key][sub] = sub_value  # checked against the class's signature later
             else:
+                hint = did_you_mean(sub, default)
                 raise ConfigError(
-                    f"{where}: unknown key {full!r} (valid in [{key}]: {', '.join(default)})"
+                    f"{where}: unknown key {full!r}{hint} (valid in [{key}]: {', '.join(default)})"
                 )
     return result
 
@@ -147,6 +151,62 @@ def load_toml(path: str | os.PathLike) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML ({e})") from None
+
+
+def shipped_configs() -> dict[str, Path]:
+    """The run configs shipped inside the package (glassnet/configs/*.toml), by name.
+
+    Example
+    -------
+    >>> sorted(shipped_configs())[:2]
+    ['breast-cancer-logistic', 'digits-mlp']
+    """
+    from importlib.resources import files
+
+    folder = Path(str(files("glassnet") / "configs"))
+    return {p.stem: p for p in sorted(folder.glob("*.toml"))}
+
+
+def config_summary(path: str | os.PathLike) -> str:
+    """The first comment line of a TOML config (its one-line description), or ''."""
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            return line.lstrip("#").strip()
+        if line.strip():
+            break
+    return ""
+
+
+def find_config(name: str | os.PathLike) -> Path:
+    """The file a user means by `name`: an existing path (a .toml config, a run's config.json,
+    or a run folder holding one), else a shipped config by name ('mnist-lenet5', with or
+    without .toml). Anything else is a ConfigError naming the closest shipped config.
+    """
+    path = Path(name)
+    if path.is_dir():
+        if (path / "config.json").is_file():
+            return path / "config.json"
+        raise ConfigError(f"{path} is a folder without config.json (not a run folder)")
+    if path.is_file():
+        return path
+    shipped = shipped_configs()
+    stem = path.name[: -len(".toml")] if path.name.endswith(".toml") else path.name
+    if path.parent == Path(".") and stem in shipped:
+        return shipped[stem]
+    hint = did_you_mean(stem, shipped)
+    raise ConfigError(
+        f"config file not found: {name}{hint}; shipped configs: {', '.join(shipped)} "
+        "(`glassnet configs` lists them)"
+    )
+
+
+def load_config(name: str | os.PathLike) -> dict[str, Any]:
+    """The raw tables of the config `name` (see `find_config`): a TOML file, or a run folder's
+    config.json (checked by `read_run_config`), so that a run can be repeated from its folder."""
+    path = find_config(name)
+    if path.suffix == ".json":
+        return read_run_config(path)
+    return load_toml(path)
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -186,14 +246,17 @@ def resolve(
     `overrides` maps dotted keys to values ({'optimizer.lr': 0.01}). A model or optimizer name
     changed by an override starts that table afresh from its defaults only when the file named a
     different one, so `--model perceptron` does not inherit the MLP's `hidden_sizes`.
+    `path` is a TOML file, a shipped config's name ('mnist-lenet5') or a run folder (or its
+    config.json), which repeats that run.
 
     Example
     -------
     >>> config = resolve("configs/digits-mlp.toml", {"train.epochs": 3})
+    >>> config = resolve("iris-perceptron")
     """
     config = copy.deepcopy(DEFAULTS)
     if path is not None:
-        config = merge(config, load_toml(path), str(path))
+        config = merge(config, load_config(path), str(path))
     if overrides:
         nested = nest(overrides)
         for table in OPEN_TABLES:
@@ -247,12 +310,6 @@ def check(config: dict[str, Any]) -> None:
     for table in OPEN_TABLES:
         if not isinstance(config[table].get("name"), str):
             raise ConfigError(f"{table}.name must be a string, got {config[table].get('name')!r}")
-
-
-def data_dir(config: dict[str, Any]) -> Path | None:
-    """The data folder: data.data_dir, else $GLASSNET_DATA, else None."""
-    path = config["data"]["data_dir"] or os.environ.get("GLASSNET_DATA", "")
-    return Path(path) if path else None
 
 
 def _parse_json_text(text: str, where: str) -> Any:

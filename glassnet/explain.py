@@ -44,12 +44,26 @@ OPTIMIZER_ADVICE = {
 }
 
 
+PLURALS = {"activation": "activations", "loss": "losses", "optimizer": "optimizers"}
+
+
+def _variants() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Optimizer settings `compare-optimizers` offers under their own names ('momentum',
+    'nesterov'): name -> (class name, keyword arguments)."""
+    from glassnet.train.builders import optimizer_classes
+    from glassnet.train.compare import CHOICES
+
+    classes = optimizer_classes()
+    return {k: (cls, kw) for k, (cls, kw, _) in CHOICES.items() if k not in classes}
+
+
 @dataclass
 class Explanation:
     kind: str  # "activation", "loss" or "optimizer"
     name: str
     text: str
     info: Any
+    kwargs: dict[str, Any] | None = None  # an optimizer variant's settings ('momentum')
 
 
 def names() -> dict[str, list[str]]:
@@ -61,7 +75,7 @@ def names() -> dict[str, list[str]]:
     return {
         "activation": list(ACTIVATIONS),
         "loss": list(LOSSES),
-        "optimizer": list(optimizer_classes()),
+        "optimizer": [*optimizer_classes(), *_variants()],
     }
 
 
@@ -80,11 +94,20 @@ def explain(name: str) -> Explanation:
     key = name.lower()
     if key in classes:
         return Explanation("optimizer", key, _optimizer_text(key, classes[key]), classes[key])
-    import difflib
+    variants = _variants()
+    if key in variants:
+        cls_name, kwargs = variants[key]
+        cls = classes[cls_name.lower()]
+        settings = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        text = (
+            f"{key}: {cls.__name__}({settings}), as `glassnet compare-optimizers` runs it\n\n"
+            + _optimizer_text(cls_name.lower(), cls)
+        )
+        return Explanation("optimizer", key, text, cls, kwargs)
+    from glassnet._suggest import did_you_mean
 
     known = [n for group in names().values() for n in group]
-    close = difflib.get_close_matches(name.lower(), known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(name, known)
     raise ValueError(f"explain: unknown name {name!r}{hint}; run `glassnet explain --list`")
 
 
@@ -117,7 +140,7 @@ def plot(name: str, path: str | os.PathLike) -> Path:
         return _plot_activation(e.info, path)
     if e.kind == "loss":
         return _plot_loss(e.info, path)
-    return _plot_optimizer(e.name, e.info, path)
+    return _plot_optimizer(e.name, e.info, path, e.kwargs or {})
 
 
 def _plot_activation(info: Any, path: str | os.PathLike) -> Path:
@@ -241,18 +264,22 @@ def _plot_loss(info: Any, path: str | os.PathLike) -> Path:
         return save(fig, path)
 
 
-def _plot_optimizer(key: str, cls: type, path: str | os.PathLike) -> Path:
+def _plot_optimizer(
+    key: str, cls: type, path: str | os.PathLike, kwargs: dict[str, Any] | None = None
+) -> Path:
     from glassnet.viz.surfaces import draw_losses, draw_paths, get_surface, optimizer_paths
 
+    kwargs = kwargs or {}
+    label = f"{cls.__name__} ({key})" if kwargs else cls.__name__
     with chart_style():
         fig, axes = subplots(2, 2, width=11.0, height=8.5)
         for row, surface_name in enumerate(("quadratic", "rosenbrock")):
             surface = get_surface(surface_name)
-            chosen = {cls.__name__: cls.__name__}
-            if cls.__name__ != "SGD":
+            chosen: dict[str, Any] = {label: (cls.__name__, kwargs)}
+            if cls.__name__ != "SGD" or kwargs:
                 chosen["SGD (reference)"] = "SGD"
             paths = optimizer_paths(chosen, surface, steps=300)
             draw_paths(axes[row, 0], paths, surface)
             draw_losses(axes[row, 1], paths, surface)
-        fig.suptitle(f"Optimizer: {cls.__name__}, 300 steps from the black dot")
+        fig.suptitle(f"Optimizer: {label}, 300 steps from the black dot")
         return save(fig, path)

@@ -38,7 +38,7 @@ def test_unknown_keys_list_the_valid_ones(tmp_path):
     bad.write_text("[train]\nepoch = 3\n")
     with pytest.raises(
         ConfigError,
-        match=r"bad.toml: unknown key 'train.epoch' \(valid in "
+        match=r"bad.toml: unknown key 'train.epoch' \(did you mean 'epochs'\?\) \(valid in "
         r"\[train\]: epochs, loss",
     ):
         resolve(bad)

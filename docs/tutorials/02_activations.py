@@ -40,6 +40,10 @@ from glassnet.train import GradientNormTracker, fit
 from glassnet.viz.curves import plot_gradient_flow
 
 DEPTH, WIDTH = 10, 32
+# The grid's shared axes: x up to 7 so that relu6's clip at 6 shows, and from -4 so that the
+# functions that follow x for negative inputs (logsigmoid ~ x) stay inside the shared y range.
+GRID_X = np.linspace(-4, 7, 221)
+GRID_YLIM = (-4.3, 7.6)
 SATURATED = 0.01  # |f'(x)| below this counts as saturated
 
 
@@ -50,7 +54,7 @@ def elementwise_activations() -> list:
 
 def plot_activation_grid(out) -> None:
     acts = elementwise_activations()
-    x = np.linspace(-5, 5, 201)
+    x = GRID_X
     cols = 6
     rows = int(np.ceil(len(acts) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.3 * rows), sharex=True, sharey=True)
@@ -60,7 +64,7 @@ def plot_activation_grid(out) -> None:
         ax.plot(x, a.fn(x), color="tab:blue", lw=1.6, label="f(x)")
         ax.plot(x, a.derivative(x), color="tab:orange", lw=1.2, ls="--", label="f'(x)")
         ax.axhline(0, color="black", lw=0.5)
-        ax.set_ylim(-2.2, 5.2)
+        ax.set_ylim(*GRID_YLIM)
         ax.set_title(a.name, fontsize=10)
         ax.grid(alpha=0.3)
     for ax in axes[-1]:

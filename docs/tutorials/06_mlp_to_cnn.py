@@ -19,8 +19,10 @@ few pixels.
 The data: MNIST IDX files found via $GLASSNET_DATA/mnist, else ../shared/data/mnist next to the
 repository. Without them the script says where it looked and exits with status 0 (nothing to
 show; tutorials 2, 4 and 5 train on scikit-learn's bundled 8x8 digits instead).
---fast trains on 5,000 images for one epoch (test on 1,000); the full run uses all 60,000 for
-two epochs.
+--fast trains on 10,000 images for two epochs (test on 1,000): long enough for the lesson to
+show (measured: both 0.917 on the test digits, LeNet-5 0.519 against the MLP's 0.384 on digits
+moved by 2 px); the full run uses all 60,000 for two epochs. The script prints what its own run
+shows, whichever way it comes out.
 
 Run: python docs/tutorials/06_mlp_to_cnn.py [--fast] [--out DIR]
 """
@@ -90,7 +92,7 @@ def main() -> None:
     x_train, y_train = load_mnist(folder, train=True)
     x_test, y_test = load_mnist(folder, train=False)
     rng = np.random.default_rng(0)
-    n_train, n_test, epochs = (5000, 1000, 1) if args.fast else (len(x_train), len(x_test), 2)
+    n_train, n_test, epochs = (10000, 1000, 2) if args.fast else (len(x_train), len(x_test), 2)
     pick = rng.permutation(len(x_train))[:n_train]
     x_train, y_train = x_train[pick], y_train[pick]
     x_test, y_test = x_test[:n_test], y_test[:n_test]
@@ -131,6 +133,17 @@ def main() -> None:
             f"moved 4 px: {shifted[4]:.3f}"
         )
     mlp_name, cnn_name = list(models)
+    mlp2, cnn2 = results[mlp_name]["shifted"][2], results[cnn_name]["shifted"][2]
+    if cnn2 > mlp2:
+        print(
+            f"lesson: on digits moved by 2 px LeNet-5 keeps {cnn2:.3f} against the MLP's "
+            f"{mlp2:.3f}: shared filters and pooling tolerate the shift better"
+        )
+    else:
+        print(
+            f"lesson not shown by this run: on digits moved by 2 px LeNet-5 has {cnn2:.3f}, the "
+            f"MLP {mlp2:.3f}; this run is too short for the CNN to learn its filters well"
+        )
     first_mlp = models[mlp_name].mlp[0].weight.numel()
     print(
         f"first layer weights: MLP {first_mlp:,} (one per pixel per unit), "

@@ -17,13 +17,13 @@ array([1.        , 0.41997434])
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from glassnet._suggest import did_you_mean
 from glassnet.autograd.function import Op
 from glassnet.ops import activation as A
 
@@ -492,8 +492,7 @@ def describe(name: str) -> ActivationInfo:
         raise TypeError(f"describe: name must be a string, got {type(name).__name__}")
     found = _LOOKUP.get(_key(name))
     if found is None:
-        close = difflib.get_close_matches(name.lower(), list(ACTIVATIONS), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(name, ACTIVATIONS)
         raise ValueError(
             f"describe: unknown activation {name!r}{hint}; known: {', '.join(ACTIVATIONS)}"
         )

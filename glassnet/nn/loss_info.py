@@ -17,13 +17,13 @@ array([0.5, 1. ])
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from glassnet._suggest import did_you_mean
 from glassnet.ops import loss as L
 from glassnet.tensor import Tensor
 
@@ -310,7 +310,6 @@ def describe(name: str) -> LossInfo:
         raise TypeError(f"describe: name must be a string, got {type(name).__name__}")
     found = _LOOKUP.get(_key(name))
     if found is None:
-        close = difflib.get_close_matches(name.lower(), list(LOSSES), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(name, LOSSES)
         raise ValueError(f"describe: unknown loss {name!r}{hint}; known: {', '.join(LOSSES)}")
     return LOSSES[found]

@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.config import ConfigError, data_dir
+from glassnet._suggest import did_you_mean
+from glassnet.config import ConfigError
 from glassnet.data.dataset import Dataset, TensorDataset, random_split
 from glassnet.data.toy import TOY_SETS, make_toy_arrays
+from glassnet.data.locate import find_data
 from glassnet.random import Generator
 from glassnet.tensor import Tensor
 
@@ -130,15 +132,12 @@ def _mnist(config: dict[str, Any]) -> RunData:
     from glassnet.data import mnist
 
     d = config["data"]
-    root = data_dir(config)
     try:
+        root = find_data("mnist", config["data"]["data_dir"])
         X_train, y_train = mnist.load_mnist(root, train=True)  # (N, 1, 28, 28) in [0, 1]
         X_test, y_test = mnist.load_mnist(root, train=False)
     except (FileNotFoundError, mnist.IDXFormatError) as e:
-        raise ConfigError(
-            f"data: MNIST files not found ({e}); pass --data-dir DIR (a folder holding mnist/) "
-            "or set GLASSNET_DATA"
-        ) from None
+        raise ConfigError(f"data: {e}") from None
     if d["max_train_samples"]:
         X_train, y_train = X_train[: d["max_train_samples"]], y_train[: d["max_train_samples"]]
     if d["max_test_samples"]:
@@ -168,19 +167,10 @@ def _shakespeare(config: dict[str, Any]) -> RunData:
     from glassnet.data.text import CharDataset, CharVocab, load_text
 
     d = config["data"]
-    root = data_dir(config)
-    path = None
-    if root is not None:
-        path = root / "tinyshakespeare" / "input.txt"
-        if not path.is_file() and (root / "input.txt").is_file():
-            path = root / "input.txt"
     try:
-        text = load_text(path)
+        text = load_text(find_data("shakespeare", d["data_dir"]) / "input.txt")
     except (FileNotFoundError, ValueError, OSError) as e:
-        raise ConfigError(
-            f"data: Tiny Shakespeare not found ({e}); pass --data-dir DIR (a folder holding "
-            "tinyshakespeare/input.txt) or set GLASSNET_DATA"
-        ) from None
+        raise ConfigError(f"data: {e}") from None
     vocab = CharVocab(text)
     ids = vocab.encode(text)
     if d["max_train_samples"]:
@@ -217,7 +207,8 @@ def build_data(config: dict[str, Any]) -> RunData:
     if name in ("shakespeare", "tinyshakespeare"):
         return _shakespeare(config)
     raise ConfigError(
-        f"data.dataset: unknown data set {name!r} (choose from {', '.join(DATASETS)})"
+        f"data.dataset: unknown data set {name!r}{did_you_mean(name, DATASETS)} "
+        f"(choose from {', '.join(DATASETS)})"
     )
 
 
@@ -252,6 +243,23 @@ def _toy(config: dict[str, Any]) -> RunData:
     )
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def default_threads(config: dict[str, Any]) -> int | None:
+    """BLAS threads for a run when the user chose none: `SMALL_MODEL_THREADS` (1) for the small
+    tabular data sets, whose matrix products are too small to share among threads (measured in
+    docs/performance.md), None (BLAS's own default) otherwise or when an environment variable
+    already sets it."""
+    from glassnet._threads import SMALL_MODEL_THREADS
+
+    if any(os.environ.get(v) for v in THREAD_VARIABLES):
+        return None
+    if config["data"]["dataset"].replace("-", "_") in (*TABULAR, *TOY_SETS):
+        return SMALL_MODEL_THREADS
+    return None
+
+
 # ----------------------------------------------------------------------------- classes
 def _kwargs_for(cls: Any, table: str, given: dict[str, Any], fixed: tuple[str, ...] = ()) -> dict:
     """`given` checked against cls.__init__'s parameters (those in `fixed` are set by glassnet)."""
@@ -267,7 +275,8 @@ def _kwargs_for(cls: Any, table: str, given: dict[str, Any], fixed: tuple[str, .
     unknown = [k for k in given if k not in valid and not accepts_any]
     if unknown:
         raise ConfigError(
-            f"{table}: unknown key {unknown[0]!r} for {cls.__name__} "
+            f"{table}: unknown key {unknown[0]!r}{did_you_mean(unknown[0], valid)} "
+            f"for {cls.__name__} "
             f"(valid: name, {', '.join(valid)})"
         )
     return {
@@ -296,7 +305,10 @@ CONV_MODELS = ("lenet5", "resnet")
 
 def _model_class(name: str) -> Any:
     if name not in MODELS:
-        raise ConfigError(f"model.name: unknown model {name!r} (choose from {', '.join(MODELS)})")
+        raise ConfigError(
+            f"model.name: unknown model {name!r}{did_you_mean(name, MODELS)} "
+            f"(choose from {', '.join(MODELS)})"
+        )
     module, cls = MODELS[name]
     try:
         return getattr(importlib.import_module(module), cls)
@@ -368,11 +380,39 @@ def check_model_size(name: str, spec: dict[str, Any], data: RunData) -> None:
         )
 
 
+# model arguments that are sizes or counts: each (or each entry of a list) must be >= 1
+SIZE_KEYS = (
+    "hidden_sizes",
+    "layers",
+    "width",
+    "n_embd",
+    "n_layer",
+    "n_head",
+    "in_channels",
+    "block_size",
+)
+
+
+def check_sizes(spec: dict[str, Any]) -> None:
+    """Refuse a size or count below 1 (`model.hidden_sizes = [0]`) with the key at fault."""
+    for key in SIZE_KEYS:
+        if key not in spec:
+            continue
+        value = spec[key]
+        values = value if isinstance(value, list | tuple) else [value]
+        if isinstance(value, list | tuple) and key == "hidden_sizes" and not value:
+            continue  # no hidden layer: a linear model
+        bad = [v for v in values if not _ints(v) or v < 1]
+        if bad or not values:
+            raise ConfigError(f"model.{key} must hold positive integers, got {value!r}")
+
+
 def build_model(config: dict[str, Any], data: RunData, generator: Any = None) -> Any:
-    """The model named by `model.name`, sized for `data` (its size checked first)."""
+    """The model named by `model.name`, sized for `data` (its sizes checked first)."""
     spec = dict(config["model"])
     name = spec.pop("name")
     cls = _model_class(name)
+    check_sizes(spec)
     check_model_size(name, spec, data)
     if name == "mlp":
         kw = _kwargs_for(cls, "model", spec, fixed=("in_features", "out_features"))
@@ -437,16 +477,56 @@ def optimizer_classes() -> dict[str, Any]:
     }
 
 
+def _optimizer_class(name: str) -> Any:
+    classes = optimizer_classes()
+    if name.lower() not in classes:
+        raise ConfigError(
+            f"optimizer.name: unknown optimizer {name!r}{did_you_mean(name, classes)} "
+            f"(choose from {', '.join(classes)})"
+        )
+    return classes[name.lower()]
+
+
 def build_optimizer(config: dict[str, Any], params: Any) -> Any:
     spec = dict(config["optimizer"])
-    name = spec.pop("name").lower()
-    classes = optimizer_classes()
-    if name not in classes:
-        raise ConfigError(
-            f"optimizer.name: unknown optimizer {name!r} (choose from {', '.join(classes)})"
-        )
-    cls = classes[name]
+    cls = _optimizer_class(spec.pop("name"))
     return _construct(cls, "optimizer", params, **_kwargs_for(cls, "optimizer", spec))
+
+
+def check_names(config: dict[str, Any]) -> None:
+    """Check, before anything is built or written, every name and key a run's config gives:
+    model, optimizer (and its arguments), scheduler (and its arguments), loss and metrics; so a
+    typo fails before a run folder exists."""
+    _model_class(config["model"]["name"])
+    spec = dict(config["optimizer"])
+    _kwargs_for(_optimizer_class(spec.pop("name")), "optimizer", spec)
+    spec = dict(config["scheduler"])
+    name = spec.pop("name")
+    if name.lower() != "none":
+        spec.pop("interval", None)
+        _kwargs_for(_scheduler_class(name), "scheduler", spec)
+    if config["train"]["loss"] != "auto":
+        _check_loss(config["train"]["loss"])
+    _check_metrics(config["train"]["metrics"])
+
+
+def _check_loss(name: str) -> None:
+    if name not in LOSSES:
+        raise ConfigError(
+            f"train.loss: unknown loss {name!r}{did_you_mean(name, ['auto', *LOSSES])} "
+            f"(choose from auto, {', '.join(LOSSES)})"
+        )
+
+
+def _check_metrics(names: list[str]) -> None:
+    from glassnet.train.metrics import METRICS
+
+    for m in names:
+        if m not in METRICS:
+            raise ConfigError(
+                f"train.metrics: unknown metric {m!r}{did_you_mean(m, METRICS)} "
+                f"(choose from {', '.join(METRICS)})"
+            )
 
 
 SCHEDULER_ALIASES = {
@@ -460,15 +540,8 @@ SCHEDULER_ALIASES = {
 }
 
 
-def build_scheduler(
-    config: dict[str, Any], optimizer: Any, steps_per_epoch: int
-) -> tuple[Any, str]:
-    """(scheduler or None, "epoch" or "step"): when the scheduler is stepped."""
-    spec = dict(config["scheduler"])
-    name = spec.pop("name")
-    if name.lower() == "none":
-        return None, "epoch"
-    interval = spec.pop("interval", "epoch")
+def _scheduler_class(name: str) -> Any:
+    """The `glassnet.optim.lr_scheduler` class of a scheduler name or alias ('cosine')."""
     from glassnet.optim import lr_scheduler
 
     classes = {
@@ -478,9 +551,25 @@ def build_scheduler(
     }
     key = SCHEDULER_ALIASES.get(name.lower(), name).lower()
     if key not in classes:
+        known = ["none", *SCHEDULER_ALIASES, *(cls.__name__ for cls in classes.values())]
+        hint = did_you_mean(name, known)
         choices = ", ".join(["none", *SCHEDULER_ALIASES])
-        raise ConfigError(f"scheduler.name: unknown scheduler {name!r} (choose from {choices})")
-    cls = classes[key]
+        raise ConfigError(
+            f"scheduler.name: unknown scheduler {name!r}{hint} (choose from {choices})"
+        )
+    return classes[key]
+
+
+def build_scheduler(
+    config: dict[str, Any], optimizer: Any, steps_per_epoch: int
+) -> tuple[Any, str]:
+    """(scheduler or None, "epoch" or "step"): when the scheduler is stepped."""
+    spec = dict(config["scheduler"])
+    name = spec.pop("name")
+    if name.lower() == "none":
+        return None, "epoch"
+    interval = spec.pop("interval", "epoch")
+    cls = _scheduler_class(name)
     epochs = config["train"]["epochs"]
     params = inspect.signature(cls).parameters
     if cls.__name__ == "OneCycleLR":
@@ -534,24 +623,14 @@ def build_loss(config: dict[str, Any], data: RunData) -> Any:
             "regression": "mse",
             "language": "cross_entropy",
         }[data.task]
-    classes = _loss_classes()
-    if name not in classes:
-        raise ConfigError(
-            f"train.loss: unknown loss {name!r} (choose from auto, {', '.join(classes)})"
-        )
-    loss = classes[name]()
+    _check_loss(name)
+    loss = _loss_classes()[name]()
     return SequenceLoss(loss) if data.task == "language" else loss
 
 
 def default_metrics(config: dict[str, Any], data: RunData) -> list[str]:
-    from glassnet.train.metrics import METRICS
-
     metrics = config["train"]["metrics"]
-    for m in metrics:
-        if m not in METRICS:
-            raise ConfigError(
-                f"train.metrics: unknown metric {m!r} (choose from {', '.join(METRICS)})"
-            )
+    _check_metrics(metrics)
     if metrics:
         return list(metrics)
     return {

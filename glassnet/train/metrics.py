@@ -3,6 +3,8 @@
 A metric takes the model's raw output and the targets (NumPy arrays) and returns a float.
 Classification outputs are turned into labels first (`to_labels`): the arg-max of the last axis
 for (N, C) scores or (B, T, C) sequence scores, and `score > 0` for one logit per sample.
+Precision, recall and F1 follow scikit-learn's defaults: of the positive class (label 1) for a
+binary task (one score per sample), macro-averaged over the classes for a multi-class one.
 """
 
 from __future__ import annotations
@@ -36,31 +38,59 @@ def accuracy(output: np.ndarray, target: np.ndarray) -> float:
     return float(accuracy_score(_flat_targets(target), to_labels(output)))
 
 
+def _is_binary(output: np.ndarray) -> bool:
+    """One score per sample ((N,) or (N, 1)): a two-class problem whose positive class is 1."""
+    output = np.asarray(output)
+    return output.ndim <= 1 or output.shape[-1] == 1
+
+
+def _averaged(score: Callable, output: np.ndarray, target: np.ndarray) -> float:
+    average = "binary" if _is_binary(output) else "macro"
+    return float(score(_flat_targets(target), to_labels(output), average=average, zero_division=0))
+
+
 def precision(output: np.ndarray, target: np.ndarray) -> float:
-    """Precision TP / (TP + FP), macro-averaged over the classes."""
+    """Precision TP / (TP + FP), as scikit-learn's `precision_score` defines it: of the positive
+    class (label 1) for one score per sample (binary), macro-averaged over the classes for
+    (N, C) scores (the unweighted mean of each class's precision)."""
     from sklearn.metrics import precision_score
 
-    return float(
-        precision_score(_flat_targets(target), to_labels(output), average="macro", zero_division=0)
-    )
+    return _averaged(precision_score, output, target)
 
 
 def recall(output: np.ndarray, target: np.ndarray) -> float:
-    """Recall TP / (TP + FN), macro-averaged over the classes."""
+    """Recall TP / (TP + FN): of the positive class (label 1) for one score per sample (binary),
+    macro-averaged over the classes for (N, C) scores (scikit-learn's `recall_score`)."""
     from sklearn.metrics import recall_score
 
-    return float(
-        recall_score(_flat_targets(target), to_labels(output), average="macro", zero_division=0)
-    )
+    return _averaged(recall_score, output, target)
 
 
 def f1(output: np.ndarray, target: np.ndarray) -> float:
-    """F1 = 2 PR / (P + R), macro-averaged over the classes."""
+    """F1 = 2 P R / (P + R): of the positive class (label 1) for one score per sample (binary),
+    macro-averaged over the classes for (N, C) scores (scikit-learn's `f1_score`)."""
     from sklearn.metrics import f1_score
 
-    return float(
-        f1_score(_flat_targets(target), to_labels(output), average="macro", zero_division=0)
-    )
+    return _averaged(f1_score, output, target)
+
+
+AVERAGED = ("precision", "recall", "f1")
+
+
+def metric_label(name: str, task: str, class_names: list[str] | None = None) -> str:
+    """How a metric was computed, for printing beside its value:
+    'f1 (positive class: benign)' on a binary task, 'f1 (macro average over 10 classes)' on a
+    multi-class one, the bare name otherwise."""
+    if name not in AVERAGED:
+        return name
+    names = list(class_names or [])
+    if task == "binary":
+        positive = names[1] if len(names) == 2 else "1"
+        return f"{name} (positive class: {positive})"
+    if task == "classification":
+        count = f" over {len(names)} classes" if names else ""
+        return f"{name} (macro average{count})"
+    return name
 
 
 def confusion_matrix(

@@ -24,10 +24,12 @@ def generate_text(
 
     At each step the last `block_size` ids go through the model; the scores z of the last
     position become p = softmax(z / temperature) (keeping only the `top_k` largest), and the next
-    character is drawn from p. `meta` holds the vocabulary (`chars`) and `block_size`.
+    character is drawn from p. temperature = 0 is the limit of that: greedy decoding, the
+    arg-max of z every step (no randomness). `meta` holds the vocabulary (`chars`) and
+    `block_size`.
     """
-    if temperature <= 0:
-        raise ValueError(f"generate: temperature must be > 0, got {temperature}")
+    if not temperature >= 0:
+        raise ValueError(f"generate: temperature must be >= 0, got {temperature}")
     chars = meta["chars"]
     index = {c: i for i, c in enumerate(chars)}
     unknown = sorted({c for c in prompt if c not in index})
@@ -44,6 +46,9 @@ def generate_text(
                 context = Tensor._wrap(np.array([ids[-block:]], dtype=np.int64))  # (1, T)
                 out = model(context)
                 logits = (out[0] if isinstance(out, tuple) else out)._data[0, -1]  # (V,)
+                if temperature == 0:
+                    ids.append(int(np.argmax(logits)))
+                    continue
                 z = logits.astype(np.float64) / temperature
                 if top_k is not None and top_k < len(z):
                     z[z < np.sort(z)[-top_k]] = -np.inf

@@ -10,7 +10,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import matplotlib
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 STYLE = {
     "font.size": 10,
@@ -41,9 +43,29 @@ def subplots(nrows: int = 1, ncols: int = 1, width: float = 7.0, height: float =
     return fig, axes
 
 
+def integer_ticks(axis: Axis) -> None:
+    """Ticks on whole numbers only (epochs, steps), even when the data spans a single one: a
+    one-epoch run gets the tick 1, not 0.945 ... 1.050."""
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+
+
+FORMATS = {".png": "png", ".jpg": "jpg", ".jpeg": "jpg", ".pdf": "pdf", ".svg": "svg"}
+
+
+def chart_format(path: str | os.PathLike) -> str:
+    """The image format a file name asks for: its suffix (.png, .jpg/.jpeg, .pdf, .svg), PNG
+    when it has none; any other suffix is a ValueError naming the ones that work."""
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix not in FORMATS:
+        raise ValueError(f"cannot write a chart as {suffix!r} ({path}); use {', '.join(FORMATS)}")
+    return FORMATS.get(suffix, "png")
+
+
 def save(fig: Figure, path: str | os.PathLike, dpi: int = 110) -> Path:
-    """Write the figure as PNG (creating the folder) and return the path."""
+    """Write the figure in the format its file name asks for (`chart_format`), creating the
+    folder; return the path."""
     path = Path(path)
+    fmt = chart_format(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, format="png")
+    fig.savefig(path, dpi=dpi, format=fmt)
     return path

@@ -1,10 +1,10 @@
 """`glassnet compare-optimizers`: the same optimizers on four 2-D surfaces and on a real data set,
-side by side, to answer "which optimizer should I choose?".
+side by side, to answer "which optimizer should I choose?". This module draws; the optimizers and
+the training on the data set are in `glassnet.train.compare`.
 """
 
 from __future__ import annotations
 
-import copy
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,35 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.viz._figure import chart_style, save, subplots
-from glassnet.viz.surfaces import COLORS, SURFACES, draw_losses, draw_paths, optimizer_paths
-
-# label -> (glassnet.optim class, kwargs, learning rate on the data set)
-CHOICES: dict[str, tuple[str, dict[str, Any], float]] = {
-    "sgd": ("SGD", {}, 0.1),
-    "momentum": ("SGD", {"momentum": 0.9}, 0.03),
-    "nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}, 0.03),
-    "rmsprop": ("RMSprop", {}, 1e-3),
-    "adagrad": ("Adagrad", {}, 0.03),
-    "adam": ("Adam", {}, 1e-3),
-    "adamw": ("AdamW", {"weight_decay": 0.01}, 1e-3),
-    "nadam": ("NAdam", {}, 1e-3),
-    "radam": ("RAdam", {}, 1e-3),
-    "adamax": ("Adamax", {}, 2e-3),
-    "lion": ("Lion", {}, 1e-4),
-}
-DEFAULT_CHOICE = ("sgd", "momentum", "rmsprop", "adam")
-
-
-def check_choices(optimizers: Sequence[str]) -> list[str]:
-    chosen = [o.strip().lower() for o in optimizers if o.strip()]
-    unknown = [o for o in chosen if o not in CHOICES]
-    if unknown or not chosen:
-        raise ValueError(
-            f"compare-optimizers: unknown optimizer {unknown[0] if unknown else ''!r}"
-            f" (choose from {', '.join(CHOICES)})"
-        )
-    return chosen
+from glassnet.train.compare import CHOICES
+from glassnet.viz._figure import chart_style, integer_ticks, save, subplots
+from glassnet.viz.surfaces import (
+    COLORS,
+    SURFACES,
+    draw_losses,
+    draw_paths,
+    optimizer_paths,
+    surface_lr,
+)
 
 
 def plot_surface_grid(
@@ -63,50 +44,6 @@ def plot_surface_grid(
             fontsize=12,
         )
         return save(fig, path), finals
-
-
-def train_on_dataset(
-    optimizers: Sequence[str], dataset: str, epochs: int, seed: int, quiet: bool | None = True
-) -> dict[str, Any]:
-    """Train the same MLP (same initial weights) with each optimizer; returns their Histories."""
-    import glassnet
-    from glassnet.config import resolve
-    from glassnet.data.loader import DataLoader
-    from glassnet.train import builders
-    from glassnet.train.loop import fit
-
-    base = resolve(
-        None,
-        {
-            "data.dataset": dataset,
-            "seed": seed,
-            "train.epochs": epochs,
-            "model.hidden_sizes": [128],
-        },
-    )
-    data = builders.build_data(base)
-    histories = {}
-    for name in optimizers:
-        cls_name, kwargs, lr = CHOICES[name]
-        config = copy.deepcopy(base)
-        config["optimizer"] = {"name": cls_name.lower(), "lr": lr, **kwargs}
-        model = builders.build_model(config, data, generator=glassnet.Generator(seed))
-        optimizer = builders.build_optimizer(config, model.parameters())
-        loader = DataLoader(
-            data.train, batch_size=64, shuffle=True, generator=glassnet.Generator(seed)
-        )
-        histories[name] = fit(
-            model,
-            builders.build_loss(config, data),
-            optimizer,
-            loader,
-            data.val,
-            epochs=epochs,
-            metrics=builders.default_metrics(config, data)[:1],
-            seed=seed,
-            quiet=quiet,
-        )
-    return histories
 
 
 def plot_dataset_curves(histories: dict[str, Any], dataset: str, path: str | os.PathLike) -> Path:
@@ -141,10 +78,55 @@ def plot_dataset_curves(histories: dict[str, Any], dataset: str, path: str | os.
         axes[0, 2].set_title(f"{dataset}: validation {metric or ''}")
         axes[0, 2].set_xlabel("epoch")
         axes[0, 2].set_ylabel(metric or "")
-        from matplotlib.ticker import MaxNLocator
 
         for ax in axes[0]:
             ax.legend(loc="best")
         for ax in axes[0, 1:]:
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            integer_ticks(ax.xaxis)
         return save(fig, path)
+
+
+def surface_lrs(optimizers: Sequence[str]) -> dict[str, dict[str, float]]:
+    """The learning rate each optimizer runs at on each surface: {surface: {optimizer: lr}}."""
+    return {
+        surface.name: {o: surface_lr(CHOICES[o][0], CHOICES[o][1], surface) for o in optimizers}
+        for surface in SURFACES.values()
+    }
+
+
+def summary_table(
+    optimizers: Sequence[str],
+    finals: dict[str, dict[str, float]],
+    lrs: dict[str, dict[str, float]],
+    histories: dict[str, Any],
+    dataset: str,
+) -> str:
+    """The printed summary: the final f on each surface (lower is better), then the learning rate
+    each optimizer ran at (per surface and on the data set) and its final validation metric."""
+    surfaces = list(finals)
+    head = f"{'optimizer':<10}" + "".join(f"{s:>11}" for s in surfaces)
+    minima = ", ".join(f"{s} {float(SURFACES[s].f(*SURFACES[s].minima[0])):.3g}" for s in surfaces)
+    lines = [
+        f"final f(x, y) on each surface (lower is better; the minima: {minima}):",
+        head,
+    ]
+    for name in optimizers:
+        lines.append(f"{name:<10}" + "".join(f"{finals[s][name]:>11.3g}" for s in surfaces))
+    last = histories[optimizers[0]].epochs[-1]
+    metric = next((k for k in last if k.startswith("val_") and k != "val_loss"), "val_loss")
+    better = "lower" if metric == "val_loss" else "higher"
+    epochs = len(histories[optimizers[0]].epochs)
+    lines += [
+        "",
+        f"learning rate on each surface and on {dataset}; {dataset} {metric} after {epochs} "
+        f"epochs ({better} is better):",
+        head + f"{dataset:>11}{metric:>15}",
+    ]
+    for name in optimizers:
+        value = histories[name].epochs[-1].get(metric, float("nan"))
+        lines.append(
+            f"{name:<10}"
+            + "".join(f"{lrs[s][name]:>11.3g}" for s in surfaces)
+            + f"{CHOICES[name][2]:>11.3g}{value:>15.4f}"
+        )
+    return "\n".join(lines)

@@ -8,9 +8,8 @@ from typing import Any
 
 import matplotlib
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
-from glassnet.viz._figure import chart_style, save, subplots
+from glassnet.viz._figure import chart_style, integer_ticks, save, subplots
 
 
 def _epochs(history: Any) -> list[dict[str, Any]]:
@@ -80,7 +79,7 @@ def plot_history(history: Any, path: str | os.PathLike, title: str = "Training")
                 ms=3,
                 label="validation",
             )
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        integer_ticks(ax.xaxis)
         ax.set_title(f"{title}: loss")
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
@@ -104,7 +103,7 @@ def plot_history(history: Any, path: str | os.PathLike, title: str = "Training")
                         ms=3,
                         label=label,
                     )
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            integer_ticks(ax.xaxis)
             ax.set_title(f"{title}: {name}")
             ax.set_xlabel("epoch")
             ax.set_ylabel(name)
@@ -129,7 +128,7 @@ def plot_learning_rate(history: Any, path: str | os.PathLike) -> Path:
             ax.legend(loc="best")
         else:
             ax.plot([s["step"] for s in steps], [s["lr"] for s in steps], color="tab:green")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        integer_ticks(ax.xaxis)
         ax.set_title("Learning rate")
         ax.set_xlabel("step")
         ax.set_ylabel("learning rate")
@@ -166,7 +165,7 @@ def plot_gradient_flow(
         ax.set_title(f"{title}: ||dL/dW|| per layer over training")
         ax.set_xlabel("step")
         ax.set_ylabel("gradient norm (log scale)")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        integer_ticks(ax.xaxis)
         if many:
             from matplotlib.cm import ScalarMappable
             from matplotlib.colors import ListedColormap, Normalize

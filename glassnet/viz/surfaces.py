@@ -126,6 +126,18 @@ def _family(cls_name: str, kwargs: dict[str, Any]) -> str:
     return "adam" if cls_name.lower().startswith(("adam", "nadam", "radam", "lion")) else "default"
 
 
+def surface_lr(cls_name: str, kwargs: dict[str, Any], surface: str | Surface) -> float:
+    """The learning rate an optimizer gets on `surface`: kwargs['lr'] if given, else one that
+    suits the surface for its family (plain SGD, momentum, Adam-like, Adagrad/Adadelta, other)."""
+    surface = get_surface(surface)
+    if "lr" in kwargs:
+        return float(kwargs["lr"])
+    if cls_name.lower() in ("adagrad", "adadelta"):
+        return surface.lrs.get("adam", 0.05) * (20 if cls_name.lower() == "adadelta" else 4)
+    family = _family(cls_name, kwargs)
+    return surface.lrs.get(family, surface.lrs.get("default", 0.01))
+
+
 def _factory(label: str, spec: Any, surface: Surface) -> Callable[[list], Any]:
     """A function params -> optimizer for one entry of `optimizers`."""
     from glassnet import optim
@@ -137,13 +149,7 @@ def _factory(label: str, spec: Any, surface: Surface) -> Callable[[list], Any]:
     if cls_name.lower() not in classes:
         raise ValueError(f"optimizer_paths: unknown optimizer {cls_name!r} for {label!r}")
     cls = classes[cls_name.lower()]
-    kwargs = dict(kwargs)
-    if "lr" not in kwargs:
-        family = _family(cls.__name__, kwargs)
-        if cls.__name__ in ("Adagrad", "Adadelta"):
-            kwargs["lr"] = surface.lrs.get("adam", 0.05) * (20 if cls.__name__ == "Adadelta" else 4)
-        else:
-            kwargs["lr"] = surface.lrs.get(family, surface.lrs.get("default", 0.01))
+    kwargs = {**kwargs, "lr": surface_lr(cls.__name__, kwargs, surface)}
     return lambda params: cls(params, **kwargs)
 
 

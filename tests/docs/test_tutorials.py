@@ -144,6 +144,15 @@ def test_optimizer_table_is_saved_and_ranked(outputs):
     assert scores == sorted(scores)
 
 
+def test_cnn_tolerates_shifted_digits_better_than_the_mlp(outputs):
+    proc, _ = outputs("06_mlp_to_cnn.py")
+    if not NEEDS["06_mlp_to_cnn.py"]():
+        pytest.skip("MNIST is absent")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    cnn, mlp = numbers_after("moved by 2 px LeNet-5 keeps", proc.stdout)
+    assert cnn > mlp + 0.05, proc.stdout
+
+
 def test_backprop_tutorial_hand_gradients_match_autograd_and_gradcheck(outputs):
     proc, _ = outputs("03_backprop.py")
     assert proc.returncode == 0, proc.stdout + proc.stderr

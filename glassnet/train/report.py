@@ -1,0 +1,138 @@
+"""`glassnet report RUN_DIR`: rebuild a run folder's charts and report.html from what the run left
+on disk (config.json, history.json or metrics.jsonl, the best checkpoint), for a run whose charts
+were lost (Ctrl-C while they were drawn) or drawn by an older glassnet.
+
+The page also states what a reader asks first: the best epoch and its validation metrics, the
+training time and throughput (when the run folder records them), how precision/recall/F1 were
+averaged, and the learning rate in one line when it never changed (no chart of a flat line).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from glassnet.config import ConfigError
+from glassnet.train.history import History
+
+
+def read_history(run_dir: str | os.PathLike) -> History:
+    """The run's History: history.json, else rebuilt from the epoch and step lines of
+    metrics.jsonl (what is written as training goes, so it survives an interrupted run)."""
+    run_dir = Path(run_dir)
+    path = run_dir / "history.json"
+    if path.is_file():
+        try:
+            return History.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, AttributeError) as e:
+            raise ConfigError(f"{path}: not a history ({e})") from None
+    path = run_dir / "metrics.jsonl"
+    if not path.is_file():
+        raise ConfigError(f"{run_dir}: neither history.json nor metrics.jsonl (not a run folder?)")
+    history = History()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            raise ConfigError(f"{path}:{number}: not a JSON line") from None
+        if not isinstance(record, dict):
+            raise ConfigError(f"{path}:{number}: not a JSON object")
+        kind = record.pop("type", "epoch")
+        if kind == "epoch":
+            history.epochs.append(record)
+        elif kind == "step":
+            history.steps.append(record)
+    if not history.epochs:
+        raise ConfigError(f"{path}: no epoch finished; nothing to report")
+    return history
+
+
+def constant_lr(history: History) -> float | None:
+    """The learning rate when it was the same at every recorded step and epoch, else None."""
+    values = [r["lr"] for r in (*history.steps, *history.epochs) if "lr" in r]
+    values += [v for r in history.steps for k, v in r.items() if k.startswith("lr_group")]
+    if not values or any(not math.isclose(v, values[0], rel_tol=1e-12) for v in values):
+        return None
+    return float(values[0])
+
+
+def run_facts(history: History) -> dict[str, Any]:
+    """Best epoch (lowest validation loss, else training loss) with its metrics, the number of
+    epochs, training time (the epochs' `time`, or a run's recorded `wall_time`) and throughput
+    (`samples_per_second`) when recorded, and the learning rate when constant."""
+    epochs = history.epochs
+    monitor = "val_loss" if any("val_loss" in e for e in epochs) else "train_loss"
+    facts: dict[str, Any] = {"epochs trained": len(epochs)}
+    try:
+        best = history.best(monitor, "min")
+    except KeyError:
+        best = None
+    if best is not None:
+        facts[f"best epoch (lowest {monitor})"] = int(best["epoch"]) + 1
+        for key, value in best.items():
+            if key.startswith("val_") and isinstance(value, int | float):
+                facts[f"best epoch {key}"] = float(value)
+    wall = [e["wall_time"] for e in epochs if isinstance(e.get("wall_time"), int | float)]
+    times = [e["time"] for e in epochs if isinstance(e.get("time"), int | float)]
+    if wall:
+        facts["wall time (s)"] = float(wall[-1])
+    elif times:
+        facts["training time (s, sum of epochs)"] = float(sum(times))
+    rates = [e["samples_per_second"] for e in epochs if "samples_per_second" in e]
+    if rates:
+        facts["throughput (samples/s, mean of epochs)"] = float(sum(rates) / len(rates))
+    lr = constant_lr(history)
+    if lr is not None:
+        facts["learning rate (constant, so no chart)"] = f"{lr:g}"
+    return facts
+
+
+def rebuild_report(run_dir: str | os.PathLike, data_dir: str | None = None) -> Path:
+    """Redraw every chart of a run folder and write its report.html; returns the page's path.
+
+    The model is the best checkpoint; test metrics and the charts that need predictions are
+    computed again on the run's data (found as in training, or under `data_dir`). The
+    perceptron's per-epoch lines are not kept in a run folder and are not redrawn.
+    """
+    from glassnet.train import builders
+    from glassnet.train.charts import make_charts
+    from glassnet.train.metrics import metric_label
+    from glassnet.train.run import _final_metrics, load_run
+    from glassnet.viz.report import write_report
+
+    run_dir = Path(run_dir)
+    history = read_history(run_dir)
+    config, model, meta = load_run(run_dir, "best")
+    if data_dir:
+        config["data"]["data_dir"] = data_dir
+    data = builders.build_data(config)
+    test_metrics, outputs = _final_metrics(config, model, data)
+    extra: dict[str, Any] = {}
+    charts = make_charts(config, model, data, history, outputs, run_dir, extra)
+    if constant_lr(history) is not None:
+        lr_chart = run_dir / "learning_rate.png"
+        charts = [(p, c) for p, c in charts if Path(p) != lr_chart]
+        lr_chart.unlink(missing_ok=True)
+    split = test_metrics.get("split", "test")
+    shown: dict[str, Any] = {
+        f"{split} {metric_label(k, data.task, data.class_names)}": v
+        for k, v in test_metrics.items()
+        if k != "split"
+    }
+    shown.update(run_facts(history))
+    shown["parameters"] = sum(p.numel() for p in model.parameters())
+    return write_report(
+        run_dir / "report.html",
+        f"glassnet run: {config['name']}",
+        config,
+        shown,
+        charts,
+        subtitle=f"{run_dir} - rebuilt {datetime.now():%Y-%m-%d %H:%M}",
+        texts=extra.get("texts", {}),
+    )
