@@ -18,8 +18,8 @@ import numpy as np
 from glassnet._suggest import did_you_mean
 from glassnet.config import ConfigError
 from glassnet.data.dataset import Dataset, TensorDataset, random_split
-from glassnet.data.toy import TOY_SETS, make_toy_arrays
 from glassnet.data.locate import find_data
+from glassnet.data.toy import TOY_SETS, make_toy_arrays
 from glassnet.random import Generator
 from glassnet.tensor import Tensor
 
