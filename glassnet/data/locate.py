@@ -22,6 +22,10 @@ LAYOUT = {
 }
 
 
+# The folder holding glassnet's package (a clone's root): data may sit beside it as in ../shared.
+SOURCE_TREE = Path(__file__).resolve().parents[2]
+
+
 def data_roots(data_dir: str | os.PathLike | None = None) -> list[tuple[Path, str]]:
     """The data roots to try, in order, each with where it came from."""
     if data_dir:
@@ -30,8 +34,7 @@ def data_roots(data_dir: str | os.PathLike | None = None) -> list[tuple[Path, st
     env = os.environ.get("GLASSNET_DATA")
     if env:
         roots.append((Path(env), "$GLASSNET_DATA"))
-    source_tree = Path(__file__).resolve().parents[2]
-    for base, origin in ((Path.cwd(), "current folder"), (source_tree, "glassnet's folder")):
+    for base, origin in ((Path.cwd(), "current folder"), (SOURCE_TREE, "glassnet's folder")):
         roots.append((base / "data", origin))
         roots.append((base.parent / "shared" / "data", origin))
     seen: set[Path] = set()

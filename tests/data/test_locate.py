@@ -2,6 +2,7 @@
 
 import pytest
 
+from glassnet.data import locate
 from glassnet.data.locate import data_roots, find_data
 
 
@@ -11,8 +12,11 @@ def _fake_mnist(folder):
 
 
 def _clear(monkeypatch, cwd):
+    """No GLASSNET_DATA, and glassnet's own folder moved to `cwd` (so that a real
+    ../shared/data beside this clone is not found)."""
     monkeypatch.delenv("GLASSNET_DATA", raising=False)
     monkeypatch.chdir(cwd)
+    monkeypatch.setattr(locate, "SOURCE_TREE", cwd)
 
 
 def test_order_data_dir_then_env_then_beside(tmp_path, monkeypatch):
