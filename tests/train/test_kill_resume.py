@@ -6,6 +6,7 @@ run's: the model's and optimizer's arrays bit for bit, the scheduler state, the 
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -100,13 +101,17 @@ def _kill_and_resume(tmp: Path, args: list[str], seed: int, kills: int, spread: 
     full = tmp / "full"
     rc, err = _finish(_start([*args, "--out", str(full), "--name", "x"]))
     assert rc == 0, err
-    out, rng, done = tmp / "killed", random.Random(seed), 0
+    out, rng, done, restarts = tmp / "killed", random.Random(seed), 0, 0
     while True:
         run = _run_dir(out)
         p = _start(["--resume", str(run)] if run else [*args, "--out", str(out), "--name", "x"])
         if done < kills:
             _kill_at_random(p, out, rng, spread)
         rc, err = _finish(p)
+        if rc == 0 and done == 0 and restarts < 5:  # it finished before the kill (a fast
+            shutil.rmtree(out)  # machine): start again and kill sooner
+            spread, restarts = spread / 4, restarts + 1
+            continue
         if rc == 0:
             break
         assert rc == -signal.SIGKILL, err
