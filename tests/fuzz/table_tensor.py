@@ -166,6 +166,29 @@ def method_specs(specs: list) -> list:
     return out
 
 
+def in_place_specs(specs: list) -> list:
+    """`x.clone().foo_(...)` for every Tensor method `foo_` whose `foo` has a Spec, on foo's
+    cases (in place on a non-leaf copy; values only: see `_in_place`)."""
+    out = []
+    for spec in specs:
+        name = spec.name + "_"
+        if not hasattr(G.Tensor, name) or spec.name in ("add", "sub", "mul", "div", "clamp"):
+            continue
+        out.append(
+            Spec(
+                f"Tensor.{name}",
+                lambda x, *a, _n=name, **k: getattr(x.clone(), _n)(*a, **k),
+                lambda x, *a, _n=name, **k: getattr(x.clone(), _n)(*a, **k),
+                spec.cases,
+                grad=False,
+                huge=spec.huge,
+                values=spec.values,
+                note="in-place form of a fuzzed op: values only (as _in_place)",
+            )
+        )
+    return out
+
+
 def _method(name: str, cases: Any = None, **spec: Any) -> Spec:
     return Spec(
         f"Tensor.{name}",
@@ -189,6 +212,14 @@ def _in_place(name: str) -> Spec:
 
 
 @st.composite
+def _new_sized(draw, full: bool = False):
+    """x.new_zeros(size) and friends: the new tensor keeps x's dtype."""
+    x = draw(arrays(dtypes=FLOAT_DTYPES + ["int64", "bool"]))
+    args = (draw(SIZES),) + ((draw(st.sampled_from([0, 1.5, -2])),) if full else ())
+    return Case((x,) + args)
+
+
+@st.composite
 def _where(draw):
     x = draw(arrays())
     return Case((x, draw(arrays(shape=x.shape, dtypes=["bool"])), draw(arrays(shape=x.shape))))
@@ -203,6 +234,13 @@ METHODS = (
         _method(n, grad=n in ("float", "double", "clone", "contiguous"))
         for n in ("bool", "float", "double", "int", "long", "clone", "contiguous", "detach")
     ]
+    + [_method(n, grad=False) for n in ("byte", "char", "half", "short")]
+    + [_method(n, _new_sized(), grad=False) for n in ("new_zeros", "new_ones")]
+    + [
+        _method("new_empty", _new_sized(), grad=False, values=False, note=RANDOM_NOTE),
+        _method("new_full", _new_sized(full=True), grad=False),
+        _method("new_tensor", _data().map(lambda c: Case((np.zeros(2),) + c.args)), grad=False),
+    ]
     + [_in_place(n) for n in ("add_", "sub_", "mul_", "div_")]
     + [
         Spec("Tensor.T", lambda x: x.T, lambda x: x.T, unary(max_dims=2)),
@@ -210,6 +248,12 @@ METHODS = (
         Spec("Tensor.item", lambda x: x.item(), lambda x: x.item(), unary(), grad=False),
         Spec("Tensor.tolist", lambda x: x.tolist(), lambda x: x.tolist(), unary(), grad=False),
         Spec("Tensor.where", lambda x, c, y: x.where(c, y), _torch_where_method, _where()),
+        Spec(
+            "Tensor.reshape_as",
+            lambda x, y: x.reshape_as(y),
+            lambda x, y: x.reshape_as(y),
+            binary(scalar=False),
+        ),
         Spec(
             "Tensor.type_as",
             lambda x, y: x.type_as(y),
