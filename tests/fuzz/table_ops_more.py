@@ -232,13 +232,16 @@ def _lerp(draw):
     return Case((x, end, w))
 
 
+EINSUM = [
+    ("ij,jk->ik", "ij", "jk"), ("i,i->", "i", "i"), ("bij,bjk->bik", "bij", "bjk"),
+    ("ij->ji", "ij", None), ("ii->i", "ii", None), ("ij,j->i", "ij", "j"), ("i,j->ij", "i", "j"),
+    ("...i,...i->...", "ai", "ai"),
+]  # fmt: skip
+
+
 @st.composite
 def _einsum(draw):
-    eq, sa, sb = draw(
-        st.sampled_from([("ij,jk->ik", "ij", "jk"), ("i,i->", "i", "i"), ("bij,bjk->bik", "bij", "bjk"),
-                         ("ij->ji", "ij", None), ("ii->i", "ii", None), ("ij,j->i", "ij", "j"),
-                         ("i,j->ij", "i", "j"), ("...i,...i->...", "ai", "ai")])
-    )  # fmt: skip
+    eq, sa, sb = draw(st.sampled_from(EINSUM))
     size = {c: draw(st.integers(0, 3)) for c in "abijk"}
     dt = draw(st.sampled_from(FLOAT_DTYPES))
     ops = [draw(arrays(shape=tuple(size[c] for c in s), dtypes=[dt])) for s in (sa, sb) if s]
