@@ -136,11 +136,17 @@ _UNARY = {
     "atan": (np.arctan, lambda x, y: 1 / (1 + x * x)),
     "asinh": (np.arcsinh, lambda x, y: 1 / np.sqrt(x * x + 1)),
     "atanh": (np.arctanh, lambda x, y: 1 / (1 - x * x)),
-    "lgamma": (special.gammaln, lambda x, y: special.digamma(x)),
+    "lgamma": (lambda x: _lgamma(x), lambda x, y: special.digamma(x)),
     "digamma": (special.digamma, lambda x, y: special.polygamma(1, x)),
     "logit": (special.logit, lambda x, y: 1 / (x * (1 - x))),
     "sinc": (np.sinc, lambda x, y: _sinc_slope(x, y)),
 }
+
+
+def _lgamma(x: np.ndarray) -> np.ndarray:
+    """ln |Gamma(x)|, +inf at x = -inf as in PyTorch (scipy's gammaln gives -inf there)."""
+    y = special.gammaln(x)
+    return np.where(np.isneginf(x), np.asarray(np.inf, dtype=y.dtype), y)
 
 
 def _sinc_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -299,8 +299,6 @@ NOTES = {
     " cannot be read back",
     "logit": "gradient compared inside [0, 1] only: torch's is NaN outside, glassnet's is"
     " the formula 1 / (x (1 - x))",
-    "lgamma": "values compared for finite inputs only: lgamma(-inf) is -inf here, +inf in"
-    " torch (glassnet follows scipy.special.gammaln)",
     "floor_divide": NOT_DIFFERENTIABLE,
     "heaviside": NOT_DIFFERENTIABLE,
     "arctan2": "gradient compared unless float16 meets float64: there the float64 input's"
@@ -335,8 +333,6 @@ def _extra(n: str) -> dict:
     out: dict = {"note": NOTES.get(n, ""), "grad": n not in NO_GRAD}
     if n == "logit":
         out["grad_if"] = _in_unit
-    if n == "lgamma":
-        out["huge"] = False
     if n in ("arctan2", "atan2"):
         out["grad_if"] = _not_f16_with_f64
     return out

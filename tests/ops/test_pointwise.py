@@ -199,3 +199,11 @@ def test_signbit_and_sgn():
 def test_frac_of_integers_is_refused():
     with pytest.raises(TypeError, match="frac: input must be a floating point tensor"):
         glassnet.frac(glassnet.tensor([1, 2]))
+
+
+def test_lgamma_of_minus_infinity_is_plus_infinity_like_torch():
+    x = np.array([-np.inf, np.inf, -2.5, 0.0], dtype=np.float32)
+    got = glassnet.lgamma(glassnet.tensor(x))
+    want = torch.lgamma(torch.tensor(x))
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
