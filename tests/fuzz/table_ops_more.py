@@ -297,8 +297,6 @@ NOT_DIFFERENTIABLE = (
 NOTES = {
     "sgn": "no gradient check: torch's gradient of sgn on real input is a ZeroTensor, which"
     " cannot be read back",
-    "logit": "gradient compared inside [0, 1] only: torch's is NaN outside, glassnet's is"
-    " the formula 1 / (x (1 - x))",
     "floor_divide": NOT_DIFFERENTIABLE,
     "heaviside": NOT_DIFFERENTIABLE,
     "arctan2": "gradient compared unless float16 meets float64: there the float64 input's"
@@ -306,11 +304,6 @@ NOTES = {
 }
 NOTES["atan2"] = NOTES["arctan2"]
 NO_GRAD |= {"sgn", "floor_divide", "heaviside"}
-
-
-def _in_unit(case: Case) -> bool:
-    x = case.args[0]
-    return bool(((x >= 0) & (x <= 1)).all())
 
 
 def _not_f16_with_f64(case: Case) -> bool:
@@ -331,8 +324,6 @@ ADDCDIV = (
 def _extra(n: str) -> dict:
     """Spec fields of the elementwise ops that differ from torch somewhere (see NOTES)."""
     out: dict = {"note": NOTES.get(n, ""), "grad": n not in NO_GRAD}
-    if n == "logit":
-        out["grad_if"] = _in_unit
     if n in ("arctan2", "atan2"):
         out["grad_if"] = _not_f16_with_f64
     return out
