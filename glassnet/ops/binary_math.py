@@ -203,10 +203,20 @@ def float_power(input: Any, exponent: Any) -> Tensor:
     return pow(cast(a, f64), cast(b, f64))
 
 
+def _check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
+    try:
+        np.broadcast_shapes(a._data.shape, b._data.shape)
+    except ValueError:
+        raise ValueError(
+            f"{op}: shapes {a._data.shape} and {b._data.shape} do not broadcast"
+        ) from None
+
+
 def heaviside(input: Tensor, values: Any) -> Tensor:
     """The step function: 0 where input < 0, values where input == 0, 1 where input > 0.
     Not differentiable, as in PyTorch."""
     a, b = operands(input, values)
+    _check_broadcast(a, b, "heaviside")
     return Tensor._wrap(np.asarray(np.heaviside(a._data, b._data)).astype(a._data.dtype))
 
 
@@ -214,6 +224,7 @@ def _bitwise(ufunc: np.ufunc, input: Any, other: Any, op: str) -> Tensor:
     a, b = operands(input, other)
     if a._data.dtype.kind not in "biu":
         raise TypeError(f"{op}: only integer and bool tensors, got dtype {a._data.dtype}")
+    _check_broadcast(a, b, op)
     return Tensor._wrap(np.asarray(ufunc(a._data, b._data)))
 
 

@@ -102,6 +102,7 @@ class Unary(Op):
     atan x: 1/(1 + x^2)                 asinh x: 1/sqrt(x^2+1)   atanh x: 1/(1 - x^2)
     lgamma ln|Gamma(x)|: digamma(x)     digamma: trigamma(x)     logit ln(x/(1-x)): 1/(x(1-x))
     sinc sin(pi x)/(pi x): (cos(pi x) - y) / x   (0 at x = 0)
+    (logit's slope is NaN off [0, 1], lgamma(-inf) is +inf, as in PyTorch)
     """
 
     @staticmethod
@@ -136,11 +137,23 @@ _UNARY = {
     "atan": (np.arctan, lambda x, y: 1 / (1 + x * x)),
     "asinh": (np.arcsinh, lambda x, y: 1 / np.sqrt(x * x + 1)),
     "atanh": (np.arctanh, lambda x, y: 1 / (1 - x * x)),
-    "lgamma": (special.gammaln, lambda x, y: special.digamma(x)),
+    "lgamma": (lambda x: _lgamma(x), lambda x, y: special.digamma(x)),
     "digamma": (special.digamma, lambda x, y: special.polygamma(1, x)),
-    "logit": (special.logit, lambda x, y: 1 / (x * (1 - x))),
+    "logit": (special.logit, lambda x, y: _logit_slope(x)),
     "sinc": (np.sinc, lambda x, y: _sinc_slope(x, y)),
 }
+
+
+def _lgamma(x: np.ndarray) -> np.ndarray:
+    """ln |Gamma(x)|, +inf at x = -inf as in PyTorch (scipy's gammaln gives -inf there)."""
+    y = special.gammaln(x)
+    return np.where(np.isneginf(x), np.asarray(np.inf, dtype=y.dtype), y)
+
+
+def _logit_slope(x: np.ndarray) -> np.ndarray:
+    """1 / (x (1 - x)) on [0, 1], NaN outside (where logit is NaN), as PyTorch."""
+    with np.errstate(divide="ignore"):
+        return np.where((x < 0) | (x > 1), np.nan, 1 / (x * (1 - x)))
 
 
 def _sinc_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:

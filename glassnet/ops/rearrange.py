@@ -305,7 +305,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
         sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
         bounds = np.cumsum([0] + sizes)
     else:
-        cuts = [int(i) for i in indices_or_sections]
+        cuts = [int(i) + n if int(i) < 0 else int(i) for i in indices_or_sections]  # as x[:i]
         bounds = [0] + [min(max(c, 0), n) for c in cuts] + [n]
     pieces = []
     for start, stop in zip(bounds[:-1], bounds[1:]):

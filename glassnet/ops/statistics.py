@@ -93,6 +93,8 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
 
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
     """The sum treating NaN as 0. dL/dx = gy where x is not NaN, else 0."""
+    if input._data.dtype.kind not in "fc":  # no NaN to drop: sum's dtype rules (int64)
+        return sum(input, dim, keepdim=keepdim)
     nan = input.isnan()
     return sum(where(nan, 0.0, input), dim, keepdim=keepdim)
 

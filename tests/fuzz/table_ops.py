@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import glassnet as G
 from tests.fuzz.cases import binary, matmul_pair, reduction, ternary, unary, with_dim
 from tests.fuzz.harness import FLOAT_DTYPES, Case, Spec, arrays, dims, shapes
+from tests.fuzz.table_ops_more import SPECS as MORE_SPECS
 
 UNARY = [
     "abs", "cos", "exp", "log", "log1p", "neg", "negative", "rsqrt", "sign", "sin", "sqrt",
@@ -343,4 +344,5 @@ SPECS = (
         Spec("outer", G.outer, torch.outer, binary(scalar=False)),
         Spec("linear", G.linear, TF.linear, linear_case()),
     ]
+    + MORE_SPECS
 )

@@ -161,6 +161,31 @@ def method_specs(specs: list) -> list:
                 rtol_scale=spec.rtol_scale,
                 huge=spec.huge,
                 grad_if=spec.grad_if,
+                values=spec.values,
+                note=spec.note,
+            )
+        )
+    return out
+
+
+def in_place_specs(specs: list) -> list:
+    """`x.clone().foo_(...)` for every Tensor method `foo_` whose `foo` has a Spec, on foo's
+    cases (in place on a non-leaf copy; values only: see `_in_place`)."""
+    out = []
+    for spec in specs:
+        name = spec.name + "_"
+        if not hasattr(G.Tensor, name) or spec.name in ("add", "sub", "mul", "div", "clamp"):
+            continue
+        out.append(
+            Spec(
+                f"Tensor.{name}",
+                lambda x, *a, _n=name, **k: getattr(x.clone(), _n)(*a, **k),
+                lambda x, *a, _n=name, **k: getattr(x.clone(), _n)(*a, **k),
+                spec.cases,
+                grad=False,
+                huge=spec.huge,
+                values=spec.values,
+                note="in-place form of a fuzzed op: values only (as _in_place)",
             )
         )
     return out
@@ -189,6 +214,23 @@ def _in_place(name: str) -> Spec:
 
 
 @st.composite
+def _new_sized(draw, full: bool = False):
+    """x.new_zeros(size) and friends: the new tensor keeps x's dtype."""
+    x = draw(arrays(dtypes=FLOAT_DTYPES + ["int64", "bool"]))
+    args = (draw(SIZES),) + ((draw(st.sampled_from([0, 1.5, -2])),) if full else ())
+    return Case((x,) + args)
+
+
+@st.composite
+def _new_data(draw):
+    """x.new_tensor(data): regular numeric data (lists, numbers, arrays)."""
+    data = draw(st.sampled_from([[1, 2], [1.5, 2], [[1, 2], [3, 4]], 3, 2.5, True, []]))
+    if draw(st.booleans()):
+        data = draw(arrays())
+    return Case((np.zeros(2), data))
+
+
+@st.composite
 def _where(draw):
     x = draw(arrays())
     return Case((x, draw(arrays(shape=x.shape, dtypes=["bool"])), draw(arrays(shape=x.shape))))
@@ -203,6 +245,19 @@ METHODS = (
         _method(n, grad=n in ("float", "double", "clone", "contiguous"))
         for n in ("bool", "float", "double", "int", "long", "clone", "contiguous", "detach")
     ]
+    + [_method(n, grad=False) for n in ("byte", "char", "half", "short")]
+    + [_method(n, _new_sized(), grad=False) for n in ("new_zeros", "new_ones")]
+    + [
+        _method("new_empty", _new_sized(), grad=False, values=False, note=RANDOM_NOTE),
+        _method("new_full", _new_sized(full=True), grad=False),
+        _method(
+            "new_tensor",
+            _new_data(),
+            grad=False,
+            note="numeric data only: new_tensor of a ragged list or a string raises a raw NumPy"
+            " ValueError (glassnet/tensor.py _array_from with a dtype; tensor() refuses cleanly)",
+        ),
+    ]
     + [_in_place(n) for n in ("add_", "sub_", "mul_", "div_")]
     + [
         Spec("Tensor.T", lambda x: x.T, lambda x: x.T, unary(max_dims=2)),
@@ -210,6 +265,12 @@ METHODS = (
         Spec("Tensor.item", lambda x: x.item(), lambda x: x.item(), unary(), grad=False),
         Spec("Tensor.tolist", lambda x: x.tolist(), lambda x: x.tolist(), unary(), grad=False),
         Spec("Tensor.where", lambda x, c, y: x.where(c, y), _torch_where_method, _where()),
+        Spec(
+            "Tensor.reshape_as",
+            lambda x, y: x.reshape_as(y),
+            lambda x, y: x.reshape_as(y),
+            binary(scalar=False),
+        ),
         Spec(
             "Tensor.type_as",
             lambda x, y: x.type_as(y),

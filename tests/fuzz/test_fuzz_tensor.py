@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.harness import FUZZ, Spec, check
 from tests.fuzz.table_ops import SPECS
-from tests.fuzz.table_tensor import CREATION, METHODS, method_specs
+from tests.fuzz.table_tensor import CREATION, METHODS, in_place_specs, method_specs
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::RuntimeWarning"),
@@ -14,7 +14,10 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("spec", CREATION + METHODS + method_specs(SPECS), ids=lambda s: s.name)
+ALL = CREATION + METHODS + method_specs(SPECS) + in_place_specs(SPECS)
+
+
+@pytest.mark.parametrize("spec", ALL, ids=lambda s: s.name)
 @FUZZ
 @given(data=st.data())
 def test_tensor_function_matches_torch_or_raises_cleanly(spec: Spec, data) -> None:

@@ -17,6 +17,12 @@ NOT_AN_OP = "not an op on tensors"
 AUTOGRAD = "autograd plumbing, tested in tests/autograd"
 RANDOM_INIT = "fills in place with random numbers: tested in tests/test_tensor.py"
 ALIAS = "an alias of a fuzzed op (the same function object)"
+GLOBAL = "global setting, not an op on tensors"
+AMP = "mixed-precision plumbing: tests/test_amp.py"
+TENSOR_INFO = (
+    "a question about the tensor (size, layout, dtype), not an op: tests/test_tensor_methods.py"
+)
+DEVICE = "device plumbing (CPU only): tests/test_device.py"
 
 # name -> why it has no fuzz Spec
 SKIP = {
@@ -33,6 +39,23 @@ SKIP = {
     "seed": NOT_AN_OP + " (global seed)",
     "load": "file reader: fuzzed with mutated files in tests/io",
     "save": "file writer: tests/io",
+    "CheckpointError": "exception class: tests/io/test_checkpoint.py",
+    "GradScaler": AMP,
+    "autocast": AMP,
+    "is_autocast_enabled": AMP,
+    "compile": "returns the module/function unchanged: tests/test_compile.py",
+    "inference_mode": AUTOGRAD,
+    "is_inference_mode_enabled": AUTOGRAD,
+    "get_default_device": DEVICE,
+    "set_default_device": DEVICE,
+    "get_float32_matmul_precision": GLOBAL + ": tests/test_cuda.py",
+    "set_float32_matmul_precision": GLOBAL + ": tests/test_cuda.py",
+    "are_deterministic_algorithms_enabled": GLOBAL + ": tests/test_cuda.py",
+    "is_deterministic_algorithms_warn_only_enabled": GLOBAL + ": tests/test_cuda.py",
+    "use_deterministic_algorithms": GLOBAL + ": tests/test_cuda.py",
+    "get_rng_state": NOT_AN_OP + " (generator state): tests/test_random.py",
+    "set_rng_state": NOT_AN_OP + " (generator state): tests/test_random.py",
+    "initial_seed": NOT_AN_OP + " (global seed): tests/test_random.py",
     "to_index": "internal helper turning index arguments into NumPy indices (getitem is fuzzed)",
     # Tensor methods
     "astype": "NumPy-style spelling of cast, which is fuzzed",
@@ -62,6 +85,27 @@ SKIP = {
     "type": "dtype conversion like float()/double(), which are fuzzed",
     "uniform_": RANDOM_INIT,
     "zero_": "in-place fill with 0: tests/test_tensor.py",
+    "cauchy_": RANDOM_INIT.replace("test_tensor.py", "test_tensor_methods.py"),
+    "exponential_": RANDOM_INIT.replace("test_tensor.py", "ops/test_sampling.py"),
+    "geometric_": RANDOM_INIT.replace("test_tensor.py", "test_tensor_methods.py"),
+    "log_normal_": RANDOM_INIT.replace("test_tensor.py", "test_tensor_methods.py"),
+    "random_": RANDOM_INIT.replace("test_tensor.py", "test_tensor_methods.py"),
+    "fill_diagonal_": "in-place fill of a diagonal with a number: tests/test_tensor_methods.py",
+    "cuda": DEVICE,
+    "is_cuda": DEVICE,
+    "get_device": DEVICE,
+    "data_ptr": TENSOR_INFO,
+    "element_size": TENSOR_INFO,
+    "is_complex": TENSOR_INFO,
+    "is_contiguous": TENSOR_INFO,
+    "is_signed": TENSOR_INFO,
+    "itemsize": TENSOR_INFO,
+    "nbytes": TENSOR_INFO,
+    "ndimension": TENSOR_INFO,
+    "nelement": TENSOR_INFO,
+    "stride": TENSOR_INFO,
+    "register_post_accumulate_grad_hook": AUTOGRAD
+    + " (the DDP gradient hook: tests/distributed, via glassnet/distributed/ddp.py)",
     # glassnet.nn
     "Module": "base class",
     "Parameter": "a Tensor subclass",
@@ -70,6 +114,10 @@ SKIP = {
     "ModuleDict": "container: tests/nn/test_containers.py",
     "RNNBase": "base class of RNN/LSTM/GRU, which are fuzzed",
     "TransformerEncoder": "a stack of TransformerEncoderLayer (fuzzed); takes a layer instance",
+    "TransformerDecoder": "a stack of TransformerDecoderLayer (fuzzed); takes a layer instance:"
+    " tests/nn/test_transformer_decoder.py",
+    "SyncBatchNorm": "torch's needs a process group (and a GPU) to train; the glassnet one is"
+    " BatchNorm across MPI ranks: tests/distributed/ddp_worker.py",
 }
 
 
@@ -99,7 +147,11 @@ def test_every_top_level_function_is_fuzzed():
 
 
 def test_every_tensor_method_is_fuzzed():
-    covered = _names(table_tensor.METHODS) | _names(table_tensor.method_specs(table_ops.SPECS))
+    covered = (
+        _names(table_tensor.METHODS)
+        | _names(table_tensor.method_specs(table_ops.SPECS))
+        | _names(table_tensor.in_place_specs(table_ops.SPECS))
+    )
     public = {n for n in dir(glassnet.Tensor) if not n.startswith("_")}
     assert _missing(public, covered, "Tensor.") == [], "add a Spec to table_tensor.py or SKIP"
     assert set(TENSOR_METHODS) <= {s.name for s in table_ops.SPECS}, "op methods need a Spec"

@@ -199,3 +199,21 @@ def test_signbit_and_sgn():
 def test_frac_of_integers_is_refused():
     with pytest.raises(TypeError, match="frac: input must be a floating point tensor"):
         glassnet.frac(glassnet.tensor([1, 2]))
+
+
+def test_lgamma_of_minus_infinity_is_plus_infinity_like_torch():
+    x = np.array([-np.inf, np.inf, -2.5, 0.0], dtype=np.float32)
+    got = glassnet.lgamma(glassnet.tensor(x))
+    want = torch.lgamma(torch.tensor(x))
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+
+
+def test_logit_gradient_is_nan_outside_zero_one_like_torch():
+    x = np.array([-0.5, 0.25, 0.5, 1.5], dtype=np.float64)
+    g = glassnet.tensor(x, requires_grad=True)
+    t = torch.tensor(x, requires_grad=True)
+    glassnet.logit(g).sum().backward()
+    torch.logit(t).sum().backward()
+    np.testing.assert_allclose(g.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+    assert np.isnan(g.grad.numpy()[[0, 3]]).all()

@@ -246,3 +246,13 @@ def test_diff_matches_torch(n, dim, pre, app):
     compare_with_torch(lambda t: t.diff(n, dim, gp, ga), lambda t: t.diff(n, dim, tp, ta), [x])
     with pytest.raises(ValueError, match="diff: expected a tensor with at least 1 dimension"):
         glassnet.diff(glassnet.tensor(1.0))
+
+
+@pytest.mark.parametrize("indices", [[-1], [1, -1], [-5, 2], [-2, -3]])
+def test_tensor_split_negative_indices_count_from_the_end_like_torch(indices):
+    x = np.arange(8.0).reshape(4, 2)
+    got = glassnet.tensor(x).tensor_split(indices)
+    want = torch.tensor(x).tensor_split(indices)
+    assert [p.shape for p in got] == [tuple(p.shape) for p in want]
+    for g, t in zip(got, want):
+        np.testing.assert_array_equal(g.numpy(), t.numpy())

@@ -121,3 +121,13 @@ def test_info_functions():
     )
     with pytest.raises(ValueError, match="is_nonzero: Boolean value of Tensor with 2 elements"):
         glassnet.is_nonzero(glassnet.tensor([1, 2]))
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64", "bool"])
+def test_nansum_of_integers_is_int64_like_torch(dtype):
+    x = np.array([[1, 0, 3], [2, 5, 1]]).astype(dtype)
+    for kw in ({}, {"dim": 1}, {"dim": 0, "keepdim": True}):
+        got = glassnet.nansum(glassnet.tensor(x), **kw)
+        want = torch.nansum(torch.tensor(x), **kw)
+        assert got.dtype == want.numpy().dtype
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
