@@ -709,8 +709,7 @@ class Tensor:
     def _new(
         self, name: str, size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: bool
     ) -> Tensor:
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise ValueError(f"{name}: glassnet runs on the CPU only, got device {device!r}")
+        _device.check(device, name)
         if len(size) == 1 and isinstance(size[0], (tuple, list)):
             size = tuple(size[0])
         dt = self._data.dtype if dtype is None else _dtypes.to_dtype(dtype)
@@ -776,11 +775,11 @@ class Tensor:
         requires_grad: bool = False,
         **unused: Any,
     ) -> Tensor:
-        """A new tensor (a copy) of `data`, with this tensor's dtype unless `dtype` is given."""
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise ValueError(f"new_tensor: glassnet runs on the CPU only, got device {device!r}")
+        """A new tensor (a copy) of `data`, with this tensor's dtype unless `dtype` is given
+        (checked as `glassnet.tensor` checks its data and device)."""
+        _device.check(device, "new_tensor")
         dt = self._data.dtype if dtype is None else dtype
-        return Tensor(data, dtype=dt, requires_grad=requires_grad)
+        return _ops.tensor(data, dtype=dt, requires_grad=requires_grad)
 
     def _inplace(self, name: str, ufunc: Any, other: Any, out_of_place: Any) -> Tensor:
         """`t += x` and friends: in place on the data when no graph is recorded (an optimizer

@@ -42,10 +42,16 @@ def test_new_factories_take_dtype_device_and_requires_grad():
 
 def test_new_factories_errors():
     x = glassnet.zeros(2)
-    with pytest.raises(ValueError, match="new_zeros: glassnet runs on the CPU only, got device"):
+    with pytest.raises(ValueError, match="new_zeros: glassnet runs on the CPU only; device 'cuda'"):
         x.new_zeros(2, device="cuda")
-    with pytest.raises(ValueError, match="new_tensor: glassnet runs on the CPU only"):
+    with pytest.raises(
+        ValueError, match="new_tensor: glassnet runs on the CPU only; device 'cuda:0"
+    ):
         x.new_tensor([1.0], device="cuda:0")
+    with pytest.raises(ValueError, match="tensor: cannot convert list to a tensor"):
+        x.new_tensor([[1.0, 2.0], [3.0]])  # ragged
+    with pytest.raises(ValueError, match="tensor: cannot convert str to a tensor"):
+        x.new_tensor("abc")
     with pytest.raises(ValueError, match="new_ones: invalid size"):
         x.new_ones(-1)
     with pytest.raises(RuntimeError, match="only tensors of floating point dtype can require"):

@@ -14,8 +14,9 @@ import torch.nn.functional as TF
 from hypothesis import strategies as st
 
 import glassnet.nn.functional as F
-from tests.fuzz.cases import channels, float_input, unary, with_dim
+from tests.fuzz.cases import binary, channels, float_input, unary, with_dim
 from tests.fuzz.harness import FLOAT_DTYPES, Case, Spec, arrays, shapes
+from tests.fuzz.table_ops import _pad as pad_case
 from tests.fuzz.table_ops import linear_case
 
 MOSTLY_F32 = ["float32"] * 6 + ["float64", "float16", "int64", "bool"]
@@ -130,6 +131,10 @@ RMS = {
 
 FUNCTIONAL = [_f(n) for n in ACTIVATIONS] + [
     Spec("F.softmax", F.softmax, TF.softmax, with_dim()),
+    Spec("F.normalize", F.normalize, TF.normalize, with_dim()),
+    Spec("F.cosine_similarity", F.cosine_similarity, TF.cosine_similarity, binary(scalar=False)),
+    Spec("F.one_hot", F.one_hot, TF.one_hot, unary()),
+    Spec("F.pad", F.pad, TF.pad, pad_case()),
     Spec("F.log_softmax", F.log_softmax, TF.log_softmax, with_dim()),
     Spec("F.linear", F.linear, TF.linear, linear_case()),
     Spec("F.step", F.step, _torch_step, unary(), note="perceptron unit: 1 where x >= 0"),

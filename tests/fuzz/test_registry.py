@@ -32,6 +32,8 @@ SKIP = {
     "enable_grad": AUTOGRAD,
     "no_grad": AUTOGRAD,
     "set_grad_enabled": AUTOGRAD,
+    "set_num_threads": NOT_AN_OP + " (BLAS threads: tests/test_threads.py)",
+    "get_num_threads": NOT_AN_OP + " (BLAS threads: tests/test_threads.py)",
     "is_grad_enabled": AUTOGRAD,
     "get_default_dtype": NOT_AN_OP,
     "set_default_dtype": NOT_AN_OP + " (global setting)",
