@@ -29,6 +29,7 @@ from sklearn.base import BaseEstimator, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
 from glassnet import random as glassnet_random
@@ -93,6 +94,26 @@ class NeuralNetBase(BaseEstimator):
             y_numeric=not is_classifier(self),
         )
         return np.ascontiguousarray(X), y
+
+    def _classifier_data(self, X: Any, y: Any, classes: Any, incremental: bool) -> tuple:
+        """A classifier's validated (X, y), setting `classes_`: from y in `fit`, from `classes`
+        on the first `partial_fit` (required there); later labels must be among them."""
+        name = type(self).__name__
+        first = not incremental or not hasattr(self, "module_")
+        X, y = self._validate_Xy(X, y, reset=first, multi_output=False)
+        check_classification_targets(y)
+        if not incremental:
+            self.classes_ = np.unique(y)
+        elif first:
+            if classes is None:
+                raise ValueError(f"{name}.partial_fit: classes must be passed on the first call")
+            self.classes_ = np.unique(np.asarray(classes))
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"{name}.partial_fit: y holds labels not in classes: {unknown.tolist()}"
+            )
+        return X, y
 
     def _batch_size(self, n_samples: int) -> int:
         if self.batch_size == "auto":

@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from glassnet import optim
@@ -198,27 +197,12 @@ class MLPClassifier(ClassifierMixin, _MLPEstimator):
 
     def fit(self, X: Any, y: Any) -> MLPClassifier:
         """Train on (X, y) until the stopping rule or `max_iter` epochs."""
-        X, y = self._validate_Xy(X, y, reset=True, multi_output=False)
-        check_classification_targets(y)
-        self.classes_ = np.unique(y)
+        X, y = self._classifier_data(X, y, None, incremental=False)
         return self._fit(X, self._targets(y), self._n_outputs(), incremental=False)
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> MLPClassifier:
         """One epoch over (X, y); `classes` (all labels) is required on the first call."""
-        first = not hasattr(self, "module_")
-        X, y = self._validate_Xy(X, y, reset=first, multi_output=False)
-        check_classification_targets(y)
-        if first:
-            if classes is None:
-                raise ValueError(
-                    "MLPClassifier.partial_fit: classes must be passed on the first call"
-                )
-            self.classes_ = np.unique(np.asarray(classes))
-        unknown = np.setdiff1d(y, self.classes_)
-        if unknown.size:
-            raise ValueError(
-                f"MLPClassifier.partial_fit: y holds labels not in classes: {unknown.tolist()}"
-            )
+        X, y = self._classifier_data(X, y, classes, incremental=True)
         return self._fit(X, self._targets(y), self._n_outputs(), incremental=True)
 
     def _n_outputs(self) -> int:

@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from glassnet import nn, optim
@@ -122,23 +121,13 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):
         return isinstance(criterion, nn.BCEWithLogitsLoss)
 
     def fit(self, X: Any, y: Any) -> NeuralNetClassifier:
-        X, y = self._validate_Xy(X, y, reset=True, multi_output=False)
-        check_classification_targets(y)
-        self.classes_ = np.unique(y)
+        X, y = self._classifier_data(X, y, None, incremental=False)
         n_outputs = 1 if self._binary_output() else len(self.classes_)
         return self._fit(X, self._targets(y), n_outputs, incremental=False)
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> NeuralNetClassifier:
         """One epoch over (X, y); `classes` (all labels) is required on the first call."""
-        first = not hasattr(self, "module_")
-        X, y = self._validate_Xy(X, y, reset=first, multi_output=False)
-        check_classification_targets(y)
-        if first:
-            if classes is None:
-                raise ValueError(
-                    "NeuralNetClassifier.partial_fit: classes must be passed on the first call"
-                )
-            self.classes_ = np.unique(np.asarray(classes))
+        X, y = self._classifier_data(X, y, classes, incremental=True)
         n_outputs = 1 if self._binary_output() else len(self.classes_)
         return self._fit(X, self._targets(y), n_outputs, incremental=True)
 
