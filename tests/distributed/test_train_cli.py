@@ -37,9 +37,14 @@ def glassnet(
     )
 
 
-def _epochs(run: Path) -> list[dict]:
+def _rows(run: Path, kind: str) -> list[dict]:
+    """The rows of one kind ("epoch" or "step") of a run's metrics.jsonl."""
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
-    return [r for r in rows if r["type"] == "epoch"]
+    return [r for r in rows if r["type"] == kind]
+
+
+def _epochs(run: Path) -> list[dict]:
+    return _rows(run, "epoch")
 
 
 def test_two_ranks_share_each_epoch_and_rank_0_writes_the_run(tmp_path):
@@ -50,16 +55,8 @@ def test_two_ranks_share_each_epoch_and_rank_0_writes_the_run(tmp_path):
     assert two.stdout.count("run folder:") == 1  # printed by rank 0 alone
     (run_one,), (run_two,) = (list((tmp_path / d).iterdir()) for d in ("one", "two"))
     assert (run_two / "best.safetensors").is_file() and (run_two / "test_metrics.json").is_file()
-    steps = [
-        json.loads(x)["step"]
-        for x in (run_two / "metrics.jsonl").read_text().splitlines()
-        if json.loads(x)["type"] == "step"
-    ]
-    steps_one = [
-        json.loads(x)["step"]
-        for x in (run_one / "metrics.jsonl").read_text().splitlines()
-        if json.loads(x)["type"] == "step"
-    ]
+    steps = [r["step"] for r in _rows(run_two, "step")]
+    steps_one = [r["step"] for r in _rows(run_one, "step")]
     # global batch 2 x 64: half the steps of one process with batch 64
     assert abs(max(steps) + 10 - (max(steps_one) + 10) / 2) <= 10
     assert len(_epochs(run_two)) == 2 and _epochs(run_two)[-1]["val_accuracy"] > 0.8
