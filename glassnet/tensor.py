@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import _device, _dtypes
+from glassnet._memory import AllocationError, check_allocation
 from glassnet.autograd import engine
 from glassnet.autograd.grad_mode import STATE
 
@@ -715,7 +716,11 @@ class Tensor:
         dt = self._data.dtype if dtype is None else _dtypes.to_dtype(dtype)
         try:
             shape = tuple(int(n) for n in size)
+            if min(shape, default=0) >= 0:
+                check_allocation(name, shape, dt)
             data = np.empty(shape, dt) if fill is None else np.full(shape, self._rhs(fill), dt)
+        except AllocationError:
+            raise
         except (ValueError, TypeError) as err:
             raise ValueError(f"{name}: invalid size {size}: {err}") from None
         out = Tensor._wrap(data)

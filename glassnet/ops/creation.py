@@ -9,23 +9,40 @@ there is none.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import operator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from glassnet import _device, _dtypes
+from glassnet._memory import allocating
 from glassnet.random import rng_of
 from glassnet.tensor import Tensor
 
 
-def _size(size: Sequence[Any]) -> tuple:
+def _size(size: Sequence[Any], op: str) -> tuple:
+    """`size` (ints, or one tuple/list of ints) as a shape of non-negative Python ints."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    shape = tuple(int(s) for s in size)
+    try:
+        shape = tuple(operator.index(s) for s in size)
+    except TypeError:
+        raise TypeError(f"{op}: size must be integers, got {tuple(size)!r}") from None
     if any(s < 0 for s in shape):
-        raise ValueError(f"negative dimension in size {shape}")
+        raise ValueError(f"{op}: negative dimension in size {shape}")
     return shape
+
+
+def _new(
+    op: str, shape: tuple, dtype: Any, make: Callable[[], np.ndarray], requires_grad: bool
+) -> Tensor:
+    """`make()` wrapped as a tensor, once `shape` of `dtype` is known to fit in memory (the one
+    size check of every factory: `zeros(10**12)` is a clear error, not NumPy's MemoryError)."""
+    with allocating(op, shape, dtype):
+        data = make()
+    return _made(data, requires_grad)
 
 
 def _float_dtype(dtype: Any) -> np.dtype:
@@ -107,7 +124,8 @@ def zeros(
     pin_memory: bool = False,
 ) -> Tensor:
     _device.check(device, "zeros")
-    return _made(np.zeros(_size(size), dtype=_float_dtype(dtype)), requires_grad)
+    shape, d = _size(size, "zeros"), _float_dtype(dtype)
+    return _new("zeros", shape, d, lambda: np.zeros(shape, d), requires_grad)
 
 
 def ones(
@@ -118,7 +136,8 @@ def ones(
     pin_memory: bool = False,
 ) -> Tensor:
     _device.check(device, "ones")
-    return _made(np.ones(_size(size), dtype=_float_dtype(dtype)), requires_grad)
+    shape, d = _size(size, "ones"), _float_dtype(dtype)
+    return _new("ones", shape, d, lambda: np.ones(shape, d), requires_grad)
 
 
 def empty(
@@ -129,7 +148,8 @@ def empty(
     pin_memory: bool = False,
 ) -> Tensor:
     _device.check(device, "empty")
-    return _made(np.empty(_size(size), dtype=_float_dtype(dtype)), requires_grad)
+    shape, d = _size(size, "empty"), _float_dtype(dtype)
+    return _new("empty", shape, d, lambda: np.empty(shape, d), requires_grad)
 
 
 def full(
@@ -150,7 +170,8 @@ def full(
             if isinstance(fill_value, int)
             else _dtypes.get_default_dtype()
         )
-    return _made(np.full(_size((size,)), fill_value, dtype=_dtypes.to_dtype(dtype)), requires_grad)
+    shape, d = _size((size,), "full"), _dtypes.to_dtype(dtype)
+    return _new("full", shape, d, lambda: np.full(shape, fill_value, d), requires_grad)
 
 
 def zeros_like(
@@ -204,7 +225,16 @@ def arange(
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = _dtypes.int64 if ints else _dtypes.get_default_dtype()
-    return _made(np.arange(start, end, step, dtype=_dtypes.to_dtype(dtype)), requires_grad)
+    try:
+        span = float((end - start) / step)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"arange: start, end and step must be numbers, got {start!r}, {end!r}, {step!r}"
+        ) from None
+    if not math.isfinite(span):
+        raise ValueError(f"arange: unsupported range {start} -> {end} with step {step}")
+    shape, d = (max(math.ceil(span), 0),), _dtypes.to_dtype(dtype)
+    return _new("arange", shape, d, lambda: np.arange(start, end, step, dtype=d), requires_grad)
 
 
 def linspace(
@@ -218,9 +248,14 @@ def linspace(
 ) -> Tensor:
     """`steps` evenly spaced values from start to end inclusive."""
     _device.check(device, "linspace")
+    if not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"linspace: steps must be an integer, got {steps!r}")
     if steps < 0:
         raise ValueError(f"linspace: number of steps must be non-negative, got {steps}")
-    return _made(np.linspace(start, end, steps, dtype=_float_dtype(dtype)), requires_grad)
+    d = _float_dtype(dtype)
+    return _new(
+        "linspace", (steps,), d, lambda: np.linspace(start, end, steps, dtype=d), requires_grad
+    )
 
 
 def eye(
@@ -232,8 +267,8 @@ def eye(
     pin_memory: bool = False,
 ) -> Tensor:
     _device.check(device, "eye")
-    _size((n,) if m is None else (n, m))  # checks: no negative size
-    return _made(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad)
+    shape, d = _size((n, n if m is None else m), "eye"), _float_dtype(dtype)
+    return _new("eye", shape, d, lambda: np.eye(*shape, dtype=d), requires_grad)
 
 
 def rand(
@@ -246,8 +281,9 @@ def rand(
 ) -> Tensor:
     """Uniform samples from [0, 1)."""
     _device.check(device, "rand")
-    d = _float_dtype(dtype)
-    return _made(rng_of(generator).random(_size(size), dtype=np.float64).astype(d), requires_grad)
+    shape, d = _size(size, "rand"), _float_dtype(dtype)
+    draw = rng_of(generator).random  # drawn in float64, then cast
+    return _new("rand", shape, np.float64, lambda: draw(shape).astype(d), requires_grad)
 
 
 def randn(
@@ -260,8 +296,9 @@ def randn(
 ) -> Tensor:
     """Samples from the standard normal distribution N(0, 1)."""
     _device.check(device, "randn")
-    d = _float_dtype(dtype)
-    return _made(rng_of(generator).standard_normal(_size(size)).astype(d), requires_grad)
+    shape, d = _size(size, "randn"), _float_dtype(dtype)
+    draw = rng_of(generator).standard_normal  # drawn in float64, then cast
+    return _new("randn", shape, np.float64, lambda: draw(shape).astype(d), requires_grad)
 
 
 def randint(
@@ -287,10 +324,10 @@ def randint(
         raise TypeError("randint: missing the size argument, e.g. randint(0, 10, (3,))")
     if high <= low:
         raise ValueError(f"randint: empty range [{low}, {high})")
+    shape = _size((size,), "randint")
     d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
-    return _made(
-        rng_of(generator).integers(low, high, size=_size((size,))).astype(d), requires_grad
-    )
+    draw = rng_of(generator).integers  # drawn as int64, then cast
+    return _new("randint", shape, np.int64, lambda: draw(low, high, shape).astype(d), requires_grad)
 
 
 def randperm(
@@ -304,8 +341,9 @@ def randperm(
     """A random permutation of 0..n-1."""
     _device.check(device, "randperm")
     d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
-    _size((n,))  # checks: no negative size
-    return _made(rng_of(generator).permutation(n).astype(d), requires_grad)
+    shape = _size((n,), "randperm")
+    draw = rng_of(generator).permutation  # drawn as int64, then cast
+    return _new("randperm", shape, np.int64, lambda: draw(shape[0]).astype(d), requires_grad)
 
 
 def rand_like(
@@ -354,4 +392,8 @@ def normal(
     d = _float_dtype(dtype)
     if not std >= 0:
         raise ValueError(f"normal: std must be >= 0, got {std}")
-    return _made(rng_of(generator).normal(mean, std, _size((size,))).astype(d), requires_grad)
+    shape = _size((size,), "normal")
+    draw = rng_of(generator).normal  # drawn in float64, then cast
+    return _new(
+        "normal", shape, np.float64, lambda: draw(mean, std, shape).astype(d), requires_grad
+    )

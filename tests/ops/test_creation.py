@@ -163,3 +163,47 @@ def test_generator_state_round_trip():
     b = glassnet.randn(4, generator=g)
     np.testing.assert_array_equal(a._data, b._data)
     assert g.initial_seed() == 5
+
+
+HUGE = 10**12  # 4 TB of float32: more than any machine running these tests
+ABSURD = {
+    "zeros": (lambda: glassnet.zeros(HUGE), "4,000,000,000,000 bytes"),
+    "ones": (lambda: glassnet.ones(HUGE, 2), "8,000,000,000,000 bytes"),
+    "empty": (lambda: glassnet.empty((HUGE,), dtype=glassnet.float64), "8,000,000,000,000"),
+    "full": (lambda: glassnet.full((HUGE,), 1.5), "4,000,000,000,000 bytes"),
+    "rand": (lambda: glassnet.rand(HUGE), "8,000,000,000,000 bytes"),  # drawn in float64
+    "randn": (lambda: glassnet.randn(HUGE), "8,000,000,000,000 bytes"),
+    "randint": (lambda: glassnet.randint(0, 5, (HUGE,)), "8,000,000,000,000 bytes"),
+    "randperm": (lambda: glassnet.randperm(HUGE), "8,000,000,000,000 bytes"),
+    "normal": (lambda: glassnet.normal(0.0, 1.0, (HUGE,)), "8,000,000,000,000 bytes"),
+    "arange": (lambda: glassnet.arange(HUGE), "8,000,000,000,000 bytes"),
+    "linspace": (lambda: glassnet.linspace(0, 1, HUGE), "4,000,000,000,000 bytes"),
+    "eye": (lambda: glassnet.eye(10**6), "4,000,000,000,000 bytes"),
+    "new_zeros": (lambda: glassnet.zeros(2).new_zeros(HUGE), "4,000,000,000,000 bytes"),
+    "new_full": (lambda: glassnet.zeros(2).new_full((HUGE,), 2.0), "4,000,000,000,000 bytes"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ABSURD))
+def test_absurd_sizes_are_refused_before_allocating(name):
+    """An absurd size is a ValueError naming the function, the size and the bytes needed (torch
+    raises a RuntimeError from its allocator; NumPy a bare MemoryError)."""
+    make, need = ABSURD[name]
+    with pytest.raises(ValueError, match=rf"^{name}: a tensor of size \(.*would need") as err:
+        make()
+    assert need in str(err.value) and "this machine has" in str(err.value)
+
+
+def test_sizes_beyond_int64_and_unbounded_ranges_are_clear_errors():
+    with pytest.raises(ValueError, match=r"zeros: a tensor of size \(10{30},\)"):
+        glassnet.zeros(10**30)
+    with pytest.raises(ValueError, match=r"arange: a tensor of size"):
+        glassnet.arange(0, 1e30, 0.5)
+    with pytest.raises(ValueError, match=r"arange: unsupported range 0 -> inf"):
+        glassnet.arange(0, float("inf"))
+    with pytest.raises(TypeError, match=r"zeros: size must be integers, got \(2.5,\)"):
+        glassnet.zeros(2.5)
+    with pytest.raises(TypeError, match=r"linspace: steps must be an integer"):
+        glassnet.linspace(0, 1, 2.0)
+    with pytest.raises(TypeError, match=r"arange: start, end and step must be numbers"):
+        glassnet.arange("a", "b")
