@@ -44,8 +44,14 @@ def _array_from(data: Any, dtype: Any = None) -> np.ndarray:
     return arr
 
 
-def _inplace_error(t: Any, op: str, other: Any, err: TypeError) -> TypeError:
-    """NumPy's casting error of an in-place update (bool += 0.5), with PyTorch's meaning."""
+def _inplace_error(t: Any, op: str, other: Any, err: Exception) -> Exception:
+    """NumPy's casting error of an in-place update (bool += 0.5), or its broadcasting error
+    (a (1,) tensor += a (2, 3) one), with PyTorch's meaning."""
+    if isinstance(err, ValueError):
+        return ValueError(
+            f"{op}: other's shape {np.shape(other)} does not broadcast to this tensor's shape "
+            f"{t._data.shape} (an in-place op cannot grow a tensor)"
+        )
     other = getattr(other, "dtype", type(other).__name__)
     return TypeError(
         f"{op}: result type of {t._data.dtype} and {other} can't be cast to the tensor's "
@@ -363,7 +369,7 @@ class Tensor:
         other = self._rhs(other)
         try:
             self._data += other if alpha == 1 else alpha * np.asarray(other)
-        except TypeError as err:
+        except (TypeError, ValueError) as err:
             raise _inplace_error(self, "add_", other, err) from None
         return self
 
@@ -374,7 +380,7 @@ class Tensor:
         self._check_inplace("mul_")
         try:
             self._data *= self._rhs(other)
-        except TypeError as err:
+        except (TypeError, ValueError) as err:
             raise _inplace_error(self, "mul_", other, err) from None
         return self
 
@@ -382,14 +388,12 @@ class Tensor:
         self._check_inplace("div_")
         try:
             self._data /= self._rhs(other)
-        except TypeError as err:
+        except (TypeError, ValueError) as err:
             raise _inplace_error(self, "div_", other, err) from None
         return self
 
     def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
-        self._check_inplace("clamp_")
-        np.clip(self._data, min, max, out=self._data)
-        return self
+        return self._apply_("clamp_", _ops.clamp, min, max)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
         from glassnet.random import rng_of

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import _dtypes
-from glassnet.autograd.function import Op, unbroadcast
+from glassnet.autograd.function import GlassnetTypeError, Op, unbroadcast
 from glassnet.ops._common import lift, operands, to_float
 from glassnet.tensor import Tensor
 
@@ -389,14 +389,27 @@ def div(input: Any, other: Any) -> Tensor:
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
-    """input ** exponent, broadcasting; a number as exponent keeps the tensor's dtype."""
-    if isinstance(input, Tensor) and isinstance(exponent, (int, float, np.number)):
+    """input ** exponent, broadcasting; a number as exponent keeps the tensor's dtype.
+
+    Bool bases follow PyTorch: `b ** True` is b and `b ** False` all True (bool), `b ** 2` is
+    int64, `b ** 2.5` float32; two bool tensors are refused (PyTorch has no bool pow)."""
+    if isinstance(input, Tensor) and isinstance(exponent, (int, float, np.number, np.bool_)):
+        if input._data.dtype.kind == "b" and isinstance(exponent, (bool, np.bool_)):
+            return logical_or(input, not exponent)  # b ** True = b,  b ** False = True
         # a Python number never upcasts: float(np.float64(2.0)) keeps float32 ** 2.0 float32
         p = float(exponent) if isinstance(exponent, (float, np.floating)) else int(exponent)
         if isinstance(p, float) and input._data.dtype.kind != "f":
             input = cast(input, _dtypes.get_default_dtype())
+        elif input._data.dtype.kind == "b":
+            input = cast(input, _dtypes.int64)
         return PowScalar.apply(input, p=p)
-    return Pow.apply(*operands(input, exponent))
+    a, b = operands(input, exponent)
+    if a._data.dtype.kind == "b":
+        raise GlassnetTypeError(
+            f"pow: not implemented for two bool operands (shapes {a._data.shape} and "
+            f"{b._data.shape}), as in PyTorch; convert one first, e.g. x.long()"
+        )
+    return Pow.apply(a, b)
 
 
 def neg(input: Tensor) -> Tensor:

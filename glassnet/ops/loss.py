@@ -230,7 +230,8 @@ class GaussianNllLoss(PointwiseLoss):
 class BceLoss(PointwiseLoss):
     """l = -w (y ln x + (1 - y) ln(1 - x)), each log clamped at -100 (as PyTorch: a probability
     of exactly 0 or 1 costs 100, not infinity).
-    dl/dx = w (x - y) / max(x (1 - x), 1e-12),   dl/dy = -w (ln x - ln(1 - x))."""
+    dl/dx = w (x - y) / max(x (1 - x), 1e-12),   dl/dy = -w ln(x / (1 - x))  (the logit, not
+    clamped, as PyTorch: -inf at x = 1 and +inf at x = 0)."""
 
     @staticmethod
     def forward(ctx, x, y, reduction, weight):
@@ -240,14 +241,17 @@ class BceLoss(PointwiseLoss):
         l = -(y * log_x + (1 - y) * log_1mx)
         if weight is not None:
             l = l * weight
-        ctx.save_for_backward(x, y, log_x, log_1mx, weight)
+        ctx.save_for_backward(x, y, weight)
         return ctx.reduce(l, reduction, x.shape, y.shape)
 
     @staticmethod
     def local_grads(ctx, needs):
-        x, y, log_x, log_1mx, w = ctx.saved_tensors
+        x, y, w = ctx.saved_tensors
         gx = (x - y) / np.maximum(x * (1 - x), 1e-12) if needs[0] else None
-        gy = -(log_x - log_1mx) if needs[1] else None
+        gy = None
+        if needs[1]:
+            with np.errstate(divide="ignore", invalid="ignore"):  # x = 0 or 1: +-inf
+                gy = -np.log(x / (1 - x))
         if w is not None:
             gx = None if gx is None else gx * w
             gy = None if gy is None else gy * w
@@ -386,6 +390,12 @@ def _picked_weights(target: np.ndarray, weight: Any, ignore_index: int, dtype: n
     return y, counts, w_y
 
 
+def _absent(l: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The per-sample losses with an ignored sample's set to 0: absent, as in PyTorch, even
+    where its scores hold NaN or Inf (0 * NaN would be NaN)."""
+    return l if counts.all() else np.where(counts > 0, l, np.zeros((), l.dtype))
+
+
 class CrossEntropy(Op):
     """Cross-entropy of softmax(x) against a target distribution q over C classes, per sample:
 
@@ -425,6 +435,7 @@ class CrossEntropy(Op):
             if eps:
                 w_logp = logp if weight is None else logp * weight
                 l = l - (eps / num_classes) * w_logp.sum(axis=1) * counts
+            l = _absent(l, counts)
             ctx.save_for_backward(logp, y, counts, w_y)
             return _reduce_per_sample(ctx, l, reduction, w_y.sum(), sample_shape)
         q = _rows(target, class_axis)
@@ -477,7 +488,7 @@ class NllLoss(Op):
         sample_shape = x.shape[:class_axis] + x.shape[class_axis + 1 :]
         x = _rows(x, class_axis)  # (M, C)
         y, counts, w_y = _picked_weights(target, weight, ignore_index, x.dtype)
-        l = -w_y * x[np.arange(len(y)), y]
+        l = _absent(-w_y * x[np.arange(len(y)), y], counts)
         ctx.save_for_backward(y, counts, w_y)
         ctx.num_classes = x.shape[1]
         return _reduce_per_sample(ctx, l, reduction, w_y.sum(), sample_shape)

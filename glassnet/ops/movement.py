@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet._memory import check_allocation
 from glassnet.autograd.function import Op, unbroadcast
 from glassnet.ops._common import norm_dim
 from glassnet.ops.elementwise import Clone
@@ -98,16 +99,23 @@ class Stack(Op):
 
 
 class Pad(Op):
-    """y = x surrounded by constant `value`.   dL/dx = gy with the padding cut away."""
+    """y = x with (lo, hi) widths added around each axis: constant `value` where a width is
+    positive, elements cut away where it is negative (as torch.nn.functional.pad crops).
+    dL/dx = gy with the padding cut away, and zero where x was cut away."""
 
     @staticmethod
     def forward(ctx, x, widths, value):
-        ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
-        return np.pad(x, widths, mode="constant", constant_values=value)
+        cut = tuple((max(-lo, 0), max(-hi, 0)) for lo, hi in widths)
+        grow = tuple((max(lo, 0), max(hi, 0)) for lo, hi in widths)
+        kept = x[tuple(slice(lo, n - hi) for (lo, hi), n in zip(cut, x.shape))]
+        ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(grow, kept.shape))
+        ctx.cut = cut if any(lo or hi for lo, hi in cut) else None
+        return np.pad(kept, grow, mode="constant", constant_values=value)
 
     @staticmethod
     def backward(ctx, gy):
-        return gy[ctx.inner]
+        gx = gy[ctx.inner]
+        return gx if ctx.cut is None else np.pad(gx, ctx.cut)
 
 
 class Flip(Op):
@@ -327,9 +335,13 @@ def split(input: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     n = input._data.shape[axis]
     if isinstance(split_size_or_sections, int):
         size = split_size_or_sections
-        if size <= 0:
-            raise ValueError(f"split: split_size must be positive, got {size}")
-        sizes = [min(size, n - s) for s in range(0, n, size)] or [0]
+        if size < 0 or (size == 0 and n):
+            raise ValueError(
+                f"split: split_size must be positive (0 only for an empty dim), got {size} "
+                f"for dim {dim} of size {n}"
+            )
+        sizes = [min(size, n - s) for s in range(0, n, size)] if size else []
+        sizes = sizes or [0]  # an empty dim: one empty piece, as PyTorch
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != n:
@@ -372,12 +384,19 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
         raise ValueError(
             f"pad: needs (left, right) pairs for at most {input._data.ndim} dims, got {tuple(pad)}"
         )
-    widths = [(0, 0)] * input._data.ndim
+    shape = input._data.shape
+    widths = [(0, 0)] * len(shape)
     for i in range(len(pad) // 2):
+        axis = len(shape) - 1 - i
         lo, hi = int(pad[2 * i]), int(pad[2 * i + 1])
-        if lo < 0 or hi < 0:
-            raise ValueError(f"pad: negative padding {tuple(pad)} is not supported")
-        widths[input._data.ndim - 1 - i] = (lo, hi)
+        if shape[axis] + min(lo, 0) + min(hi, 0) < 0:  # negative widths crop, as in torch
+            raise ValueError(
+                f"pad: padding ({lo}, {hi}) cuts more than the {shape[axis]} elements of dim "
+                f"{axis} (input shape {shape})"
+            )
+        widths[axis] = (lo, hi)
+    out = tuple(n + lo + hi for n, (lo, hi) in zip(shape, widths))
+    check_allocation("pad", out, input._data.dtype)
     return Pad.apply(input, widths=tuple(widths), value=value)
 
 

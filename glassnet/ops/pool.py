@@ -154,19 +154,34 @@ class AvgPool(Op):
 class AdaptiveAvgPool2d(Op):
     """y = P_h x P_w^T per (n, c) plane, P_h[i, h] = 1 / (end_i - start_i) for start_i <= h < end_i,
     start_i = floor(i H / oh), end_i = ceil((i + 1) H / oh)  (windows of varying size).
-    dL/dx = P_h^T gy P_w."""
+    dL/dx = P_h^T gy P_w.
+
+    An infinite input would meet the zeros of P outside its window (0 * inf = NaN): then the
+    windows are averaged one by one, as PyTorch does."""
 
     @staticmethod
     def forward(ctx, x, *, out_hw):
         Ph = _averaging_matrix(x.shape[-2], out_hw[0], x.dtype)
         Pw = _averaging_matrix(x.shape[-1], out_hw[1], x.dtype)
         ctx.save_for_backward(Ph, Pw)
-        return np.matmul(np.matmul(Ph, x), Pw.T)
+        y = np.matmul(np.matmul(Ph, x), Pw.T)
+        if not np.isfinite(y).all():  # y is small: a cheap check
+            y = _window_means(x, Ph > 0, Pw > 0)
+        return y
 
     @staticmethod
     def backward(ctx, gy):
         Ph, Pw = ctx.saved_tensors
         return np.matmul(np.matmul(Ph.T, gy), Pw)
+
+
+def _window_means(x: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The mean of x over each window, window (i, j) being rows[i] x cols[j] (boolean masks)."""
+    y = np.empty(x.shape[:-2] + (len(rows), len(cols)), x.dtype)
+    for i, r in enumerate(rows):
+        for j, c in enumerate(cols):
+            y[..., i, j] = x[..., r, :][..., c].mean(axis=(-2, -1))
+    return y
 
 
 def _averaging_matrix(size: int, out: int, dtype: Any) -> np.ndarray:

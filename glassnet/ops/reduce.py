@@ -133,20 +133,36 @@ class MaxAlongDim(Op):
         return gx
 
 
+def _sum_of_squares(c: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
+    """sum_i c_i^2 over `axis`. Where a float32/float16 sum overflows or underflows (|c| beyond
+    ~1e19 or below ~1e-19 in float32) it is redone in float64, as PyTorch accumulates var and
+    std in double: std([1e30, -1e30, 0]) is 1e30, not inf. The result may then be float64."""
+    with np.errstate(over="ignore", under="ignore"):
+        s = (c * c).sum(axis=axis, keepdims=keepdims)
+    if c.dtype.itemsize < 8 and not (np.isfinite(s) & (s != 0)).all():
+        s = np.square(c, dtype=np.float64).sum(axis=axis, keepdims=keepdims)
+    return s
+
+
 class Var(Op):
     """y = sum_i (x_i - mean)^2 / (n - c), c the correction (1: Bessel's).
     dL/dx_i = gy * 2 (x_i - mean) / (n - c)."""
 
     @staticmethod
     def forward(ctx, x, axis, correction, keepdims):
+        return Var.variance(ctx, x, axis, correction, keepdims).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def variance(ctx, x, axis, correction, keepdims):
+        """The variance, float64 where float32 would overflow (see `_sum_of_squares`)."""
         centered = x - x.mean(axis=axis, keepdims=True)
         n = x.size if axis is None else int(np.prod([x.shape[a] for a in np.atleast_1d(axis)]))
         denom = builtins.max(n - correction, 0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = np.asarray((centered * centered).sum(axis=axis, keepdims=keepdims) / denom)
+            y = np.asarray(_sum_of_squares(centered, axis, keepdims) / denom)
         ctx.save_for_backward(centered)
         ctx.args = (axis, keepdims, denom)
-        return y.astype(x.dtype, copy=False)
+        return y
 
     @staticmethod
     def backward(ctx, gy):
@@ -162,7 +178,8 @@ class Std(Op):
 
     @staticmethod
     def forward(ctx, x, axis, correction, keepdims):
-        y = np.sqrt(Var.forward(ctx, x, axis, correction, True))  # saves centered, sets args
+        var = Var.variance(ctx, x, axis, correction, True)  # saves centered, sets args
+        y = np.sqrt(var).astype(x.dtype, copy=False)
         ctx.args = (axis, keepdims, ctx.args[2])
         ctx.y = y
         return y if keepdims else _drop_axes(y, axis)

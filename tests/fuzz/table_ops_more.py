@@ -352,8 +352,8 @@ SPECS = (
     + [
         Spec("masked_select", *_same("masked_select"), _masked_select()),
         Spec("trace", *_same("trace"), unary(max_dims=2)),
-        Spec("std_mean", *_same("std_mean"), _stat(), huge=False),
-        Spec("var_mean", *_same("var_mean"), _stat(), huge=False),
+        Spec("std_mean", *_same("std_mean"), _stat()),
+        Spec("var_mean", *_same("var_mean"), _stat()),
         Spec("kthvalue", *_same("kthvalue"), _k_dim(kth=True), grad=False, note=TIES),
         Spec("topk", *_same("topk"), _k_dim(), grad=False, note=TIES),
         Spec("sort", *_same("sort"), _sort()),

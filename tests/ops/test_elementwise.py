@@ -167,6 +167,29 @@ def test_abs_and_pow_gradients_at_zero_match_torch():
     compare_with_torch(lambda t: t**0, lambda t: t**0, [x])
 
 
+BOOL_EXPONENTS = [False, True, 0, 1, 3, 2.5, np.array([1, 2]), np.array([0.5, 2.0]), np.array(3)]
+
+
+@pytest.mark.parametrize("exponent", BOOL_EXPONENTS, ids=repr)
+def test_pow_of_a_bool_base_matches_torch(exponent):
+    """b ** True is b, b ** False all True (bool); an int exponent gives int64, a float one the
+    float dtype; as torch (NumPy would give int8)."""
+    base = np.array([True, False])
+    arg = (lambda lib: lib.tensor(exponent)) if isinstance(exponent, np.ndarray) else None
+    got = glassnet.pow(glassnet.tensor(base), arg(glassnet) if arg else exponent)
+    want = torch.pow(torch.tensor(base), arg(torch) if arg else exponent)
+    assert got.dtype == want.numpy().dtype
+    np.testing.assert_array_equal(got._data, want.numpy())
+
+
+def test_pow_of_two_bool_tensors_is_refused_as_in_torch():
+    b = glassnet.tensor([True, False])
+    with pytest.raises(TypeError, match=r"pow: not implemented for two bool operands"):
+        b ** glassnet.tensor(True)
+    with pytest.raises(NotImplementedError):
+        torch.tensor([True]) ** torch.tensor(True)
+
+
 def test_clamp_with_tensor_bounds():
     x = np.array([-2.0, 0.1, 3.0])
     lo, hi = np.array([-1.0, 0.0, 0.0]), np.array([1.0, 1.0, 2.0])

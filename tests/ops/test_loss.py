@@ -110,11 +110,18 @@ def test_binary_cross_entropy(reduction, weighted):
         return TF.binary_cross_entropy(a, b, None if w is None else torch.tensor(w), **kw)
 
     # at x = 0 and 1 the gradient divides by max(x (1 - x), 1e-12); PyTorch rounds that 1e-12
-    # to float32 (relative error 4e-9) even in float64
-    compare(ours, theirs, [x, y], (0,), rtol=1e-8, reduction=reduction)
-    # the target's gradient -(ln x - ln(1 - x)) uses the clamped logs here (the derivative of
-    # the loss as computed); PyTorch's is +-inf at x = 0 and 1, so compare inside (0, 1)
-    compare(ours, theirs, [x[1:], y[1:]], (0, 1), reduction=reduction)
+    # to float32 (relative error 4e-9) even in float64. The target's gradient -ln(x / (1 - x))
+    # is not clamped, as PyTorch's: +inf at x = 0 and -inf at x = 1
+    compare(ours, theirs, [x, y], (0, 1), rtol=1e-8, reduction=reduction)
+
+
+def test_binary_cross_entropy_target_gradient_is_infinite_at_0_and_1_as_torch():
+    x = np.array([0.0, 1.0, 0.25], dtype=np.float32)
+    y = np.array([0.3, 0.6, 0.5], dtype=np.float32)
+    compare(L.binary_cross_entropy, TF.binary_cross_entropy, [x, y], (0, 1), rtol=1e-6)
+    t = glassnet.tensor(y, requires_grad=True)
+    L.binary_cross_entropy(glassnet.tensor(x), t, reduction="sum").backward()
+    assert t.grad.tolist()[:2] == [np.inf, -np.inf]
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -254,6 +261,25 @@ def test_cross_entropy_everything_ignored_is_nan_like_torch():
     assert np.isnan(y.item()) and np.isnan(
         TF.cross_entropy(torch.tensor(x), torch.tensor(t)).item()
     )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(
+    "ours, theirs, kwargs",
+    [
+        (L.cross_entropy, TF.cross_entropy, {}),
+        (L.cross_entropy, TF.cross_entropy, {"label_smoothing": 0.1}),
+        (L.nll_loss, TF.nll_loss, {}),
+    ],
+)
+def test_ignored_samples_are_absent_even_when_their_scores_are_nan(ours, theirs, kwargs, reduction):
+    """An ignored sample's loss is 0, not 0 * NaN, as in PyTorch (which never reads it)."""
+    x = rng.normal(size=(3, 4))
+    x[0, 1], x[1, 2] = np.nan, np.inf
+    t = np.array([-100, -100, 2])
+    with np.errstate(invalid="ignore"):
+        y = compare(ours, theirs, [x, t], (), reduction=reduction, **kwargs)
+    assert np.isfinite(y._data).all()
 
 
 @pytest.mark.parametrize("weighted", [False, True])

@@ -206,6 +206,39 @@ def test_pad_matches_torch(shape, dtype, seed, data):
     )
 
 
+@pytest.mark.parametrize(
+    "widths", [(-1, 2), (-1, -1), (-2, -2), (0, -4), (1, -1, -1, 2), (1, 1, -3, 0, -1, 0)]
+)
+def test_negative_pad_widths_crop_as_torch(widths):
+    """A negative width cuts elements away (torch crops); their gradient is zero."""
+    x = randn(np.random.default_rng(0), (2, 3, 4))
+    compare_with_torch(
+        lambda t: glassnet.pad(t, widths, value=2.5), lambda t: TF.pad(t, widths, value=2.5), [x]
+    )
+    check_gradcheck(lambda t: glassnet.pad(t, widths, value=2.5), [x])
+
+
+def test_pad_cutting_more_than_a_dim_holds_is_a_clear_error():
+    x = glassnet.zeros(2, 3, 4)
+    with pytest.raises(ValueError, match=r"pad: padding \(-5, 2\) cuts more than the 4 elements"):
+        glassnet.pad(x, (-5, 2))
+    with pytest.raises(RuntimeError):
+        TF.pad(torch.zeros(2, 3, 4), (-5, 2))  # torch refuses it too
+    with pytest.raises(ValueError, match=r"pad: a tensor of size \(2, 3, 1000000000004\)"):
+        glassnet.pad(x, (0, 10**12))
+
+
+def test_split_of_an_empty_dim_by_zero_gives_one_piece_as_torch():
+    for shape, dim in [((0,), 0), ((0, 3), 0), ((2, 0), 1)]:
+        got = glassnet.split(glassnet.zeros(*shape), 0, dim=dim)
+        want = torch.split(torch.zeros(*shape), 0, dim=dim)
+        assert [p.shape for p in got] == [tuple(p.shape) for p in want]
+    with pytest.raises(ValueError, match=r"split: split_size must be positive .* got 0 for dim 0"):
+        glassnet.split(glassnet.zeros(3), 0)
+    with pytest.raises(ValueError, match=r"split: split_size must be positive .* got -1"):
+        glassnet.split(glassnet.zeros(0), -1)
+
+
 @SETTINGS
 @given(shape=shapes(min_dims=1), dtype=dtypes, seed=seeds, data=st.data())
 def test_flip_matches_torch(shape, dtype, seed, data):

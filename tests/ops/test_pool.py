@@ -3,6 +3,7 @@ arguments, returned indices, ties, gradcheck in float64 and every error message.
 
 import numpy as np
 import pytest
+import torch
 import torch.nn.functional as TF
 
 import glassnet
@@ -129,6 +130,18 @@ def test_adaptive_avg_pool2d_matches_torch(size):
         lambda x: TF.adaptive_avg_pool2d(x, size),
         [randn((2, 3, 9, 10))],
     )
+
+
+@pytest.mark.parametrize("size", [1, (2, 1), (3, 2), (4, 5)])
+def test_adaptive_avg_pool2d_of_infinite_inputs_matches_torch(size):
+    """An inf averages into its own windows only (a matrix product would give 0 * inf = NaN in
+    every other window)."""
+    x = randn((2, 3, 4, 3), 0, np.float32)
+    x[0, 0, 0, 0], x[0, 1, 3, 2], x[1, 2, 1, 1] = np.inf, np.nan, -np.inf
+    got = F.adaptive_avg_pool2d(glassnet.tensor(x), size)
+    want = TF.adaptive_avg_pool2d(torch.tensor(x), size).numpy()
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got._data, want, rtol=1e-6, equal_nan=True)
 
 
 def test_float32_stays_float32():

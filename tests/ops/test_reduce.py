@@ -214,6 +214,22 @@ def test_norm_and_std_of_zero_vector_have_zero_gradient_as_torch():
     compare_with_torch(lambda t: t.std(), lambda t: t.std(), [np.ones(4)])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+@pytest.mark.parametrize(
+    "values", [[1e30, -1e30, 0.0], [1e20, 1.0000001e20, 3.0], [1e-30, 3e-30], [300.0, -300, 2]]
+)
+def test_std_and_var_beyond_float32_squares_match_torch(values, dtype):
+    """torch accumulates var and std in double: std([1e30, -1e30, 0]) is 1e30 in float32 (whose
+    squares overflow) and std([1e-30, 3e-30]) 1.4e-30 (whose squares underflow)."""
+    x = np.array(values, dtype=dtype)
+    for name in ("std", "var"):
+        got = getattr(glassnet.tensor(x), name)()
+        want = getattr(torch.tensor(x), name)().numpy()
+        assert got.dtype == want.dtype
+        np.testing.assert_allclose(got._data, want, rtol=1e-6)
+    compare_with_torch(lambda t: t.std(), lambda t: t.std(), [x[:2].astype(np.float32)])
+
+
 def test_logsumexp_is_stable_for_large_inputs():
     x = np.array([1000.0, 1000.0, -1000.0], dtype=np.float32)
     compare_with_torch(lambda t: t.logsumexp(0), lambda t: t.logsumexp(0), [x])
