@@ -61,6 +61,17 @@ def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     return a, b
 
 
+def check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
+    """Refuse two tensors whose shapes do not broadcast, naming the op and the shapes (for ops
+    that call NumPy directly, outside an Op whose errors are named for it)."""
+    try:
+        np.broadcast_shapes(a._data.shape, b._data.shape)
+    except ValueError:
+        raise ValueError(
+            f"{op}: shapes {a._data.shape} and {b._data.shape} do not broadcast"
+        ) from None
+
+
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from scipy import special
 
 from glassnet.autograd.function import Op, unbroadcast
-from glassnet.ops._common import operands
+from glassnet.ops._common import check_broadcast, operands
 from glassnet.ops.pointwise import _float
 from glassnet.tensor import Tensor
 
@@ -140,6 +140,7 @@ def fmod(input: Any, other: Any) -> Tensor:
 def floor_divide(input: Any, other: Any) -> Tensor:
     """floor(input / other), elementwise (not differentiable, as in PyTorch)."""
     a, b = operands(input, other)
+    check_broadcast(a, b, "floor_divide")
     return Tensor._wrap(np.asarray(np.floor_divide(a._data, b._data)))
 
 
@@ -203,20 +204,11 @@ def float_power(input: Any, exponent: Any) -> Tensor:
     return pow(cast(a, f64), cast(b, f64))
 
 
-def _check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
-    try:
-        np.broadcast_shapes(a._data.shape, b._data.shape)
-    except ValueError:
-        raise ValueError(
-            f"{op}: shapes {a._data.shape} and {b._data.shape} do not broadcast"
-        ) from None
-
-
 def heaviside(input: Tensor, values: Any) -> Tensor:
     """The step function: 0 where input < 0, values where input == 0, 1 where input > 0.
     Not differentiable, as in PyTorch."""
     a, b = operands(input, values)
-    _check_broadcast(a, b, "heaviside")
+    check_broadcast(a, b, "heaviside")
     return Tensor._wrap(np.asarray(np.heaviside(a._data, b._data)).astype(a._data.dtype))
 
 
@@ -224,7 +216,7 @@ def _bitwise(ufunc: np.ufunc, input: Any, other: Any, op: str) -> Tensor:
     a, b = operands(input, other)
     if a._data.dtype.kind not in "biu":
         raise TypeError(f"{op}: only integer and bool tensors, got dtype {a._data.dtype}")
-    _check_broadcast(a, b, op)
+    check_broadcast(a, b, op)
     return Tensor._wrap(np.asarray(ufunc(a._data, b._data)))
 
 

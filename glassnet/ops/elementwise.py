@@ -82,7 +82,8 @@ class Div(Op):
 
 
 class Pow(Op):
-    """y = a ** b.   dL/da = gy * b * a^(b-1),   dL/db = gy * a^b * ln(a)   (0 where a == 0)."""
+    """y = a ** b.   dL/da = gy * b * a^(b-1)  (0 where b == 0),
+    dL/db = gy * a^b * ln(a)  (0 where a == 0 and b >= 0; NaN for a < 0), as PyTorch."""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -95,12 +96,13 @@ class Pow(Op):
         a, b, y = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         ga = gb = None
-        if need_a:
-            ga = unbroadcast(gy * b * a ** (b - 1), a.shape)
-        if need_b:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                log_a = np.where(a > 0, np.log(np.where(a > 0, a, 1)), np.where(a == 0, 0, np.nan))
-            gb = unbroadcast(gy * y * log_a, b.shape)
+        zero = np.zeros((), dtype=gy.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if need_a:
+                ga = unbroadcast(gy * np.where(b == 0, zero, b * a ** (b - 1)), a.shape)
+            if need_b:
+                local = np.where((a == 0) & (b >= 0), zero, y * np.log(a))
+                gb = unbroadcast(gy * local, b.shape)
         return ga, gb
 
 

@@ -70,7 +70,9 @@ def pad_hw(
     Hp, Wp = H + pt + pb, W + pl + pr
     # Wp elements of slack after the last row: a wide window (see `column_chunks`) reads up to
     # kw - 1 elements past the last plane
-    flat = workspace(f"{tag}{pads}{value}", (C * N * Hp * Wp + Wp,), x.dtype, value)
+    # keyed by the layout, not only the size: a buffer of another (C, N, Hp) with the same size
+    # has its interior where this one's border is, and would leave stale numbers there
+    flat = workspace(f"{tag}{pads}{value}{(C, N, Hp)}", (C * N * Hp * Wp + Wp,), x.dtype, value)
     buf = flat[: C * N * Hp * Wp].reshape(C, N, Hp, Wp)
     buf[:, :, pt : pt + H, pl : pl + W] = x.transpose(1, 0, 2, 3)
     return buf.transpose(1, 0, 2, 3)

@@ -379,10 +379,11 @@ class GroupNorm(Op):
     @staticmethod
     def forward(ctx, x, *affine, has_weight, has_bias, num_groups, eps):
         N, C = x.shape[:2]
-        rows = x.reshape(N * num_groups, -1)
+        S = int(np.prod(x.shape[2:]))  # positions per channel
+        rows = x.reshape(N * num_groups, C // num_groups * S)  # sizes spelled out: N may be 0
         _, var, xhat = _standardise(rows, eps)
         invstd = 1.0 / np.sqrt(var + eps)
-        xhat3 = xhat.reshape(N, C, -1)  # (N, C, S)
+        xhat3 = xhat.reshape(N, C, S)
         w = affine[0] if has_weight else None
         y = xhat3 * w[:, None] if w is not None else xhat3.copy()
         if has_bias:
@@ -395,8 +396,8 @@ class GroupNorm(Op):
         xhat, invstd, w, x_shape = ctx.saved_tensors
         need = ctx.needs_input_grad
         N, C = x_shape[:2]
-        g3 = gy.reshape(N, C, -1)
-        xhat3 = xhat.reshape(N, C, -1)
+        g3 = gy.reshape(N, C, int(np.prod(x_shape[2:])))
+        xhat3 = xhat.reshape(g3.shape)
         grads = [None]
         if need[0]:
             gxhat = g3 * w[:, None] if w is not None else g3

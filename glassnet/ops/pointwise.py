@@ -14,7 +14,7 @@ from scipy import special
 
 from glassnet import _dtypes
 from glassnet.autograd.function import Op, unbroadcast
-from glassnet.ops._common import lift, operands
+from glassnet.ops._common import check_broadcast, lift, operands
 from glassnet.ops.elementwise import Clamp, add, cast, clamp, div, mul
 from glassnet.tensor import Tensor
 
@@ -405,6 +405,7 @@ def isclose(
 ) -> Tensor:
     """True where |input - other| <= atol + rtol * |other|, elementwise."""
     a, b = operands(input, other)
+    check_broadcast(a, b, "isclose")
     return Tensor._wrap(
         np.asarray(np.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
     )

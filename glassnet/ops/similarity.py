@@ -3,7 +3,7 @@
 Composed of differentiable ops, so their gradients follow from those ops':
 
     normalize(x)         = x / max(||x||_p, eps)                        along `dim`
-    cosine_similarity    = <x1, x2> / sqrt(max(||x1||^2 * ||x2||^2, eps^2))  along `dim`
+    cosine_similarity    = <x1 / max(||x1||, eps), x2 / max(||x2||, eps)>   along `dim`
     one_hot(i)[..., k]   = 1 if i == k else 0                            (int64, not differentiable)
 """
 
@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.ops.elementwise import clamp, sqrt
+from glassnet.autograd.function import GlassnetShapeError
+from glassnet.ops._common import operands, require_float
+from glassnet.ops.elementwise import clamp
+from glassnet.ops.movement import broadcast_to
 from glassnet.ops.reduce import norm, sum
 from glassnet.tensor import Tensor
 
@@ -31,17 +34,28 @@ def normalize(
 
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
-    """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (broadcast against each other):
-    ``<x1, x2> / sqrt(max(||x1||^2 ||x2||^2, eps^2))``; the result drops ``dim``.
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``, as PyTorch computes it:
+    both are broadcast to one shape first, then each is divided by its norm (at least ``eps``):
+    ``<x1 / max(||x1||, eps), x2 / max(||x2||, eps)>``, which keeps the result in [-1, 1];
+    the result drops ``dim``. Integer and bool inputs are refused, as in PyTorch.
 
     >>> import glassnet
     >>> cosine_similarity(glassnet.tensor([[1.0, 0.0]]), glassnet.tensor([[1.0, 1.0]]))
     tensor([0.7071])
     """
-    w12 = sum(x1 * x2, dim=dim)
-    w1 = sum(x1 * x1, dim=dim)
-    w2 = sum(x2 * x2, dim=dim)
-    return w12 / sqrt(clamp(w1 * w2, min=eps * eps))
+    x1, x2 = operands(x1, x2)
+    require_float(x1, "cosine_similarity")  # as PyTorch: integer inputs are refused
+    try:
+        shape = np.broadcast_shapes(x1._data.shape, x2._data.shape)
+    except ValueError:
+        raise GlassnetShapeError(
+            f"cosine_similarity: x1 of shape {x1._data.shape} and x2 of shape "
+            f"{x2._data.shape} do not broadcast"
+        ) from None
+    x1, x2 = broadcast_to(x1, shape), broadcast_to(x2, shape)
+    n1 = clamp(norm(x1, dim=dim, keepdim=True), min=eps)
+    n2 = clamp(norm(x2, dim=dim, keepdim=True), min=eps)
+    return sum((x1 / n1) * (x2 / n2), dim=dim)
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:

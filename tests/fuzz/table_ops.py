@@ -16,6 +16,7 @@ import glassnet as G
 from tests.fuzz.cases import binary, matmul_pair, reduction, ternary, unary, with_dim
 from tests.fuzz.harness import FLOAT_DTYPES, Case, Spec, arrays, dims, shapes
 from tests.fuzz.table_ops_more import SPECS as MORE_SPECS
+from tests.fuzz.table_ops_more import _not_f16_with_f64
 
 UNARY = [
     "abs", "cos", "exp", "log", "log1p", "neg", "negative", "rsqrt", "sign", "sin", "sqrt",
@@ -265,8 +266,8 @@ def _allclose(draw):
 
 
 POW_NOTE = (
-    "the gradient is compared for positive bases only (d/dy x**y = x**y ln x at x = 0 is"
-    " 0 * -inf: NaN here, +-inf or 0 in torch depending on the kernel)"
+    "the gradient is not compared where float16 meets float64 (torch computes y - 1 of a"
+    " float16 exponent in float16: x**(y-1) off by 1e-3 relative)"
 )
 
 
@@ -275,15 +276,12 @@ def _pow(draw):
     case = draw(binary(dtypes=["float32", "float64", "float16", "int64", "int32", "bool"]))
     x, y = case.args
     if isinstance(x, np.ndarray) and x.dtype.kind == "f" and draw(st.booleans()):
-        x = np.asarray(
-            np.abs(x) + np.asarray(0.5, dtype=x.dtype)
-        )  # positive bases: gradients compared
+        x = np.asarray(np.abs(x) + np.asarray(0.5, dtype=x.dtype))  # positive: finite gradients
     return Case((x, y))
 
 
-def _positive_base(case: Case) -> bool:
-    x = case.args[0]
-    return x.dtype.kind == "f" and bool((x > 0).all())
+def _float_base(case: Case) -> bool:
+    return case.args[0].dtype.kind == "f" and _not_f16_with_f64(case)
 
 
 SPECS = (
@@ -294,7 +292,7 @@ SPECS = (
         Spec("prod", G.prod, torch.prod, _prod()),
         Spec("logsumexp", G.logsumexp, torch.logsumexp, _logsumexp()),
         Spec("norm", G.norm, torch.norm, _norm(), huge=False),
-        Spec("pow", G.pow, torch.pow, _pow(), grad_if=_positive_base, note=POW_NOTE),
+        Spec("pow", G.pow, torch.pow, _pow(), grad_if=_float_base, note=POW_NOTE),
         Spec("softmax", G.softmax, torch.softmax, with_dim()),
         Spec("log_softmax", G.log_softmax, torch.log_softmax, with_dim()),
         Spec("clamp", G.clamp, torch.clamp, _clamp()),

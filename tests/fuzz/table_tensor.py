@@ -161,6 +161,7 @@ def method_specs(specs: list) -> list:
                 rtol_scale=spec.rtol_scale,
                 huge=spec.huge,
                 grad_if=spec.grad_if,
+                values_if=spec.values_if,
                 values=spec.values,
                 note=spec.note,
             )
@@ -184,6 +185,7 @@ def in_place_specs(specs: list) -> list:
                 spec.cases,
                 grad=False,
                 huge=spec.huge,
+                values_if=spec.values_if,
                 values=spec.values,
                 note="in-place form of a fuzzed op: values only (as _in_place)",
             )

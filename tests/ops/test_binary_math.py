@@ -101,7 +101,9 @@ def test_bitwise_ops_match_torch(name):
         glassnet.bitwise_not(glassnet.tensor([1.0]))
 
 
-@pytest.mark.parametrize("name", ["heaviside", "bitwise_and", "bitwise_or", "bitwise_xor"])
+@pytest.mark.parametrize(
+    "name", ["heaviside", "bitwise_and", "bitwise_or", "bitwise_xor", "floor_divide", "isclose"]
+)
 def test_step_and_bitwise_refuse_shapes_that_do_not_broadcast(name):
     a, b = glassnet.zeros(2, dtype=glassnet.int64), glassnet.zeros(3, dtype=glassnet.int64)
     with pytest.raises(ValueError, match=rf"{name}: shapes \(2,\) and \(3,\) do not broadcast"):

@@ -182,6 +182,15 @@ def test_pow_of_a_bool_base_matches_torch(exponent):
     np.testing.assert_array_equal(got._data, want.numpy())
 
 
+def test_pow_gradients_at_a_zero_base_match_torch():
+    """d/dx x**y is 0 where y == 0; d/dy x**y = x**y ln x is 0 where x == 0 and y >= 0, -inf
+    for x == 0 and y < 0 (not 0 * ln 0 = NaN)."""
+    x = np.array([0.0, 0.0, 0.0, -2.0, -2.0, 3.0, 0.0, 0.0])
+    y = np.array([0.5, -0.5, 0.0, 2.0, 0.5, 0.0, np.inf, -np.inf])
+    with np.errstate(all="ignore"):
+        compare_with_torch(glassnet.pow, torch.pow, [x, y])
+
+
 def test_pow_of_two_bool_tensors_is_refused_as_in_torch():
     b = glassnet.tensor([True, False])
     with pytest.raises(TypeError, match=r"pow: not implemented for two bool operands"):

@@ -99,6 +99,15 @@ def test_group_norm_matches_torch(groups, shape):
     both(lambda x: F.group_norm(x, groups), lambda x: TF.group_norm(x, groups), [x])
 
 
+@pytest.mark.parametrize("shape", [(0, 4), (0, 4, 3), (0, 4, 2, 2)])
+def test_group_norm_of_an_empty_batch_matches_torch(shape):
+    both(
+        lambda x, w, b: F.group_norm(x, 2, w, b),
+        lambda x, w, b: TF.group_norm(x, 2, w, b),
+        [np.zeros(shape), randn((4,), 2), randn((4,), 3)],
+    )
+
+
 def test_gradcheck_float64():
     x = glassnet.tensor(randn((4, 3, 2, 3), 1), requires_grad=True)
     w = glassnet.tensor(randn((3,), 2), requires_grad=True)

@@ -43,6 +43,33 @@ def test_cosine_similarity_matches_torch_and_gradcheck():
     )
 
 
+@pytest.mark.parametrize(
+    "shapes, dim", [(((1, 3, 2), (2, 3, 2)), 0), (((2, 1, 2), (2, 3, 2)), 1), (((2, 3), (3,)), 1)]
+)
+def test_cosine_similarity_broadcasts_along_dim_first_as_torch(shapes, dim):
+    """A size-1 side along `dim` is repeated before the norms are taken (torch broadcasts the
+    inputs first): the result stays in [-1, 1]."""
+    rs = np.random.RandomState(3)
+    a, b = (rs.normal(size=s) for s in shapes)
+    ag, at = _pair(a)
+    bg, bt = _pair(b)
+    yg = F.cosine_similarity(ag, bg, dim=dim)
+    yt = torch.nn.functional.cosine_similarity(at, bt, dim=dim)
+    np.testing.assert_allclose(yg.detach().numpy(), yt.detach().numpy(), atol=1e-12)
+    assert np.abs(yg.detach().numpy()).max() <= 1
+    yg.sum().backward()
+    yt.sum().backward()
+    np.testing.assert_allclose(ag.grad.numpy(), at.grad.numpy(), atol=1e-10)
+    np.testing.assert_allclose(bg.grad.numpy(), bt.grad.numpy(), atol=1e-10)
+
+
+def test_cosine_similarity_refuses_integers_and_shapes_that_do_not_broadcast():
+    with pytest.raises(TypeError, match="cosine_similarity: expected a floating-point tensor"):
+        F.cosine_similarity(glassnet.tensor([[1, 2]]), glassnet.tensor([[3, 4]]))
+    with pytest.raises(ValueError, match=r"cosine_similarity: x1 of shape \(2, 3\) and x2"):
+        F.cosine_similarity(glassnet.zeros(2, 3), glassnet.zeros(2, 4))
+
+
 def test_one_hot_matches_torch():
     idx = np.array([[0, 3], [2, 1]])
     for n in (-1, 6):
