@@ -157,8 +157,10 @@ def _cum_extreme(input: Tensor, dim: int, ufunc: np.ufunc, op: str) -> tuple:
     n = x.shape[axis]
     values = ufunc.accumulate(x, axis=axis) if x.size else x
     positions = np.arange(n).reshape((-1,) + (1,) * (x.ndim - 1 - axis))
-    # the index of the running extreme: the last position so far where x reaches it
-    hit = np.where(x == values, positions, -1) if x.size else np.zeros(x.shape, np.int64)
+    # the index of the running extreme: the last position so far where x reaches it; a NaN is
+    # the extreme from there on (it propagates), indexed by the latest NaN, as PyTorch
+    reached = (x == values) | (x != x)  # x != x: NaN
+    hit = np.where(reached, positions, -1) if x.size else np.zeros(x.shape, np.int64)
     idx = np.maximum.accumulate(hit, axis=axis).astype(np.int64) if x.size else hit
     source = input.reshape(1) if flat else input
     out = Gather.apply(source, index=idx, axis=axis)
@@ -170,7 +172,8 @@ def _cum_extreme(input: Tensor, dim: int, ufunc: np.ufunc, op: str) -> tuple:
 
 def cummax(input: Tensor, dim: int) -> CumMax:
     """(values, indices): the running maximum along `dim` and where it was reached (the latest
-    position on ties, as PyTorch). dL/dx = gy added at those positions."""
+    position on ties, as PyTorch; a NaN propagates, indexed by the latest NaN).
+    dL/dx = gy added at those positions."""
     return _cum_extreme(input, dim, np.maximum, "cummax")
 
 

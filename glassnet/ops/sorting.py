@@ -126,11 +126,16 @@ def unique(
     """
     x = input._data
     if dim is None:
-        values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True, return_counts=True)
+        # equal_nan=False: every NaN is a distinct value, as in PyTorch
+        values, inverse, counts = np.unique(
+            x.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False
+        )
         inverse = inverse.reshape(x.shape)
     else:
         axis = _axis(input, dim, "unique")
-        values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=axis)
+        values, inverse, counts = np.unique(
+            x, return_inverse=True, return_counts=True, axis=axis, equal_nan=False
+        )
         inverse = inverse.reshape(-1)
     out = [Tensor._wrap(values)]
     if return_inverse:
@@ -143,9 +148,9 @@ def unique(
 def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:
     """How often each value 0, 1, ..., max(input) occurs in the 1-D non-negative integer input.
 
-    With `weights`, out[v] = sum of weights[i] over the i where input[i] == v (float weights keep
-    their dtype, integer weights give float64, as in PyTorch). The result has
-    max(max(input) + 1, minlength) entries. Not differentiable.
+    With `weights`, out[v] = sum of weights[i] over the i where input[i] == v (float32 and
+    float64 weights keep their dtype, float16 and integer weights give float64, as PyTorch).
+    The result has max(max(input) + 1, minlength) entries. Not differentiable.
 
     Example
     -------
@@ -169,5 +174,6 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
             f"bincount: weights should be 1-d and have the same length as input "
             f"(input shape {x.shape}, weights shape {w.shape})"
         )
-    dtype = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+    # float32 and float64 weights keep their dtype; float16 and integer ones give float64
+    dtype = w.dtype if w.dtype in (np.float32, np.float64) else np.dtype(np.float64)
     return Tensor._wrap(np.bincount(x, weights=w, minlength=minlength).astype(dtype))

@@ -81,14 +81,28 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     dL/dinput = gy at the chosen element."""
     if dim is None:
         flat = input.reshape(-1)
-        n = flat._data.size
-        if n == 0:
+        if flat._data.size == 0:
             raise ValueError("median: cannot compute the median of an empty tensor")
-        return kthvalue(flat, (n - 1) // 2 + 1, 0).values
+        return _median(flat, 0, False, 1).values
     axis = norm_dim(dim, input._data.ndim, "median")
-    n = input._data.shape[axis] if axis is not None else 1
-    values, indices = kthvalue(input, (n - 1) // 2 + 1, dim, keepdim)
-    return Median(values, indices)
+    x = input if axis is not None else input.reshape(1)
+    if x._data.shape[axis or 0] == 0:
+        raise ValueError(f"median: dim {dim} of shape {input._data.shape} is empty")
+    return _median(x, axis or 0, keepdim, input._data.ndim)
+
+
+def _median(x: Tensor, axis: int, keepdim: bool, ndim: int) -> Median:
+    """The lower median along `axis`; a slice holding NaN gives NaN at its first NaN, as PyTorch
+    (sorting alone would put the NaN last and pick a number)."""
+    n = x._data.shape[axis]
+    idx = np.take(_order(x._data, axis, False), [(n - 1) // 2], axis=axis)
+    if x._data.dtype.kind == "f":
+        nan = np.isnan(x._data)
+        has_nan = nan.any(axis=axis, keepdims=True)
+        if has_nan.any():
+            idx = np.where(has_nan, nan.argmax(axis=axis, keepdims=True), idx)
+    values = Gather.apply(x, index=idx, axis=axis)
+    return _picked(Median, values, idx, axis, keepdim, ndim)
 
 
 def nansum(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:

@@ -116,3 +116,13 @@ def test_logcumsumexp_gradient_over_a_wide_span_in_float32():
     compare_with_torch(
         lambda t: glassnet.logcumsumexp(t, 1), lambda t: torch.logcumsumexp(t, 1), [x]
     )
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+@pytest.mark.parametrize("dim", [0, 1])
+def test_running_extremes_propagate_nan_indexed_by_the_latest_nan_as_torch(name, dim):
+    x = np.array([[np.nan, 1.0, np.nan, 5.0], [2.0, np.nan, 1.0, 0.5], [3.0, 0.0, 4.0, -1.0]])
+    got = getattr(glassnet, name)(glassnet.tensor(x), dim)
+    want = getattr(torch, name)(torch.tensor(x), dim)
+    np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+    np.testing.assert_array_equal(got.indices.numpy(), want.indices.numpy())

@@ -161,3 +161,20 @@ def test_msort():
     np.testing.assert_array_equal(
         glassnet.msort(glassnet.tensor(x)).numpy(), torch.msort(torch.tensor(x)).numpy()
     )
+
+
+def test_unique_counts_every_nan_as_its_own_value_as_torch():
+    x = np.array([np.nan, 1.0, np.nan, 1.0, 0.5], dtype=np.float32)
+    got = glassnet.unique(glassnet.tensor(x), return_inverse=True, return_counts=True)
+    want = torch.unique(torch.tensor(x), return_inverse=True, return_counts=True)
+    for g, t in zip(got, want):
+        np.testing.assert_array_equal(g.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.int64])
+def test_bincount_weights_dtype_matches_torch(dtype):
+    x, w = np.array([0, 2, 2]), np.array([1, 2, 3], dtype=dtype)
+    got = glassnet.bincount(glassnet.tensor(x), weights=glassnet.tensor(w))
+    want = torch.bincount(torch.tensor(x), weights=torch.tensor(w))
+    assert got.dtype == want.numpy().dtype
+    np.testing.assert_array_equal(got.numpy(), want.numpy())

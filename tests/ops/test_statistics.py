@@ -131,3 +131,23 @@ def test_nansum_of_integers_is_int64_like_torch(dtype):
         want = torch.nansum(torch.tensor(x), **kw)
         assert got.dtype == want.numpy().dtype
         np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+NAN_ROWS = np.array([[np.nan, 1.0, np.nan, 2.0], [1.0, np.nan, 3.0, np.nan], [1.0, 2.0, 3.0, 4.0]])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 1}, {"dim": 0, "keepdim": True}, {"dim": -1}])
+def test_median_of_a_slice_holding_nan_is_nan_at_its_first_nan_as_torch(kwargs):
+    x = NAN_ROWS.astype(np.float32)
+    got, want = (
+        glassnet.median(glassnet.tensor(x), **kwargs),
+        torch.median(torch.tensor(x), **kwargs),
+    )
+    for g, t in zip(got if kwargs else [got], want if kwargs else [want]):
+        assert g.dtype == t.numpy().dtype
+        np.testing.assert_array_equal(g.numpy(), t.numpy())
+
+
+def test_median_of_an_empty_dim_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"median: dim 0 of shape \(0, 3\) is empty"):
+        glassnet.median(glassnet.zeros(0, 3), dim=0)
