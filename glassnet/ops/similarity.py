@@ -43,8 +43,9 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     >>> cosine_similarity(glassnet.tensor([[1.0, 0.0]]), glassnet.tensor([[1.0, 1.0]]))
     tensor([0.7071])
     """
-    x1, x2 = operands(x1, x2)
-    require_float(x1, "cosine_similarity")  # as PyTorch: integer inputs are refused
+    for name, t in (("x1", x1), ("x2", x2)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"cosine_similarity: {name} must be a Tensor, got {type(t).__name__}")
     try:
         shape = np.broadcast_shapes(x1._data.shape, x2._data.shape)
     except ValueError:
@@ -52,7 +53,9 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
             f"cosine_similarity: x1 of shape {x1._data.shape} and x2 of shape "
             f"{x2._data.shape} do not broadcast"
         ) from None
-    x1, x2 = broadcast_to(x1, shape), broadcast_to(x2, shape)
+    # broadcast before promoting, as PyTorch: a 0-d float64 x2 then makes the result float64
+    x1, x2 = operands(broadcast_to(x1, shape), broadcast_to(x2, shape))
+    require_float(x1, "cosine_similarity")  # as PyTorch: integer inputs are refused
     n1 = clamp(norm(x1, dim=dim, keepdim=True), min=eps)
     n2 = clamp(norm(x2, dim=dim, keepdim=True), min=eps)
     return sum((x1 / n1) * (x2 / n2), dim=dim)

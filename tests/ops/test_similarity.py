@@ -88,3 +88,13 @@ def test_pad_is_the_functional_name():
     got = F.pad(glassnet.tensor(x), (1, 2), value=-1.0)
     want = torch.nn.functional.pad(torch.tensor(x), (1, 2), value=-1.0)
     np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_cosine_similarity_promotes_after_broadcasting_as_torch():
+    """torch expands both inputs first: a 0-d float64 x2 is then a full tensor, and the result
+    of a float32 x1 with it is float64."""
+    a, b = np.ones((2, 3), np.float32), np.array(2.0)
+    got = F.cosine_similarity(glassnet.tensor(a), glassnet.tensor(b))
+    want = torch.nn.functional.cosine_similarity(torch.tensor(a), torch.tensor(b))
+    assert got.dtype == want.numpy().dtype == np.float64
+    np.testing.assert_allclose(got.numpy(), want.numpy())
