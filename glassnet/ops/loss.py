@@ -295,9 +295,12 @@ class BceWithLogitsLoss(PointwiseLoss):
 # ----------------------------------------------------------------------------- distributions
 class KlDivLoss(PointwiseLoss):
     """Kullback-Leibler divergence of the target distribution t from the model's, with the
-    model's log-probabilities x:  l = t (ln t - x)  (0 where t = 0),  or with log_target
-    (target given as ln t):  l = e^t (t - x).
-    dl/dx = -t  (or -e^t),   dl/dt = ln t + 1 - x  (or e^t (t - x + 1))."""
+    model's log-probabilities x:  l = xlogy(t, t) - t x  (t ln t, 0 where t = 0), or with
+    log_target (target given as ln t):  l = e^t (t - x).
+    dl/dx = -t  (or -e^t),   dl/dt = ln t + t / t - x  (or e^t (t - x + 1)).
+
+    As PyTorch computes it: a NaN or negative target gives NaN, 0 * (-inf) = NaN, and t / t
+    makes the target's gradient NaN at t = 0."""
 
     @staticmethod
     def forward(ctx, x, t, reduction, log_target):
@@ -305,9 +308,8 @@ class KlDivLoss(PointwiseLoss):
             et = np.exp(t)
             l = et * (t - x)
         else:
-            positive = t > 0
-            log_t = np.log(np.where(positive, t, 1))  # t ln t -> 0 as t -> 0
-            l = np.where(positive, t * (log_t - x), 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                l = _xlogx(t) - t * x
             et = None
         ctx.save_for_backward(x, t, et)
         ctx.log_target = log_target
@@ -320,9 +322,15 @@ class KlDivLoss(PointwiseLoss):
             return -et, (et * (t - x + 1) if needs[1] else None)
         gt = None
         if needs[1]:
-            positive = t > 0
-            gt = np.where(positive, np.log(np.where(positive, t, 1)) + 1 - x, 0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_t = np.where(t == 0, np.zeros((), t.dtype), np.log(t))
+                gt = log_t + t / t - x
         return -t, gt
+
+
+def _xlogx(t: np.ndarray) -> np.ndarray:
+    """t ln t, 0 at t = 0 (its limit); NaN for t < 0 or NaN."""
+    return np.where(t == 0, np.zeros((), t.dtype), t * np.log(t))
 
 
 # ----------------------------------------------------------------------------- classification

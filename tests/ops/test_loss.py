@@ -178,6 +178,16 @@ def test_kl_div_target_gradient_and_gradcheck():
     assert gradcheck(lambda a, b: L.kl_div(a, b, reduction="batchmean"), args)
 
 
+def test_kl_div_of_nan_negative_and_infinite_targets_matches_torch():
+    """l = xlogy(t, t) - t x, as torch computes it: a NaN or negative target gives NaN, and so
+    does t = 0 against x = -inf (0 * -inf); the target's gradient is NaN at t = 0 (t / t)."""
+    x = np.array([0.5, -1.0, -np.inf, 0.3, 0.2, np.nan, 0.1])
+    t = np.array([np.nan, 0.0, 0.0, -0.5, 0.3, 0.0, np.inf])
+    with np.errstate(all="ignore"):
+        y = compare(L.kl_div, TF.kl_div, [x, t], (0, 1), reduction="none")
+    assert np.isnan(y._data[[0, 2, 3, 5, 6]]).all() and y._data[1] == 0
+
+
 # ----------------------------------------------------------------------------- classification
 def _labels(shape, num_classes, ignore=None):
     t = rng.integers(0, num_classes, shape)
