@@ -205,11 +205,12 @@ def float_power(input: Any, exponent: Any) -> Tensor:
 
 
 def heaviside(input: Tensor, values: Any) -> Tensor:
-    """The step function: 0 where input < 0, values where input == 0, 1 where input > 0.
-    Not differentiable, as in PyTorch."""
+    """The step function: values where input == 0, else 1 where input > 0 and 0 elsewhere (a
+    NaN input gives 0, as in PyTorch; NumPy's heaviside would give NaN). Not differentiable."""
     a, b = operands(input, values)
     check_broadcast(a, b, "heaviside")
-    return Tensor._wrap(np.asarray(np.heaviside(a._data, b._data)).astype(a._data.dtype))
+    x, v = a._data, b._data
+    return Tensor._wrap(np.asarray(np.where(x == 0, v, x > 0)).astype(x.dtype))
 
 
 def _bitwise(ufunc: np.ufunc, input: Any, other: Any, op: str) -> Tensor:
