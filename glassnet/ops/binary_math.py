@@ -199,9 +199,12 @@ def float_power(input: Any, exponent: Any) -> Tensor:
     """input ** exponent computed in float64 (the result is always float64, as PyTorch)."""
     from glassnet.ops.elementwise import cast, pow
 
-    a, b = operands(input, exponent)
     f64 = np.dtype(np.float64)
-    return pow(cast(a, f64), cast(b, f64))
+
+    def as_f64(x: Any) -> Tensor:  # each operand on its own: no rounding to a common dtype first
+        return cast(x, f64) if isinstance(x, Tensor) else Tensor._wrap(np.asarray(x, f64))
+
+    return pow(as_f64(input), as_f64(exponent))
 
 
 def heaviside(input: Tensor, values: Any) -> Tensor:

@@ -166,7 +166,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         )
     if minlength < 0:
         raise ValueError(f"bincount: minlength should be >= 0, got {minlength}")
-    if weights is None:
+    if weights is None or x.size == 0:  # an empty input: int64 zeros whatever the weights, as torch
         return Tensor._wrap(np.bincount(x, minlength=minlength).astype(np.int64))
     w = weights._data if isinstance(weights, Tensor) else np.asarray(weights)
     if w.shape != x.shape:

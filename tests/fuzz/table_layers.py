@@ -132,7 +132,7 @@ LAYERS = [layer(n, unary(), spec=ACTIVATION_SPEC.get(n.lower())) for n in ELEMEN
     layer("MultiheadAttention", _seq(4, 3), 4, 2),
     Spec("nn.Step", lambda x: gnn.Step()(x), _torch_step, unary(), note="perceptron unit"),
     Spec("nn.Sign", lambda x: gnn.Sign()(x), _torch_bipolar, unary(), note="bipolar step"),
-    layer("TransformerEncoderLayer", _seq(4), 4, 2, dim_feedforward=8, dropout=0.0),
-    layer("TransformerDecoderLayer", _seq(4, 2), 4, 2, dim_feedforward=8, dropout=0.0),
-    layer("Transformer", _seq(4, 2), 4, 2, 1, 1, 8, 0.0),
+    layer("TransformerEncoderLayer", _seq(4), 4, 2, dim_feedforward=8, dropout=0.0, spec=LARGE),
+    layer("TransformerDecoderLayer", _seq(4, 2), 4, 2, dim_feedforward=8, dropout=0.0, spec=LARGE),
+    layer("Transformer", _seq(4, 2), 4, 2, 1, 1, 8, 0.0, spec=LARGE),
 ]

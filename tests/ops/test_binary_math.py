@@ -82,6 +82,15 @@ def test_float_power_is_float64_and_heaviside():
     )  # NaN gives 0, as in torch
 
 
+def test_float_power_casts_each_operand_to_float64_as_torch():
+    """A float32 0-d exponent with a float16 base is not rounded to float16 first."""
+    a, e = np.array([1.5, 2.3], dtype=np.float16), np.array(1.37, dtype=np.float32)
+    got = glassnet.float_power(glassnet.tensor(a), glassnet.tensor(e))
+    np.testing.assert_array_equal(got.numpy(), torch.float_power(torch.tensor(a), torch.tensor(e)))
+    got = glassnet.float_power(glassnet.tensor(a), 0.1)
+    np.testing.assert_array_equal(got.numpy(), torch.float_power(torch.tensor(a), 0.1))
+
+
 @pytest.mark.parametrize("name", ["bitwise_and", "bitwise_or", "bitwise_xor"])
 def test_bitwise_ops_match_torch(name):
     a, b = np.array([5, 3, 12]), np.array([3, 6, 10])

@@ -178,3 +178,10 @@ def test_bincount_weights_dtype_matches_torch(dtype):
     want = torch.bincount(torch.tensor(x), weights=torch.tensor(w))
     assert got.dtype == want.numpy().dtype
     np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_bincount_of_an_empty_input_is_int64_whatever_the_weights_as_torch():
+    x, w = np.zeros(0, np.int64), np.zeros(0, np.float32)
+    got = glassnet.bincount(glassnet.tensor(x), weights=glassnet.tensor(w), minlength=3)
+    want = torch.bincount(torch.tensor(x), weights=torch.tensor(w), minlength=3)
+    assert got.dtype == want.numpy().dtype == np.int64 and got.tolist() == [0, 0, 0]
