@@ -63,6 +63,8 @@ _KINDS = "biuf"
 
 def _checked(data: Any, dtype: Any, requires_grad: bool, op: str) -> Tensor:
     """Tensor(data, dtype), with NumPy's conversion errors and unsupported dtypes explained."""
+    if dtype is not None and (data is None or isinstance(data, (list, tuple))):
+        _check_no_objects(data, op)  # NumPy would turn None into NaN under a float dtype
     try:
         t = Tensor(data, dtype=dtype, requires_grad=requires_grad)
     except (ValueError, OverflowError) as err:
@@ -73,6 +75,19 @@ def _checked(data: Any, dtype: Any, requires_grad: bool, op: str) -> Tensor:
         raise TypeError(f"{op}: cannot convert {type(data).__name__} to a tensor: {err}") from None
     _check_kind(t._data.dtype, data, op)
     return t
+
+
+def _check_no_objects(data: Any, op: str) -> None:
+    """Refuse None (or another object) among the numbers, as PyTorch does."""
+    try:
+        probe = np.asarray(data)
+    except (ValueError, TypeError):
+        return  # ragged: the conversion itself explains it
+    if probe.dtype == object:
+        raise TypeError(
+            f"{op}: cannot convert {data!r:.60} to a tensor: None (or another object) is not a "
+            f"number"
+        )
 
 
 def _check_kind(dtype: np.dtype, data: Any, op: str) -> None:

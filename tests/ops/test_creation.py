@@ -207,3 +207,14 @@ def test_sizes_beyond_int64_and_unbounded_ranges_are_clear_errors():
         glassnet.linspace(0, 1, 2.0)
     with pytest.raises(TypeError, match=r"arange: start, end and step must be numbers"):
         glassnet.arange("a", "b")
+
+
+@pytest.mark.parametrize("data", [None, [1, None], [[1.0, 2.0], [3.0, None]]])
+def test_none_among_the_data_is_refused_even_with_a_float_dtype(data):
+    """NumPy turns None into NaN under a float dtype; torch refuses it, and so does glassnet."""
+    with pytest.raises(TypeError, match="tensor: cannot convert .* None .* is not a number"):
+        glassnet.tensor(data, dtype=glassnet.float32)
+    with pytest.raises(TypeError, match="tensor: cannot convert .* None .* is not a number"):
+        glassnet.zeros(2).new_tensor(data)
+    with pytest.raises((TypeError, RuntimeError)):
+        torch.tensor(data, dtype=torch.float32)
