@@ -146,3 +146,9 @@ def disabled() -> Iterator[Cache]:
         yield CACHE
     finally:
         CACHE.enabled = prev
+
+
+# The global cache's methods under their own names, for kernels that only need one of them.
+workspace = CACHE.workspace
+recycled = CACHE.recycled
+constant = CACHE.constant

@@ -1,17 +1,13 @@
-"""Convolution ops (PyTorch's conv1d/conv2d, conv_transpose1d/2d, unfold/fold) on top of the
-im2col kernels in `glassnet.ops.im2col`.
+"""Convolution ops (PyTorch's conv1d/conv2d, conv_transpose1d/2d, unfold/fold): the math. The
+kernels that compute it fast are in `glassnet.kernels.conv` and `glassnet.kernels.im2col`; the
+textbook version the tests hold them to is `glassnet.kernels.reference`.
 
-Forward: Y (O, N*Ho*Wo) = W (O, C*kh*kw) @ cols, the columns made a few images at a time.
+Forward: Y (O, N*Ho*Wo) = W (O, C*kh*kw) @ cols, cols = im2col(x).
 Backward of Y = W cols:  dL/dW = gY cols^T,  dL/dcols = W^T gY,  and dL/dx = col2im(dL/dcols):
-each column entry is added back to the input pixel it was read from (for stride-1 convolutions
-the same sum is taken as another convolution, or in wide rows).
+each column entry is added back to the input pixel it was read from.
 
 A transposed convolution is the adjoint of a convolution: its forward is col2im(W^T x) and its
 backward is im2col + a matrix product. fold/unfold expose col2im/im2col themselves.
-
-Layout note: the product gives Y as (O, N, Ho, Wo); the ops return the (N, O, Ho, Wo) view of it
-(a transpose, no copy). NumPy handles any strides, and the next convolution reads its columns in
-exactly that channel-major order.
 """
 
 from __future__ import annotations
@@ -21,22 +17,8 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op
-from glassnet.autograd.grad_mode import STATE
-from glassnet.ops.buffers import recycled
-from glassnet.ops.im2col import (
-    col2im_add,
-    conv_gemm,
-    conv_weight_grad,
-    grads_same,
-    im2col,
-    input_grad_cols,
-    input_grad_wide,
-    out_size,
-    pad_hw,
-    unpad_hw,
-    use_wide_rows,
-    windows,
-)
+from glassnet.kernels import conv as kconv
+from glassnet.kernels.im2col import col2im_add, im2col, out_size, pad_hw, unpad_hw, windows
 from glassnet.tensor import Tensor
 
 
@@ -62,85 +44,45 @@ def _as_4d(x: np.ndarray) -> np.ndarray:
 
 
 class ConvNd(Op):
-    """Cross-correlation (PyTorch's convolution), 1-d or 2-d, as im2col + one GEMM per group.
+    """Cross-correlation (PyTorch's convolution), 1-d or 2-d: im2col + one matrix product.
 
         y[n, o, p, q] = b[o] + sum_{c,i,j} W[o, c, i, j] xp[n, g*Cg + c, p*sh + i*dh, q*sw + j*dw]
 
-    with g = o // (O / groups). As matrices, per group g:  Y_g = W_g cols_g  (one GEMM when
-    groups == 1), and backward:
-        dL/dW_g = gY_g cols_g^T,   dL/dcols_g = W_g^T gY_g,   dL/dx = col2im(dL/dcols),
-        dL/db = sum of gy over n, p, q.
-    A 1-d input (N, C, L) runs as a 2-d one of height 1.
+    with xp the padded input, g = o // (O / groups), Cg = C / groups. As matrices, per group:
+
+        Y = W cols                 cols = im2col(xp): (Cg*kh*kw, N*Ho*Wo), one column per pixel
+        dL/dW = gY cols^T          dL/dcols = W^T gY,   dL/dx = col2im(dL/dcols)
+        dL/db = sum of gy over n, p, q
+
+    (`glassnet.kernels.reference.conv2d_forward`/`conv2d_backward` write exactly this;
+    `glassnet.kernels.conv` computes the same by the fastest path for the shape.) A 1-d input
+    (N, C, L) runs as a 2-d one of height 1. Shapes: x (N, C, H, W), W (O, Cg, kh, kw),
+    y (N, O, Ho, Wo).
     """
 
     @staticmethod
     def forward(ctx, x, W, *bias, stride, pads, dilation, groups):
-        nd = x.ndim
         x4, W4 = _as_4d(x), _as_4d(W)
-        N, C, H, Wd = x4.shape
-        O, Cg, kh, kw = W4.shape
-        G = groups
-        Ho = out_size(H, kh, stride[0], pads[0], pads[1], dilation[0])
-        Wo = out_size(Wd, kw, stride[1], pads[2], pads[3], dilation[1])
-        W2 = W4.reshape(G, O // G, Cg * kh * kw)
-        y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)
-        wide = use_wide_rows(stride, dilation, O // G, Wo, Wd + pads[2] + pads[3])
-        xp = pad_hw(x4, pads, copy=wide)
-        conv_gemm(W2, xp, ((kh, kw), stride, dilation, (Ho, Wo)), y, wide)
-        y = y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)  # (N, O, Ho, Wo), a view
+        plan = kconv.plan(x4.shape, W4.shape, stride, pads, dilation, groups)
+        y = kconv.forward(x4, W4, plan)  # (N, O, Ho, Wo)
         if bias:
             y += bias[0][:, None, None]
-        if STATE.enabled:
-            ctx.save_for_backward(x4, W2, W.shape, nd)  # the input, not its columns
-            ctx.geometry = ((kh, kw), stride, pads, dilation, wide)
-        return y if nd == 4 else y[:, :, 0, :]
+        ctx.save_for_backward(x4, W4, plan, W.shape)  # the input, not its columns
+        return y if x.ndim == 4 else y[:, :, 0, :]
 
     @staticmethod
     def backward(ctx, gy):
-        x4, W2, w_shape, nd = ctx.saved_tensors
-        x_shape = x4.shape
-        kernel, stride, pads, dilation, wide = ctx.geometry
+        x4, W4, plan, w_shape = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gy4 = _as_4d(gy)
-        N, O, Ho, Wo = gy4.shape
-        G = W2.shape[0]
-        gY = gy4.transpose(1, 0, 2, 3).reshape(G, O // G, N * Ho * Wo)  # (G, O/G, N*Ho*Wo)
-        gx = gW = gb = None
-        C, H, Wd = x_shape[1:]
-        if need[0] and _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
-            # dL/dx and dL/dW from one set of columns of the padded gradient
-            gx, gW = grads_same(gy4, W2.reshape(O, C, *kernel), x4 if need[1] else None, pads)
-        else:
-            if need[1]:
-                xp = pad_hw(x4, pads, copy=wide)
-                geometry = (kernel, stride, dilation, (Ho, Wo))
-                gW = conv_weight_grad(gY, xp, geometry, wide)
-            if need[0]:
-                padded = (C, N, H + pads[0] + pads[1], Wd + pads[2] + pads[3])
-                if wide:
-                    gxp = input_grad_wide(W2, gY, kernel, (Ho, Wo), padded)
-                else:
-                    gxp = input_grad_cols(W2, gY, (kernel, stride, dilation, (Ho, Wo)), padded)
-                gx = unpad_hw(gxp, pads, x_shape)
-        if gx is not None and nd == 3:
+        gx, gW = kconv.backward(_as_4d(gy), x4, W4, plan, need[0], need[1])
+        if gx is not None and len(w_shape) == 3:
             gx = gx[:, :, 0, :]
         if gW is not None:
             gW = gW.reshape(w_shape)
-        if len(need) > 2 and need[2]:
-            gb = gY.sum(axis=2).reshape(O)  # rows of gY are the output channels
-        return (gx, gW, gb) if len(need) > 2 else (gx, gW)
-
-
-def _keeps_size(x_shape: tuple, out_hw: tuple, stride: tuple, dilation: tuple, groups: int):
-    """True for a stride-1, undilated, ungrouped convolution whose output has the input's size
-    ('same' padding, e.g. 3x3 with padding 1) and a kernel larger than 1x1."""
-    return (
-        stride == (1, 1)
-        and dilation == (1, 1)
-        and groups == 1
-        and tuple(x_shape[2:]) == tuple(out_hw)
-        and out_hw != (1, 1)
-    )
+        if len(need) == 2:
+            return gx, gW
+        gb = gy.sum(axis=(0, 2, 3) if gy.ndim == 4 else (0, 2)) if need[2] else None
+        return gx, gW, gb
 
 
 class ConvTransposeNd(Op):

@@ -15,10 +15,10 @@ import numpy as np
 
 from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
-from glassnet.ops.buffers import recycled
+from glassnet.kernels.cache import recycled
+from glassnet.kernels.im2col import col2im_add, pad_hw, unpad_hw, windows
 from glassnet.ops.conv import ntuple
 from glassnet.ops.elementwise import cast
-from glassnet.ops.im2col import col2im_add, pad_hw, unpad_hw, windows
 from glassnet.tensor import Tensor
 
 

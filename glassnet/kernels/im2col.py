@@ -1,5 +1,5 @@
 """im2col and col2im: a convolution as matrix products, the array-level kernels under
-`glassnet.ops.conv`.
+the convolution ops (`glassnet.kernels.conv` picks among them).
 
 im2col: every receptive field of the (padded) input becomes one column of a matrix. With
 input x (N, C, H, W), kernel (kh, kw), stride s, dilation d, the column for output pixel (n, p, q)
@@ -25,28 +25,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from glassnet.ops.buffers import recycled
-
-_WORKSPACE: dict = {}
-
-
-def workspace(tag: str, shape: tuple, dtype: Any, fill: Any = 0) -> np.ndarray:
-    """A reusable scratch array for a temporary that never leaves the op (padded inputs, padded
-    gradients). Fresh large temporaries each step make the allocator return memory to the OS and
-    fault it back in; reusing one buffer per (tag, shape, dtype) avoids that. The buffer is created
-    filled with `fill`; callers that need it clean again must refill it themselves."""
-    key = (tag, shape, np.dtype(dtype))
-    buf = _WORKSPACE.get(key)
-    if buf is None:
-        if len(_WORKSPACE) > 64:  # shapes keep changing: do not hoard memory
-            _WORKSPACE.clear()
-        buf = _WORKSPACE[key] = np.full(shape, fill, dtype=dtype)
-    return buf
+from glassnet.kernels.cache import recycled, workspace
 
 
 def out_size(size: int, k: int, s: int, p_lo: int, p_hi: int, d: int) -> int:

@@ -1,0 +1,110 @@
+"""Convolution kernels: the cheapest NumPy + BLAS path for each convolution shape.
+
+`glassnet.ops.conv.ConvNd` states the math (Y = W cols, dL/dW = gY cols^T, dL/dx = col2im(W^T gY));
+these functions compute it, choosing by shape among the paths of `glassnet.kernels.im2col`:
+
+* forward: the columns a few images at a time (`conv_gemm`), in wide rows for stride-1
+  convolutions whose junk columns stay cheap (`use_wide_rows`).
+* backward of a size-keeping stride-1 convolution: both gradients from one set of columns of the
+  padded output gradient (`grads_same`).
+* backward otherwise: dL/dW from the columns made again (`conv_weight_grad`), dL/dx by wide rows
+  (`input_grad_wide`) or by col2im (`input_grad_cols`).
+
+Arrays are 4-d: x (N, C, H, W), W (O, C/groups, kh, kw), y and gy (N, O, Ho, Wo). The output is
+returned as the (N, O, Ho, Wo) view of a channel-major (O, N, Ho, Wo) array: the next
+convolution reads its columns in exactly that order.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from glassnet.kernels.cache import recycled
+from glassnet.kernels.im2col import (
+    conv_gemm,
+    conv_weight_grad,
+    grads_same,
+    input_grad_cols,
+    input_grad_wide,
+    out_size,
+    pad_hw,
+    unpad_hw,
+    use_wide_rows,
+)
+
+
+class Plan(NamedTuple):
+    """What forward decided and backward needs: the geometry and the path taken."""
+
+    kernel: tuple  # (kh, kw)
+    stride: tuple
+    pads: tuple  # (top, bottom, left, right)
+    dilation: tuple
+    groups: int
+    out_hw: tuple  # (Ho, Wo)
+    wide: bool  # wide rows (stride 1, undilated, few junk columns)
+
+
+def plan(x_shape: tuple, w_shape: tuple, stride, pads, dilation, groups: int) -> Plan:
+    """The output size and the path for a convolution of these shapes."""
+    H, Wd = x_shape[2:]
+    O, _, kh, kw = w_shape
+    Ho = out_size(H, kh, stride[0], pads[0], pads[1], dilation[0])
+    Wo = out_size(Wd, kw, stride[1], pads[2], pads[3], dilation[1])
+    wide = use_wide_rows(stride, dilation, O // groups, Wo, Wd + pads[2] + pads[3])
+    return Plan((kh, kw), stride, pads, dilation, groups, (Ho, Wo), wide)
+
+
+def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
+    """y = W (star) x: (N, O, Ho, Wo), the view of a channel-major array."""
+    N = x.shape[0]
+    O = W.shape[0]
+    G = p.groups
+    Ho, Wo = p.out_hw
+    y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)
+    xp = pad_hw(x, p.pads, copy=p.wide)
+    conv_gemm(W.reshape(G, O // G, -1), xp, (p.kernel, p.stride, p.dilation, p.out_hw), y, p.wide)
+    return y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)
+
+
+def backward(
+    gy: np.ndarray, x: np.ndarray, W: np.ndarray, p: Plan, need_x: bool, need_w: bool
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(dL/dx, dL/dW) of y = W (star) x for the output gradient gy; None where not needed."""
+    N, C, H, Wd = x.shape
+    O = W.shape[0]
+    G = p.groups
+    Ho, Wo = p.out_hw
+    if need_x and _keeps_size(x.shape, p):
+        return grads_same(gy, W, x if need_w else None, p.pads)
+    gY = gy.transpose(1, 0, 2, 3).reshape(G, O // G, N * Ho * Wo)  # (G, O/G, N*Ho*Wo)
+    W2 = W.reshape(G, O // G, -1)
+    gx = gW = None
+    if need_w:
+        xp = pad_hw(x, p.pads, copy=p.wide)
+        gW = conv_weight_grad(gY, xp, (p.kernel, p.stride, p.dilation, p.out_hw), p.wide)
+        gW = gW.reshape(W.shape)
+    if need_x:
+        pt, pb, pl, pr = p.pads
+        padded = (C, N, H + pt + pb, Wd + pl + pr)
+        if p.wide:
+            gxp = input_grad_wide(W2, gY, p.kernel, p.out_hw, padded)
+        else:
+            geometry = (p.kernel, p.stride, p.dilation, p.out_hw)
+            gxp = input_grad_cols(W2, gY, geometry, padded)
+        gx = unpad_hw(gxp, p.pads, x.shape)
+    return gx, gW
+
+
+def _keeps_size(x_shape: tuple, p: Plan) -> bool:
+    """True for a stride-1, undilated, ungrouped convolution whose output has the input's size
+    ('same' padding, e.g. 3x3 with padding 1) and a kernel larger than 1x1."""
+    return (
+        p.stride == (1, 1)
+        and p.dilation == (1, 1)
+        and p.groups == 1
+        and tuple(x_shape[2:]) == tuple(p.out_hw)
+        and p.out_hw != (1, 1)
+    )
