@@ -67,7 +67,8 @@ class ConvNd(Op):
         y = kconv.forward(x4, W4, plan)  # (N, O, Ho, Wo)
         if bias:
             y += bias[0][:, None, None]
-        ctx.save_for_backward(x4, W4, plan, W.shape)  # the input, not its columns
+        if True in ctx.needs_input_grad:  # under no_grad nothing is kept
+            ctx.save_for_backward(x4, W4, plan, W.shape)  # the input, not its columns
         return y if x.ndim == 4 else y[:, :, 0, :]
 
     @staticmethod
