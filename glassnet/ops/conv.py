@@ -82,7 +82,7 @@ class ConvNd(Op):
             gW = gW.reshape(w_shape)
         if len(need) == 2:
             return gx, gW
-        gb = gy.sum(axis=(0, 2, 3) if gy.ndim == 4 else (0, 2)) if need[2] else None
+        gb = kconv.bias_grad(_as_4d(gy)) if need[2] else None  # sum over n, p, q
         return gx, gW, gb
 
 
