@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from glassnet.kernels.cache import constant, recycled
+from glassnet.kernels.cache import constant, recycled, workspace
 from glassnet.kernels.im2col import (
     conv_gemm,
     conv_weight_grad,
@@ -65,6 +65,10 @@ def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
     O = W.shape[0]
     G = p.groups
     Ho, Wo = p.out_hw
+    if _pointwise(p):  # 1x1: the pixels are the columns, one GEMM, no im2col
+        y = recycled("y", (O, N * Ho * Wo), x.dtype)
+        np.matmul(W.reshape(O, -1), _channel_major(x, p.stride), out=y)
+        return y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)
     y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)
     xp = pad_hw(x, p.pads, copy=p.wide)
     conv_gemm(W.reshape(G, O // G, -1), xp, (p.kernel, p.stride, p.dilation, p.out_hw), y, p.wide)
@@ -79,6 +83,8 @@ def backward(
     O = W.shape[0]
     G = p.groups
     Ho, Wo = p.out_hw
+    if _pointwise(p):  # 1x1: dL/dW = gY X^T, dL/dx = W^T gY, two GEMMs
+        return _pointwise_grads(gy, x, W, p.stride, need_x, need_w)
     if need_x and p.stride == (1, 1) and (G > 1 or O <= C):
         # one set of columns of gy for both gradients: measured 0.4x the time of the two-column
         # path on depthwise layers, 0.45x with padding wider than 'same', 0.65x dilated, 0.8x
@@ -119,3 +125,45 @@ def bias_grad(gy: np.ndarray) -> np.ndarray:
 
 def _ones(n: int, dtype) -> np.ndarray:
     return constant(("ones", n, np.dtype(dtype)), lambda: np.ones(n, dtype))
+
+
+def _pointwise(p: Plan) -> bool:
+    """A 1x1 convolution without padding or groups: Y (O, N*Ho*Wo) = W (O, C) X (C, N*Ho*Wo)."""
+    return p.kernel == (1, 1) and p.groups == 1 and not any(p.pads)
+
+
+def _channel_major(x: np.ndarray, stride: tuple = (1, 1), tag: str = "x_cm") -> np.ndarray:
+    """(C, N*Ho*Wo): the pixels of x (N, C, H, W) that a 1x1 convolution of this stride reads,
+    channel-major. A view when x already is channel-major (a convolution's output); else one copy
+    into a workspace (valid until the caller's next call)."""
+    xs = x[:, :, :: stride[0], :: stride[1]] if stride != (1, 1) else x
+    N, C, Ho, Wo = xs.shape
+    X = xs.transpose(1, 0, 2, 3)
+    if not X.flags.c_contiguous:
+        buf = workspace(tag, X.shape, x.dtype)
+        np.copyto(buf, X)
+        X = buf
+    return X.reshape(C, N * Ho * Wo)
+
+
+def _pointwise_grads(
+    gy: np.ndarray, x: np.ndarray, W: np.ndarray, stride: tuple, need_x: bool, need_w: bool
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """dL/dW = gY X^T and dL/dx = W^T gY of a 1x1 convolution (a strided one scatters dL/dx
+    back to every stride-th pixel, zeros elsewhere)."""
+    N, C, H, Wd = x.shape
+    O = W.shape[0]
+    Ho, Wo = gy.shape[2:]
+    gY = _channel_major(gy, tag="gy_cm")  # (O, N*Ho*Wo)
+    gx = gW = None
+    if need_w:
+        gW = np.matmul(gY, _channel_major(x, stride).T).reshape(W.shape)
+    if need_x:
+        gX = recycled("gx", (C, N * Ho * Wo), gy.dtype)
+        np.matmul(W.reshape(O, C).T, gY, out=gX)
+        gx = gX.reshape(C, N, Ho, Wo).transpose(1, 0, 2, 3)
+        if stride != (1, 1):
+            full = np.zeros((C, N, H, Wd), gy.dtype).transpose(1, 0, 2, 3)
+            full[:, :, :: stride[0], :: stride[1]] = gx
+            gx = full
+    return gx, gW

@@ -84,3 +84,23 @@ def test_reference_matches_torch(seed):
     gx, gw = reference.conv2d_backward(gy.numpy(), case["x"], case["w"], *args)
     np.testing.assert_allclose(gx, x.grad, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(gw, w.grad, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("stride", [(1, 1), (2, 2), (2, 1)])
+@pytest.mark.parametrize("channel_major", [False, True])
+def test_pointwise_convolutions_equal_the_reference(stride, channel_major):
+    """1x1 convolutions run as plain GEMMs on the pixels (a view of a channel-major input, a
+    copy of any other); strided ones read every stride-th pixel."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3, 5, 7, 6))
+    if channel_major:  # laid out as a convolution's output is
+        x = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+    w = rng.standard_normal((4, 5, 1, 1))
+    p = kconv.plan(x.shape, w.shape, stride, (0, 0, 0, 0), (1, 1), 1)
+    y = kconv.forward(x, w, p)
+    np.testing.assert_allclose(y, reference.conv2d_forward(x, w, stride), rtol=1e-12)
+    gy = rng.standard_normal(y.shape)
+    gx, gw = kconv.backward(gy, x, w, p, True, True)
+    ref_gx, ref_gw = reference.conv2d_backward(gy, x, w, stride)
+    np.testing.assert_allclose(gx, ref_gx, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(gw, ref_gw, rtol=1e-12, atol=1e-12)
