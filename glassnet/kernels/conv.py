@@ -55,7 +55,11 @@ def plan(x_shape: tuple, w_shape: tuple, stride, pads, dilation, groups: int) ->
     O, _, kh, kw = w_shape
     Ho = out_size(H, kh, stride[0], pads[0], pads[1], dilation[0])
     Wo = out_size(Wd, kw, stride[1], pads[2], pads[3], dilation[1])
+    # wide rows also pass the output through a workspace: where it has more channels than the
+    # columns have rows (a first layer, 1->32 3x3) that copy costs more than wide rows save
+    # (A/B: narrow 0.48x there)
     wide = use_wide_rows(stride, dilation, O // groups, Wo, Wd + pads[2] + pads[3])
+    wide = wide and O // groups <= w_shape[1] * kh * kw
     return Plan((kh, kw), stride, pads, dilation, groups, (Ho, Wo), wide)
 
 
