@@ -46,7 +46,7 @@ class Plan(NamedTuple):
     dilation: tuple
     groups: int
     out_hw: tuple  # (Ho, Wo)
-    wide: bool  # wide rows (stride 1, undilated, few junk columns)
+    wide: bool  # the forward's columns in wide rows (stride 1, undilated, few junk columns)
 
 
 def plan(x_shape: tuple, w_shape: tuple, stride, pads, dilation, groups: int) -> Plan:
@@ -97,18 +97,20 @@ def backward(
         return grads_stride1(gy, W, x if need_w else None, x.shape, p.pads, p.dilation, G)
     gY = gy.transpose(1, 0, 2, 3).reshape(G, O // G, N * Ho * Wo)  # (G, O/G, N*Ho*Wo)
     W2 = W.reshape(G, O // G, -1)
+    pt, pb, pl, pr = p.pads
+    # wide rows by the junk rule alone: the forward's extra condition (its output's copy) does
+    # not apply to the gradients
+    wide = use_wide_rows(p.stride, p.dilation, O // G, Wo, Wd + pl + pr)
     gx = gW = None
     if need_w:
         # an image input (C <= 3) makes few columns: spreading gy over wide rows costs more than
         # the narrow columns' short rows save (A/B: 0.72x on 1->32 3x3, 0.84x on LeNet's 1->6)
-        wide = p.wide and C > 3
-        xp = pad_hw(x, p.pads, copy=wide)
-        gW = conv_weight_grad(gY, xp, (p.kernel, p.stride, p.dilation, p.out_hw), wide)
-        gW = gW.reshape(W.shape)
+        xp = pad_hw(x, p.pads, copy=wide and C > 3)
+        geometry = (p.kernel, p.stride, p.dilation, p.out_hw)
+        gW = conv_weight_grad(gY, xp, geometry, wide and C > 3).reshape(W.shape)
     if need_x:
-        pt, pb, pl, pr = p.pads
         padded = (C, N, H + pt + pb, Wd + pl + pr)
-        if p.wide:
+        if wide:
             gxp = input_grad_wide(W2, gY, p.kernel, p.out_hw, padded)
         else:
             geometry = (p.kernel, p.stride, p.dilation, p.out_hw)

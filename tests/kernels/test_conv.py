@@ -53,7 +53,9 @@ def test_kernels_equal_the_reference_on_random_shapes(seed, cache_on, monkeypatc
     else:
         with disabled():
             y, gy, gx, gw = _kernel_result(case, np.float64)
-    np.testing.assert_allclose(y, reference.conv2d_forward(case["x"], case["w"], *args), 1e-12)
+    np.testing.assert_allclose(
+        y, reference.conv2d_forward(case["x"], case["w"], *args), 1e-12, 1e-12
+    )
     ref_gx, ref_gw = reference.conv2d_backward(gy, case["x"], case["w"], *args)
     np.testing.assert_allclose(gx, ref_gx, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(gw, ref_gw, rtol=1e-10, atol=1e-10)
@@ -98,9 +100,27 @@ def test_pointwise_convolutions_equal_the_reference(stride, channel_major):
     w = rng.standard_normal((4, 5, 1, 1))
     p = kconv.plan(x.shape, w.shape, stride, (0, 0, 0, 0), (1, 1), 1)
     y = kconv.forward(x, w, p)
-    np.testing.assert_allclose(y, reference.conv2d_forward(x, w, stride), rtol=1e-12)
+    np.testing.assert_allclose(y, reference.conv2d_forward(x, w, stride), 1e-12, 1e-12)
     gy = rng.standard_normal(y.shape)
     gx, gw = kconv.backward(gy, x, w, p, True, True)
     ref_gx, ref_gw = reference.conv2d_backward(gy, x, w, stride)
     np.testing.assert_allclose(gx, ref_gx, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(gw, ref_gw, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("C, O, k, pads", [(1, 8, 3, 0), (2, 64, 3, 1), (3, 6, 5, 2), (8, 4, 3, 1)])
+def test_weight_gradient_alone_equals_the_reference(C, O, k, pads, monkeypatch):
+    """A first layer wants dL/dW only: narrow columns for image inputs (C <= 3), wide rows else;
+    the forward takes narrow columns where the output has more channels than the columns rows."""
+    monkeypatch.setattr(im2col_ops, "COLS_CHUNK", 700)
+    rng = np.random.default_rng(C * 100 + O)
+    x, w = rng.standard_normal((5, C, 9, 8)), rng.standard_normal((O, C, k, k))
+    p = kconv.plan(x.shape, w.shape, (1, 1), (pads,) * 4, (1, 1), 1)
+    y = kconv.forward(x, w, p)
+    ref_y = reference.conv2d_forward(x, w, pads=(pads,) * 4)
+    np.testing.assert_allclose(y, ref_y, rtol=1e-12, atol=1e-12)
+    gy = rng.standard_normal(y.shape)
+    gx, gw = kconv.backward(gy, x, w, p, False, True)
+    assert gx is None
+    _, ref_gw = reference.conv2d_backward(gy, x, w, pads=(pads,) * 4)
+    np.testing.assert_allclose(gw, ref_gw, rtol=1e-10, atol=1e-10)
