@@ -1,6 +1,7 @@
 """Run the benchmark suite: glassnet against PyTorch (CPU, 2 threads) and scikit-learn.
 
     python -m benchmarks [--quick] [--only NAME ...] [--repeats N] [--json FILE] [--no-memory]
+                         [--conv-layers]
     python benchmarks/run.py ...        (the same, as a script, from any directory)
 
 Each workload is built in every framework that has it and timed in turns in this one process;
@@ -9,6 +10,8 @@ fraction of the measured NumPy GEMM rate), peak memory (from a fresh process per
 ratio of each framework's median to PyTorch's. --quick runs everything once, briefly, and probes
 the peak memory of the first workload only (each probe is a fresh process that imports its
 framework, ~3-8 s): it proves the suite works in well under a minute; its numbers mean nothing.
+--conv-layers adds the per-layer convolution table (benchmarks/conv_layers.py) after the
+workloads, and its rows to the JSON under "conv_layers".
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 if not __package__:  # run as a script, `python benchmarks/run.py`: the repository on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import conv_layers  # noqa: E402
 from benchmarks.harness import (  # noqa: E402
     Result,
     format_table,
@@ -58,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats (default 7)")
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory runs")
+    parser.add_argument(
+        "--conv-layers", action="store_true", help="also time the per-layer convolution table"
+    )
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 7)
 
@@ -81,12 +88,13 @@ def main(argv: list[str] | None = None) -> int:
 
     print("all workloads:")
     print(format_table(rows))
+    report = {"machine": info, "gemm_gflops": gemm, "results": with_ratios(rows)}
+    if args.conv_layers:
+        print("\nper-layer convolutions (ms; fwd under no_grad, f+b = forward and backward):")
+        report["conv_layers"] = conv_layers.run(args.repeats or 5, args.quick)
+        print("\n" + conv_layers.format_table(report["conv_layers"]))
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {"machine": info, "gemm_gflops": gemm, "results": with_ratios(rows)}, indent=2
-            )
-        )
+        args.json.write_text(json.dumps(report, indent=2))
         print(f"\nJSON written to {args.json}")
     return 0
 

@@ -254,7 +254,9 @@ class Tensor:
         return self._data.tolist()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self._data if dtype is None else self._data.astype(dtype)
+        if dtype is None or np.dtype(dtype) == self._data.dtype:
+            return self._data  # no copy when the dtype already fits
+        return self._data.astype(dtype)
 
     def astype(self, dtype: Any) -> Tensor:
         """A copy in another dtype; differentiable between float dtypes."""

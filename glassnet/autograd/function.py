@@ -70,6 +70,7 @@ class Function:
 
     _freed = False
     saved_tensors: tuple = ()
+    needs_input_grad: tuple = ()  # set by apply before forward runs; () for a bare ctx
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep what backward will need (read it back as `ctx.saved_tensors`)."""
@@ -143,20 +144,27 @@ class Op(Function):
     def apply(cls, *inputs: Tensor, **params: Any) -> Tensor:
         # The hot path of every op: no validation beyond what NumPy does anyway, and one and two
         # inputs unrolled (a list comprehension costs as much as a small NumPy op).
+        # ctx.needs_input_grad is set before forward, all False under no_grad, so that forward
+        # can skip what only backward needs (`if True in ctx.needs_input_grad: save...`); a node
+        # that records nothing is dropped when apply returns, with everything it saved.
         ctx = cls()
         n = len(inputs)
+        record = STATE.enabled
         try:
             if n == 1:
                 x = inputs[0]
+                needs = ctx.needs_input_grad = (record and x.requires_grad,)
                 y = cls.forward(ctx, x._data, **params)
-                needs = (x.requires_grad,)
             elif n == 2:
                 a, b = inputs
+                needs = ctx.needs_input_grad = (
+                    record and a.requires_grad,
+                    record and b.requires_grad,
+                )
                 y = cls.forward(ctx, a._data, b._data, **params)
-                needs = (a.requires_grad, b.requires_grad)
             else:
+                needs = ctx.needs_input_grad = tuple([record and t.requires_grad for t in inputs])
                 y = cls.forward(ctx, *[t._data for t in inputs], **params)
-                needs = tuple([t.requires_grad for t in inputs])
         except _RAISED as err:
             raise _named_error(cls, err, inputs) from None
         if type(y) is not np.ndarray:
@@ -167,9 +175,8 @@ class Op(Function):
         out._data = y
         out.grad = None
         out._retains_grad = False
-        if True in needs and STATE.enabled:
+        if True in needs:
             ctx.inputs = inputs
-            ctx.needs_input_grad = needs
             out.requires_grad = True
             out._ctx = ctx
         else:

@@ -14,7 +14,8 @@ import numpy as np
 from glassnet.nn import init
 from glassnet.nn.linear import _check_device, _float_dtype
 from glassnet.nn.module import Module, Parameter
-from glassnet.ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, ntuple
+from glassnet.ops.conv import conv1d, conv2d, ntuple
+from glassnet.ops.conv_transpose import conv_transpose1d, conv_transpose2d
 from glassnet.tensor import Tensor
 
 

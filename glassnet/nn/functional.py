@@ -6,14 +6,9 @@ from glassnet.ops.dropout import dropout  # noqa: F401
 from glassnet.ops.bilinear import bilinear  # noqa: F401
 from glassnet.ops.embedding import embedding  # noqa: F401
 from glassnet.ops.attention import scaled_dot_product_attention  # noqa: F401
-from glassnet.ops.conv import (  # noqa: F401
-    conv1d,
-    conv2d,
-    conv_transpose1d,
-    conv_transpose2d,
-    fold,
-    unfold,
-)
+from glassnet.ops.conv import conv1d, conv2d  # noqa: F401
+from glassnet.ops.conv_transpose import conv_transpose1d, conv_transpose2d  # noqa: F401
+from glassnet.ops.fold import fold, unfold  # noqa: F401
 from glassnet.ops.pool import (  # noqa: F401
     adaptive_avg_pool2d,
     avg_pool1d,

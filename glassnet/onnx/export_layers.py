@@ -9,6 +9,7 @@ from glassnet.onnx.graph import GraphBuilder, OnnxExportError
 from glassnet.ops import attention as At
 from glassnet.ops import bilinear as Bi
 from glassnet.ops import conv as C
+from glassnet.ops import conv_transpose as CT
 from glassnet.ops import dropout as D
 from glassnet.ops import embedding as Em
 from glassnet.ops import norm as N
@@ -232,7 +233,7 @@ def _dropout(g, call):  # y = x m / (1 - p): training-mode dropout has no place 
 
 MAPPINGS = {
     C.ConvNd: _conv,
-    C.ConvTransposeNd: _conv_transpose,
+    CT.ConvTransposeNd: _conv_transpose,
     P.MaxPool: _max_pool,
     P.AvgPool: _avg_pool,
     P.AdaptiveAvgPool2d: _adaptive_avg_pool,

@@ -1,17 +1,12 @@
-"""Convolution ops (PyTorch's conv1d/conv2d, conv_transpose1d/2d, unfold/fold) on top of the
-im2col kernels in `glassnet.ops.im2col`.
+"""Convolution ops (PyTorch's conv1d/conv2d, conv_transpose1d/2d, unfold/fold): the math. The
+kernels that compute it fast are in `glassnet.kernels.conv` and `glassnet.kernels.im2col`; the
+textbook version the tests hold them to is `glassnet.kernels.reference`.
 
-Forward: Y (O, N*Ho*Wo) = W (O, C*kh*kw) @ cols, the columns made a few images at a time.
+Forward: Y (O, N*Ho*Wo) = W (O, C*kh*kw) @ cols, cols = im2col(x).
 Backward of Y = W cols:  dL/dW = gY cols^T,  dL/dcols = W^T gY,  and dL/dx = col2im(dL/dcols):
-each column entry is added back to the input pixel it was read from (for stride-1 convolutions
-the same sum is taken as another convolution, or in wide rows).
+each column entry is added back to the input pixel it was read from.
 
-A transposed convolution is the adjoint of a convolution: its forward is col2im(W^T x) and its
-backward is im2col + a matrix product. fold/unfold expose col2im/im2col themselves.
-
-Layout note: the product gives Y as (O, N, Ho, Wo); the ops return the (N, O, Ho, Wo) view of it
-(a transpose, no copy). NumPy handles any strides, and the next convolution reads its columns in
-exactly that channel-major order.
+Transposed convolutions are in `glassnet.ops.conv_transpose`, fold/unfold in `glassnet.ops.fold`.
 """
 
 from __future__ import annotations
@@ -21,22 +16,8 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op
-from glassnet.autograd.grad_mode import STATE
-from glassnet.ops.buffers import recycled
-from glassnet.ops.im2col import (
-    col2im_add,
-    conv_gemm,
-    conv_weight_grad,
-    grads_same,
-    im2col,
-    input_grad_cols,
-    input_grad_wide,
-    out_size,
-    pad_hw,
-    unpad_hw,
-    use_wide_rows,
-    windows,
-)
+from glassnet.kernels import conv as kconv
+from glassnet.kernels.im2col import out_size
 from glassnet.tensor import Tensor
 
 
@@ -62,191 +43,46 @@ def _as_4d(x: np.ndarray) -> np.ndarray:
 
 
 class ConvNd(Op):
-    """Cross-correlation (PyTorch's convolution), 1-d or 2-d, as im2col + one GEMM per group.
+    """Cross-correlation (PyTorch's convolution), 1-d or 2-d: im2col + one matrix product.
 
         y[n, o, p, q] = b[o] + sum_{c,i,j} W[o, c, i, j] xp[n, g*Cg + c, p*sh + i*dh, q*sw + j*dw]
 
-    with g = o // (O / groups). As matrices, per group g:  Y_g = W_g cols_g  (one GEMM when
-    groups == 1), and backward:
-        dL/dW_g = gY_g cols_g^T,   dL/dcols_g = W_g^T gY_g,   dL/dx = col2im(dL/dcols),
-        dL/db = sum of gy over n, p, q.
-    A 1-d input (N, C, L) runs as a 2-d one of height 1.
+    with xp the padded input, g = o // (O / groups), Cg = C / groups. As matrices, per group:
+
+        Y = W cols                 cols = im2col(xp): (Cg*kh*kw, N*Ho*Wo), one column per pixel
+        dL/dW = gY cols^T          dL/dcols = W^T gY,   dL/dx = col2im(dL/dcols)
+        dL/db = sum of gy over n, p, q
+
+    (`glassnet.kernels.reference.conv2d_forward`/`conv2d_backward` write exactly this;
+    `glassnet.kernels.conv` computes the same by the fastest path for the shape.) A 1-d input
+    (N, C, L) runs as a 2-d one of height 1. Shapes: x (N, C, H, W), W (O, Cg, kh, kw),
+    y (N, O, Ho, Wo).
     """
 
     @staticmethod
     def forward(ctx, x, W, *bias, stride, pads, dilation, groups):
-        nd = x.ndim
         x4, W4 = _as_4d(x), _as_4d(W)
-        N, C, H, Wd = x4.shape
-        O, Cg, kh, kw = W4.shape
-        G = groups
-        Ho = out_size(H, kh, stride[0], pads[0], pads[1], dilation[0])
-        Wo = out_size(Wd, kw, stride[1], pads[2], pads[3], dilation[1])
-        W2 = W4.reshape(G, O // G, Cg * kh * kw)
-        y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)
-        wide = use_wide_rows(stride, dilation, O // G, Wo, Wd + pads[2] + pads[3])
-        xp = pad_hw(x4, pads, copy=wide)
-        conv_gemm(W2, xp, ((kh, kw), stride, dilation, (Ho, Wo)), y, wide)
-        y = y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)  # (N, O, Ho, Wo), a view
+        plan = kconv.plan(x4.shape, W4.shape, stride, pads, dilation, groups)
+        y = kconv.forward(x4, W4, plan)  # (N, O, Ho, Wo)
         if bias:
             y += bias[0][:, None, None]
-        if STATE.enabled:
-            ctx.save_for_backward(x4, W2, W.shape, nd)  # the input, not its columns
-            ctx.geometry = ((kh, kw), stride, pads, dilation, wide)
-        return y if nd == 4 else y[:, :, 0, :]
+        if True in ctx.needs_input_grad:  # under no_grad nothing is kept
+            ctx.save_for_backward(x4, W4, plan, W.shape)  # the input, not its columns
+        return y if x.ndim == 4 else y[:, :, 0, :]
 
     @staticmethod
     def backward(ctx, gy):
-        x4, W2, w_shape, nd = ctx.saved_tensors
-        x_shape = x4.shape
-        kernel, stride, pads, dilation, wide = ctx.geometry
+        x4, W4, plan, w_shape = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gy4 = _as_4d(gy)
-        N, O, Ho, Wo = gy4.shape
-        G = W2.shape[0]
-        gY = gy4.transpose(1, 0, 2, 3).reshape(G, O // G, N * Ho * Wo)  # (G, O/G, N*Ho*Wo)
-        gx = gW = gb = None
-        C, H, Wd = x_shape[1:]
-        if need[0] and _keeps_size(x_shape, (Ho, Wo), stride, dilation, G):
-            # dL/dx and dL/dW from one set of columns of the padded gradient
-            gx, gW = grads_same(gy4, W2.reshape(O, C, *kernel), x4 if need[1] else None, pads)
-        else:
-            if need[1]:
-                xp = pad_hw(x4, pads, copy=wide)
-                geometry = (kernel, stride, dilation, (Ho, Wo))
-                gW = conv_weight_grad(gY, xp, geometry, wide)
-            if need[0]:
-                padded = (C, N, H + pads[0] + pads[1], Wd + pads[2] + pads[3])
-                if wide:
-                    gxp = input_grad_wide(W2, gY, kernel, (Ho, Wo), padded)
-                else:
-                    gxp = input_grad_cols(W2, gY, (kernel, stride, dilation, (Ho, Wo)), padded)
-                gx = unpad_hw(gxp, pads, x_shape)
-        if gx is not None and nd == 3:
+        gx, gW = kconv.backward(_as_4d(gy), x4, W4, plan, need[0], need[1])
+        if gx is not None and len(w_shape) == 3:
             gx = gx[:, :, 0, :]
         if gW is not None:
             gW = gW.reshape(w_shape)
-        if len(need) > 2 and need[2]:
-            gb = gY.sum(axis=2).reshape(O)  # rows of gY are the output channels
-        return (gx, gW, gb) if len(need) > 2 else (gx, gW)
-
-
-def _keeps_size(x_shape: tuple, out_hw: tuple, stride: tuple, dilation: tuple, groups: int):
-    """True for a stride-1, undilated, ungrouped convolution whose output has the input's size
-    ('same' padding, e.g. 3x3 with padding 1) and a kernel larger than 1x1."""
-    return (
-        stride == (1, 1)
-        and dilation == (1, 1)
-        and groups == 1
-        and tuple(x_shape[2:]) == tuple(out_hw)
-        and out_hw != (1, 1)
-    )
-
-
-class ConvTransposeNd(Op):
-    """Transposed convolution (the gradient of a convolution with respect to its input):
-
-        y_full = col2im(W^T x),  y = y_full cropped by `padding` (+ output_padding at the end)
-
-    with W (C_in, C_out/groups, kh, kw). Each input pixel scatters W[c] scaled by x[n, c, h, w] to
-    the output window starting at (h*s, w*s). Backward is a convolution:
-        dL/dx = W im2col(gy),   dL/dW = x im2col(gy)^T,   dL/db = sum of gy over n, p, q.
-    """
-
-    @staticmethod
-    def forward(ctx, x, W, *bias, stride, padding, output_padding, dilation, groups, out_hw):
-        nd = x.ndim
-        x4, W4 = _as_4d(x), _as_4d(W)
-        N, C, H, Wd = x4.shape
-        _, Og, kh, kw = W4.shape
-        G = groups
-        Ho, Wo = out_hw
-        # The full output is the cropped one padded by `padding` in front and the rest behind.
-        hp = (H - 1) * stride[0] + dilation[0] * (kh - 1) + 1 + output_padding[0]
-        wp = (Wd - 1) * stride[1] + dilation[1] * (kw - 1) + 1 + output_padding[1]
-        pads = (padding[0], hp - padding[0] - Ho, padding[1], wp - padding[1] - Wo)
-        X = x4.transpose(1, 0, 2, 3).reshape(G, C // G, N * H * Wd)  # (G, Cin/G, N*H*W)
-        W2 = W4.reshape(G, C // G, Og * kh * kw)
-        cols = np.matmul(W2.transpose(0, 2, 1), X)  # (G, Og*kh*kw, N*H*W)
-        gwin = cols.reshape(G * Og, kh, kw, N, H, Wd).transpose(3, 0, 1, 2, 4, 5)
-        yp = np.zeros((G * Og, N, hp, wp), dtype=x.dtype).transpose(1, 0, 2, 3)
-        col2im_add(yp, gwin, (kh, kw), stride, dilation)
-        y = unpad_hw(yp, pads, (N, G * Og, Ho, Wo))
-        if bias:
-            y += bias[0][:, None, None]
-        ctx.save_for_backward(X, W2, x4.shape, W.shape, nd)
-        ctx.geometry = ((kh, kw), stride, pads, dilation)
-        return y if nd == 4 else y[:, :, 0, :]
-
-    @staticmethod
-    def backward(ctx, gy):
-        X, W2, x_shape, w_shape, nd = ctx.saved_tensors
-        kernel, stride, pads, dilation = ctx.geometry
-        need = ctx.needs_input_grad
-        gy4 = _as_4d(gy)
-        N, C, H, Wd = x_shape
-        G = W2.shape[0]
-        gcols = im2col(pad_hw(gy4, pads, tag="tpad"), kernel, stride, dilation, (H, Wd))
-        gcols = gcols.reshape(G, -1, N * H * Wd)  # (G, Og*kh*kw, N*H*W)
-        gx = gW = gb = None
-        if need[0]:
-            gX = np.matmul(W2, gcols)  # (G, Cin/G, N*H*W)
-            gx = gX.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
-            if nd == 3:
-                gx = gx[:, :, 0, :]
-        if need[1]:
-            gW = np.matmul(X, gcols.transpose(0, 2, 1)).reshape(w_shape)
-        if len(need) > 2 and need[2]:
-            gb = gy4.sum(axis=(0, 2, 3))
-        return (gx, gW, gb) if len(need) > 2 else (gx, gW)
-
-
-class Unfold(Op):
-    """im2col as an op: x (N, C, H, W) -> (N, C*kh*kw, L), column l = the l-th receptive field.
-    Backward is col2im: each column entry's gradient is added to the pixel it was read from."""
-
-    @staticmethod
-    def forward(ctx, x, *, kernel, stride, pads, dilation, out_hw):
-        N, C = x.shape[:2]
-        win = windows(pad_hw(x, pads, tag="unfold"), kernel, stride, dilation, out_hw)
-        ctx.save_for_backward(x.shape)
-        ctx.geometry = (kernel, stride, pads, dilation)
-        return np.array(win.reshape(N, C * kernel[0] * kernel[1], out_hw[0] * out_hw[1]))
-
-    @staticmethod
-    def backward(ctx, gy):
-        (x_shape,) = ctx.saved_tensors
-        kernel, stride, pads, dilation = ctx.geometry
-        return _fold(gy, x_shape, kernel, stride, pads, dilation)
-
-
-def _fold(cols: np.ndarray, x_shape: tuple, kernel, stride, pads, dilation) -> np.ndarray:
-    """col2im: cols (N, C*kh*kw, L) summed into an image of shape x_shape (N, C, H, W)."""
-    N, C, H, W = x_shape
-    Ho = out_size(H, kernel[0], stride[0], pads[0], pads[1], dilation[0])
-    Wo = out_size(W, kernel[1], stride[1], pads[2], pads[3], dilation[1])
-    gwin = cols.reshape(N, C, kernel[0], kernel[1], Ho, Wo)
-    gxp = np.zeros((N, C, H + pads[0] + pads[1], W + pads[2] + pads[3]), dtype=cols.dtype)
-    col2im_add(gxp, gwin, kernel, stride, dilation)
-    return np.ascontiguousarray(unpad_hw(gxp, pads, x_shape))
-
-
-class Fold(Op):
-    """col2im as an op: (N, C*kh*kw, L) -> (N, C, H, W), summing overlapping entries.
-    Backward is im2col (unfold) of the gradient."""
-
-    @staticmethod
-    def forward(ctx, cols, *, out_shape, kernel, stride, pads, dilation):
-        ctx.geometry = (kernel, stride, pads, dilation, out_shape)
-        return _fold(cols, out_shape, kernel, stride, pads, dilation)
-
-    @staticmethod
-    def backward(ctx, gy):
-        kernel, stride, pads, dilation, (N, C, H, W) = ctx.geometry
-        Ho = out_size(H, kernel[0], stride[0], pads[0], pads[1], dilation[0])
-        Wo = out_size(W, kernel[1], stride[1], pads[2], pads[3], dilation[1])
-        win = windows(pad_hw(gy, pads, tag="fold"), kernel, stride, dilation, (Ho, Wo))
-        return np.array(win.reshape(N, C * kernel[0] * kernel[1], Ho * Wo))
+        if len(need) == 2:
+            return gx, gW
+        gb = kconv.bias_grad(_as_4d(gy)) if need[2] else None  # sum over n, p, q
+        return gx, gW, gb
 
 
 # --------------------------------------------------------------------------- public functions
@@ -394,197 +230,3 @@ def conv1d(
     (4, 6, 46)
     """
     return _conv("conv1d", input, weight, bias, stride, padding, dilation, groups, 1)
-
-
-def _conv_transpose(op, input, weight, bias, stride, padding, output_padding, groups, dilation, nd):
-    x, unbatched = _check_input(op, input, weight, nd)
-    stride = ntuple(stride, nd, "stride", op)
-    dilation = ntuple(dilation, nd, "dilation", op)
-    padding = ntuple(padding, nd, "padding", op)
-    output_padding = ntuple(output_padding, nd, "output_padding", op)
-    if any(s < 1 for s in stride) or any(d < 1 for d in dilation) or min(padding) < 0:
-        raise ValueError(
-            f"{op}: need stride >= 1, dilation >= 1, padding >= 0, got {stride}, {dilation}, "
-            f"{padding}"
-        )
-    for op_, s, d in zip(output_padding, stride, dilation):
-        if not 0 <= op_ < max(s, d):
-            raise ValueError(
-                f"{op}: output_padding {output_padding} must be smaller than stride {stride} "
-                f"or dilation {dilation}"
-            )
-    if not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
-    w_shape, x_shape = weight._data.shape, x._data.shape
-    if x_shape[1] != w_shape[0] or w_shape[0] % groups:
-        raise ValueError(
-            f"{op}: weight of shape {w_shape} (in, out/groups, *kernel) with groups={groups} "
-            f"expects input with {w_shape[0]} channels, got input of shape {x_shape}"
-        )
-    kernel = w_shape[2:]
-    out_hw = tuple(
-        (n - 1) * s - 2 * p + d * (k - 1) + o + 1
-        for n, s, p, d, k, o in zip(x_shape[2:], stride, padding, dilation, kernel, output_padding)
-    )
-    if min(out_hw) < 1:
-        raise ValueError(f"{op}: output size {out_hw} is too small (input shape {x_shape})")
-    if nd == 1:
-        stride, padding, output_padding, dilation = (
-            (1,) + stride,
-            (0,) + padding,
-            (0,) + output_padding,
-            (1,) + dilation,
-        )
-        out_hw = (1,) + out_hw
-    params = dict(
-        stride=stride,
-        padding=padding,
-        output_padding=output_padding,
-        dilation=dilation,
-        groups=groups,
-        out_hw=out_hw,
-    )
-    if bias is None:
-        y = ConvTransposeNd.apply(x, weight, **params)
-    else:
-        c_out = w_shape[1] * groups
-        if bias._data.shape != (c_out,):
-            raise ValueError(f"{op}: bias shape {bias._data.shape} should be ({c_out},)")
-        y = ConvTransposeNd.apply(x, weight, bias, **params)
-    return y.squeeze(0) if unbatched else y
-
-
-def conv_transpose2d(
-    input: Tensor,
-    weight: Tensor,
-    bias: Tensor | None = None,
-    stride: Any = 1,
-    padding: Any = 0,
-    output_padding: Any = 0,
-    groups: int = 1,
-    dilation: Any = 1,
-) -> Tensor:
-    """2-d transposed convolution (the input-gradient of conv2d; "deconvolution").
-
-    Shape
-    -----
-    input (N, C_in, H, W); weight (C_in, C_out/groups, kh, kw); output (N, C_out, H_out, W_out),
-    H_out = (H - 1) s - 2p + d (kh - 1) + output_padding + 1.
-
-    Example
-    -------
-    >>> conv_transpose2d(glassnet.randn(1, 4, 7, 7), glassnet.randn(4, 2, 2, 2), stride=2).shape
-    (1, 2, 14, 14)
-    """
-    return _conv_transpose(
-        "conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups,
-        dilation, 2,
-    )  # fmt: skip
-
-
-def conv_transpose1d(
-    input: Tensor,
-    weight: Tensor,
-    bias: Tensor | None = None,
-    stride: Any = 1,
-    padding: Any = 0,
-    output_padding: Any = 0,
-    groups: int = 1,
-    dilation: Any = 1,
-) -> Tensor:
-    """1-d transposed convolution; input (N, C_in, L), weight (C_in, C_out/groups, k).
-
-    Example
-    -------
-    >>> conv_transpose1d(glassnet.randn(1, 4, 10), glassnet.randn(4, 2, 3), stride=2).shape
-    (1, 2, 21)
-    """
-    return _conv_transpose(
-        "conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups,
-        dilation, 1,
-    )  # fmt: skip
-
-
-def _fold_args(op, kernel_size, dilation, padding, stride):
-    kernel = ntuple(kernel_size, 2, "kernel_size", op)
-    dilation = ntuple(dilation, 2, "dilation", op)
-    padding = ntuple(padding, 2, "padding", op)
-    stride = ntuple(stride, 2, "stride", op)
-    if min(kernel) < 1 or min(dilation) < 1 or min(stride) < 1 or min(padding) < 0:
-        raise ValueError(
-            f"{op}: need kernel_size, dilation, stride >= 1 and padding >= 0, got "
-            f"{kernel}, {dilation}, {stride}, {padding}"
-        )
-    pads = (padding[0], padding[0], padding[1], padding[1])
-    return kernel, dilation, pads, stride
-
-
-def unfold(
-    input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0, stride: Any = 1
-) -> Tensor:
-    """im2col: extract sliding blocks. Column l holds the l-th receptive field, flattened (c, i, j).
-
-    Shape
-    -----
-    input (N, C, H, W); output (N, C*kh*kw, L), L = H_out * W_out.
-
-    Example
-    -------
-    >>> unfold(glassnet.randn(2, 3, 5, 5), kernel_size=3).shape
-    (2, 27, 9)
-    """
-    kernel, dilation, pads, stride = _fold_args("unfold", kernel_size, dilation, padding, stride)
-    if input._data.ndim != 4:
-        raise ValueError(
-            f"unfold: expected a 4-d input (N, C, H, W), got shape {input._data.shape}"
-        )
-    H, W = input._data.shape[2:]
-    out_hw = (
-        out_size(H, kernel[0], stride[0], pads[0], pads[1], dilation[0]),
-        out_size(W, kernel[1], stride[1], pads[2], pads[3], dilation[1]),
-    )
-    if min(out_hw) < 1:
-        raise ValueError(
-            f"unfold: input of shape {input._data.shape} is smaller than the kernel {kernel}"
-        )
-    return Unfold.apply(
-        input, kernel=kernel, stride=stride, pads=pads, dilation=dilation, out_hw=out_hw
-    )
-
-
-def fold(
-    input: Tensor,
-    output_size: Any,
-    kernel_size: Any,
-    dilation: Any = 1,
-    padding: Any = 0,
-    stride: Any = 1,
-) -> Tensor:
-    """col2im: sum sliding blocks (N, C*kh*kw, L) back into an image (N, C, H, W).
-
-    Shape
-    -----
-    input (N, C*kh*kw, L) with L the number of block positions in output_size; output
-    (N, C, *output_size).
-
-    Example
-    -------
-    >>> x = glassnet.randn(1, 2, 4, 4)
-    >>> fold(unfold(x, 2, stride=2), (4, 4), 2, stride=2).allclose(x)
-    True
-    """
-    kernel, dilation, pads, stride = _fold_args("fold", kernel_size, dilation, padding, stride)
-    H, W = ntuple(output_size, 2, "output_size", "fold")
-    shape = input._data.shape
-    k = kernel[0] * kernel[1]
-    Ho = out_size(H, kernel[0], stride[0], pads[0], pads[1], dilation[0])
-    Wo = out_size(W, kernel[1], stride[1], pads[2], pads[3], dilation[1])
-    if len(shape) != 3 or shape[1] % k or shape[2] != Ho * Wo or Ho < 1 or Wo < 1:
-        raise ValueError(
-            f"fold: input of shape {shape} does not fit output_size {(H, W)} with kernel "
-            f"{kernel}: expected (N, C*{k}, {max(Ho, 0) * max(Wo, 0)})"
-        )
-    out_shape = (shape[0], shape[1] // k, H, W)
-    return Fold.apply(
-        input, out_shape=out_shape, kernel=kernel, stride=stride, pads=pads, dilation=dilation
-    )

@@ -26,8 +26,8 @@ import numpy as np
 
 from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
+from glassnet.kernels.cache import recycled
 from glassnet.ops._common import column_sums, require_float, row_sums
-from glassnet.ops.buffers import recycled
 from glassnet.tensor import Tensor
 
 

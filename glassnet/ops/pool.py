@@ -14,11 +14,10 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op
-from glassnet.autograd.grad_mode import STATE
-from glassnet.ops.buffers import recycled
+from glassnet.kernels.cache import recycled
+from glassnet.kernels.im2col import col2im_add, pad_hw, unpad_hw, windows
 from glassnet.ops.conv import ntuple
 from glassnet.ops.elementwise import cast
-from glassnet.ops.im2col import col2im_add, pad_hw, unpad_hw, windows
 from glassnet.tensor import Tensor
 
 
@@ -57,7 +56,7 @@ class MaxPool(Op):
         low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         win = _view(x4, kernel, stride, pads, dilation, out_hw, fast, low, "maxpool")
         kh, kw = kernel
-        if not (STATE.enabled or want_index):  # no_grad: the maximum alone, no winner index
+        if not (True in ctx.needs_input_grad or want_index):  # the maximum alone, no winner
             y = np.maximum(win[:, :, 0, 0], win[:, :, 0, 1]) if kw > 1 else win[:, :, 0, 0].copy()
             for i in range(kh):
                 for j in range(2 if i == 0 else 0, kw):

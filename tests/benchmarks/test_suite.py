@@ -91,3 +91,18 @@ def test_run_py_works_as_a_script_from_another_directory(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "b_mlp_digits_train" in done.stdout and "/torch" in done.stdout
+
+
+def test_conv_layer_table_runs_and_writes_json(tmp_path):
+    out = tmp_path / "conv.json"
+    done = _run("benchmarks.conv_layers", "--quick", "--only", "lenet c2", "depthwise 3x3/2",
+                "--json", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "fwd+bwd median" in done.stdout
+    rows = json.loads(out.read_text())["conv_layers"]
+    assert [r["layer"] for r in rows] == ["lenet c2 5x5 valid", "depthwise 3x3/2"]
+    for r in rows:
+        assert r["fwd_ratio"] == r["glassnet_fwd_s"] / r["torch_fwd_s"]
+        assert r["train_ratio"] == r["glassnet_train_s"] / r["torch_train_s"]
+        assert r["glassnet_train_gflops"] == 3 * r["forward_flops"] / r["glassnet_train_s"] / 1e9
+    assert rows[1]["shape"]["groups"] == rows[1]["shape"]["C"] == 64

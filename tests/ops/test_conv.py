@@ -8,6 +8,7 @@ import torch.nn.functional as TF
 
 import glassnet
 from glassnet.autograd import gradcheck
+from glassnet.kernels.cache import CACHE
 from glassnet.nn import functional as F
 from tests.ops._torch_pair import both, randn
 
@@ -29,7 +30,9 @@ CONV2D_GRID = [
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 @pytest.mark.parametrize("config", CONV2D_GRID)
 @pytest.mark.parametrize("bias", [True, False])
-def test_conv2d_matches_torch(config, bias):
+@pytest.mark.parametrize("cache_on", [True, False])  # every kernel with and without reuse
+def test_conv2d_matches_torch(config, bias, cache_on, monkeypatch):
+    monkeypatch.setattr(CACHE, "enabled", cache_on)
     N, C, H, W, O, k, s, p, d, g = config
     kh, kw = k if isinstance(k, tuple) else (k, k)
     arrays = [
@@ -218,19 +221,6 @@ def test_type_errors():
         F.conv2d(glassnet.zeros(1, 1, 4, 4, dtype=glassnet.float64), glassnet.zeros(1, 1, 2, 2))
 
 
-def test_recycled_buffers_are_reused_only_when_nothing_refers_to_them():
-    from glassnet.ops.buffers import recycled
-
-    a = recycled("test", (3, 4), np.float32)
-    a_address = a.ctypes.data
-    view = a[1:]
-    del a
-    b = recycled("test", (3, 4), np.float32)
-    assert not np.shares_memory(b, view)  # a live view keeps its buffer in use
-    del view, b
-    assert recycled("test", (3, 4), np.float32).ctypes.data == a_address  # free again: reused
-
-
 def test_outputs_held_across_calls_are_not_overwritten():
     # results live in recycled buffers: ones still referenced must keep their values
     rng = np.random.default_rng(0)
@@ -249,7 +239,7 @@ def test_outputs_held_across_calls_are_not_overwritten():
 def test_columns_made_a_few_images_at_a_time_match_torch(config, chunk, monkeypatch):
     """conv_gemm, conv_weight_grad and the same-size input gradient all go chunk by chunk: with
     a tiny chunk every path runs over many chunks and must still equal torch."""
-    from glassnet.ops import im2col as im2col_ops
+    from glassnet.kernels import im2col as im2col_ops
 
     monkeypatch.setattr(im2col_ops, "COLS_CHUNK", chunk)
     N, C, H, W, O, k, s, p, d, g = config
@@ -268,7 +258,7 @@ def test_wide_rows_of_an_unpadded_input_read_a_copy_with_slack(k, g, monkeypatch
     """Without padding the input itself has no slack past its last plane: it is copied into the
     padded-input workspace first (1x1, valid 5x5 and grouped 3x3 convolutions over several
     chunks; their input gradients also go by wide rows)."""
-    from glassnet.ops import im2col as im2col_ops
+    from glassnet.kernels import im2col as im2col_ops
 
     monkeypatch.setattr(im2col_ops, "COLS_CHUNK", 300)
     arrays = [randn((3, 4, 9, 11), 1), randn((6, 4 // g, k, k), 2), randn((6,), 3)]
@@ -286,7 +276,7 @@ def test_same_size_backward_shares_its_columns(wants, channel_major, junk_limit,
     """A size-keeping convolution takes dL/dx and dL/dW from one set of columns of the padded
     gradient; each gradient alone, an input laid out channel-major (as a convolution's output
     is) or not, over several chunks, in wide rows and in narrow columns, must equal torch's."""
-    from glassnet.ops import im2col as im2col_ops
+    from glassnet.kernels import im2col as im2col_ops
 
     monkeypatch.setattr(im2col_ops, "COLS_CHUNK", 400)
     monkeypatch.setattr(im2col_ops, "WIDE_JUNK_LIMIT", junk_limit)

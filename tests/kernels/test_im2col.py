@@ -1,10 +1,10 @@
-"""glassnet/ops/im2col.py: the column chunks, wide rows and the policy that picks them
+"""glassnet/kernels/im2col.py: the column chunks, wide rows and the policy that picks them
 (the convolutions built on them are checked against torch in test_conv.py)."""
 
 import numpy as np
 import pytest
 
-from glassnet.ops import im2col as im2col_ops
+from glassnet.kernels import im2col as im2col_ops
 from tests.ops._torch_pair import randn
 
 

@@ -1,0 +1,15 @@
+"""The speed behind the math: tuned NumPy kernels that the ops in `glassnet.ops` call by name.
+
+`glassnet.ops` says WHAT an op computes (formula, shapes, derivative); this package says HOW FAST:
+column layouts, chunk sizes, wide rows, reused buffers. Every tuned kernel has a plain textbook
+version in `reference` that the tests hold it to.
+
+Modules
+-------
+cache       `CACHE`: every reused buffer and cached constant, one size limit, `clear()`, and one
+            switch (`CACHE.enabled`) to turn all reuse off
+conv        the convolution's paths, chosen by shape: `plan`, `forward`, `backward`, `bias_grad`
+im2col      im2col / col2im through strided views, column chunks, wide rows, the stride-1
+            backward from one set of columns
+reference   textbook im2col + one matmul per group, and col2im, written to be read
+"""

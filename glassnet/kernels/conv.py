@@ -1,0 +1,178 @@
+"""Convolution kernels: the cheapest NumPy + BLAS path for each convolution shape.
+
+`glassnet.ops.conv.ConvNd` states the math (Y = W cols, dL/dW = gY cols^T, dL/dx = col2im(W^T gY));
+these functions compute it, choosing by shape among the paths of `glassnet.kernels.im2col`:
+
+* forward: the columns a few images at a time (`conv_gemm`), in wide rows for stride-1
+  convolutions whose junk columns stay cheap (`use_wide_rows`).
+* backward of a stride-1 convolution (any padding, dilation; grouped, or with no more output
+  than input channels): both gradients from one set of columns of the padded output gradient
+  (`grads_stride1`).
+* backward otherwise (strided, widening, or a first layer with no dL/dx): dL/dW from the
+  columns made again (`conv_weight_grad`), dL/dx by wide rows (`input_grad_wide`) or by col2im
+  (`input_grad_cols`).
+
+Arrays are 4-d: x (N, C, H, W), W (O, C/groups, kh, kw), y and gy (N, O, Ho, Wo). The output is
+returned as the (N, O, Ho, Wo) view of a channel-major (O, N, Ho, Wo) array: the next
+convolution reads its columns in exactly that order.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from glassnet.kernels.cache import constant, recycled, workspace
+from glassnet.kernels.im2col import (
+    conv_gemm,
+    conv_weight_grad,
+    grads_stride1,
+    input_grad_cols,
+    input_grad_wide,
+    out_size,
+    pad_hw,
+    unpad_hw,
+    use_wide_rows,
+)
+
+
+class Plan(NamedTuple):
+    """What forward decided and backward needs: the geometry and the path taken."""
+
+    kernel: tuple  # (kh, kw)
+    stride: tuple
+    pads: tuple  # (top, bottom, left, right)
+    dilation: tuple
+    groups: int
+    out_hw: tuple  # (Ho, Wo)
+    wide: bool  # the forward's columns in wide rows (stride 1, undilated, few junk columns)
+
+
+def plan(x_shape: tuple, w_shape: tuple, stride, pads, dilation, groups: int) -> Plan:
+    """The output size and the path for a convolution of these shapes."""
+    H, Wd = x_shape[2:]
+    O, _, kh, kw = w_shape
+    Ho = out_size(H, kh, stride[0], pads[0], pads[1], dilation[0])
+    Wo = out_size(Wd, kw, stride[1], pads[2], pads[3], dilation[1])
+    # wide rows also pass the output through a workspace: where it has more channels than the
+    # columns have rows (a first layer, 1->32 3x3) that copy costs more than wide rows save
+    # (A/B: narrow 0.48x there)
+    wide = use_wide_rows(stride, dilation, O // groups, Wo, Wd + pads[2] + pads[3])
+    wide = wide and O // groups <= w_shape[1] * kh * kw
+    return Plan((kh, kw), stride, pads, dilation, groups, (Ho, Wo), wide)
+
+
+def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
+    """y = W (star) x: (N, O, Ho, Wo), the view of a channel-major array."""
+    N = x.shape[0]
+    O = W.shape[0]
+    G = p.groups
+    Ho, Wo = p.out_hw
+    if _pointwise(p):  # 1x1: the pixels are the columns, one GEMM, no im2col
+        y = recycled("y", (O, N * Ho * Wo), x.dtype)
+        np.matmul(W.reshape(O, -1), _channel_major(x, p.stride), out=y)
+        return y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)
+    y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)
+    xp = pad_hw(x, p.pads, copy=p.wide)
+    conv_gemm(W.reshape(G, O // G, -1), xp, (p.kernel, p.stride, p.dilation, p.out_hw), y, p.wide)
+    return y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)
+
+
+def backward(
+    gy: np.ndarray, x: np.ndarray, W: np.ndarray, p: Plan, need_x: bool, need_w: bool
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(dL/dx, dL/dW) of y = W (star) x for the output gradient gy; None where not needed."""
+    N, C, H, Wd = x.shape
+    O = W.shape[0]
+    G = p.groups
+    Ho, Wo = p.out_hw
+    if _pointwise(p):  # 1x1: dL/dW = gY X^T, dL/dx = W^T gY, two GEMMs
+        return _pointwise_grads(gy, x, W, p.stride, need_x, need_w)
+    if need_x and p.stride == (1, 1) and (G > 1 or O <= C):
+        # one set of columns of gy for both gradients: measured 0.4x the time of the two-column
+        # path on depthwise layers, 0.45x with padding wider than 'same', 0.65x dilated, 0.8x
+        # grouped, equal on 'same' layers; but 1.6-2x slower where the output has more channels
+        # than the input (LeNet's 6->16 valid 5x5: its columns would be the larger ones)
+        return grads_stride1(gy, W, x if need_w else None, x.shape, p.pads, p.dilation, G)
+    gY = gy.transpose(1, 0, 2, 3).reshape(G, O // G, N * Ho * Wo)  # (G, O/G, N*Ho*Wo)
+    W2 = W.reshape(G, O // G, -1)
+    pt, pb, pl, pr = p.pads
+    # wide rows by the junk rule alone: the forward's extra condition (its output's copy) does
+    # not apply to the gradients
+    wide = use_wide_rows(p.stride, p.dilation, O // G, Wo, Wd + pl + pr)
+    gx = gW = None
+    if need_w:
+        # an image input (C <= 3) makes few columns: spreading gy over wide rows costs more than
+        # the narrow columns' short rows save (A/B: 0.72x on 1->32 3x3, 0.84x on LeNet's 1->6)
+        xp = pad_hw(x, p.pads, copy=wide and C > 3)
+        geometry = (p.kernel, p.stride, p.dilation, p.out_hw)
+        gW = conv_weight_grad(gY, xp, geometry, wide and C > 3).reshape(W.shape)
+    if need_x:
+        padded = (C, N, H + pt + pb, Wd + pl + pr)
+        if wide:
+            gxp = input_grad_wide(W2, gY, p.kernel, p.out_hw, padded)
+        else:
+            geometry = (p.kernel, p.stride, p.dilation, p.out_hw)
+            gxp = input_grad_cols(W2, gY, geometry, padded)
+        gx = unpad_hw(gxp, p.pads, x.shape)
+    return gx, gW
+
+
+def bias_grad(gy: np.ndarray) -> np.ndarray:
+    """dL/db = sum of gy (N, O, Ho, Wo) over n, p, q, as BLAS matrix-vector products with a cached
+    vector of ones (3x faster than NumPy's sum over axes (0, 2, 3) on these shapes)."""
+    N, O, Ho, Wo = gy.shape
+    dtype = gy.dtype
+    cm = gy.transpose(1, 0, 2, 3)
+    if cm.flags.c_contiguous:  # channel-major, as a convolution's output is
+        return cm.reshape(O, -1) @ _ones(N * Ho * Wo, dtype)
+    if gy.flags.c_contiguous:
+        return _ones(N, dtype) @ (gy.reshape(N, O, Ho * Wo) @ _ones(Ho * Wo, dtype))
+    return gy.sum(axis=(0, 2, 3))
+
+
+def _ones(n: int, dtype) -> np.ndarray:
+    return constant(("ones", n, np.dtype(dtype)), lambda: np.ones(n, dtype))
+
+
+def _pointwise(p: Plan) -> bool:
+    """A 1x1 convolution without padding or groups: Y (O, N*Ho*Wo) = W (O, C) X (C, N*Ho*Wo)."""
+    return p.kernel == (1, 1) and p.groups == 1 and not any(p.pads)
+
+
+def _channel_major(x: np.ndarray, stride: tuple = (1, 1), tag: str = "x_cm") -> np.ndarray:
+    """(C, N*Ho*Wo): the pixels of x (N, C, H, W) that a 1x1 convolution of this stride reads,
+    channel-major. A view when x already is channel-major (a convolution's output); else one copy
+    into a workspace (valid until the caller's next call)."""
+    xs = x[:, :, :: stride[0], :: stride[1]] if stride != (1, 1) else x
+    N, C, Ho, Wo = xs.shape
+    X = xs.transpose(1, 0, 2, 3)
+    if not X.flags.c_contiguous:
+        buf = workspace(tag, X.shape, x.dtype)
+        np.copyto(buf, X)
+        X = buf
+    return X.reshape(C, N * Ho * Wo)
+
+
+def _pointwise_grads(
+    gy: np.ndarray, x: np.ndarray, W: np.ndarray, stride: tuple, need_x: bool, need_w: bool
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """dL/dW = gY X^T and dL/dx = W^T gY of a 1x1 convolution (a strided one scatters dL/dx
+    back to every stride-th pixel, zeros elsewhere)."""
+    N, C, H, Wd = x.shape
+    O = W.shape[0]
+    Ho, Wo = gy.shape[2:]
+    gY = _channel_major(gy, tag="gy_cm")  # (O, N*Ho*Wo)
+    gx = gW = None
+    if need_w:
+        gW = np.matmul(gY, _channel_major(x, stride).T).reshape(W.shape)
+    if need_x:
+        gX = recycled("gx", (C, N * Ho * Wo), gy.dtype)
+        np.matmul(W.reshape(O, C).T, gY, out=gX)
+        gx = gX.reshape(C, N, Ho, Wo).transpose(1, 0, 2, 3)
+        if stride != (1, 1):
+            full = np.zeros((C, N, H, Wd), gy.dtype).transpose(1, 0, 2, 3)
+            full[:, :, :: stride[0], :: stride[1]] = gx
+            gx = full
+    return gx, gW

@@ -1,0 +1,72 @@
+"""glassnet/kernels/cache.py: one cache object, one limit, one clear(), one switch."""
+
+import numpy as np
+
+from glassnet.kernels.cache import CACHE, Cache, disabled
+
+
+def test_workspace_is_one_array_per_tag_shape_and_dtype():
+    cache = Cache()
+    a = cache.workspace("t", (3, 4), np.float32, fill=7)
+    assert (a == 7).all() and a.dtype == np.float32
+    assert cache.workspace("t", (3, 4), np.float32) is a
+    assert cache.workspace("t", (3, 4), np.float64) is not a
+    assert cache.workspace("u", (3, 4), np.float32) is not a
+    assert cache.nbytes == a.nbytes * 2 + 3 * 4 * 8
+
+
+def test_recycled_buffers_are_reused_only_when_nothing_refers_to_them():
+    cache = Cache()
+    a = cache.recycled("test", (3, 4), np.float32)
+    a_address = a.ctypes.data
+    view = a[1:]
+    del a
+    b = cache.recycled("test", (3, 4), np.float32)
+    assert not np.shares_memory(b, view)  # a live view keeps its buffer in use
+    del view, b
+    assert cache.recycled("test", (3, 4), np.float32).ctypes.data == a_address  # free: reused
+
+
+def test_constants_are_built_once_and_read_only():
+    cache = Cache()
+    calls = []
+
+    def make():
+        calls.append(1)
+        return np.zeros(5)
+
+    c = cache.constant("zeros5", make)
+    assert cache.constant("zeros5", make) is c and len(calls) == 1
+    assert not c.flags.writeable
+
+
+def test_the_limit_clears_the_cache_and_refuses_what_does_not_fit():
+    cache = Cache(limit=1000)
+    a = cache.workspace("a", (100,), np.float32)  # 400 bytes
+    cache.workspace("b", (100,), np.float32)
+    assert cache.nbytes == 800
+    cache.workspace("c", (100,), np.float32)  # 1,200 > 1,000: cleared first, then held
+    assert cache.nbytes == 400 and cache.workspace("a", (100,), np.float32) is not a
+    big = cache.workspace("big", (1000,), np.float32)  # larger than the limit: never held
+    assert cache.nbytes == 0 and cache.workspace("big", (1000,), np.float32) is not big
+
+
+def test_clear_and_the_switch():
+    cache = Cache()
+    a = cache.workspace("a", (4,), np.float32)
+    cache.clear()
+    assert cache.nbytes == 0 and cache.workspace("a", (4,), np.float32) is not a
+    cache.clear()
+    cache.enabled = False
+    a = cache.workspace("a", (4,), np.float32, fill=1)
+    assert cache.workspace("a", (4,), np.float32, fill=1) is not a and cache.nbytes == 0
+    r = cache.recycled("r", (4,), np.float32)
+    del r
+    assert cache.nbytes == 0 and cache.constant("k", lambda: np.ones(2)).flags.writeable
+
+
+def test_disabled_block_turns_the_global_cache_off_and_back_on():
+    assert CACHE.enabled
+    with disabled() as cache:
+        assert cache is CACHE and not CACHE.enabled and CACHE.nbytes == 0
+    assert CACHE.enabled
