@@ -1,7 +1,9 @@
 """The `glassnet` command: parsing only. The work is done by `glassnet.config` (configuration),
-`glassnet.train.run` (run folders), `glassnet.explain` and `glassnet.viz.compare`.
+`glassnet.train.run` (run folders), `glassnet.train.compare`, `glassnet.train.report` and
+`glassnet.explain`.
 
     glassnet train [CONFIG] [--model M --dataset D --optimizer O --lr X --epochs N ...]
+                   [--log-format auto|plain|json] [--tensorboard]
     glassnet train --resume RUN_DIR
     glassnet configs
     glassnet evaluate RUN_DIR
@@ -138,6 +140,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="override any config key, e.g. --set train.max_steps_per_epoch=50",
     )
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument(
+        "--log-format",
+        choices=["auto", "plain", "json"],
+        default="auto",
+        help="progress output: auto (a bar on a terminal, one line per epoch otherwise), plain "
+        "(one line per epoch), json (one JSON object per line on stdout)",
+    )
+    p.add_argument(
+        "--tensorboard",
+        action="store_true",
+        help="also write TensorBoard event files to RUN_DIR/tensorboard (train.tensorboard)",
+    )
     p.add_argument(
         "--resume",
         metavar="RUN_DIR",
@@ -276,6 +290,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, option)
         if value is not None:
             flat[key] = value
+    if getattr(args, "tensorboard", False):
+        flat["train.tensorboard"] = True
     for assignment in args.set:
         key, value = parse_assignment(assignment)
         flat[key] = value
@@ -293,14 +309,15 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise ValueError(f"give a config ({args.config}) or --from RUN_DIR, not both")
         args.config = args.from_run
     overrides = _overrides(args)
-    quiet = True if args.quiet else None
+    # --quiet: nothing; otherwise a bar on a terminal and one line per epoch in a log
+    output = {"quiet": bool(args.quiet), "log_format": args.log_format}
     if args.resume is not None:
         if args.config is not None or overrides or args.out != "runs":
             raise ConfigError(
                 "--resume RUN_DIR continues the run with its own config.json; "
-                "give no config file or options besides --quiet"
+                "give no config file or options besides --quiet and --log-format"
             )
-        result = resume_run(args.resume, quiet=quiet, distributed=args.distributed)
+        result = resume_run(args.resume, distributed=args.distributed, **output)
     else:
         if args.config is None and not any(
             k.startswith(("model.", "data.dataset")) for k in overrides
@@ -312,14 +329,24 @@ def cmd_train(args: argparse.Namespace) -> int:
         threads = args.threads or default_threads(config)
         if threads:
             glassnet.set_num_threads(threads)
-        # --quiet: nothing; otherwise a progress bar on a terminal and nothing in a pipe
-        result = train_run(config, out=args.out, quiet=quiet, distributed=args.distributed)
+        result = train_run(config, out=args.out, distributed=args.distributed, **output)
     from glassnet.distributed import comm
 
     if comm.is_main():  # (under mpiexec, rank 0 speaks for the run)
+        _print_result(result, args.log_format)
+    return 0
+
+
+def _print_result(result: Any, log_format: str) -> None:
+    """The headline and the run folder: two lines, or one JSON object with --log-format json."""
+    if log_format == "json":
+        import json
+
+        record = {"type": "result", "run_dir": str(result.run_dir), **result.test_metrics}
+        print(json.dumps(record, default=float))
+    else:
         print(result.headline)
         print(f"run folder: {result.run_dir}")
-    return 0
 
 
 def cmd_configs(args: argparse.Namespace) -> int:
@@ -415,54 +442,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from glassnet.train import compare as training
-    from glassnet.train.builders import TABULAR
-    from glassnet.train.run import new_run_dir
-    from glassnet.viz import compare
-    from glassnet.viz.report import write_report
+    from glassnet.train.compare import run_comparison
 
-    chosen = training.check_choices(args.optimizers.split(","))
-    dataset = args.dataset.replace("-", "_")
-    if dataset not in TABULAR:
-        from glassnet._suggest import did_you_mean
-
-        raise ValueError(
-            f"compare-optimizers: unknown data set {args.dataset!r}"
-            f"{did_you_mean(dataset, TABULAR)} (choose from {', '.join(TABULAR)})"
-        )
-    run_dir = new_run_dir(args.out, "compare-optimizers")
-    surf_png, finals = compare.plot_surface_grid(chosen, run_dir / "surfaces.png", args.steps)
-    histories = training.train_on_dataset(
-        chosen, dataset, args.epochs, args.seed, True if args.quiet else None
+    table, run_dir = run_comparison(
+        args.optimizers.split(","),
+        args.dataset,
+        args.steps,
+        args.epochs,
+        args.seed,
+        args.out,
+        True if args.quiet else None,
     )
-    data_png = compare.plot_dataset_curves(histories, dataset, run_dir / f"{dataset}.png")
-    table = compare.summary_table(chosen, finals, compare.surface_lrs(chosen), histories, dataset)
     print(table)
-    summary: dict[str, Any] = {}
-    for name in chosen:
-        last = histories[name].epochs[-1]
-        metric = next((k for k in last if k.startswith("val_") and k != "val_loss"), "val_loss")
-        summary[f"{name} (lr {training.CHOICES[name][2]:g}): {dataset} {metric}"] = last[metric]
-    write_report(
-        run_dir / "report.html",
-        "glassnet compare-optimizers",
-        {
-            "optimizers": chosen,
-            "steps": args.steps,
-            "dataset": dataset,
-            "epochs": args.epochs,
-            "seed": args.seed,
-        },
-        summary,
-        [
-            (surf_png, "Paths (top) and function value per step (bottom) on four test surfaces."),
-            (
-                data_png,
-                f"The same MLP trained on {dataset} with each optimizer (same initial weights).",
-            ),
-        ],
-        texts={"Summary": table},
-    )
     print(f"run folder: {run_dir}")
     return 0
 
@@ -515,8 +506,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"glassnet {args.command}: error: {message}", file=sys.stderr)
         _end_other_ranks()
         return 2
-    except KeyboardInterrupt:
-        print(f"glassnet {args.command}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as e:  # a run says where its folder is and what it holds
+        details = f"\n{e}" if str(e) else ""
+        print(f"glassnet {args.command}: interrupted (Ctrl-C){details}", file=sys.stderr)
         return 130
 
 

@@ -14,7 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from glassnet.train.callbacks import Callback, write_text_atomic
+from glassnet.train.callbacks import Callback
+from glassnet.train.loggers import write_text_atomic
 
 CHART_SHARE = 0.1  # at most this share of the wall time goes to drawing in-progress charts
 
