@@ -162,7 +162,7 @@ def stop_message(stop: dict[str, Any], epochs: int) -> str:
     (patience 5); its best, 0.0812, was at epoch 6, whose weights are kept"
     """
     waited = stop["epoch"] - stop["best_epoch"]
-    kept = "whose weights are kept" if stop.get("restored", True) else "weights of the last epoch"
+    kept = "whose weights are kept" if stop.get("restored", True) else "the last weights kept"
     best = stop["best"]
     shown = f"{best:.4g}" if isinstance(best, float) else str(best)
     return (

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_STEP_RECORDS = 1024
+TIMING_KEYS = ("time", "samples_per_second", "wall_time")  # wall-clock facts, not results
 
 
 @dataclass

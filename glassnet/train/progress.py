@@ -21,8 +21,9 @@ import sys
 import textwrap
 from typing import Any
 
+from glassnet.train.history import TIMING_KEYS
+
 LOG_FORMATS = ("auto", "plain", "json")
-TIMING_KEYS = ("time", "wall_time", "samples_per_second")  # wall-clock facts, not results
 NBSP = "\u00a0"
 
 
