@@ -14,6 +14,7 @@ from glassnet.data.loader import DataLoader
 from glassnet.io.checkpoint import save_checkpoint
 from glassnet.train import builders
 from glassnet.train.history import History
+from glassnet.train.progress import Progress
 
 
 def dataset_arrays(dataset: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -32,7 +33,11 @@ def perceptron_loss(model: Any, X: np.ndarray, y: np.ndarray) -> float:
 
 
 def train_perceptron(
-    config: dict[str, Any], model: Any, data: builders.RunData, run_dir: Path
+    config: dict[str, Any],
+    model: Any,
+    data: builders.RunData,
+    run_dir: Path,
+    progress: Progress | None = None,
 ) -> tuple[History, dict[str, Any]]:
     """Rosenblatt's rule, fitted once; each epoch's line and metrics come from the (w, b) the
     Perceptron records after every epoch (`epoch_weights_`)."""
@@ -62,6 +67,8 @@ def train_perceptron(
         record["time"] = seconds_per_epoch
         history.epochs.append(record)
         log.write(json.dumps({"type": "epoch", **record}) + "\n")
+        if progress is not None:
+            progress.end(k + 1, len(model.mistakes_), record, 0.0)
     log.close()  # the loop ends on the last epoch's (w, b): the fitted model, unchanged
     for name in ("best", "last"):
         save_checkpoint(

@@ -127,7 +127,7 @@ def train_run(
     run_dir, fresh = _open_run_dir(config, out, run_dir, resume, parallel, main)
     try:
         if perceptron:
-            history, extra = train_perceptron(config, model, data, run_dir)
+            history, extra = train_perceptron(config, model, data, run_dir, progress)
         else:
             history, extra = _train_gradient(
                 config, model, data, run_dir, parts, (quiet, log_format), resume, parallel
@@ -168,10 +168,11 @@ def _open_run_dir(
 
 
 def _show_summary(progress: Progress, model: Any, data: builders.RunData) -> None:
-    """The model's layers, output shapes and parameter counts, on one training input."""
+    """The model's layers, output shapes and parameter counts, on one training input (run even
+    when not shown: a model that does not fit the data fails here, before any folder exists)."""
     from glassnet.train.model_summary import summary
 
-    if progress.mode == "none" or data.train is None or len(data.train) == 0:
+    if data.train is None or len(data.train) == 0:
         return
     x = next(iter(DataLoader(data.train, batch_size=1)))[0]
     table = summary(model, input_data=x)
