@@ -29,8 +29,9 @@ def _checkpoint_line(run_dir: Path, name: str) -> str | None:
         state = load(run_dir / name)
     except (CheckpointError, OSError):
         return f"{path.name}: unreadable"
-    epoch, step = state.get("epoch"), state.get("step")
-    where = f"epoch {epoch + 1}" if isinstance(epoch, int) else "?"
+    extra = state.get("extra") if isinstance(state.get("extra"), dict) else {}
+    epoch, step = extra.get("epoch"), extra.get("step")
+    where = f"epoch {epoch + 1}" if isinstance(epoch, int) else "an unknown epoch"
     if isinstance(step, int):
         where += f", step {step}"
     what = "the best epoch so far" if name == "best" else "the newest state (resumable)"
