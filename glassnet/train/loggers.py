@@ -15,6 +15,7 @@ import io
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,11 @@ class TensorBoardLogger(Callback):
 
     def on_fit_start(self, state: Any) -> None:
         purge = state.step if getattr(state, "resumed", False) else None
-        self.writer = self._writer_class(log_dir=str(self.log_dir), purge_step=purge)
+        self.writer = self._writer_class(
+            log_dir=str(self.log_dir),
+            purge_step=purge,
+            filename_suffix=f".{time.time_ns()}",  # a resume in the same second: another file
+        )
 
     def on_step_end(self, state: Any, record: dict[str, Any]) -> None:
         if self.step_every and record["step"] % self.step_every == 0:
