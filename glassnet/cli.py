@@ -100,6 +100,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    for add in (
+        _add_train,
+        _add_configs,
+        _add_report,
+        _add_evaluate,
+        _add_predict,
+        _add_generate,
+        _add_explain,
+        _add_export,
+        _add_compare_optimizers,
+        _add_playground,
+    ):
+        add(sub)
+    return parser
+
+
+def _add_train(sub: Any) -> None:
     p = sub.add_parser(
         "train",
         help="train a model and write a run folder",
@@ -139,6 +156,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override any config key, e.g. --set train.max_steps_per_epoch=50",
     )
+    _add_output_options(p)
+    p.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue a stopped run from its newest checkpoint (with its own config.json)",
+    )
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="data-parallel over MPI ranks (automatic under mpiexec -n N with N > 1)",
+    )
+
+
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    """train's --quiet, --log-format and --tensorboard."""
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument(
         "--log-format",
@@ -152,17 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write TensorBoard event files to RUN_DIR/tensorboard (train.tensorboard)",
     )
-    p.add_argument(
-        "--resume",
-        metavar="RUN_DIR",
-        help="continue a stopped run from its newest checkpoint (with its own config.json)",
-    )
-    p.add_argument(
-        "--distributed",
-        action="store_true",
-        help="data-parallel over MPI ranks (automatic under mpiexec -n N with N > 1)",
-    )
 
+
+def _add_configs(sub: Any) -> None:
     sub.add_parser(
         "configs",
         help="list the shipped run configs",
@@ -170,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
         "`glassnet train NAME` runs one.",
     )
 
+
+def _add_report(sub: Any) -> None:
     p = sub.add_parser(
         "report",
         help="rebuild a run folder's charts and report.html",
@@ -179,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir")
     p.add_argument("--data-dir", help="where the run's data is, if not found as in training")
 
+
+def _add_evaluate(sub: Any) -> None:
     p = sub.add_parser(
         "evaluate",
         help="metrics of a run's best checkpoint on its test split",
@@ -188,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", choices=["best", "last"], default="best")
     p.add_argument("--data-dir")
 
+
+def _add_predict(sub: Any) -> None:
     p = sub.add_parser(
         "predict",
         help="predict the rows of a .npy or .csv file",
@@ -202,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", metavar="FILE", help="write the predictions as CSV to FILE")
 
+
+def _add_generate(sub: Any) -> None:
     p = sub.add_parser(
         "generate",
         help="sample text from a language-model run",
@@ -219,6 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=_positive_int)
     p.add_argument("--seed", type=_int, default=0)
 
+
+def _add_explain(sub: Any) -> None:
     p = sub.add_parser(
         "explain",
         help="formula, derivative or update rule of an activation, loss or optimizer",
@@ -229,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE", help="also draw its chart (.png, .jpg, .pdf or .svg)")
     p.add_argument("--list", action="store_true", help="list every name")
 
+
+def _add_export(sub: Any) -> None:
     p = sub.add_parser(
         "export",
         help="write a run's best checkpoint as an ONNX model",
@@ -240,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output file (default RUN_DIR/model.onnx)")
     p.add_argument("--checkpoint", choices=["best", "last"], default="best")
 
+
+def _add_compare_optimizers(sub: Any) -> None:
     p = sub.add_parser(
         "compare-optimizers",
         help="optimizers side by side on 2-D surfaces and a real data set",
@@ -258,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="runs")
     p.add_argument("--quiet", action="store_true")
 
+
+def _add_playground(sub: Any) -> None:
     p = sub.add_parser(
         "playground",
         help="watch a network learn, live, in the browser",
@@ -269,7 +309,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
     p.add_argument("--max-sessions", type=_positive_int, default=8, help="concurrent tabs")
     p.add_argument("--out", default="runs", help="where saved runs go (default runs)")
-    return parser
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
