@@ -233,7 +233,7 @@ def _run_epoch(
     settings.progress.start(epoch + 1, state.epochs, _batches_per_epoch(settings))
     epoch_start = time.perf_counter()
     seen_before = state.n_seen
-    _train_batches(state, settings, _epoch_batches(state, settings, epoch, rng_now), epoch_start)
+    _train_batches(state, settings, _epoch_batches(state, settings, epoch, rng_now))
     if state.batch == 0:
         raise ValueError(f"fit: the training data gave no batch in epoch {epoch + 1}")
     train_seconds = time.perf_counter() - epoch_start
@@ -279,9 +279,7 @@ def _epoch_batches(
     return batches
 
 
-def _train_batches(
-    state: FitState, settings: _Settings, batches: Iterator, epoch_start: float
-) -> None:
+def _train_batches(state: FitState, settings: _Settings, batches: Iterator) -> None:
     """Train on `batches` until they end or the epoch's step limit; progress after each."""
     step_scheduler = state.scheduler is not None and settings.scheduler_interval == "step"
     step_scheduler = step_scheduler and not _is_plateau(state.scheduler)
@@ -297,11 +295,8 @@ def _train_batches(
         state.step += 1
         state.batch += 1
         _call(state.callbacks, "on_step_end", state, record)
-        elapsed = time.perf_counter() - epoch_start
         settings.progress.update(
-            loss=f"{state.loss_sum / state.n_seen:.4f}",
-            lr=f"{record['lr']:.3g}",
-            **{"samples/s": f"{state.n_seen / max(elapsed, 1e-9):.0f}"},
+            loss=f"{state.loss_sum / state.n_seen:.4f}", lr=f"{record['lr']:.3g}"
         )
 
 

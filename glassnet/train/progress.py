@@ -76,6 +76,9 @@ class Progress:
             nrows=height if height >= 2 else 24,
             leave=False,
             file=sys.stderr,
+            # no batches/s: the postfix's running loss and lr matter more in 80 columns
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
+            "[{elapsed}<{remaining}{postfix}]",
         )
 
     def update(self, **postfix: Any) -> None:
