@@ -89,15 +89,15 @@ def run_facts(history: History, tokens_per_sample: int | None = None) -> dict[st
     wall = [e["wall_time"] for e in epochs if isinstance(e.get("wall_time"), int | float)]
     times = [e["time"] for e in epochs if isinstance(e.get("time"), int | float)]
     if wall:
-        facts["training wall time (s)"] = float(wall[-1])
+        facts["training wall time (s)"] = f"{wall[-1]:.1f}"
     elif times:
-        facts["training time (s, sum of epochs)"] = float(sum(times))
+        facts["training time (s, sum of epochs)"] = f"{sum(times):.1f}"
     rates = [e["samples_per_second"] for e in epochs if "samples_per_second" in e]
     if rates:
         rate = float(sum(rates) / len(rates))
-        facts["throughput (samples/s, mean of epochs)"] = rate
+        facts["throughput (samples/s, mean of epochs)"] = f"{rate:,.0f}"
         if tokens_per_sample:
-            facts["throughput (tokens/s, mean of epochs)"] = rate * tokens_per_sample
+            facts["throughput (tokens/s, mean of epochs)"] = f"{rate * tokens_per_sample:,.0f}"
     lr = constant_lr(history)
     if lr is not None:
         facts["learning rate (constant, so no chart)"] = f"{lr:g}"
