@@ -1,7 +1,9 @@
 """The `glassnet` command: parsing only. The work is done by `glassnet.config` (configuration),
-`glassnet.train.run` (run folders), `glassnet.explain` and `glassnet.viz.compare`.
+`glassnet.train.run` (run folders), `glassnet.train.compare`, `glassnet.train.report` and
+`glassnet.explain`.
 
     glassnet train [CONFIG] [--model M --dataset D --optimizer O --lr X --epochs N ...]
+                   [--log-format auto|plain|json] [--tensorboard]
     glassnet train --resume RUN_DIR
     glassnet configs
     glassnet evaluate RUN_DIR
@@ -98,6 +100,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    for add in (
+        _add_train,
+        _add_configs,
+        _add_report,
+        _add_evaluate,
+        _add_predict,
+        _add_generate,
+        _add_explain,
+        _add_export,
+        _add_compare_optimizers,
+        _add_playground,
+    ):
+        add(sub)
+    return parser
+
+
+def _add_train(sub: Any) -> None:
     p = sub.add_parser(
         "train",
         help="train a model and write a run folder",
@@ -137,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override any config key, e.g. --set train.max_steps_per_epoch=50",
     )
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+    _add_output_options(p)
     p.add_argument(
         "--resume",
         metavar="RUN_DIR",
@@ -149,6 +168,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="data-parallel over MPI ranks (automatic under mpiexec -n N with N > 1)",
     )
 
+
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    """train's --quiet, --log-format and --tensorboard."""
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument(
+        "--log-format",
+        choices=["auto", "plain", "json"],
+        default="auto",
+        help="progress output: auto (a bar on a terminal, one line per epoch otherwise), plain "
+        "(one line per epoch), json (one JSON object per line on stdout)",
+    )
+    p.add_argument(
+        "--tensorboard",
+        action="store_true",
+        help="also write TensorBoard event files to RUN_DIR/tensorboard (train.tensorboard)",
+    )
+
+
+def _add_configs(sub: Any) -> None:
     sub.add_parser(
         "configs",
         help="list the shipped run configs",
@@ -156,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
         "`glassnet train NAME` runs one.",
     )
 
+
+def _add_report(sub: Any) -> None:
     p = sub.add_parser(
         "report",
         help="rebuild a run folder's charts and report.html",
@@ -165,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir")
     p.add_argument("--data-dir", help="where the run's data is, if not found as in training")
 
+
+def _add_evaluate(sub: Any) -> None:
     p = sub.add_parser(
         "evaluate",
         help="metrics of a run's best checkpoint on its test split",
@@ -174,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", choices=["best", "last"], default="best")
     p.add_argument("--data-dir")
 
+
+def _add_predict(sub: Any) -> None:
     p = sub.add_parser(
         "predict",
         help="predict the rows of a .npy or .csv file",
@@ -188,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--output", metavar="FILE", help="write the predictions as CSV to FILE")
 
+
+def _add_generate(sub: Any) -> None:
     p = sub.add_parser(
         "generate",
         help="sample text from a language-model run",
@@ -205,6 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=_positive_int)
     p.add_argument("--seed", type=_int, default=0)
 
+
+def _add_explain(sub: Any) -> None:
     p = sub.add_parser(
         "explain",
         help="formula, derivative or update rule of an activation, loss or optimizer",
@@ -215,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", metavar="FILE", help="also draw its chart (.png, .jpg, .pdf or .svg)")
     p.add_argument("--list", action="store_true", help="list every name")
 
+
+def _add_export(sub: Any) -> None:
     p = sub.add_parser(
         "export",
         help="write a run's best checkpoint as an ONNX model",
@@ -226,6 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output file (default RUN_DIR/model.onnx)")
     p.add_argument("--checkpoint", choices=["best", "last"], default="best")
 
+
+def _add_compare_optimizers(sub: Any) -> None:
     p = sub.add_parser(
         "compare-optimizers",
         help="optimizers side by side on 2-D surfaces and a real data set",
@@ -244,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="runs")
     p.add_argument("--quiet", action="store_true")
 
+
+def _add_playground(sub: Any) -> None:
     p = sub.add_parser(
         "playground",
         help="watch a network learn, live, in the browser",
@@ -255,7 +309,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open the page in the default browser")
     p.add_argument("--max-sessions", type=_positive_int, default=8, help="concurrent tabs")
     p.add_argument("--out", default="runs", help="where saved runs go (default runs)")
-    return parser
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -276,6 +329,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, option)
         if value is not None:
             flat[key] = value
+    if getattr(args, "tensorboard", False):
+        flat["train.tensorboard"] = True
     for assignment in args.set:
         key, value = parse_assignment(assignment)
         flat[key] = value
@@ -293,14 +348,15 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise ValueError(f"give a config ({args.config}) or --from RUN_DIR, not both")
         args.config = args.from_run
     overrides = _overrides(args)
-    quiet = True if args.quiet else None
+    # --quiet: nothing; otherwise a bar on a terminal and one line per epoch in a log
+    output = {"quiet": bool(args.quiet), "log_format": args.log_format}
     if args.resume is not None:
         if args.config is not None or overrides or args.out != "runs":
             raise ConfigError(
                 "--resume RUN_DIR continues the run with its own config.json; "
-                "give no config file or options besides --quiet"
+                "give no config file or options besides --quiet and --log-format"
             )
-        result = resume_run(args.resume, quiet=quiet, distributed=args.distributed)
+        result = resume_run(args.resume, distributed=args.distributed, **output)
     else:
         if args.config is None and not any(
             k.startswith(("model.", "data.dataset")) for k in overrides
@@ -312,14 +368,24 @@ def cmd_train(args: argparse.Namespace) -> int:
         threads = args.threads or default_threads(config)
         if threads:
             glassnet.set_num_threads(threads)
-        # --quiet: nothing; otherwise a progress bar on a terminal and nothing in a pipe
-        result = train_run(config, out=args.out, quiet=quiet, distributed=args.distributed)
+        result = train_run(config, out=args.out, distributed=args.distributed, **output)
     from glassnet.distributed import comm
 
     if comm.is_main():  # (under mpiexec, rank 0 speaks for the run)
+        _print_result(result, args.log_format)
+    return 0
+
+
+def _print_result(result: Any, log_format: str) -> None:
+    """The headline and the run folder: two lines, or one JSON object with --log-format json."""
+    if log_format == "json":
+        import json
+
+        record = {"type": "result", "run_dir": str(result.run_dir), **result.test_metrics}
+        print(json.dumps(record, default=float))
+    else:
         print(result.headline)
         print(f"run folder: {result.run_dir}")
-    return 0
 
 
 def cmd_configs(args: argparse.Namespace) -> int:
@@ -415,54 +481,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from glassnet.train import compare as training
-    from glassnet.train.builders import TABULAR
-    from glassnet.train.run import new_run_dir
-    from glassnet.viz import compare
-    from glassnet.viz.report import write_report
+    from glassnet.train.compare import run_comparison
 
-    chosen = training.check_choices(args.optimizers.split(","))
-    dataset = args.dataset.replace("-", "_")
-    if dataset not in TABULAR:
-        from glassnet._suggest import did_you_mean
-
-        raise ValueError(
-            f"compare-optimizers: unknown data set {args.dataset!r}"
-            f"{did_you_mean(dataset, TABULAR)} (choose from {', '.join(TABULAR)})"
-        )
-    run_dir = new_run_dir(args.out, "compare-optimizers")
-    surf_png, finals = compare.plot_surface_grid(chosen, run_dir / "surfaces.png", args.steps)
-    histories = training.train_on_dataset(
-        chosen, dataset, args.epochs, args.seed, True if args.quiet else None
+    table, run_dir = run_comparison(
+        args.optimizers.split(","),
+        args.dataset,
+        args.steps,
+        args.epochs,
+        args.seed,
+        args.out,
+        True if args.quiet else None,
     )
-    data_png = compare.plot_dataset_curves(histories, dataset, run_dir / f"{dataset}.png")
-    table = compare.summary_table(chosen, finals, compare.surface_lrs(chosen), histories, dataset)
     print(table)
-    summary: dict[str, Any] = {}
-    for name in chosen:
-        last = histories[name].epochs[-1]
-        metric = next((k for k in last if k.startswith("val_") and k != "val_loss"), "val_loss")
-        summary[f"{name} (lr {training.CHOICES[name][2]:g}): {dataset} {metric}"] = last[metric]
-    write_report(
-        run_dir / "report.html",
-        "glassnet compare-optimizers",
-        {
-            "optimizers": chosen,
-            "steps": args.steps,
-            "dataset": dataset,
-            "epochs": args.epochs,
-            "seed": args.seed,
-        },
-        summary,
-        [
-            (surf_png, "Paths (top) and function value per step (bottom) on four test surfaces."),
-            (
-                data_png,
-                f"The same MLP trained on {dataset} with each optimizer (same initial weights).",
-            ),
-        ],
-        texts={"Summary": table},
-    )
     print(f"run folder: {run_dir}")
     return 0
 
@@ -515,8 +545,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"glassnet {args.command}: error: {message}", file=sys.stderr)
         _end_other_ranks()
         return 2
-    except KeyboardInterrupt:
-        print(f"glassnet {args.command}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as e:  # a run says where its folder is and what it holds
+        details = f"\n{e}" if str(e) else ""
+        print(f"glassnet {args.command}: interrupted (Ctrl-C){details}", file=sys.stderr)
         return 130
 
 

@@ -75,7 +75,6 @@ def test_train_with_no_arguments_reaches_97_percent_on_digits(digits_run):
         run_dir,
         {
             "curves.png",
-            "learning_rate.png",
             "gradient_flow.png",
             "confusion_matrix.png",
             "predictions.png",

@@ -210,7 +210,8 @@ def test_report_rebuilds_charts_and_page(logistic_run):
     for text in (
         "best epoch (lowest val_loss)",
         "best epoch val_accuracy",
-        "training time (s, sum of epochs)",
+        "training wall time (s)",
+        "throughput (samples/s, mean of epochs)",
         "learning rate (constant, so no chart)",
         "test f1 (positive class: benign)",
     ):

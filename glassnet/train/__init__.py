@@ -1,17 +1,18 @@
-"""Training: `fit` (the loop), `evaluate`, `predict`, metrics and callbacks."""
+"""Training: `fit` (the loop), `evaluate`, `predict`, metrics, callbacks, loggers and `summary`."""
 
 from glassnet.train.callbacks import (
     Callback,
-    CSVLogger,
     EarlyStopping,
     GradientNormTracker,
-    JSONLLogger,
     LearningRateMonitor,
     ModelCheckpoint,
 )
+from glassnet.train.evaluation import evaluate, predict
 from glassnet.train.history import History
-from glassnet.train.loop import FitState, clip_grad_norm_, evaluate, fit, predict
-from glassnet.train.state import NonFiniteError
+from glassnet.train.loggers import CSVLogger, JSONLLogger, TensorBoardLogger
+from glassnet.train.loop import fit
+from glassnet.train.model_summary import ModelSummary, summary
+from glassnet.train.state import FitState, NonFiniteError
 
 __all__ = [
     "CSVLogger",
@@ -23,9 +24,11 @@ __all__ = [
     "JSONLLogger",
     "LearningRateMonitor",
     "ModelCheckpoint",
+    "ModelSummary",
     "NonFiniteError",
-    "clip_grad_norm_",
+    "TensorBoardLogger",
     "evaluate",
     "fit",
     "predict",
+    "summary",
 ]

@@ -19,12 +19,8 @@ True in `on_fit_start`, and loggers keep what they wrote before the checkpoint.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +119,17 @@ class EarlyStopping(Callback):
         if self._wait > self.patience:
             self.stopped_epoch = record["epoch"]
             state.stop_training = True
+            state.history.stop = {
+                "reason": "early_stopping",
+                "monitor": self.monitor,
+                "mode": self.mode,
+                "patience": self.patience,
+                "epoch": self.stopped_epoch,
+                "best_epoch": self.best_epoch,
+                "best": self.best,
+                "restored": self.restore_best_weights,
+                "epochs": state.epochs,
+            }
 
     def state_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +153,23 @@ class EarlyStopping(Callback):
             from glassnet.tensor import Tensor
 
             state.model.load_state_dict({k: Tensor._wrap(v) for k, v in self._best_weights.items()})
+
+
+def stop_message(stop: dict[str, Any], epochs: int) -> str:
+    """What an `EarlyStopping` record (`History.stop`) says, in one sentence (epochs from 1).
+
+    Example: "early stopping after epoch 12/200: val_loss has not improved for 6 epochs
+    (patience 5); its best, 0.0812, was at epoch 6, whose weights are kept"
+    """
+    waited = stop["epoch"] - stop["best_epoch"]
+    kept = "whose weights are kept" if stop.get("restored", True) else "the last weights kept"
+    best = stop["best"]
+    shown = f"{best:.4g}" if isinstance(best, float) else str(best)
+    return (
+        f"early stopping after epoch {stop['epoch'] + 1}/{epochs}: {stop['monitor']} has not "
+        f"improved for {waited} epoch{'s' * (waited != 1)} (patience {stop['patience']}); "
+        f"its best, {shown}, was at epoch {stop['best_epoch'] + 1}, {kept}"
+    )
 
 
 class ModelCheckpoint(Callback):
@@ -256,98 +280,6 @@ class LearningRateMonitor(Callback):
                 m = group.get("momentum", group.get("betas", (None,))[0])
                 if m is not None:
                     record[f"momentum_group{i}"] = float(m)
-
-
-class CSVLogger(Callback):
-    """Write each epoch record as a row of a CSV file (header from the first epoch's keys)."""
-
-    def __init__(self, path: str | os.PathLike) -> None:
-        self.path = Path(path)
-        self._fields: list[str] | None = None
-
-    def on_fit_start(self, state: Any) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fields, kept = None, ""
-        if getattr(state, "resumed", False) and self.path.is_file():
-            rows = list(csv.reader(io.StringIO(self.path.read_text(), newline="")))
-            done = [r for r in rows[1:] if r and r[0].lstrip("-").isdigit()]
-            done = [r for r in done if int(r[0]) < state.epoch and len(r) == len(rows[0])]
-            if rows and rows[0] and rows[0][0] == "epoch":
-                self._fields = rows[0]
-                out = io.StringIO(newline="")
-                csv.writer(out).writerows([rows[0], *done])
-                kept = out.getvalue()
-        write_text_atomic(self.path, kept)
-
-    def on_epoch_end(self, state: Any, record: dict[str, Any]) -> None:
-        with self.path.open("a", newline="") as f:
-            if self._fields is None:
-                self._fields = list(record)
-                csv.DictWriter(f, self._fields).writeheader()
-            csv.DictWriter(f, self._fields, extrasaction="ignore").writerow(record)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path` (atomic)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _logged_before(line: str, state: Any) -> bool:
-    """Whether a metrics.jsonl line was written before the position `state` resumes from: a
-    step record of an earlier step or an epoch record of an earlier epoch (a line cut short by
-    a kill is dropped)."""
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError:
-        return False
-    if not line.endswith("\n") or not isinstance(record, dict):
-        return False
-    if record.get("type") == "step":
-        return isinstance(record.get("step"), int) and record["step"] < state.step
-    if record.get("type") == "epoch":
-        return isinstance(record.get("epoch"), int) and record["epoch"] < state.epoch
-    return False
-
-
-class JSONLLogger(Callback):
-    """Write records as JSON lines: every epoch (`"type": "epoch"`) and, every `step_every`
-    steps, a step record (`"type": "step"`; 0 logs no steps).
-    """
-
-    def __init__(self, path: str | os.PathLike, step_every: int = 0) -> None:
-        self.path = Path(path)
-        self.step_every = step_every
-
-    def on_fit_start(self, state: Any) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        kept = ""
-        if getattr(state, "resumed", False) and self.path.is_file():
-            kept = "".join(
-                line
-                for line in self.path.read_text().splitlines(keepends=True)
-                if _logged_before(line, state)
-            )
-        write_text_atomic(self.path, kept)
-
-    def _write(self, kind: str, record: dict[str, Any]) -> None:
-        with self.path.open("a") as f:
-            f.write(json.dumps({"type": kind, **record}) + "\n")
-
-    def on_step_end(self, state: Any, record: dict[str, Any]) -> None:
-        if self.step_every and record["step"] % self.step_every == 0:
-            self._write("step", record)
-
-    def on_epoch_end(self, state: Any, record: dict[str, Any]) -> None:
-        self._write("epoch", record)
 
 
 def _layer_labels(model: Any) -> dict[str, str]:

@@ -109,7 +109,7 @@ def make_charts(
     if "lines" in extra and outputs:
         ws = [w for w, _ in extra["lines"]]
         bs = [b for _, b in extra["lines"]]
-        from glassnet.train.run import _arrays
+        from glassnet.train.perceptron_run import dataset_arrays as _arrays
 
         Xtr, ytr = _arrays(data.train)
         charts.append(

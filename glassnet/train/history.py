@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_STEP_RECORDS = 1024
+TIMING_KEYS = ("time", "samples_per_second", "wall_time")  # wall-clock facts, not results
 
 
 @dataclass
@@ -23,6 +24,8 @@ class History:
     `step_stride`-th step, and when more than `max_step_records` are kept it drops every other
     one and doubles the stride (1, 2, 4, ...), so the records always span the whole run evenly.
     The same holds for `grad_norms`. The full step log is the run folder's `metrics.jsonl`.
+    `stop` says why training ended before its last epoch (an `EarlyStopping` record: monitor,
+    patience, the epoch it stopped after and the best epoch), or is None.
 
     Example
     -------
@@ -36,6 +39,7 @@ class History:
     max_step_records: int = MAX_STEP_RECORDS
     step_stride: int = 1
     grad_norm_stride: int = 1
+    stop: dict[str, Any] | None = None
 
     def add_step(self, record: dict[str, Any]) -> None:
         """Keep `record` (which has a "step") if its step is on the current stride."""
@@ -85,6 +89,7 @@ class History:
             "grad_norms": self.grad_norms,
             "step_stride": self.step_stride,
             "grad_norm_stride": self.grad_norm_stride,
+            "stop": self.stop,
         }
 
     @classmethod
@@ -95,6 +100,7 @@ class History:
             list(d.get("grad_norms", [])),
             step_stride=int(d.get("step_stride", 1)),
             grad_norm_stride=int(d.get("grad_norm_stride", 1)),
+            stop=d.get("stop"),
         )
 
     def to_json(self) -> str:

@@ -21,7 +21,7 @@ from glassnet.train.history import History
 
 
 def read_history(run_dir: str | os.PathLike) -> History:
-    """The run's History: history.json, else rebuilt from the epoch and step lines of
+    """The run's History: history.json, else rebuilt from the epoch, step and stop lines of
     metrics.jsonl (what is written as training goes, so it survives an interrupted run)."""
     run_dir = Path(run_dir)
     path = run_dir / "history.json"
@@ -48,6 +48,8 @@ def read_history(run_dir: str | os.PathLike) -> History:
             history.epochs.append(record)
         elif kind == "step":
             history.steps.append(record)
+        elif kind == "stop":
+            history.stop = record
     if not history.epochs:
         raise ConfigError(f"{path}: no epoch finished; nothing to report")
     return history
@@ -62,13 +64,19 @@ def constant_lr(history: History) -> float | None:
     return float(values[0])
 
 
-def run_facts(history: History) -> dict[str, Any]:
+def run_facts(history: History, tokens_per_sample: int | None = None) -> dict[str, Any]:
     """Best epoch (lowest validation loss, else training loss) with its metrics, the number of
-    epochs, training time (the epochs' `time`, or a run's recorded `wall_time`) and throughput
-    (`samples_per_second`) when recorded, and the learning rate when constant."""
+    epochs, why training stopped early (if it did), the wall time (the last epoch's `wall_time`,
+    else the sum of the epochs' `time`), throughput (`samples_per_second`, and tokens per second
+    for a language model's `tokens_per_sample`) and the learning rate when constant."""
     epochs = history.epochs
     monitor = "val_loss" if any("val_loss" in e for e in epochs) else "train_loss"
     facts: dict[str, Any] = {"epochs trained": len(epochs)}
+    if history.stop is not None and history.stop.get("reason") == "early_stopping":
+        from glassnet.train.callbacks import stop_message
+
+        planned = history.stop.get("epochs", len(epochs))
+        facts["stopped early"] = stop_message(history.stop, planned)
     try:
         best = history.best(monitor, "min")
     except KeyError:
@@ -76,21 +84,66 @@ def run_facts(history: History) -> dict[str, Any]:
     if best is not None:
         facts[f"best epoch (lowest {monitor})"] = int(best["epoch"]) + 1
         for key, value in best.items():
-            if key.startswith("val_") and isinstance(value, int | float):
+            if key.startswith(("val_", "train_")) and isinstance(value, int | float):
                 facts[f"best epoch {key}"] = float(value)
     wall = [e["wall_time"] for e in epochs if isinstance(e.get("wall_time"), int | float)]
     times = [e["time"] for e in epochs if isinstance(e.get("time"), int | float)]
     if wall:
-        facts["wall time (s)"] = float(wall[-1])
+        facts["training wall time (s)"] = f"{wall[-1]:.1f}"
     elif times:
-        facts["training time (s, sum of epochs)"] = float(sum(times))
+        facts["training time (s, sum of epochs)"] = f"{sum(times):.1f}"
     rates = [e["samples_per_second"] for e in epochs if "samples_per_second" in e]
     if rates:
-        facts["throughput (samples/s, mean of epochs)"] = float(sum(rates) / len(rates))
+        rate = float(sum(rates) / len(rates))
+        facts["throughput (samples/s, mean of epochs)"] = f"{rate:,.0f}"
+        if tokens_per_sample:
+            facts["throughput (tokens/s, mean of epochs)"] = f"{rate * tokens_per_sample:,.0f}"
     lr = constant_lr(history)
     if lr is not None:
         facts["learning rate (constant, so no chart)"] = f"{lr:g}"
     return facts
+
+
+def write_run_report(
+    run_dir: Path,
+    config: dict[str, Any],
+    model: Any,
+    data: Any,
+    history: History,
+    test_metrics: dict[str, Any],
+    charts: list[tuple[Path, str]],
+    extra: dict[str, Any],
+    rebuilt: bool = False,
+) -> list[tuple[Path, str]]:
+    """report.html of a run: its test metrics, `run_facts`, the charts (no learning-rate chart
+    when the rate never changed) and config. Returns the charts shown."""
+    from glassnet.train.metrics import metric_label
+    from glassnet.viz.report import write_report
+
+    if constant_lr(history) is not None:
+        lr_chart = run_dir / "learning_rate.png"
+        charts = [(p, c) for p, c in charts if Path(p) != lr_chart]
+        lr_chart.unlink(missing_ok=True)
+    split = test_metrics.get("split", "test")
+    shown: dict[str, Any] = {
+        f"{split} {metric_label(k, data.task, data.class_names)}": v
+        for k, v in test_metrics.items()
+        if k != "split"
+    }
+    shown["parameters"] = sum(p.numel() for p in model.parameters())
+    tokens = config["data"]["block_size"] if data.task == "language" else None
+    when = f"{'rebuilt ' if rebuilt else ''}{datetime.now():%Y-%m-%d %H:%M}"
+    write_report(
+        run_dir / "report.html",
+        f"glassnet run: {config['name']}",
+        config,
+        shown,
+        charts,
+        subtitle=f"{run_dir} - {when}",
+        texts=extra.get("texts", {}),
+        facts=run_facts(history, tokens),
+    )
+    return charts
 
 
 def rebuild_report(run_dir: str | os.PathLike, data_dir: str | None = None) -> Path:
@@ -102,9 +155,7 @@ def rebuild_report(run_dir: str | os.PathLike, data_dir: str | None = None) -> P
     """
     from glassnet.train import builders
     from glassnet.train.charts import make_charts
-    from glassnet.train.metrics import metric_label
     from glassnet.train.run import _final_metrics, load_run
-    from glassnet.viz.report import write_report
 
     run_dir = Path(run_dir)
     history = read_history(run_dir)
@@ -115,24 +166,5 @@ def rebuild_report(run_dir: str | os.PathLike, data_dir: str | None = None) -> P
     test_metrics, outputs = _final_metrics(config, model, data)
     extra: dict[str, Any] = {}
     charts = make_charts(config, model, data, history, outputs, run_dir, extra)
-    if constant_lr(history) is not None:
-        lr_chart = run_dir / "learning_rate.png"
-        charts = [(p, c) for p, c in charts if Path(p) != lr_chart]
-        lr_chart.unlink(missing_ok=True)
-    split = test_metrics.get("split", "test")
-    shown: dict[str, Any] = {
-        f"{split} {metric_label(k, data.task, data.class_names)}": v
-        for k, v in test_metrics.items()
-        if k != "split"
-    }
-    shown.update(run_facts(history))
-    shown["parameters"] = sum(p.numel() for p in model.parameters())
-    return write_report(
-        run_dir / "report.html",
-        f"glassnet run: {config['name']}",
-        config,
-        shown,
-        charts,
-        subtitle=f"{run_dir} - rebuilt {datetime.now():%Y-%m-%d %H:%M}",
-        texts=extra.get("texts", {}),
-    )
+    write_run_report(run_dir, config, model, data, history, test_metrics, charts, extra, True)
+    return run_dir / "report.html"

@@ -14,7 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from glassnet.train.callbacks import Callback, write_text_atomic
+from glassnet.train.callbacks import Callback
+from glassnet.train.history import TIMING_KEYS
+from glassnet.train.loggers import write_text_atomic
 
 CHART_SHARE = 0.1  # at most this share of the wall time goes to drawing in-progress charts
 
@@ -63,12 +65,13 @@ class RunFolderWriter(Callback):
 
     def _report(self, state: Any, record: dict[str, Any]) -> None:
         from glassnet.train.charts import training_charts
+        from glassnet.train.report import run_facts
         from glassnet.viz.report import write_report
 
         charts = training_charts(state.history, self.run_dir, self.config["name"])
         shown: dict[str, Any] = {"status": f"training: epoch {record['epoch'] + 1} done"}
         shown["epochs planned"] = state.epochs
-        shown.update({k: v for k, v in record.items() if k not in ("epoch", "time")})
+        shown.update({k: v for k, v in record.items() if k != "epoch" and k not in TIMING_KEYS})
         write_report(
             self.run_dir / "report.html",
             f"glassnet run: {self.config['name']} (in progress)",
@@ -76,4 +79,5 @@ class RunFolderWriter(Callback):
             shown,
             charts,
             subtitle=f"{self.run_dir} - {datetime.now():%Y-%m-%d %H:%M}",
+            facts=run_facts(state.history),
         )

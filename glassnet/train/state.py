@@ -64,6 +64,7 @@ class FitState:
     generators: dict[str, Any] = field(default_factory=dict)
     rng_epoch_start: dict[str, dict] = field(default_factory=dict)
     rng_before_step: dict[str, dict] | None = None
+    progress: Any = None  # the run's `Progress` (output), for callbacks' messages
 
     def start_epoch(self, epoch: int) -> None:
         """Reset the epoch's running sums and note the generators' states at its start."""

@@ -39,6 +39,7 @@ pre {{ background: #f7f7f7; padding: 0.8em; overflow-x: auto; }}
 <p class="sub">{subtitle}</p>
 <h2>Final metrics</h2>
 {metrics}
+{facts}
 <h2>Charts</h2>
 {charts}
 {texts}
@@ -74,6 +75,7 @@ def write_report(
     charts: Sequence[tuple[str | os.PathLike, str]],
     subtitle: str = "",
     texts: Mapping[str, str] | None = None,
+    facts: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write a self-contained HTML report.
 
@@ -85,6 +87,8 @@ def write_report(
     metrics : final numbers, e.g. {"test accuracy": 0.981}
     charts : (png_path, caption) pairs, embedded in this order
     texts : titled blocks of text shown after the charts (e.g. a generated sample)
+    facts : how training went, shown under "Training" (best epoch and its metrics, why it
+        stopped, wall time, throughput)
 
     Example
     -------
@@ -96,6 +100,7 @@ def write_report(
         title=html.escape(title),
         subtitle=html.escape(subtitle),
         metrics=_metrics_table(metrics),
+        facts=f"<h2>Training</h2>\n{_metrics_table(facts)}" if facts else "",
         charts=figures or "<p>(no charts)</p>",
         texts="\n".join(
             f"<h2>{html.escape(k)}</h2>\n<pre>{html.escape(v)}</pre>"

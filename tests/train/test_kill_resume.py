@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from glassnet.io.checkpoint import load, save
+from glassnet.train.history import TIMING_KEYS
 
 DATA = os.environ.get("GLASSNET_DATA", "")
 FULL = bool(os.environ.get("GLASSNET_FULL"))
@@ -75,13 +76,14 @@ def _kill_at_random(p: subprocess.Popen, out: Path, rng: random.Random, spread: 
 
 def _rows(path: Path) -> list[dict]:
     rows = [json.loads(line) for line in path.read_text().splitlines()]
-    return [{k: v for k, v in r.items() if k != "time"} for r in rows]
+    return [{k: v for k, v in r.items() if k not in TIMING_KEYS} for r in rows]
 
 
 def _history(path: Path) -> dict:
     h = json.loads(path.read_text())
     for e in h["epochs"]:
-        e.pop("time")
+        for key in TIMING_KEYS:
+            e.pop(key)
     return h
 
 

@@ -20,6 +20,7 @@ from glassnet.train import (
     ModelCheckpoint,
     fit,
 )
+from glassnet.train.history import TIMING_KEYS
 
 
 class _Stop(Exception):
@@ -96,7 +97,7 @@ def _same_arrays(a, b):
 
 
 def _strip_times(history):
-    return [{k: v for k, v in e.items() if k != "time"} for e in history.epochs]
+    return [{k: v for k, v in e.items() if k not in TIMING_KEYS} for e in history.epochs]
 
 
 # 6 batches an epoch: stops mid-epoch, right after a checkpoint, at an epoch's last batch, and
@@ -119,13 +120,13 @@ def test_resumed_run_is_bit_identical(tmp_path, stops):
 
     def lines(folder):
         rows = [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
-        return [{k: v for k, v in r.items() if k != "time"} for r in rows]
+        return [{k: v for k, v in r.items() if k not in TIMING_KEYS} for r in rows]
 
     assert lines(run) == lines(tmp_path / "full")  # no duplicates, nothing missing
 
     def table(folder):
         rows = list(csv.DictReader((folder / "epochs.csv").open()))
-        return [{k: v for k, v in r.items() if k != "time"} for r in rows]
+        return [{k: v for k, v in r.items() if k not in TIMING_KEYS} for r in rows]
 
     assert table(run) == table(tmp_path / "full") and len(table(run)) == 4
     steps = [r["step"] for r in lines(run) if r["type"] == "step"]
