@@ -1,5 +1,6 @@
 """The `glassnet` command, run as a subprocess the way a user runs it."""
 
+import json
 import os
 import re
 import subprocess
@@ -115,6 +116,11 @@ def test_iris_perceptron_config(tmp_path):
     assert float(re.search(r"test accuracy: ([\d.]+)", result.stdout).group(1)) >= 0.95
     run_dir = run_folder(result.stdout)
     check_run_folder(run_dir, {"perceptron_lines.png", "decision_boundary.png", "curves.png"})
+    epochs = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    epochs = [e for e in epochs if e["type"] == "epoch"]
+    assert "train_mistakes" not in epochs[0]  # (read beside an accuracy of 1.0, it misled)
+    assert [e["updates_during_epoch"] for e in epochs][-1] == 0  # the converged epoch
+    assert all(e["time"] > 0 for e in epochs) and len({e["time"] for e in epochs}) > 1
     # raw sepal length and width of a setosa and a virginica
     np.savetxt(tmp_path / "flowers.csv", [[5.1, 3.5], [6.7, 3.0]], delimiter=",")
     pred = glassnet("predict", run_dir, tmp_path / "flowers.csv")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
@@ -45,7 +46,9 @@ class Perceptron(Module):
     ----------
     weight : Parameter, shape (in_features,) -- w
     bias : Parameter, shape () -- b
-    mistakes_ : list of int -- mistakes made in each epoch of the last `fit`
+    mistakes_ : list of int -- mistakes made (and corrected at once) during each epoch of the
+        last `fit`; the accuracy of the (w, b) reached at an epoch's end can be 1 all the same
+    epoch_seconds_ : list of float -- wall time of each epoch of the last `fit`
     epoch_weights_ : list of (ndarray, float) -- (w, b) at the end of each epoch of the last
         `fit` (the decision line w . x + b = 0, epoch by epoch, for plots)
     converged_epoch_ : int or None -- the (1-based) epoch with no mistake, None if none was
@@ -85,6 +88,7 @@ class Perceptron(Module):
         self.weight = Parameter(np.zeros(in_features, dtype=dtype), requires_grad=False)
         self.bias = Parameter(np.zeros((), dtype=dtype), requires_grad=False)
         self.mistakes_: list[int] = []
+        self.epoch_seconds_: list[float] = []
         self.epoch_weights_: list[tuple[np.ndarray, float]] = []
         self.converged_epoch_: int | None = None
         self.classes_ = np.array([0, 1])
@@ -126,6 +130,7 @@ class Perceptron(Module):
         """Apply Rosenblatt's rule, example by example, until an epoch makes no mistake.
 
         Starts from w = 0, b = 0. Records the number of mistakes of each epoch in `mistakes_`,
+        its wall time in `epoch_seconds_`,
         (w, b) after each epoch in `epoch_weights_`, and the epoch without mistakes in
         `converged_epoch_` (None when `epochs` ran out).
         """
@@ -138,8 +143,10 @@ class Perceptron(Module):
         b = X.dtype.type(0)
         self.mistakes_ = []
         self.epoch_weights_ = []
+        self.epoch_seconds_ = []
         self.converged_epoch_ = None
         for epoch in range(1, epochs + 1):
+            start = time.perf_counter()
             order = rng.permutation(len(X)) if self.shuffle else range(len(X))
             mistakes = 0
             for i in order:
@@ -151,6 +158,7 @@ class Perceptron(Module):
                     mistakes += 1
             self.mistakes_.append(mistakes)
             self.epoch_weights_.append((w.copy(), float(b)))
+            self.epoch_seconds_.append(time.perf_counter() - start)
             if mistakes == 0:
                 self.converged_epoch_ = epoch
                 break

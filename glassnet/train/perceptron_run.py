@@ -4,7 +4,6 @@ epoch from the weights the Perceptron records after each epoch."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -46,25 +45,25 @@ def train_perceptron(
     X, y = dataset_arrays(data.train)
     Xv, yv = dataset_arrays(data.val) if data.val is not None else (None, None)
     history = History()
-    start = time.perf_counter()
     model.fit(X, y, epochs=config["train"]["epochs"])
-    seconds_per_epoch = (time.perf_counter() - start) / max(len(model.mistakes_), 1)
     lines = list(model.epoch_weights_)
     log = (run_dir / "metrics.jsonl").open("w")
-    for k, ((w, b), mistakes) in enumerate(zip(model.epoch_weights_, model.mistakes_)):
+    epochs = zip(model.epoch_weights_, model.mistakes_, model.epoch_seconds_)
+    for k, ((w, b), mistakes, seconds) in enumerate(epochs):
         model.weight._data[...] = w
         model.bias._data[...] = b
         record = {
             "epoch": k,
             "train_loss": perceptron_loss(model, X, y),
             "train_accuracy": accuracy(model.decision_function(X), y),
-            "train_mistakes": mistakes,
+            # corrected as they happened: the accuracy above is that of the epoch's final (w, b)
+            "updates_during_epoch": mistakes,
         }
         if Xv is not None:
             record["val_loss"] = perceptron_loss(model, Xv, yv)
             record["val_accuracy"] = accuracy(model.decision_function(Xv), yv)
         record["lr"] = model.lr
-        record["time"] = seconds_per_epoch
+        record["time"] = seconds
         history.epochs.append(record)
         log.write(json.dumps({"type": "epoch", **record}) + "\n")
         if progress is not None:
