@@ -20,7 +20,13 @@ def _importer(framework: str) -> Any:
     if framework == "torch":
         return real
 
-    def import_(name: str, globals=None, locals=None, fromlist=(), level=0):  # noqa: ANN001
+    def import_(
+        name: str,
+        globals: dict | None = None,
+        locals: dict | None = None,
+        fromlist: tuple = (),
+        level: int = 0,
+    ) -> Any:
         if level == 0 and (name == "torch" or name.startswith("torch.")):
             name = "glassnet" + name[len("torch") :]
         return real(name, globals, locals, fromlist, level)

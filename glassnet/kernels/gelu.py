@@ -60,7 +60,9 @@ def _backward_chunk(x: np.ndarray, cdf: np.ndarray, gy: np.ndarray, out: np.ndar
     out *= gy
 
 
-def in_chunks(fn: Callable, *arrays: np.ndarray, outputs: int = 1):  # noqa: ANN201
+def in_chunks(
+    fn: Callable, *arrays: np.ndarray, outputs: int = 1
+) -> np.ndarray | tuple[np.ndarray, ...]:
     """fn(*slices, *output slices) over consecutive chunks of the flattened arrays (all of one
     shape), into `outputs` new arrays of that shape (one is returned bare, more as a tuple): a
     long chain of elementwise passes then reads cache rather than memory (2-3x faster at 1e6

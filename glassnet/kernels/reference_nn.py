@@ -48,7 +48,14 @@ def softmax(s: np.ndarray) -> np.ndarray:
     return e / np.where(total == 0, 1.0, total)
 
 
-def attention_forward(q, k, v, mask, scale, keep):  # noqa: ANN001, ANN201
+def attention_forward(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    mask: np.ndarray | None,
+    scale: float,
+    keep: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
     """(O, P): S = scale Q K^T + M,  P = softmax(S),  O = (P * D) V  (D = keep, or all ones)."""
     s = scale * q @ np.swapaxes(k, -1, -2)
     if mask is not None:
@@ -58,7 +65,15 @@ def attention_forward(q, k, v, mask, scale, keep):  # noqa: ANN001, ANN201
     return pd @ v, p
 
 
-def attention_backward(q, k, v, p, keep, scale, go):  # noqa: ANN001, ANN201
+def attention_backward(
+    q: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+    p: np.ndarray,
+    keep: np.ndarray | None,
+    scale: float,
+    go: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(dQ, dK, dV, dM) for O = (P * D) V, before any summing back over broadcast axes:
     dV = Pd^T gO,  gP = (gO V^T) D,  gS = P (gP - sum_keys(gP P)),  dQ = scale gS K,
     dK = scale gS^T Q,  dM = gS."""
