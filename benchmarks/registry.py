@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.workloads import cnn, gpt, mlp
+from benchmarks.workloads import cnn, gpt, mlp, pytorch_style
 
 WORKLOADS = {
     "a_mlp_mnist_train": (mlp.mlp_mnist, ("glassnet", "torch", "sklearn")),
@@ -13,4 +13,7 @@ WORKLOADS = {
     "e_gpt_generate": (gpt.gpt_generate, ("glassnet", "torch")),
     "f_mlp_mnist_infer": (mlp.mlp_mnist_inference, ("glassnet", "torch")),
     "f_lenet5_infer": (cnn.lenet_inference, ("glassnet", "torch")),
+    "g_nanogpt_train": (pytorch_style.nanogpt_train, ("glassnet", "torch")),
+    "g_nanogpt_manual_train": (pytorch_style.nanogpt_manual_train, ("glassnet", "torch")),
+    "g_makemore_train": (pytorch_style.makemore_train, ("glassnet", "torch")),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassnet.kernels.attention import causal_mask
 from glassnet.onnx.graph import GraphBuilder, OnnxExportError
 from glassnet.ops import attention as At
 from glassnet.ops import bilinear as Bi
@@ -224,6 +225,9 @@ def _attention(g, call):  # O = softmax(scale Q K^T + M) V
     s = g.op("Mul", s, g.scalar_like(call.params["scale"], dtype))
     if len(args) > 3:
         s = g.op("Add", s, args[3])
+    elif call.params["causal"]:  # the mask the op adds itself, as a constant of this shape
+        L, S = call.inputs[0]._data.shape[-2], call.inputs[1]._data.shape[-2]
+        s = g.op("Add", s, g.const(causal_mask(L, S, dtype)))
     return g.op("MatMul", g.op("Softmax", s, axis=-1), v)
 
 

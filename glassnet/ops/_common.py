@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from glassnet import _dtypes
+from glassnet.kernels.reductions import column_sums, ones_vector, row_sums  # noqa: F401 (shared)
 from glassnet.tensor import Tensor
 
 
@@ -128,37 +129,6 @@ def keepdim_shape(shape: tuple, axis: Any) -> tuple:
         return (1,) * len(shape)
     axes = (axis,) if isinstance(axis, int) else axis
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
-
-
-_ONES: dict = {}
-
-
-def ones_vector(n: int, dtype: Any) -> np.ndarray:
-    """A cached read-only vector of n ones: BLAS sums with it (`ones @ a` sums the rows of a,
-    `a @ ones` its columns) ~2-4x faster than NumPy's sum on (2048, 512) and still faster on
-    (32, 10); making the ones anew each call would cost as much as the sum on small arrays."""
-    key = (n, np.dtype(dtype))
-    v = _ONES.get(key)
-    if v is None:
-        if len(_ONES) > 64:  # sizes keep changing: do not hoard memory
-            _ONES.clear()
-        v = _ONES[key] = np.ones(n, dtype)
-        v.flags.writeable = False
-    return v
-
-
-def row_sums(a: np.ndarray) -> np.ndarray:
-    """Sums over the last axis of a floating-point a, (..., n) -> (...), as one BLAS
-    matrix-vector product with a cached vector of ones: NumPy's sum pays a loop per row and adds
-    pairwise, BLAS does neither (~3x faster on batch norm's (16, 50176) rows, ~5x on attention's
-    (32, 4, 64, 64) scores). Softmax and attention both use it, so the two compute the same
-    weights to the last bit."""
-    return a @ ones_vector(a.shape[-1], a.dtype)
-
-
-def column_sums(a: np.ndarray) -> np.ndarray:
-    """Sums over the first axis of a 2-D floating-point a, (m, n) -> (n,), the same way."""
-    return ones_vector(a.shape[0], a.dtype) @ a
 
 
 def to_float(x: Tensor) -> Tensor:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 from scipy.special import erfc
 
 from glassnet.autograd.function import Op
+from glassnet.kernels import gelu as gelu_kernel
+from glassnet.kernels import simd
 from glassnet.ops._common import const, norm_dim, require_float, row_sums, to_float
 from glassnet.tensor import Tensor
 
@@ -18,7 +19,7 @@ class Relu(Op):
 
     @staticmethod
     def forward(ctx, x):
-        y = _max_zero(x)
+        y = simd.relu(x)  # max(x, 0), kept on NumPy's SIMD loop for large x
         ctx.save_for_backward(y)
         return y
 
@@ -26,50 +27,6 @@ class Relu(Op):
     def backward(ctx, gy):
         y = ctx.saved_tensors[0]
         return gy * (y > const(0, y.dtype))
-
-
-ROW = 1024  # numbers per row in `_max_zero` and `_clip`
-MANY = 16384  # below this many numbers the plain call is as fast
-_ROWS: dict = {}
-
-
-def _row_of(value: float, dtype: Any) -> np.ndarray:
-    """A cached row of ROW copies of value: the array operand that keeps NumPy's minimum and
-    maximum on their SIMD loops (see `_max_zero`); read-only, as it is shared."""
-    key = (value, np.dtype(dtype))
-    row = _ROWS.get(key)
-    if row is None:
-        row = _ROWS[key] = np.full(ROW, value, dtype)
-        row.flags.writeable = False
-    return row
-
-
-def _max_zero(x: np.ndarray) -> np.ndarray:
-    """max(x, 0) elementwise, laid out like x.
-
-    NumPy's SIMD loop for maximum runs when both operands are arrays; against a 0-d zero it takes
-    a scalar loop at about half the speed. So a large x whose memory is one dense block (in any
-    axis order) is read as rows of ROW numbers and compared with a cached row of zeros (~1.9x
-    faster on 1e6 float32 numbers); the last partial row takes the scalar path."""
-    zero = const(0, x.dtype)  # a 0-d zero: a Python 0 costs as much as max on a small x
-    if x.size < MANY or x.dtype.kind != "f":
-        return np.maximum(x, zero)
-    xf = x.ravel(order="K")
-    if not np.may_share_memory(xf, x):  # ravel had to copy: x is not one dense block
-        return np.maximum(x, zero)
-    y = np.empty_like(x)  # in x's memory order, so its ravel is a view too
-    _against_rows(np.maximum, xf, 0, y.ravel(order="K"))
-    return y
-
-
-def _against_rows(ufunc: np.ufunc, x: np.ndarray, value: float, out: np.ndarray) -> None:
-    """out = ufunc(x, value) for a contiguous 1-D x: x read as rows of ROW numbers against a
-    cached row of `value` (SIMD), the last partial row against the number itself."""
-    n = x.size - x.size % ROW
-    if n:
-        ufunc(x[:n].reshape(-1, ROW), _row_of(value, x.dtype), out=out[:n].reshape(-1, ROW))
-    if n < x.size:
-        ufunc(x[n:], const(value, x.dtype), out=out[n:])
 
 
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
@@ -190,7 +147,6 @@ def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 SQRT_HALF = math.sqrt(0.5)
-INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 GELU_TANH_K = math.sqrt(2.0 / math.pi)
 GELU_TANH_C = 0.044715
 
@@ -302,15 +258,14 @@ class Gelu(Op):
     dL/dx = gy * (Phi(x) + x phi(x)),  phi(x) = e^(-x^2 / 2) / sqrt(2 pi).
 
     float64 uses scipy's erfc, exact to the last digit and accurate far into the left tail.
-    float32 uses a rational approximation of Phi (`_normal_cdf_float32`, no exp; scipy's
+    float32 uses a rational approximation of Phi (`kernels.gelu.cdf_float32`, no exp; scipy's
     erfc evaluates each element in double, ~5x slower), as accurate as PyTorch's float32
     1 + erf form: absolute error <= 3e-7."""
 
     @staticmethod
     def forward(ctx, x):
         if x.dtype == np.float32:
-            with np.errstate(over="ignore"):  # x^2 of a huge x: inf, clamped to 36
-                cdf, y = _in_chunks(_gelu_float32, x, outputs=2)
+            cdf, y = gelu_kernel.forward_float32(x)  # Phi(x) and x Phi(x)
         else:  # float16: scipy computes erfc in float32; the result keeps x's dtype
             cdf = (0.5 * erfc(-SQRT_HALF * x)).astype(x.dtype, copy=False)
             y = x * cdf
@@ -320,89 +275,7 @@ class Gelu(Op):
     @staticmethod
     def backward(ctx, gy):
         x, cdf = ctx.saved_tensors
-        with np.errstate(over="ignore"):  # x^2 of a huge x: inf, and e^-inf = 0
-            return _in_chunks(_gelu_grad, x, cdf, gy)
-
-
-def _gelu_float32(x: np.ndarray, cdf: np.ndarray, y: np.ndarray) -> None:
-    """cdf = Phi(x) and y = x Phi(x) of one chunk (the product made while the chunk is in cache)."""
-    _normal_cdf_float32(x, cdf)
-    np.multiply(x, cdf, out=y)
-
-
-def _gelu_grad(x: np.ndarray, cdf: np.ndarray, gy: np.ndarray, out: np.ndarray) -> None:
-    """out = gy (Phi(x) + x phi(x)), pass by pass in the one buffer."""
-    np.multiply(x, x, out=out)
-    out *= -0.5
-    np.exp(out, out=out)
-    out *= x
-    out *= INV_SQRT_2PI
-    out += cdf
-    out *= gy
-
-
-CHUNK = 1 << 16  # elements: the few scratch buffers of a chunk stay in cache between passes
-
-
-def _in_chunks(fn: Any, *arrays: np.ndarray, outputs: int = 1) -> Any:
-    """fn(*slices, *output slices) over consecutive chunks of the flattened arrays (all of one
-    shape), into `outputs` new arrays of that shape (one is returned bare, more as a tuple): a
-    long chain of elementwise passes then reads cache rather than memory (2-3x faster at 1e6
-    elements)."""
-    flat = [np.ravel(a) for a in arrays]
-    outs = [np.empty_like(flat[0]) for _ in range(outputs)]
-    for i in range(0, flat[0].size, CHUNK):
-        fn(*(a[i : i + CHUNK] for a in flat), *(o[i : i + CHUNK] for o in outs))
-    shaped = tuple(o.reshape(arrays[0].shape) for o in outs)
-    return shaped[0] if outputs == 1 else shaped
-
-
-# Phi(x) - 1/2 = x P(x^2) / Q(x^2), P and Q of degree 5 (constant term first), fitted for
-# glassnet by least squares with Lawson reweighting on Chebyshev nodes of [0, 4 sqrt 2] (fit
-# error 1.1e-8; float32 rounding brings it to ~2.6e-7). Just beyond 4 sqrt 2, where Phi's tail
-# is below 1e-8, x P / Q passes 1/2 and keeps growing (6.3e-7 above 1/2 at x = 6).
-PHI_P = (0.39894221302075716, 0.03469259951155897, 0.0047259376968724455,
-         0.00017694393553519607, 6.365126905628947e-06, 2.1819890325125435e-08)  # fmt: skip
-PHI_Q = (1.0, 0.25362702999599845, 0.029119345321896598, 0.0019305842969393411,
-         7.602562446016505e-05, 1.171322548782286e-06)  # fmt: skip
-PHI_CLAMP = 6.0
-# The same ratio with Q scaled to leading coefficient 1 (and P alike), so that Horner's first
-# step for Q is one addition instead of a product and an addition
-PHI_P_SCALED = tuple(c / PHI_Q[-1] for c in PHI_P)
-PHI_Q_MONIC = tuple(c / PHI_Q[-1] for c in PHI_Q)
-
-
-def _normal_cdf_float32(x: np.ndarray, out: np.ndarray) -> None:
-    """out = Phi(x) for a 1-D float32 x, in ~26 passes over one chunk and no exp:
-
-        h = x P(t) / Q(t),  t = min(x^2, 36),   Phi(x) = 1/2 + h clipped to [-1/2, 1/2].
-
-    Beyond |x| = 6, t stays at 36, so |h| = |x| P(36) / Q(36) > 1/2 and the clip gives Phi
-    exactly 0 or 1 (from |x| ~ 5.7 on, as float32's erf saturates), so x Phi(x) stays exact
-    for huge |x|. Absolute error <= 3e-7, like PyTorch's float32 1/2 (1 + erf(x / sqrt 2)); in
-    the far left tail both give 0 where Phi < ~1e-7 (float64 GELU keeps the exact tail)."""
-    t = np.multiply(x, x)
-    _against_rows(np.minimum, t, PHI_CLAMP * PHI_CLAMP, t)
-    p = t * PHI_P_SCALED[-1]  # Horner: P(t) = p0 + t (p1 + t (p2 + ...))
-    p += PHI_P_SCALED[-2]
-    for k in PHI_P_SCALED[-3::-1]:
-        p *= t
-        p += k
-    q = t + PHI_Q_MONIC[-2]
-    for k in PHI_Q_MONIC[-3::-1]:
-        q *= t
-        q += k
-    p /= q
-    p *= x
-    np.add(_clip(p, -0.5, 0.5, p), 0.5, out=out)
-
-
-def _clip(x: np.ndarray, lo: float, hi: float, out: np.ndarray) -> np.ndarray:
-    """out = x clamped to [lo, hi] for a contiguous 1-D x, by minimum and maximum against rows
-    (`_against_rows`; np.clip against numbers is ~5x slower)."""
-    _against_rows(np.minimum, x, hi, out)
-    _against_rows(np.maximum, out, lo, out)
-    return out
+        return gelu_kernel.backward(x, cdf, gy)  # gy (Phi(x) + x phi(x))
 
 
 class GeluTanh(Op):

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op, unbroadcast
-from glassnet.ops._common import require_float, row_sums
+from glassnet.kernels import attention as kernel
+from glassnet.ops._common import require_float
 from glassnet.ops.dropout import dropout_mask
 from glassnet.tensor import Tensor
 
@@ -25,75 +26,43 @@ from glassnet.tensor import Tensor
 class ScaledDotProductAttention(Op):
     """O = dropout(softmax(scale * Q K^T + M)) V, with the backward written out in the module
     docstring. Inputs: Q (..., L, E), K (..., S, E), V (..., S, Ev) and an optional additive
-    mask M broadcastable to (..., L, S); `keep` is the dropout mask already divided by 1 - p."""
+    mask M broadcastable to (..., L, S); `causal` adds the causal mask instead (not an input:
+    made once per shape); `keep` is the dropout mask already divided by 1 - p."""
 
     @staticmethod
-    def forward(ctx, q, k, v, mask=None, *, scale, keep):
-        s = np.matmul(q, np.swapaxes(k, -1, -2))  # (..., L, S)
-        s *= scale
-        if mask is None:
-            pass
-        elif mask.dtype == s.dtype and np.broadcast_shapes(s.shape, mask.shape) == s.shape:
-            s += mask  # in place: s is this op's own fresh array
-        else:
-            s = s + mask
-        m = s.max(axis=-1, keepdims=True)  # softmax, shifted so every exponent is <= 0
-        m[np.isneginf(m)] = 0  # a row with every key masked: all e^-inf = 0, no NaN
-        s -= m
-        p = np.exp(s, out=s)
-        total = row_sums(p)[..., None]
-        total[total == 0] = 1  # ... and its weights stay 0 (PyTorch's "safe softmax")
-        p /= total
-        pd = p if keep is None else p * keep
+    def forward(ctx, q, k, v, mask=None, *, scale, keep, causal=False):
+        if causal:
+            mask = kernel.causal_mask(q.shape[-2], k.shape[-2], q.dtype)
+        s = kernel.scores(q, k, scale, mask)  # S = scale Q K^T + M     (..., L, S)
+        p = kernel.softmax_(s)  # P = softmax(S), in S's buffer
+        pd = p if keep is None else p * keep  # Pd = P * D
         ctx.save_for_backward(q, k, v, p, pd)
-        ctx.args = (scale, keep, None if mask is None else mask.shape)
-        out = None
-        if pd.ndim == 4 and v.ndim == 4:  # (B, H, L, Ev) laid out as (B, L, H, Ev) in memory:
-            B, H = np.broadcast_shapes(pd.shape[:2], v.shape[:2])  # the usual transpose(1, 2)
-            L, Ev = pd.shape[2], v.shape[3]  # .reshape(B, L, H * Ev) joining the heads is free
-            out = np.empty((B, L, H, Ev), np.result_type(pd, v)).transpose(0, 2, 1, 3)
-        return np.matmul(pd, v, out=out)  # (..., L, Ev)
+        ctx.args = (scale, keep, None if mask is None or causal else mask.shape)
+        return kernel.weighted_sum(pd, v)  # O = Pd V     (..., L, Ev)
 
     @staticmethod
     def backward(ctx, go):
         q, k, v, p, pd = ctx.saved_tensors
         scale, keep, mask_shape = ctx.args
         need = ctx.needs_input_grad
-        gv = _product_like(np.swapaxes(pd, -1, -2), go, v) if need[2] else None
+        gv = kernel.product_like(np.swapaxes(pd, -1, -2), go, v) if need[2] else None  # Pd^T gO
         gq = gk = gm = None
         if need[0] or need[1] or (mask_shape is not None and need[3]):
-            gp = np.matmul(go, np.swapaxes(v, -1, -2))  # (..., L, S)
+            gp = np.matmul(go, np.swapaxes(v, -1, -2))  # gP = (gO V^T) * D
             if keep is not None:
                 gp *= keep
-            gp -= np.vecdot(gp, p)[..., None]  # sum over keys of gP * P, no temporary
-            gs = np.multiply(gp, p, out=gp)  # gS = P * (gP - sum_keys(gP * P)), in gP's buffer
+            gs = kernel.softmax_grad_(gp, p)  # gS = P * (gP - sum_keys(gP * P))
             if need[0]:
-                gq = _product_like(gs, k, q)
+                gq = kernel.product_like(gs, k, q)  # dL/dQ = scale gS K
                 gq *= scale
             if need[1]:
-                gk = _product_like(np.swapaxes(gs, -1, -2), q, k)
+                gk = kernel.product_like(np.swapaxes(gs, -1, -2), q, k)  # dL/dK = scale gS^T Q
                 gk *= scale
             if mask_shape is not None and need[3]:
-                gm = unbroadcast(gs, mask_shape)
+                gm = unbroadcast(gs, mask_shape)  # dL/dM = gS
         if mask_shape is None:
             return gq, gk, gv
         return gq, gk, gv, gm
-
-
-def _product_like(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """dL/dx = a @ b, summed back to x's shape, and laid out in memory like x (q, k and v are
-    usually head views of one projection, (B, L, H, E) in memory): the reshapes that lead back
-    to the projection then need no copy."""
-    shape = np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) + (a.shape[-2], b.shape[-1])
-    if shape != x.shape or np.result_type(a, b) != x.dtype:  # x was broadcast: sum back
-        return unbroadcast(np.matmul(a, b), x.shape)
-    return np.matmul(a, b, out=np.empty_like(x))
-
-
-def causal_mask(L: int, S: int) -> np.ndarray:
-    """Boolean (L, S) mask, True where query i may attend to key j: j <= i (top-left aligned,
-    as PyTorch's `is_causal`)."""
-    return np.tril(np.ones((L, S), dtype=bool))
 
 
 def additive_mask(mask: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -175,9 +144,7 @@ def scaled_dot_product_attention(
     L, S = qs[-2], ks[-2]
     dtype = query._data.dtype
     mask = None
-    if is_causal:
-        mask = Tensor._wrap(additive_mask(causal_mask(L, S), dtype))
-    elif attn_mask is not None:
+    if attn_mask is not None:
         if not isinstance(attn_mask, Tensor):
             attn_mask = Tensor._wrap(np.asarray(attn_mask))
         try:
@@ -200,4 +167,4 @@ def scaled_dot_product_attention(
         shape = np.broadcast_shapes(qs[:-2], ks[:-2]) + (L, S)
         keep = dropout_mask(shape, dropout_p, dtype, generator)
     tensors = (query, key, value) if mask is None else (query, key, value, mask)
-    return ScaledDotProductAttention.apply(*tensors, scale=scale, keep=keep)
+    return ScaledDotProductAttention.apply(*tensors, scale=scale, keep=keep, causal=is_causal)

@@ -1,10 +1,10 @@
-"""Helpers shared by the op files: the cached vectors of ones behind the BLAS sums."""
+"""kernels.reductions: the cached vectors of ones behind the BLAS sums."""
 
 import numpy as np
 import pytest
 
-from glassnet.ops import _common
-from glassnet.ops._common import column_sums, ones_vector, row_sums
+from glassnet.kernels import reductions
+from glassnet.kernels.reductions import column_sums, ones_vector, row_sums
 
 
 def test_ones_vector_is_cached_read_only_and_of_the_asked_dtype():
@@ -19,7 +19,7 @@ def test_ones_vector_is_cached_read_only_and_of_the_asked_dtype():
 def test_ones_vector_cache_does_not_grow_without_bound():
     for n in range(1000, 1200):
         ones_vector(n, np.float32)
-    assert len(_common._ONES) <= 65
+    assert len(reductions._ONES) <= 65
 
 
 @pytest.mark.parametrize("shape", [(3, 5), (2, 3, 4, 6), (4, 0), (0, 3)])
