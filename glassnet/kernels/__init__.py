@@ -12,4 +12,9 @@ conv        the convolution's paths, chosen by shape: `plan`, `forward`, `backwa
 im2col      im2col / col2im through strided views, column chunks, wide rows, the stride-1
             backward from one set of columns
 reference   textbook im2col + one matmul per group, and col2im, written to be read
+attention   scaled dot-product attention's scores, safe softmax, head layout, causal mask
+gelu        the float32 GELU through a rational approximation of Phi, in chunks
+simd        ReLU and clamps against a cached row, keeping NumPy's min/max on their SIMD loops
+reductions  row and column sums as one BLAS matrix-vector product with a cached vector of ones
+reference_nn  textbook ReLU, GELU and attention forward/backward that those kernels are held to
 """

@@ -5,22 +5,20 @@ once per (L, S, dtype). Plain versions: `reference_nn.attention_forward` / `_bac
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from glassnet.autograd.function import unbroadcast
+from glassnet.kernels.cache import CACHE
 from glassnet.kernels.reductions import row_sums
 
 
-@functools.lru_cache(maxsize=16)
 def causal_mask(L: int, S: int, dtype: np.dtype) -> np.ndarray:
     """The additive causal mask, 0 where key j <= query i and -inf above (top-left aligned, as
     PyTorch's `is_causal`), made once per (L, S, dtype) and shared read-only: is_causal=True
     costs one in-place addition per call and no (L, S) boolean mask."""
-    m = np.triu(np.full((L, S), -np.inf, dtype=dtype), 1)
-    m.flags.writeable = False
-    return m
+    return CACHE.constant(
+        ("causal", L, S, np.dtype(dtype)), lambda: np.triu(np.full((L, S), -np.inf, dtype), 1)
+    )
 
 
 def scores(q: np.ndarray, k: np.ndarray, scale: float, mask: np.ndarray | None) -> np.ndarray:

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.kernels.cache import CACHE
+
 ROW = 1024  # numbers per row
 MANY = 16384  # below this many numbers the plain call is as fast
-_ROWS: dict = {}  # (value, dtype, n) -> a read-only array of n copies of value (n = ROW or 0-d)
 
 
 def scalar_of(value: float, dtype: Any) -> np.ndarray:
@@ -31,12 +32,8 @@ def row_of(value: float, dtype: Any) -> np.ndarray:
 
 
 def _cached(value: float, dtype: Any, shape: tuple) -> np.ndarray:
-    key = (value, np.dtype(dtype), shape)
-    a = _ROWS.get(key)
-    if a is None:
-        a = _ROWS[key] = np.full(shape, value, dtype)
-        a.flags.writeable = False
-    return a
+    key = ("full", value, np.dtype(dtype), shape)
+    return CACHE.constant(key, lambda: np.full(shape, value, dtype))
 
 
 def against_rows(ufunc: np.ufunc, x: np.ndarray, value: float, out: np.ndarray) -> None:

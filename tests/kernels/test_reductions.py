@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from glassnet.kernels import reductions
+from glassnet.kernels.cache import CACHE, disabled
 from glassnet.kernels.reductions import column_sums, ones_vector, row_sums
 
 
@@ -16,10 +16,23 @@ def test_ones_vector_is_cached_read_only_and_of_the_asked_dtype():
         a[0] = 2.0  # shared by every op: nobody may write into it
 
 
-def test_ones_vector_cache_does_not_grow_without_bound():
-    for n in range(1000, 1200):
-        ones_vector(n, np.float32)
-    assert len(reductions._ONES) <= 65
+def test_ones_vector_cache_stays_within_the_one_cache_limit():
+    limit = CACHE.limit
+    CACHE.clear()
+    CACHE.limit = 100_000  # bytes: room for ~25 of the vectors below
+    try:
+        for n in range(1000, 1200):
+            ones_vector(n, np.float32)
+            assert CACHE.nbytes <= CACHE.limit
+    finally:
+        CACHE.limit = limit
+        CACHE.clear()
+
+
+def test_ones_vector_is_fresh_and_right_with_the_cache_off():
+    with disabled():
+        a = ones_vector(5, np.float64)
+        assert a is not ones_vector(5, np.float64) and np.all(a == 1)
 
 
 @pytest.mark.parametrize("shape", [(3, 5), (2, 3, 4, 6), (4, 0), (0, 3)])
