@@ -7,7 +7,7 @@ Every operator and method delegates to one op in `glassnet.ops`, where its math 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,17 @@ import numpy as np
 from glassnet import _device, _dtypes
 from glassnet.autograd import engine
 from glassnet.autograd.grad_mode import STATE
+from glassnet.tensor_methods import (
+    TensorArithmeticMethods,
+    TensorInPlaceMethods,
+    TensorPointwiseMethods,
+    TensorReductionMethods,
+    TensorShapeMethods,
+)
+from glassnet.tensor_methods.lazy import OpsModule
+
+# glassnet.ops, reached on first use: ops import Tensor (see glassnet/tensor_methods/lazy.py)
+_ops = OpsModule("glassnet.ops")
 
 
 def _array_from(data: Any, dtype: Any = None) -> np.ndarray:
@@ -52,8 +63,18 @@ def _inplace_error(t: Any, op: str, other: Any, err: TypeError) -> TypeError:
     )
 
 
-class Tensor:
+class Tensor(
+    TensorArithmeticMethods,
+    TensorPointwiseMethods,
+    TensorShapeMethods,
+    TensorReductionMethods,
+    TensorInPlaceMethods,
+):
     """An ndarray with an optional gradient and the graph node that produced it.
+
+    The methods that are ops (`x.sum()`, `x.view(...)`, `x.sin_()`) are written out in the mixin
+    classes of `glassnet/tensor_methods/`, each delegating to its op in `glassnet.ops`; the
+    methods below are the Tensor's own (autograd, conversion, fills, Python protocols).
 
     Parameters
     ----------
@@ -942,38 +963,3 @@ class Tensor:
 
     def __xor__(self, other: Any) -> Tensor:
         return _ops.logical_xor(self, other)
-
-
-from glassnet import ops as _ops  # noqa: E402  (ops need Tensor defined first)
-
-
-def _install_methods(names: Sequence[str]) -> None:
-    """Expose `glassnet.ops.<name>(t, ...)` as the method `t.<name>(...)`."""
-    for name in names:
-        setattr(Tensor, name, getattr(_ops, name))
-
-
-_install_methods(_ops.TENSOR_METHODS)
-
-
-def _install_in_place(names: Sequence[str]) -> None:
-    """`t.<name>_(...)`: the op `glassnet.<name>` applied in place (see Tensor._apply_)."""
-    for name in names:
-        fn = getattr(_ops, name)
-
-        def method(self: Tensor, *args: Any, _fn: Any = fn, _name: str = name + "_", **kw: Any):
-            return self._apply_(_name, _fn, *args, **kw)
-
-        method.__name__ = method.__qualname__ = name + "_"
-        method.__doc__ = f"In place: self = glassnet.{name}(self, ...)."
-        setattr(Tensor, name + "_", method)
-
-
-_install_in_place(
-    "acos asin atan atan2 arccos arcsin arctan arctan2 cos sin tan cosh sinh asinh atanh erf "
-    "erfc erfinv exp2 expm1 fix frac log10 log1p log2 lgamma digamma logit sinc rad2deg deg2rad "
-    "sign sgn fmod remainder hypot copysign floor_divide xlogy cumprod clip absolute negative "
-    "multiply subtract divide true_divide logical_and logical_or logical_xor logical_not "
-    "eq ne lt le gt ge greater less greater_equal less_equal not_equal addmm addbmm baddbmm addmv "
-    "addr bitwise_and bitwise_or bitwise_xor bitwise_not heaviside".split()
-)
