@@ -4,10 +4,9 @@ The API follows PyTorch's names and semantics: `glassnet.tensor`, `glassnet.nn.L
 `glassnet.optim.Adam`, `loss.backward()`, `optimizer.step()`.
 """
 
-from glassnet._allocator import tune_allocator as _tune_allocator
-
-_tune_allocator()  # keep freed arrays' memory for the next step (see glassnet/_allocator.py)
-
+# importing glassnet changes nothing in the process: these two are called by who needs them
+from glassnet.allocator import tune_allocator  # malloc keeps freed memory (what trains calls it)
+from glassnet._torch_alias import install_torch_alias  # `import torch` gives glassnet
 from glassnet._dtypes import (
     bool_,
     float16,
@@ -64,8 +63,3 @@ from glassnet.backends.flags import (
 )
 from glassnet.amp import GradScaler, autocast, is_autocast_enabled
 from glassnet import accelerator, amp, backends, cpu, cuda, distributions, testing
-
-# `import torch.nn` after `sys.modules["torch"] = glassnet` is glassnet.nn (see _torch_alias.py)
-from glassnet._torch_alias import install as _install_torch_alias
-
-_install_torch_alias()
