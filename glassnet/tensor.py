@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _device, _dtypes
+import glassnet._device as _device
+import glassnet._dtypes as _dtypes
 from glassnet.autograd import engine
 from glassnet.autograd.grad_mode import STATE
 from glassnet.tensor_methods import (
@@ -28,7 +29,7 @@ from glassnet.tensor_methods.lazy import OpsModule
 _ops = OpsModule("glassnet.ops")
 
 
-def _array_from(data: Any, dtype: Any = None) -> np.ndarray:
+def array_from(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert user data to an ndarray with PyTorch's dtype rules.
 
     Python floats become the default float dtype (float32), Python ints int64, bools bool; a NumPy
@@ -98,7 +99,7 @@ class Tensor(
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
-        self._data = _array_from(data, dtype)
+        self._data = array_from(data, dtype)
         self.grad: Tensor | None = None
         self._ctx = None
         self._retains_grad = False

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+import glassnet._dtypes as _dtypes
 from glassnet.nn.activation_info import ACTIVATIONS, ActivationInfo, describe
 from glassnet.nn.module import Module, Parameter
 from glassnet.ops import activation as A

@@ -20,10 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _device, _dtypes
+import glassnet._device as _device
+import glassnet._dtypes as _dtypes
 from glassnet.autograd.anomaly import MODULE_STACK
 from glassnet.autograd.grad_mode import STATE
-from glassnet.tensor import Tensor, _array_from
+from glassnet.tensor import Tensor, array_from
 
 
 class Parameter(Tensor):
@@ -52,7 +53,7 @@ class Parameter(Tensor):
         elif isinstance(data, Tensor):
             array = data._data
         else:
-            array = _array_from(data)
+            array = array_from(data)
         # The fields of Tensor._wrap: `array` is already ours, no second copy.
         self._data = array
         self.grad = None

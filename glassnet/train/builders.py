@@ -468,7 +468,7 @@ def _gen(params: Any, generator: Any) -> dict[str, Any]:
 
 def optimizer_classes() -> dict[str, Any]:
     """Every optimizer in `glassnet.optim`, by lower-case name ('sgd', 'adam', 'rmsprop', ...)."""
-    from glassnet import optim
+    import glassnet.optim as optim
 
     return {
         name.lower(): getattr(optim, name)
@@ -595,7 +595,7 @@ LOSSES = {
 
 def _loss_classes() -> dict[str, Any]:
     """Loss name in a config -> its `glassnet.nn` class."""
-    from glassnet import nn
+    import glassnet.nn as nn
 
     return {key: getattr(nn, cls) for key, cls in LOSSES.items()}
 

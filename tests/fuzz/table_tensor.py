@@ -255,7 +255,7 @@ METHODS = (
             _new_data(),
             grad=False,
             note="numeric data only: new_tensor of a ragged list or a string raises a raw NumPy"
-            " ValueError (glassnet/tensor.py _array_from with a dtype; tensor() refuses cleanly)",
+            " ValueError (glassnet/tensor.py array_from with a dtype; tensor() refuses cleanly)",
         ),
     ]
     + [_in_place(n) for n in ("add_", "sub_", "mul_", "div_")]
