@@ -14,9 +14,9 @@ The price is that memory freed by a model stays with the process (as PyTorch's c
 allocators keep theirs); peak memory does not grow. It is a setting of the whole process, so a
 library must not make it behind the user's back: `import glassnet` changes nothing, and the
 settings are applied by `glassnet.tune_allocator()`, which what trains calls (the benchmarks;
-`glassnet.train.fit` and the `glassnet` command where training starts) and a user may call. It applies on Linux with
-glibc, unless the environment already sets MALLOC_MMAP_THRESHOLD_ or MALLOC_TRIM_THRESHOLD_ (the
-user's own choice wins) or asks for GLASSNET_MALLOC_TUNING=0.
+`glassnet.train.fit` and the `glassnet` command where training starts) and a user may call.
+It applies on Linux with glibc, unless the environment already sets MALLOC_MMAP_THRESHOLD_ or
+MALLOC_TRIM_THRESHOLD_ (the user's own choice wins) or asks for GLASSNET_MALLOC_TUNING=0.
 """
 
 from __future__ import annotations
