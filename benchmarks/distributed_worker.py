@@ -73,6 +73,7 @@ def _loss(name: str, model, x, y):
 
 def main() -> None:
     name, steps = sys.argv[1], int(sys.argv[2])
+    glassnet.tune_allocator()  # as training does (glassnet/allocator.py)
     world = dist.init()
     model, batches = _model_and_batches(name, steps + 1, world.rank, world.size)
     ddp = dist.DistributedDataParallel(model, bucket_cap_mb=BUCKET_MB)

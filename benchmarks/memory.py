@@ -35,7 +35,10 @@ def main() -> None:
     import numpy  # noqa: F401
     import sklearn.datasets  # noqa: F401  (every framework reads the same data)
 
+    import glassnet
     import glassnet.data.mnist  # noqa: F401
+
+    glassnet.tune_allocator()  # as in the timed run (benchmarks/run.py), for every framework
     from benchmarks.registry import WORKLOADS
 
     before = peak_mb()

@@ -263,6 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     timer = time.thread_time if args.cpu_time else time.perf_counter
+    glassnet.tune_allocator()  # as training does (glassnet/allocator.py)
     n = args.calls or (300 if args.quick else 2000)
     repeats = args.repeats or (3 if args.quick else 7)
     if torch is not None:

@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 7)
+    import glassnet
+
+    glassnet.tune_allocator()  # as training does (glassnet/allocator.py), for every framework
 
     info = machine_info()
     gemm = gemm_gflops(512 if args.quick else 1024)

@@ -26,6 +26,8 @@ def main() -> None:
     from glassnet.train import builders
     from glassnet.train.loop import fit
 
+    glassnet.tune_allocator()  # as training does (glassnet/allocator.py)
+
     config = resolve(None, {**DEFAULT_RUN, "train.epochs": 1})
     data = builders.build_data(config)
     counts = [int(n) for n in args.threads.split(",")]

@@ -4,10 +4,14 @@ The API follows PyTorch's names and semantics: `glassnet.tensor`, `glassnet.nn.L
 `glassnet.optim.Adam`, `loss.backward()`, `optimizer.step()`.
 """
 
-from glassnet._allocator import tune_allocator as _tune_allocator
+# importing glassnet leaves malloc alone: what trains calls tune_allocator (glassnet/allocator.py)
+from glassnet.allocator import tune_allocator
+from glassnet._torch_alias import add_finder as _add_torch_alias_finder
+from glassnet._torch_alias import install_torch_alias  # `import torch` gives glassnet
 
-_tune_allocator()  # keep freed arrays' memory for the next step (see glassnet/_allocator.py)
-
+# the one import-time hook: `import torch.nn` after a bare `sys.modules["torch"] = glassnet` is
+# glassnet.nn itself, not a re-run copy; inert while torch is not glassnet (_torch_alias.py)
+_add_torch_alias_finder()
 from glassnet._dtypes import (
     bool_,
     float16,
@@ -38,7 +42,7 @@ from glassnet.io.serialization import load, save
 from glassnet.io.checkpoint import CheckpointError
 from glassnet import serialization
 
-__version__ = "0.1.0"
+from glassnet.version import __version__
 
 from glassnet._threads import get_num_threads, set_num_threads
 
@@ -64,8 +68,3 @@ from glassnet.backends.flags import (
 )
 from glassnet.amp import GradScaler, autocast, is_autocast_enabled
 from glassnet import accelerator, amp, backends, cpu, cuda, distributions, testing
-
-# `import torch.nn` after `sys.modules["torch"] = glassnet` is glassnet.nn (see _torch_alias.py)
-from glassnet._torch_alias import install as _install_torch_alias
-
-_install_torch_alias()

@@ -6,6 +6,11 @@ Without this, Python would find `torch.nn` on glassnet's package path and run
 (flags, defaults) is not glassnet's. The finder answers only names under `torch.` and only while
 `sys.modules["torch"]` is glassnet; otherwise it stays out of the way (real PyTorch imports
 as usual).
+
+`import glassnet` adds the finder to `sys.meta_path` (its one import-time hook, inert unless torch
+is glassnet), because the drop-in idiom is a bare `sys.modules["torch"] = glassnet` that no
+glassnet code sees: installing it later would be too late for such scripts.
+`glassnet.install_torch_alias()` does both steps explicitly (docs/pytorch.md).
 """
 
 from __future__ import annotations
@@ -41,7 +46,25 @@ def _glassnet() -> ModuleType | None:
     return sys.modules.get("glassnet")
 
 
-def install() -> None:
-    """Add the finder to sys.meta_path once (it is inert unless torch is aliased)."""
+def install_torch_alias() -> None:
+    """Make `import torch` (and `import torch.nn`, ...) in this process give glassnet.
+
+    Puts glassnet in `sys.modules["torch"]` and adds `TorchAliasFinder` to `sys.meta_path`
+    (once), so every `torch.X` module a script imports by path is glassnet's own `glassnet.X`.
+    Call it before the script's own `import torch`; real PyTorch, if imported earlier, is
+    replaced in `sys.modules` only (objects already taken from it keep working).
+
+    Example
+    -------
+    >>> import glassnet
+    >>> glassnet.install_torch_alias()
+    >>> import torch.nn as nn  # glassnet.nn
+    """
+    sys.modules["torch"] = sys.modules["glassnet"]
+    add_finder()
+
+
+def add_finder() -> None:
+    """Put one `TorchAliasFinder` in `sys.meta_path` (it acts only while torch is glassnet)."""
     if not any(isinstance(f, TorchAliasFinder) for f in sys.meta_path):
         sys.meta_path.insert(0, TorchAliasFinder())

@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="glassnet",
         description="Neural networks from first principles, with the working shown.",
     )
-    from glassnet import __version__
+    from glassnet.version import __version__
 
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -338,7 +338,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    import glassnet
+    from glassnet._threads import set_num_threads
     from glassnet.config import DEFAULT_RUN, ConfigError, resolve
     from glassnet.train.builders import check_names, default_threads
     from glassnet.train.run import resume_run, train_run
@@ -367,7 +367,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         check_names(config)  # a typo fails before a run folder exists
         threads = args.threads or default_threads(config)
         if threads:
-            glassnet.set_num_threads(threads)
+            set_num_threads(threads)
         result = train_run(config, out=args.out, distributed=args.distributed, **output)
     from glassnet.distributed import comm
 
@@ -461,7 +461,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from glassnet import explain
+    import glassnet.explain as explain
 
     if args.list:
         for kind, names in explain.names().items():

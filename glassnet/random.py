@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _device
+import glassnet._device as _device
 
 # PyTorch's seed for a new torch.Generator() (a fixed number; only the global generator is
 # seeded from the OS).

@@ -7,18 +7,30 @@ Every operator and method delegates to one op in `glassnet.ops`, where its math 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from glassnet import _device, _dtypes
+import glassnet._device as _device
+import glassnet._dtypes as _dtypes
 from glassnet._memory import AllocationError, check_allocation
 from glassnet.autograd import engine
 from glassnet.autograd.grad_mode import STATE
+from glassnet.tensor_methods import (
+    TensorArithmeticMethods,
+    TensorInPlaceMethods,
+    TensorPointwiseMethods,
+    TensorReductionMethods,
+    TensorShapeMethods,
+)
+from glassnet.tensor_methods.lazy import OpsModule
+
+# glassnet.ops, reached on first use: ops import Tensor (see glassnet/tensor_methods/lazy.py)
+_ops = OpsModule("glassnet.ops")
 
 
-def _array_from(data: Any, dtype: Any = None) -> np.ndarray:
+def array_from(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert user data to an ndarray with PyTorch's dtype rules.
 
     Python floats become the default float dtype (float32), Python ints int64, bools bool; a NumPy
@@ -59,8 +71,18 @@ def _inplace_error(t: Any, op: str, other: Any, err: Exception) -> Exception:
     )
 
 
-class Tensor:
+class Tensor(
+    TensorArithmeticMethods,
+    TensorPointwiseMethods,
+    TensorShapeMethods,
+    TensorReductionMethods,
+    TensorInPlaceMethods,
+):
     """An ndarray with an optional gradient and the graph node that produced it.
+
+    The methods that are ops (`x.sum()`, `x.view(...)`, `x.sin_()`) are written out in the mixin
+    classes of `glassnet/tensor_methods/`, each delegating to its op in `glassnet.ops`; the
+    methods below are the Tensor's own (autograd, conversion, fills, Python protocols).
 
     Parameters
     ----------
@@ -84,7 +106,7 @@ class Tensor:
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
-        self._data = _array_from(data, dtype)
+        self._data = array_from(data, dtype)
         self.grad: Tensor | None = None
         self._ctx = None
         self._retains_grad = False
@@ -953,38 +975,3 @@ class Tensor:
 
     def __xor__(self, other: Any) -> Tensor:
         return _ops.logical_xor(self, other)
-
-
-from glassnet import ops as _ops  # noqa: E402  (ops need Tensor defined first)
-
-
-def _install_methods(names: Sequence[str]) -> None:
-    """Expose `glassnet.ops.<name>(t, ...)` as the method `t.<name>(...)`."""
-    for name in names:
-        setattr(Tensor, name, getattr(_ops, name))
-
-
-_install_methods(_ops.TENSOR_METHODS)
-
-
-def _install_in_place(names: Sequence[str]) -> None:
-    """`t.<name>_(...)`: the op `glassnet.<name>` applied in place (see Tensor._apply_)."""
-    for name in names:
-        fn = getattr(_ops, name)
-
-        def method(self: Tensor, *args: Any, _fn: Any = fn, _name: str = name + "_", **kw: Any):
-            return self._apply_(_name, _fn, *args, **kw)
-
-        method.__name__ = method.__qualname__ = name + "_"
-        method.__doc__ = f"In place: self = glassnet.{name}(self, ...)."
-        setattr(Tensor, name + "_", method)
-
-
-_install_in_place(
-    "acos asin atan atan2 arccos arcsin arctan arctan2 cos sin tan cosh sinh asinh atanh erf "
-    "erfc erfinv exp2 expm1 fix frac log10 log1p log2 lgamma digamma logit sinc rad2deg deg2rad "
-    "sign sgn fmod remainder hypot copysign floor_divide xlogy cumprod clip absolute negative "
-    "multiply subtract divide true_divide logical_and logical_or logical_xor logical_not "
-    "eq ne lt le gt ge greater less greater_equal less_equal not_equal addmm addbmm baddbmm addmv "
-    "addr bitwise_and bitwise_or bitwise_xor bitwise_not heaviside".split()
-)

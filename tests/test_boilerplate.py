@@ -1,5 +1,5 @@
 """The CUDA-aware boilerplate of a modern PyTorch training script runs unchanged with
-`sys.modules["torch"] = glassnet` (on the CPU), and trains to PyTorch's losses: the same script is
+`glassnet.install_torch_alias()` (on the CPU), and trains to PyTorch's losses: the same script is
 run under PyTorch and under glassnet, each in its own process, and the printed losses compared."""
 
 import json
@@ -13,7 +13,7 @@ SCRIPT = r"""
 import sys
 if sys.argv[1] == "glassnet":
     import glassnet
-    sys.modules["torch"] = glassnet
+    glassnet.install_torch_alias()
 import json
 from contextlib import nullcontext
 

@@ -18,7 +18,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from glassnet import _device, _dtypes
+import glassnet._device as _device
+import glassnet._dtypes as _dtypes
 
 F = TypeVar("F", bound=Callable[..., Any])
 

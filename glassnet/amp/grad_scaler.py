@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _device
+import glassnet._device as _device
 
 _READY, _UNSCALED, _STEPPED = "ready", "unscaled", "stepped"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassnet import _dtypes
+import glassnet._dtypes as _dtypes
 from glassnet.amp import autocast_mode, grad_scaler
 
 

@@ -19,7 +19,7 @@ from glassnet.data.sampler import Sampler
 def _process_group() -> tuple[int, int]:
     """(world size, rank) of an initialised glassnet.distributed process group."""
     try:  # looked up only when asked: distributed sits downstream of data
-        from glassnet import distributed
+        import glassnet.distributed as distributed
     except ImportError:
         distributed = None  # getattr below then finds no process group
     is_initialized = getattr(distributed, "is_initialized", lambda: False)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import ops
+import glassnet.ops as ops
 from glassnet.distributions.distribution import Distribution, as_param, broadcast_all, invalid
 from glassnet.ops.activation import softplus
 from glassnet.random import rng_of

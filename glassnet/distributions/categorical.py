@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import ops
+import glassnet.ops as ops
 from glassnet.distributions.distribution import Distribution, as_param, invalid
 from glassnet.random import rng_of
 from glassnet.tensor import Tensor

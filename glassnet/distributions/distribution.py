@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes, ops
+import glassnet._dtypes as _dtypes
+import glassnet.ops as ops
 from glassnet.tensor import Tensor
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from glassnet import ops
+import glassnet.ops as ops
 from glassnet.distributions.bernoulli import Bernoulli, _softplus
 from glassnet.distributions.categorical import Categorical
 from glassnet.distributions.distribution import Distribution

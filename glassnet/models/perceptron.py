@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+import glassnet._dtypes as _dtypes
 from glassnet.nn.module import Module, Parameter
 from glassnet.random import rng_of
 from glassnet.tensor import Tensor

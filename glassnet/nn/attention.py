@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+import glassnet._dtypes as _dtypes
 from glassnet.nn import init
 from glassnet.nn.linear import Linear
 from glassnet.nn.module import Module, Parameter

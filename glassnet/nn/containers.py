@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import groupby
 from typing import Any
 
-from glassnet.nn.module import Module, _indent
+from glassnet.nn.module import Module, indent
 
 
 def _index(idx: Any, n: int, who: str) -> int:
@@ -153,7 +153,7 @@ class ModuleList(_Numbered):
         for text, run in groupby(repr(m) for m in self._modules.values()):
             n = len(list(run))
             label = f"({start})" if n == 1 else f"({start}-{start + n - 1}): {n} x"
-            lines.append(_indent(f"{label}: {text}" if n == 1 else f"{label} {text}", 2))
+            lines.append(indent(f"{label}: {text}" if n == 1 else f"{label} {text}", 2))
             start += n
         return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 

@@ -2,9 +2,11 @@
 `derivative` on NumPy arrays, for explanations and charts.
 
 `LOSSES` maps a canonical name ('mse', 'cross_entropy', ...) to a `LossInfo`; it is the one list
-of losses that `glassnet explain NAME` and the loss charts read. `fn` returns the unreduced loss
-terms and `derivative` the gradient of their sum with respect to the first argument (the
-prediction), both computed by the very functions training uses (`glassnet.nn.functional`).
+of losses that `glassnet explain NAME` and the loss charts read. The formulas and advice are
+not written here: each entry reads them from its layer's docstring (see
+`glassnet.nn.doc_formulas`). `fn` returns the unreduced loss terms and `derivative` the gradient
+of their sum with respect to the first argument (the prediction), both computed by the very
+functions training uses (`glassnet.nn.functional`).
 
 Example
 -------
@@ -24,6 +26,16 @@ from typing import Any
 import numpy as np
 
 from glassnet._suggest import did_you_mean
+from glassnet.nn.doc_formulas import formula_fields
+from glassnet.nn.loss_classification import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    KLDivLoss,
+    NLLLoss,
+)
+from glassnet.nn.loss_margin import CosineEmbeddingLoss, HingeEmbeddingLoss, HingeLoss
+from glassnet.nn.loss_regression import GaussianNLLLoss, HuberLoss, L1Loss, MSELoss, SmoothL1Loss
 from glassnet.ops import loss as L
 from glassnet.tensor import Tensor
 
@@ -98,192 +110,74 @@ def _as_array(a: Any, indices: bool) -> np.ndarray:
     return a.astype(np.int64 if indices else np.float64)
 
 
+def _entry(name: str, layer: type, functional: str, function: Callable, **kw: Any) -> LossInfo:
+    """The registry entry of `layer`, its math read from the layer's docstring (the "Formula"
+    and "When to use" sections)."""
+    math = formula_fields(layer)
+    return LossInfo(
+        name=name,
+        module=layer.__name__,
+        functional=functional,
+        formula=math["l ="],
+        derivative_formula=math["gradient:"],
+        latex=math["LaTeX:"],
+        when_to_use=math["When to use"],
+        _function=function,
+        **kw,
+    )
+
+
 _ENTRIES = [
-    LossInfo(
-        name="mse",
-        module="MSELoss",
-        functional="mse_loss",
-        formula="(x - y)^2",
-        derivative_formula="dl/dx = 2 (x - y)",
-        latex=r"\ell = (x - y)^2",
-        when_to_use=(
-            "Regression (maximum likelihood under Gaussian noise). Outliers dominate it; it "
-            "trains classifiers with saturating outputs poorly (use cross-entropy there)."
-        ),
-        _function=L.mse_loss,
-    ),
-    LossInfo(
-        name="l1",
-        module="L1Loss",
-        functional="l1_loss",
-        formula="|x - y|",
-        derivative_formula="dl/dx = sign(x - y)",
-        latex=r"\ell = |x - y|",
-        when_to_use=(
-            "Regression robust to outliers (it fits the median). Constant-size gradients make "
-            "it converge less smoothly than MSE near the optimum."
-        ),
-        aliases=("mae",),
-        _function=L.l1_loss,
-    ),
-    LossInfo(
-        name="huber",
-        module="HuberLoss",
-        functional="huber_loss",
-        formula="(x - y)^2 / 2 if |x - y| <= delta else delta (|x - y| - delta / 2)",
-        derivative_formula="dl/dx = clip(x - y, -delta, delta)",
-        latex=r"\ell = \tfrac12 d^2 \text{ if } |d| \le \delta \text{ else } "
-        r"\delta(|d| - \tfrac12\delta)",
-        when_to_use=(
-            "Regression with outliers: MSE's smoothness near the target, L1's robustness far "
-            "from it; delta is the error size where it switches."
-        ),
-        _function=L.huber_loss,
-    ),
-    LossInfo(
-        name="smooth_l1",
-        module="SmoothL1Loss",
-        functional="smooth_l1_loss",
-        formula="(x - y)^2 / (2 beta) if |x - y| < beta else |x - y| - beta / 2",
-        derivative_formula="dl/dx = (x - y) / beta inside, sign(x - y) outside",
-        latex=r"\ell = \tfrac{d^2}{2\beta} \text{ if } |d| < \beta \text{ else } "
-        r"|d| - \tfrac{\beta}{2}",
-        when_to_use=(
-            "Huber divided by beta (slope 1 in the linear part): bounding-box regression in "
-            "object detectors. beta = 0 is L1."
-        ),
-        _function=L.smooth_l1_loss,
-    ),
-    LossInfo(
-        name="gaussian_nll",
-        module="GaussianNLLLoss",
-        functional="gaussian_nll_loss",
-        formula="(ln var + (x - y)^2 / var) / 2",
-        derivative_formula="dl/dx = (x - y) / var;  dl/dvar = (1/var - (x - y)^2 / var^2) / 2",
-        latex=r"\ell = \tfrac12\left(\ln\sigma^2 + \tfrac{(x - y)^2}{\sigma^2}\right)",
-        when_to_use=(
-            "Regression where the network predicts a variance too (heteroscedastic noise): it "
-            "learns where it is unsure. Keep var positive (softplus) and not too small."
-        ),
+    _entry("mse", MSELoss, "mse_loss", L.mse_loss),
+    _entry("l1", L1Loss, "l1_loss", L.l1_loss, aliases=("mae",)),
+    _entry("huber", HuberLoss, "huber_loss", L.huber_loss),
+    _entry("smooth_l1", SmoothL1Loss, "smooth_l1_loss", L.smooth_l1_loss),
+    _entry(
+        "gaussian_nll",
+        GaussianNLLLoss,
+        "gaussian_nll_loss",
+        L.gaussian_nll_loss,
         inputs=("input", "target", "var"),
-        _function=L.gaussian_nll_loss,
     ),
-    LossInfo(
-        name="bce",
-        module="BCELoss",
-        functional="binary_cross_entropy",
-        formula="-(y ln x + (1 - y) ln(1 - x)),  x a probability",
-        derivative_formula="dl/dx = (x - y) / (x (1 - x))",
-        latex=r"\ell = -\left(y \ln x + (1 - y)\ln(1 - x)\right)",
-        when_to_use=(
-            "Binary / multi-label targets when the model outputs probabilities. Prefer "
-            "bce_with_logits on raw scores: same loss, no log of a rounded 0."
-        ),
+    _entry(
+        "bce",
+        BCELoss,
+        "binary_cross_entropy",
+        L.binary_cross_entropy,
         aliases=("binary_cross_entropy",),
-        _function=L.binary_cross_entropy,
     ),
-    LossInfo(
-        name="bce_with_logits",
-        module="BCEWithLogitsLoss",
-        functional="binary_cross_entropy_with_logits",
-        formula="-(p y ln sigmoid(x) + (1 - y) ln(1 - sigmoid(x))),  x a logit",
-        derivative_formula="dl/dx = sigmoid(x) - y   (p = 1)",
-        latex=r"\ell = -\left(p\,y \ln\sigma(x) + (1 - y)\ln(1 - \sigma(x))\right)",
-        when_to_use=(
-            "Binary classification and multi-label problems from raw scores, numerically "
-            "stable. pos_weight p > 1 favours recall on a rare positive class."
-        ),
+    _entry(
+        "bce_with_logits",
+        BCEWithLogitsLoss,
+        "binary_cross_entropy_with_logits",
+        L.binary_cross_entropy_with_logits,
         aliases=("binary_cross_entropy_with_logits",),
-        _function=L.binary_cross_entropy_with_logits,
     ),
-    LossInfo(
-        name="cross_entropy",
-        module="CrossEntropyLoss",
-        functional="cross_entropy",
-        formula="-sum_c q_c ln softmax(x)_c  (q one-hot at the label, or given probabilities)",
-        derivative_formula="dl/dx_c = softmax(x)_c - q_c",
-        latex=r"\ell = -\sum_c q_c \ln \frac{e^{x_c}}{\sum_k e^{x_k}}",
-        when_to_use=(
-            "Single-label classification over C classes, from raw scores (softmax inside, "
-            "stable). weight for imbalance, label_smoothing=0.1 against over-confidence, "
-            "ignore_index for padding."
-        ),
+    _entry(
+        "cross_entropy",
+        CrossEntropyLoss,
+        "cross_entropy",
+        L.cross_entropy,
         index_target=True,
         aliases=("ce", "softmax_cross_entropy"),
-        _function=L.cross_entropy,
     ),
-    LossInfo(
-        name="nll",
-        module="NLLLoss",
-        functional="nll_loss",
-        formula="-x_y  (x log-probabilities, y the label)",
-        derivative_formula="dl/dx_c = -[c = y]",
-        latex=r"\ell = -x_{y}",
-        when_to_use=(
-            "Classification when the model already ends in log_softmax (together: "
-            "cross-entropy), or with any log-probabilities."
-        ),
+    _entry(
+        "nll",
+        NLLLoss,
+        "nll_loss",
+        L.nll_loss,
         index_target=True,
         aliases=("negative_log_likelihood",),
-        _function=L.nll_loss,
     ),
-    LossInfo(
-        name="kl_div",
-        module="KLDivLoss",
-        functional="kl_div",
-        formula="t (ln t - x),  x the model's log-probabilities, t the target probabilities",
-        derivative_formula="dl/dx = -t",
-        latex=r"\ell = t\,(\ln t - x)",
-        when_to_use=(
-            "Matching a full distribution: distillation from a teacher's soft outputs, VAEs. "
-            "Use reduction='batchmean' for the true KL per sample."
-        ),
-        aliases=("kl", "kldiv"),
-        _function=L.kl_div,
-    ),
-    LossInfo(
-        name="hinge",
-        module="HingeLoss",
-        functional="hinge_loss",
-        formula="max(0, margin - y x),  y in {-1, +1}",
-        derivative_formula="dl/dx = -y if y x < margin else 0",
-        latex=r"\ell = \max(0, m - y x)",
-        when_to_use=(
-            "Linear classifiers: margin = 1 is the SVM (correct points with room to spare cost "
-            "nothing), margin = 0 the perceptron criterion."
-        ),
-        aliases=("svm", "perceptron"),
-        _function=L.hinge_loss,
-    ),
-    LossInfo(
-        name="hinge_embedding",
-        module="HingeEmbeddingLoss",
-        functional="hinge_embedding_loss",
-        formula="x if y = 1, max(0, margin - x) if y = -1  (x a distance)",
-        derivative_formula="dl/dx = 1 (y = 1), -1 while x < margin (y = -1)",
-        latex=r"\ell = x \text{ if } y = 1 \text{ else } \max(0, m - x)",
-        when_to_use=(
-            "Metric learning from a distance between two embeddings: similar pairs pulled "
-            "together, dissimilar pushed at least margin apart."
-        ),
-        _function=L.hinge_embedding_loss,
-    ),
-    LossInfo(
-        name="cosine_embedding",
-        module="CosineEmbeddingLoss",
-        functional="cosine_embedding_loss",
-        formula="1 - cos(x1, x2) if y = 1, max(0, cos(x1, x2) - margin) if y = -1",
-        derivative_formula=(
-            "dcos/dx1 = x2 / (|x1| |x2|) - cos x1 / |x1|^2, times -1 (y = 1) or +1 (y = -1, "
-            "above the margin)"
-        ),
-        latex=r"\ell = 1 - \cos(x_1, x_2) \text{ or } \max(0, \cos(x_1, x_2) - m)",
-        when_to_use=(
-            "Embeddings compared by direction (sentences, faces): align similar pairs, push "
-            "dissimilar ones below a cosine margin."
-        ),
+    _entry("kl_div", KLDivLoss, "kl_div", L.kl_div, aliases=("kl", "kldiv")),
+    _entry("hinge", HingeLoss, "hinge_loss", L.hinge_loss, aliases=("svm", "perceptron")),
+    _entry("hinge_embedding", HingeEmbeddingLoss, "hinge_embedding_loss", L.hinge_embedding_loss),
+    _entry(
+        "cosine_embedding",
+        CosineEmbeddingLoss,
+        "cosine_embedding_loss",
+        L.cosine_embedding_loss,
         inputs=("input1", "input2", "target"),
-        _function=L.cosine_embedding_loss,
     ),
 ]
 

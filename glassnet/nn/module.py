@@ -14,112 +14,19 @@ through attributes, `register_parameter`, `register_buffer` or `add_module`: the
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from glassnet import _device, _dtypes
 from glassnet.autograd.anomaly import MODULE_STACK
 from glassnet.autograd.grad_mode import STATE
-from glassnet.tensor import Tensor, _array_from
-
-
-class Parameter(Tensor):
-    """A tensor that a module learns: `requires_grad=True` by default and found by `parameters()`.
-
-    Parameters
-    ----------
-    data : Tensor or array_like, optional
-        The initial value. A Tensor's array is shared, not copied (as in PyTorch); other data is
-        converted with `glassnet.tensor`'s rules. None gives an empty float32 parameter.
-    requires_grad : bool
-        Whether the parameter is trained (default True).
-
-    Example
-    -------
-    >>> w = glassnet.nn.Parameter(glassnet.zeros(3, 2))
-    >>> w.requires_grad
-    True
-    """
-
-    __slots__ = ()
-
-    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
-        if data is None:
-            array = np.empty(0, dtype=_dtypes.get_default_dtype())
-        elif isinstance(data, Tensor):
-            array = data._data
-        else:
-            array = _array_from(data)
-        # The fields of Tensor._wrap: `array` is already ours, no second copy.
-        self._data = array
-        self.grad = None
-        self.requires_grad = False
-        self._ctx = None
-        self._retains_grad = False
-        if requires_grad:
-            self.requires_grad_(True)
-
-    def __repr__(self) -> str:
-        return "Parameter containing:\n" + super().__repr__()
-
-
-class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
-    """What `load_state_dict(strict=False)` could not match (PyTorch's named tuple)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        if not self.missing_keys and not self.unexpected_keys:
-            return "<All keys matched successfully>"
-        return super().__repr__()
-
-
-class StateDictError(RuntimeError, ValueError):
-    """A state_dict does not fit the module (missing or unexpected keys, wrong shapes).
-
-    A RuntimeError as in PyTorch, and a ValueError as every glassnet input mistake is.
-    """
-
-
-class RemovableHandle:
-    """Returned by `register_forward_hook`; `handle.remove()` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict, module: Module) -> None:
-        self.hooks = hooks
-        self.module = module
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self) -> None:
-        self.hooks.pop(self.id, None)
-        self.module._refresh_hooks()
-
-
-def _as_array(value: Any) -> np.ndarray:
-    """A loaded value as an ndarray: glassnet tensors, NumPy arrays, or anything with `.numpy()`
-    (a torch tensor is detached first)."""
-    if isinstance(value, Tensor):
-        return value._data
-    if isinstance(value, np.ndarray):
-        return value
-    if hasattr(value, "detach"):
-        value = value.detach()
-    if hasattr(value, "numpy"):
-        return np.asarray(value.numpy())
-    return np.asarray(value)
-
-
-def _indent(text: str, spaces: int) -> str:
-    """Indent every line of `text` after the first (for nested module reprs)."""
-    lines = text.split("\n")
-    if len(lines) == 1:
-        return text
-    return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
+from glassnet.nn.hooks import RemovableHandle
+from glassnet.nn.module_dtype import ModuleDtypeMethods
+from glassnet.nn.module_repr import ModuleRepr, indent
+from glassnet.nn.parameter import Parameter
+from glassnet.nn.state_dict import ModuleStateDict, StateDictError
+from glassnet.tensor import Tensor
 
 
 def _refuse_arrays(module: Any, args: tuple, err: Exception) -> None:
@@ -134,7 +41,7 @@ def _refuse_arrays(module: Any, args: tuple, err: Exception) -> None:
             ) from err
 
 
-class Module:
+class Module(ModuleStateDict, ModuleDtypeMethods, ModuleRepr):
     """Base class of all layers and networks: subclass it, build layers in `__init__`, and write
     `forward`. Calling the module runs `forward`.
 
@@ -465,168 +372,5 @@ class Module:
         fn(self)
         return self
 
-    # ----------------------------------------------------------------- dtype
-    def _cast_floats(self, dtype: np.dtype) -> Module:
-        """Convert every floating parameter, gradient and buffer to `dtype`, keeping the same
-        Parameter objects (an optimizer built before still holds them)."""
-        for module in self.modules():
-            for t in list(module._parameters.values()) + list(module._buffers.values()):
-                if t is None or t._data.dtype.kind != "f" or t._data.dtype == dtype:
-                    continue
-                t._data = t._data.astype(dtype)
-                if t.grad is not None:
-                    t.grad = Tensor._wrap(t.grad._data.astype(dtype))
-        return self
 
-    def to(
-        self,
-        *args: Any,
-        dtype: Any = None,
-        device: Any = None,
-        non_blocking: bool = False,
-        memory_format: Any = None,
-    ) -> Module:
-        """Convert floating parameters and buffers: `to(glassnet.float64)`, `to("cpu")`,
-        `to(device)`, `to(device, dtype)`, `to(dtype=...)` or `to(tensor)` (its dtype).
-
-        Only the CPU device exists: any other ("cuda", `glassnet.device("mps")`, an int CUDA
-        index) is refused with an error naming it. Every conversion is immediate and contiguous
-        (`non_blocking` and `memory_format` are accepted for PyTorch scripts)."""
-        for arg in args:
-            if isinstance(arg, Tensor):
-                dtype = arg._data.dtype
-            elif _device.is_device(arg) or (isinstance(arg, int) and not isinstance(arg, bool)):
-                device = arg
-            else:
-                dtype = arg
-        _device.check(device, "Module.to")
-        if dtype is None:
-            return self
-        dtype = _dtypes.to_dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"to: module parameters can only be cast to a float dtype, got {dtype}")
-        return self._cast_floats(dtype)
-
-    def float(self) -> Module:
-        return self._cast_floats(_dtypes.float32)
-
-    def double(self) -> Module:
-        return self._cast_floats(_dtypes.float64)
-
-    def half(self) -> Module:
-        return self._cast_floats(_dtypes.float16)
-
-    def cpu(self) -> Module:
-        """This module (its parameters and buffers are on the CPU already)."""
-        return self
-
-    def cuda(self, device: Any = None) -> Module:
-        """Refused: glassnet has no CUDA device (the error names the one asked for)."""
-        _device.check("cuda" if device is None else device, "Module.cuda")
-        return self
-
-    # ----------------------------------------------------------------- state dict
-    def state_dict(
-        self, destination: dict | None = None, prefix: str = "", keep_vars: bool = False
-    ) -> OrderedDict:
-        """Parameters and persistent buffers by dotted name (PyTorch's keys and order).
-
-        Values share memory with the module (detached unless `keep_vars=True`).
-        """
-        if destination is None:
-            destination = OrderedDict()
-        for name, param in self._parameters.items():
-            if param is not None:
-                destination[prefix + name] = param if keep_vars else Tensor._wrap(param._data)
-        for name, buf in self._buffers.items():
-            if buf is not None and name not in self._non_persistent_buffers_set:
-                destination[prefix + name] = buf if keep_vars else Tensor._wrap(buf._data)
-        for name, module in self._modules.items():
-            if module is not None:
-                module.state_dict(destination, prefix + name + ".", keep_vars)
-        return destination
-
-    def _state_slots(self) -> Iterator[tuple[str, Tensor]]:
-        """(key, tensor) for every entry state_dict would hold, the live tensors themselves."""
-        for prefix, module in self.named_modules(remove_duplicate=False):
-            dot = prefix + "." if prefix else ""
-            for name, param in module._parameters.items():
-                if param is not None:
-                    yield dot + name, param
-            for name, buf in module._buffers.items():
-                if buf is not None and name not in module._non_persistent_buffers_set:
-                    yield dot + name, buf
-
-    def load_state_dict(
-        self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False
-    ) -> _IncompatibleKeys:
-        """Copy values into the parameters and buffers, matched by name.
-
-        Values may be glassnet tensors, NumPy arrays or anything with `.numpy()` (torch tensors).
-        A value whose shape differs from the parameter's is always an error; missing and
-        unexpected keys are errors when `strict`, else returned as `(missing_keys,
-        unexpected_keys)`. With `assign=True` the module takes the loaded arrays (in the module's
-        dtype) instead of copying into its own.
-        """
-        if not isinstance(state_dict, Mapping):
-            raise TypeError(
-                f"load_state_dict: expected a mapping of names to tensors, "
-                f"got {type(state_dict).__name__}"
-            )
-        slots = dict(self._state_slots())
-        missing = [key for key in slots if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in slots]
-        errors = []
-        arrays = {}
-        for key, target in slots.items():
-            if key not in state_dict:
-                continue
-            array = _as_array(state_dict[key])
-            if array.shape != target._data.shape:
-                errors.append(
-                    f"size mismatch for {key}: copying a param with shape {array.shape} from "
-                    f"checkpoint, the shape in current model is {target._data.shape}."
-                )
-            arrays[key] = array
-        if strict:
-            if unexpected:
-                errors.insert(
-                    0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected)
-                )
-            if missing:
-                errors.insert(
-                    0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing)
-                )
-        if errors:
-            raise StateDictError(
-                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
-                + "\n\t".join(errors)
-            )
-        for key, array in arrays.items():
-            target = slots[key]
-            if assign:
-                target._data = np.array(array, dtype=target._data.dtype)
-            else:
-                np.copyto(target._data, array, casting="unsafe")
-        return _IncompatibleKeys(missing, unexpected)
-
-    # ----------------------------------------------------------------- printing
-    def extra_repr(self) -> str:
-        """The arguments shown between the parentheses of this module's repr."""
-        return ""
-
-    def _get_name(self) -> str:
-        return type(self).__name__
-
-    def __repr__(self) -> str:
-        lines = []
-        extra = self.extra_repr()
-        if extra:
-            lines = extra.split("\n")
-        for name, module in self._modules.items():
-            lines.append(f"({name}): " + _indent(repr(module), 2))
-        if not lines:
-            return self._get_name() + "()"
-        if len(lines) == 1 and not self._modules:
-            return f"{self._get_name()}({lines[0]})"
-        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+__all__ = ["Module", "Parameter", "RemovableHandle", "StateDictError", "indent"]

@@ -12,7 +12,7 @@ import numpy as np
 
 from glassnet.nn.linear import _check_device, _float_dtype
 from glassnet.nn.module import Module, Parameter
-from glassnet.ops.norm import _norm_shape, batch_norm, group_norm, layer_norm, rms_norm
+from glassnet.ops.norm import batch_norm, group_norm, layer_norm, norm_shape, rms_norm
 from glassnet.tensor import Tensor
 
 
@@ -205,7 +205,7 @@ class LayerNorm(Module):
         super().__init__()
         _check_device(device, "LayerNorm")
         dtype = _float_dtype(dtype, "LayerNorm")
-        self.normalized_shape = _norm_shape("LayerNorm", normalized_shape)
+        self.normalized_shape = norm_shape("LayerNorm", normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:
@@ -260,7 +260,7 @@ class RMSNorm(Module):
         super().__init__()
         _check_device(device, "RMSNorm")
         dtype = _float_dtype(dtype, "RMSNorm")
-        self.normalized_shape = _norm_shape("RMSNorm", normalized_shape)
+        self.normalized_shape = norm_shape("RMSNorm", normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         if elementwise_affine:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+import glassnet._dtypes as _dtypes
 from glassnet.autograd.grad_mode import is_grad_enabled
 from glassnet.nn.activation import GELU, ReLU
 from glassnet.nn.attention import MultiheadAttention, canonical_mask

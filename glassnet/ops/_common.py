@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+import glassnet._dtypes as _dtypes
 from glassnet.kernels.reductions import column_sums, ones_vector, row_sums  # noqa: F401 (shared)
 from glassnet.tensor import Tensor
 

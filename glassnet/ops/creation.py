@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _device, _dtypes
+import glassnet._device as _device
+import glassnet._dtypes as _dtypes
 from glassnet._memory import allocating
 from glassnet.random import rng_of
 from glassnet.tensor import Tensor

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+import glassnet._dtypes as _dtypes
 from glassnet.autograd.function import GlassnetTypeError, Op, unbroadcast
 from glassnet.ops._common import lift, operands, to_float
 from glassnet.tensor import Tensor

@@ -280,7 +280,8 @@ def _params_like(input: Tensor, param: Tensor | None) -> Tensor | None:
     return cast(param, np.float16)
 
 
-def _norm_shape(op: str, normalized_shape: Any) -> tuple:
+def norm_shape(op: str, normalized_shape: Any) -> tuple:
+    """`normalized_shape` (an int or a sequence of ints) as a tuple; TypeError naming `op`."""
     if isinstance(normalized_shape, (int, np.integer)):
         return (int(normalized_shape),)
     try:
@@ -293,7 +294,7 @@ def _norm_shape(op: str, normalized_shape: Any) -> tuple:
 
 
 def _rows_norm(op, input, normalized_shape, weight, bias, eps, centred):
-    shape = _norm_shape(op, normalized_shape)
+    shape = norm_shape(op, normalized_shape)
     require_float(input, op)
     weight, bias = _params_like(input, weight), _params_like(input, bias)
     x = input._data

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from glassnet import _dtypes
+import glassnet._dtypes as _dtypes
 from glassnet.autograd.function import Op, unbroadcast
 from glassnet.ops._common import check_broadcast, lift, operands
 from glassnet.ops.elementwise import Clamp, add, cast, clamp, div, mul

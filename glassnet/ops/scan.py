@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import _dtypes
+import glassnet._dtypes as _dtypes
 from glassnet.autograd.function import Op
 from glassnet.ops._common import norm_dim
 from glassnet.ops.elementwise import cast

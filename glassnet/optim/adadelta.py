@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optim.optimizer import Optimizer, StateSpec, _axpy, _prepare_grad
+from glassnet.optim.optimizer import Optimizer, StateSpec
+from glassnet.optim.updates import axpy, prepare_grad
 
 
 class Adadelta(Optimizer):
@@ -79,7 +80,7 @@ class Adadelta(Optimizer):
         t, delta = tmp
         rho, eps = group["rho"], group["eps"]
         scalars["step"] += 1
-        _prepare_grad(group, p, g, t)
+        prepare_grad(group, p, g, t)
         v, u = state["square_avg"], state["acc_delta"]
         v *= rho  # v = ρ v + (1 - ρ) g²
         np.multiply(g, g, out=t)
@@ -95,4 +96,4 @@ class Adadelta(Optimizer):
         np.multiply(delta, delta, out=t)
         t *= 1 - rho
         u += t
-        _axpy(p, -group["lr"], delta, t)
+        axpy(p, -group["lr"], delta, t)

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optim.optimizer import Optimizer, StateSpec, _prepare_grad
+from glassnet.optim.optimizer import Optimizer, StateSpec
+from glassnet.optim.updates import prepare_grad
 
 
 class Adagrad(Optimizer):
@@ -94,7 +95,7 @@ class Adagrad(Optimizer):
     def _update(self, group, p, g, state, scalars, tmp, fresh) -> None:  # noqa: ANN001
         t = tmp[0]
         scalars["step"] += 1
-        _prepare_grad(group, p, g, t)
+        prepare_grad(group, p, g, t)
         clr = group["lr"] / (1 + (scalars["step"] - 1) * group["lr_decay"])
         G = state["sum"]
         np.multiply(g, g, out=t)  # G += g²

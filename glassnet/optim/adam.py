@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optim.optimizer import Optimizer, StateSpec, _lerp_, _prepare_grad
+from glassnet.optim.optimizer import Optimizer, StateSpec
+from glassnet.optim.updates import lerp_, prepare_grad
 
 
 class Adam(Optimizer):
@@ -103,9 +104,9 @@ class Adam(Optimizer):
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         scalars["step"] += 1
         step = scalars["step"]
-        _prepare_grad(group, p, g, t, decoupled=group["decoupled_weight_decay"])
+        prepare_grad(group, p, g, t, decoupled=group["decoupled_weight_decay"])
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        _lerp_(m, g, 1 - beta1, t)  # m = β1 m + (1 - β1) g
+        lerp_(m, g, 1 - beta1, t)  # m = β1 m + (1 - β1) g
         v *= beta2  # v = β2 v + (1 - β2) g²
         np.multiply(g, g, out=t)
         t *= 1 - beta2

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optim.optimizer import Optimizer, StateSpec, _lerp_, _prepare_grad
+from glassnet.optim.optimizer import Optimizer, StateSpec
+from glassnet.optim.updates import lerp_, prepare_grad
 
 
 class Adamax(Optimizer):
@@ -72,9 +73,9 @@ class Adamax(Optimizer):
         t = tmp[0]
         beta1, beta2 = group["betas"]
         scalars["step"] += 1
-        _prepare_grad(group, p, g, t)
+        prepare_grad(group, p, g, t)
         m, u = state["exp_avg"], state["exp_inf"]
-        _lerp_(m, g, 1 - beta1, t)
+        lerp_(m, g, 1 - beta1, t)
         u *= beta2  # u = max(β2 u, |g| + ε)
         np.abs(g, out=t)
         t += group["eps"]

@@ -413,11 +413,11 @@ def _array(v: Any) -> Any:
 
 
 def _restore(v: Any) -> Any:
-    from glassnet.optim.optimizer import _to_array
+    from glassnet.optim.state_dict import to_array
 
     if v is None or isinstance(v, (int, float)):
         return v
-    arr = _to_array(v)
+    arr = to_array(v)
     if arr.ndim == 0:
         return arr.item()
     return Tensor._wrap(np.array(arr))

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optim.optimizer import Optimizer, StateSpec, _lerp_, _prepare_grad
+from glassnet.optim.optimizer import Optimizer, StateSpec
+from glassnet.optim.updates import lerp_, prepare_grad
 
 
 class Lion(Optimizer):
@@ -71,7 +72,7 @@ class Lion(Optimizer):
         t = tmp[0]
         beta1, beta2 = group["betas"]
         scalars["step"] += 1
-        _prepare_grad(group, p, g, t, decoupled=True)
+        prepare_grad(group, p, g, t, decoupled=True)
         m = state["exp_avg"]
         np.subtract(g, m, out=t)  # c = m + (1 - β1)(g - m)
         t *= 1 - beta1
@@ -79,4 +80,4 @@ class Lion(Optimizer):
         np.sign(t, out=t)
         t *= -group["lr"]
         p += t
-        _lerp_(m, g, 1 - beta2, t)  # m = β2 m + (1 - β2) g
+        lerp_(m, g, 1 - beta2, t)  # m = β2 m + (1 - β2) g

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optim.optimizer import Optimizer, StateSpec, _lerp_, _prepare_grad
+from glassnet.optim.optimizer import Optimizer, StateSpec
+from glassnet.optim.updates import lerp_, prepare_grad
 
 
 class NAdam(Optimizer):
@@ -104,14 +105,14 @@ class NAdam(Optimizer):
         scalars["step"] += 1
         step = scalars["step"]
         bias_correction2 = 1 - beta2**step
-        _prepare_grad(group, p, g, t, decoupled=group["decoupled_weight_decay"])
+        prepare_grad(group, p, g, t, decoupled=group["decoupled_weight_decay"])
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
         scalars["mu_product"] *= mu
         mu_product = scalars["mu_product"]
         mu_product_next = mu_product * mu_next
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        _lerp_(m, g, 1 - beta1, t)
+        lerp_(m, g, 1 - beta1, t)
         v *= beta2
         np.multiply(g, g, out=t)
         t *= 1 - beta2

@@ -7,7 +7,7 @@ Design: one contiguous buffer per parameter group and dtype
 -----------------------------------------------------------
 PyTorch's default (per-parameter "for-each" loop) pays a few microseconds of dispatch for every
 tensor operation of every parameter: an Adam step on a small MLP costs ~1 ms, nearly all of it
-overhead. Here each parameter group keeps, per dtype, one `_FlatGroup`:
+overhead. Here each parameter group keeps, per dtype, one `FlatGroup`:
 
     param   [ W1 ........ | b1 .. | W2 ...... | b2 ]   the parameters themselves
     grad    [ same layout ]                             a copy of the gradients, made each step
@@ -46,108 +46,21 @@ first step each owns its own slice of the buffer.
 
 from __future__ import annotations
 
-import inspect
-import math
-import numbers
 import operator
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from glassnet.allocator import tune_allocator
 from glassnet.autograd.grad_mode import enable_grad
+from glassnet.optim.flat import FlatGroup, StateSpec
+from glassnet.optim.hyperparameters import check_types
+from glassnet.optim.state_dict import OptimizerStateDict, all_have_scalars, scalars_of
 from glassnet.tensor import Tensor
 
-StateSpec = list[tuple[str, float]]
 
-
-class _FlatGroup:
-    """Parameters of one dtype from one group, their gradient copy and state in flat buffers."""
-
-    def __init__(self, params: list[Tensor], state_spec: StateSpec, num_tmp: int) -> None:
-        self.params = params
-        self.dtype = params[0]._data.dtype
-        self.shapes = [p._data.shape for p in params]
-        sizes = [p._data.size for p in params]
-        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int).tolist()
-        n = self.offsets[-1]
-        self.state_names = tuple(name for name, _ in state_spec)
-        self.init_values = dict(state_spec)
-        self.param = np.empty(n, self.dtype)
-        self.grad = np.empty(n, self.dtype)
-        self.state = {name: np.full(n, value, self.dtype) for name, value in state_spec}
-        self.tmp = [np.empty(n, self.dtype) for _ in range(num_tmp)]
-        self.views: list[np.ndarray] = []
-        for p, a, b in zip(params, self.offsets[:-1], self.offsets[1:]):
-            view = self.param[a:b].reshape(p._data.shape)
-            view[...] = p._data
-            p._data = view  # the parameter now lives in the flat buffer
-            self.views.append(view)
-
-    def slices(self, i: int) -> slice:
-        return slice(self.offsets[i], self.offsets[i + 1])
-
-
-_KINDS: dict[type, dict[str, str]] = {}  # optimizer class -> {hyper-parameter: annotation}
-
-
-def _annotations(cls: type) -> dict[str, str]:
-    """The annotations of cls.__init__'s hyper-parameters ('float', 'bool', 'int | None', ...)."""
-    kinds = _KINDS.get(cls)
-    if kinds is None:
-        sig = inspect.signature(cls.__init__)
-        kinds = _KINDS[cls] = {
-            n: str(p.annotation) for n, p in sig.parameters.items() if n not in ("self", "params")
-        }
-    return kinds
-
-
-def _is_real(v: Any) -> bool:
-    return isinstance(v, (numbers.Real, np.number)) and not isinstance(v, (bool, np.bool_))
-
-
-def _fits(value: Any, annotation: str) -> bool:
-    """Whether value has the type its annotation names (numbers for float, a pair for betas)."""
-    if value is None and "None" in annotation:
-        return True
-    kind = annotation.split("|")[0].strip()
-    if kind == "float":
-        return _is_real(value)
-    if kind == "int":
-        return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool)
-    if kind == "bool":
-        return isinstance(value, (bool, np.bool_))
-    if kind == "str":
-        return isinstance(value, str)
-    if kind.startswith("tuple[float"):
-        return isinstance(value, (tuple, list)) and all(_is_real(v) for v in value)
-    return True
-
-
-def _check_types(cls: type, hparams: dict[str, Any]) -> None:
-    """Raise TypeError for a hyper-parameter of the wrong type (lr="0.1", betas="ab"), on
-    construction, before any comparison on it could fail with Python's own TypeError."""
-    kinds = _annotations(cls)
-    for key, value in hparams.items():
-        annotation = kinds.get(key)
-        if annotation is not None and not _fits(value, annotation):
-            raise TypeError(
-                f"{cls.__name__}: {key} must be {_WORDS.get(annotation, annotation)}, got "
-                f"{type(value).__name__} {value!r:.40}"
-            )
-
-
-_WORDS = {
-    "float": "a number",
-    "int": "an integer",
-    "bool": "True or False",
-    "tuple[float, float]": "a pair of numbers",
-    "int | None": "an integer or None",
-    "str | None": "a string or None",
-}
-
-
-class Optimizer:
+class Optimizer(OptimizerStateDict):
     """Base class of all optimizers: parameter groups, state, `zero_grad`, `state_dict`.
 
     Parameters
@@ -178,7 +91,7 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
-        self._flat: dict[int, tuple[dict, list[Tensor], list[_FlatGroup]]] = {}
+        self._flat: dict[int, tuple[dict, list[Tensor], list[FlatGroup]]] = {}
         if isinstance(params, Tensor):
             raise TypeError(
                 f"{name}: params argument given to the optimizer should be an iterable of "
@@ -196,6 +109,9 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
+        # an optimizer is where training starts: keep freed step memory in the process from now
+        # on (glassnet/allocator.py; GLASSNET_MALLOC_TUNING=0 opts out), as fit and the CLI do
+        tune_allocator()
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -213,7 +129,7 @@ class Optimizer:
         `momentum`); subclasses add their own.
         """
         name = type(self).__name__
-        _check_types(type(self), hparams)
+        check_types(type(self), hparams)
         checks = [
             ("lr", "Invalid learning rate", lambda v: v >= 0),
             ("eps", "Invalid epsilon value", lambda v: v >= 0),
@@ -323,7 +239,7 @@ class Optimizer:
                     p.grad._data[...] = 0
 
     # ------------------------------------------------------------------ flat buffers
-    def _flat_groups(self, group: dict[str, Any]) -> list[_FlatGroup]:
+    def _flat_groups(self, group: dict[str, Any]) -> list[FlatGroup]:
         """This group's flat buffers, (re)built when its parameters or their arrays changed."""
         entry = self._flat.get(id(group))
         params = group["params"]
@@ -346,13 +262,13 @@ class Optimizer:
                     return flats
         return self._build_flat(group, spec)
 
-    def _build_flat(self, group: dict[str, Any], spec: StateSpec) -> list[_FlatGroup]:
+    def _build_flat(self, group: dict[str, Any], spec: StateSpec) -> list[FlatGroup]:
         params = list(group["params"])
         saved = {id(p): self.state[p] for p in params if self.state.get(p)}
         by_dtype: dict[np.dtype, list[Tensor]] = {}
         for p in params:
             by_dtype.setdefault(p._data.dtype, []).append(p)
-        flats = [_FlatGroup(ps, spec, self._num_tmp) for ps in by_dtype.values()]
+        flats = [FlatGroup(ps, spec, self._num_tmp) for ps in by_dtype.values()]
         for f in flats:
             for i, p in enumerate(f.params):
                 old = saved.get(id(p))
@@ -374,7 +290,7 @@ class Optimizer:
         self._flat[id(group)] = (group, params, flats)
         return flats
 
-    def _init_param_state(self, group: dict[str, Any], f: _FlatGroup, i: int) -> dict[str, Any]:
+    def _init_param_state(self, group: dict[str, Any], f: FlatGroup, i: int) -> dict[str, Any]:
         """Fresh state of parameter `i` of `f`: initial arrays (views of the buffers), scalars."""
         st: dict[str, Any] = dict(self._init_scalars(group))
         for name in f.state_names:
@@ -401,7 +317,7 @@ class Optimizer:
                 self._step_flat(group, f)
         return loss
 
-    def _step_flat(self, group: dict[str, Any], f: _FlatGroup) -> None:
+    def _step_flat(self, group: dict[str, Any], f: FlatGroup) -> None:
         grads = []
         states = []
         all_grads = True
@@ -419,8 +335,8 @@ class Optimizer:
         if all_grads:
             first = states[0]
             if first:  # every parameter at the same step count (and other scalars)?
-                scalars = _scalars(first)
-                uniform = _all_have_scalars(states, scalars)
+                scalars = scalars_of(first)
+                uniform = all_have_scalars(states, scalars)
             else:
                 uniform = not any(states)
             if uniform:
@@ -429,7 +345,7 @@ class Optimizer:
                 if fresh:
                     for i in range(len(f.params)):
                         self._init_param_state(group, f, i)
-                    scalars = _scalars(self.state[f.params[0]])
+                    scalars = scalars_of(self.state[f.params[0]])
                 self._update(group, f.param, f.grad, f.state, scalars, f.tmp, fresh)
                 for p in f.params:
                     self.state[p].update(scalars)
@@ -442,187 +358,12 @@ class Optimizer:
             st = self._init_param_state(group, f, i) if fresh else self.state[p]
             s = f.slices(i)
             f.grad[s] = g._data.reshape(-1)
-            scalars = _scalars(st)
+            scalars = scalars_of(st)
             arrays = {name: buf[s] for name, buf in f.state.items()}
             tmp = [t[s] for t in f.tmp]
             self._update(group, f.param[s], f.grad[s], arrays, scalars, tmp, fresh)
             st.update(scalars)
 
-    # ------------------------------------------------------------------ saving and loading
-    def state_dict(self) -> dict[str, Any]:
-        """The optimizer's state in PyTorch's layout, as copies.
-
-        `{"state": {index: {"step": 3, "exp_avg": Tensor, ...}}, "param_groups": [{..., "params":
-        [indices]}]}`; parameters are numbered in group order, from 0. Arrays are glassnet Tensors
-        (copies), everything else plain Python numbers, so it serialises as safetensors + JSON.
-        """
-        index: dict[int, int] = {}
-        groups = []
-        for group in self.param_groups:
-            packed = {k: v for k, v in group.items() if k != "params"}
-            ids = []
-            for p in group["params"]:
-                index.setdefault(id(p), len(index))
-                ids.append(index[id(p)])
-            packed["params"] = ids
-            groups.append(packed)
-        state = {}
-        for group in self.param_groups:
-            for p in group["params"]:
-                st = self.state.get(p)
-                if st:
-                    state[index[id(p)]] = {k: _copy(v) for k, v in st.items()}
-        return {"state": state, "param_groups": groups}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what `state_dict()` returned (or PyTorch's, whose tensors have `.numpy()`).
-
-        Groups are matched by position and must hold the same number of parameters; each saved
-        array must have its parameter's number of elements.
-        """
-        name = type(self).__name__
-        saved_groups = state_dict["param_groups"]
-        if len(saved_groups) != len(self.param_groups):
-            raise ValueError(
-                f"{name}.load_state_dict: loaded state dict has {len(saved_groups)} parameter "
-                f"groups, this optimizer has {len(self.param_groups)}"
-            )
-        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError(
-                    f"{name}.load_state_dict: loaded parameter group {i} has "
-                    f"{len(saved['params'])} parameters, this optimizer's has "
-                    f"{len(group['params'])}"
-                )
-        id_map = {}
-        new_groups = []
-        for saved, group in zip(saved_groups, self.param_groups):
-            for j, p in zip(saved["params"], group["params"]):
-                id_map[j] = p
-            new = {k: _plain(v) for k, v in saved.items() if k != "params"}
-            new["params"] = group["params"]
-            new_groups.append(new)
-        self.param_groups = new_groups
-        self._flat = {}
-        self.state = {}
-        saved_state = {int(k): v for k, v in state_dict["state"].items()}
-        index_of = {id(p): j for j, p in id_map.items()}
-        for group in self.param_groups:
-            for f in self._flat_groups(group):
-                for i, p in enumerate(f.params):
-                    j = index_of[id(p)]
-                    values = saved_state.get(j)
-                    if values:
-                        self._load_param_state(group, f, i, j, values)
-
-    def _load_param_state(
-        self, group: dict[str, Any], f: _FlatGroup, i: int, key: int, values: dict[str, Any]
-    ) -> None:
-        name = type(self).__name__
-        p = f.params[i]
-        st = self._init_param_state(group, f, i)
-        for k, v in values.items():
-            if isinstance(st.get(k), Tensor):
-                arr = _to_array(v)
-                if arr.size != p._data.size:
-                    raise ValueError(
-                        f"{name}.load_state_dict: state '{k}' of parameter {key} has "
-                        f"{arr.size} elements, the parameter has shape {p._data.shape}"
-                    )
-                st[k]._data[...] = arr.reshape(p._data.shape)
-            elif v is not None and _is_scalar(v):
-                st[k] = _number(k, v)
-
-
-def _axpy(y: np.ndarray, a: float, x: np.ndarray, tmp: np.ndarray) -> None:
-    """y += a * x in place (the BLAS name), using `tmp` for the product."""
-    if a == 1:
-        np.add(y, x, out=y)
-        return
-    np.multiply(x, a, out=tmp)
-    np.add(y, tmp, out=y)
-
-
-def _prepare_grad(
-    group: dict[str, Any], p: np.ndarray, g: np.ndarray, tmp: np.ndarray, decoupled: bool = False
-) -> None:
-    """The shared first lines of most rules, on the gradient copy `g` in place.
-
-    maximize:      g <- -g
-    weight decay:  g <- g + weight_decay * p          (L2 penalty, `decoupled=False`)
-                   p <- p * (1 - lr * weight_decay)   (decoupled, AdamW-style)
-    """
-    if group.get("maximize", False):
-        np.negative(g, out=g)
-    wd = group.get("weight_decay", 0)
-    if wd != 0:
-        if decoupled:
-            p *= 1 - group["lr"] * wd
-        else:
-            _axpy(g, wd, p, tmp)
-
-
-def _lerp_(m: np.ndarray, g: np.ndarray, weight: float, tmp: np.ndarray) -> None:
-    """m <- m + weight * (g - m), i.e. beta * m + (1 - beta) * g with weight = 1 - beta."""
-    np.subtract(g, m, out=tmp)
-    tmp *= weight
-    m += tmp
-
 
 def _is_named(p: Any) -> bool:
     return isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str)
-
-
-def _copy(v: Any) -> Any:
-    """A state entry for state_dict: Tensors (also inside lists, as L-BFGS keeps) copied."""
-    if isinstance(v, Tensor):
-        return Tensor._wrap(v._data.copy())
-    if isinstance(v, list):
-        return [_copy(x) for x in v]
-    return v
-
-
-def _scalars(state: dict[str, Any]) -> dict[str, Any]:
-    """The plain numbers of a parameter's state (step count, ...), not its Tensors."""
-    return {k: v for k, v in state.items() if not isinstance(v, Tensor)}
-
-
-def _all_have_scalars(states: list, scalars: dict[str, Any]) -> bool:
-    """Whether every state is non-empty and holds these scalar values (plain loops: this runs
-    every step, and generator expressions cost more than the comparisons on small models)."""
-    for state in states:
-        if not state:
-            return False
-        for k, v in scalars.items():
-            if state.get(k) != v:
-                return False
-    return True
-
-
-def _to_array(v: Any) -> np.ndarray:
-    if isinstance(v, Tensor):
-        return v._data
-    if hasattr(v, "detach") and hasattr(v, "numpy"):  # a torch tensor
-        return np.asarray(v.detach().cpu().numpy())
-    if hasattr(v, "numpy"):
-        return np.asarray(v.numpy())
-    return np.asarray(v)
-
-
-def _is_scalar(v: Any) -> bool:
-    return isinstance(v, (int, float)) or np.ndim(_to_array(v)) == 0
-
-
-def _number(key: str, v: Any) -> Any:
-    """A saved scalar (a number, a 0-d array or a PyTorch 0-d tensor) as a Python number."""
-    x = float(_to_array(v))
-    if key == "step" and math.isfinite(x) and x == int(x):
-        return int(x)
-    return x
-
-
-def _plain(v: Any) -> Any:
-    """Hyper-parameters from a saved group as plain Python values (tuples stay tuples)."""
-    if isinstance(v, list):
-        return tuple(v) if all(isinstance(x, (int, float)) for x in v) else v
-    return v

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optim.optimizer import Optimizer, StateSpec, _lerp_, _prepare_grad
+from glassnet.optim.optimizer import Optimizer, StateSpec
+from glassnet.optim.updates import lerp_, prepare_grad
 
 
 class RAdam(Optimizer):
@@ -93,9 +94,9 @@ class RAdam(Optimizer):
         lr, (beta1, beta2) = group["lr"], group["betas"]
         scalars["step"] += 1
         step = scalars["step"]
-        _prepare_grad(group, p, g, t, decoupled=group["decoupled_weight_decay"])
+        prepare_grad(group, p, g, t, decoupled=group["decoupled_weight_decay"])
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        _lerp_(m, g, 1 - beta1, t)
+        lerp_(m, g, 1 - beta1, t)
         v *= beta2
         np.multiply(g, g, out=t)
         t *= 1 - beta2

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optim.optimizer import Optimizer, StateSpec, _axpy, _lerp_, _prepare_grad
+from glassnet.optim.optimizer import Optimizer, StateSpec
+from glassnet.optim.updates import axpy, lerp_, prepare_grad
 
 
 class RMSprop(Optimizer):
@@ -102,7 +103,7 @@ class RMSprop(Optimizer):
         t = tmp[0]
         alpha = group["alpha"]
         scalars["step"] += 1
-        _prepare_grad(group, p, g, t)
+        prepare_grad(group, p, g, t)
         v = state["square_avg"]
         v *= alpha  # v = α v + (1 - α) g²
         np.multiply(g, g, out=t)
@@ -110,7 +111,7 @@ class RMSprop(Optimizer):
         v += t
         if group["centered"]:
             g_ave = state["grad_avg"]
-            _lerp_(g_ave, g, 1 - alpha, t)
+            lerp_(g_ave, g, 1 - alpha, t)
             np.multiply(g_ave, g_ave, out=t)  # sqrt(v - g_ave²)
             np.subtract(v, t, out=t)
             np.sqrt(t, out=t)
@@ -122,7 +123,7 @@ class RMSprop(Optimizer):
             b = state["momentum_buffer"]
             b *= group["momentum"]
             b += t
-            _axpy(p, -group["lr"], b, t)
+            axpy(p, -group["lr"], b, t)
         else:
             t *= -group["lr"]
             p += t

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.optim.optimizer import Optimizer, StateSpec, _axpy, _prepare_grad
+from glassnet.optim.optimizer import Optimizer, StateSpec
+from glassnet.optim.updates import axpy, prepare_grad
 
 
 class SGD(Optimizer):
@@ -95,7 +96,7 @@ class SGD(Optimizer):
 
     def _update(self, group, p, g, state, scalars, tmp, fresh) -> None:  # noqa: ANN001
         t = tmp[0]
-        _prepare_grad(group, p, g, t)
+        prepare_grad(group, p, g, t)
         mu = group["momentum"]
         if mu != 0:
             b = state["momentum_buffer"]
@@ -103,9 +104,9 @@ class SGD(Optimizer):
                 np.copyto(b, g)
             else:
                 b *= mu
-                _axpy(b, 1 - group["dampening"], g, t)
+                axpy(b, 1 - group["dampening"], g, t)
             if group["nesterov"]:
-                _axpy(g, mu, b, t)
+                axpy(g, mu, b, t)
             else:
                 g = b
-        _axpy(p, -group["lr"], g, t)
+        axpy(p, -group["lr"], g, t)

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-import glassnet
-from glassnet import nn
+import glassnet.nn as nn
 from glassnet.autograd import trace
 from glassnet.explain import explain
+from glassnet.tensor import Tensor
 
 EXPLAIN_BATCH = 8  # training points in the explained batch
 SHOWN = 8  # rows and columns of each matrix sent to the page
@@ -45,14 +45,14 @@ def backward_pass(session: Any, idx: np.ndarray) -> dict[str, Any]:
     model = session.model
     model.eval()
     model.zero_grad()
-    h = glassnet.Tensor._wrap(session.data.X_train[idx])
+    h = Tensor._wrap(session.data.X_train[idx])
     zs = []
     for layer in model:
         h = layer(h)
         if isinstance(layer, nn.Linear):
             h.retain_grad()
             zs.append(h)
-    loss = session.loss_fn(h, glassnet.Tensor._wrap(session.targets(session.data.y_train[idx])))
+    loss = session.loss_fn(h, Tensor._wrap(session.targets(session.data.y_train[idx])))
     recorded = trace(loss, names=dict(model.named_parameters()))
     return {"zs": zs, "loss": float(loss.item()), "trace": recorded}
 
@@ -62,7 +62,7 @@ def _update(session: Any) -> list[np.ndarray]:
     taken on copies so that the session is not changed."""
     model = copy.deepcopy(session.model)
     for p, q in zip(session.model.parameters(), model.parameters()):
-        q.grad = None if p.grad is None else glassnet.Tensor._wrap(p.grad._data.copy())
+        q.grad = None if p.grad is None else Tensor._wrap(p.grad._data.copy())
     cls = type(session.optimizer)
     accepted = inspect.signature(cls).parameters
     hyper = {k: v for k, v in session.optimizer.defaults.items() if k in accepted}

@@ -13,12 +13,14 @@ from typing import Any
 
 import numpy as np
 
-import glassnet
-from glassnet import nn
+import glassnet.nn as nn
+from glassnet.autograd.grad_mode import no_grad
 from glassnet.models.mlp import MLP
 from glassnet.optim import lr_scheduler
 from glassnet.playground.datasets import PlayData, grid, load_digits_split, make_toy, rounded
 from glassnet.playground.settings import Settings, SettingsError
+from glassnet.random import Generator
+from glassnet.tensor import Tensor
 from glassnet.train.builders import optimizer_classes
 
 BOUNDARY_RESOLUTION = 40  # heat map cells per side
@@ -61,7 +63,7 @@ class NetworkSession:
     def __init__(self, settings: Settings) -> None:
         s = self.settings = settings
         self.data = build_data(s)
-        self.generator = glassnet.Generator(s.seed)
+        self.generator = Generator(s.seed)
         self.model = MLP(
             self.data.num_features,
             s.hidden_sizes,
@@ -105,10 +107,10 @@ class NetworkSession:
             return y
         return y.astype(np.float32).reshape(-1, 1)
 
-    def loss_on(self, X: np.ndarray, y: np.ndarray) -> glassnet.Tensor:
+    def loss_on(self, X: np.ndarray, y: np.ndarray) -> Tensor:
         """The loss of the model on (X, y), as a graph ready for backward."""
-        out = self.model(glassnet.Tensor._wrap(X))
-        return self.loss_fn(out, glassnet.Tensor._wrap(self.targets(y)))
+        out = self.model(Tensor._wrap(X))
+        return self.loss_fn(out, Tensor._wrap(self.targets(y)))
 
     def next_batch(self) -> np.ndarray:
         """Indices of the next mini-batch (all points when batch_size is 0)."""
@@ -146,8 +148,8 @@ class NetworkSession:
     def scores(self, X: np.ndarray) -> np.ndarray:
         """Model outputs on X in eval mode, without a graph."""
         self.model.eval()
-        with glassnet.no_grad():
-            return self.model(glassnet.Tensor._wrap(X))._data
+        with no_grad():
+            return self.model(Tensor._wrap(X))._data
 
     def probability(self, out: np.ndarray) -> np.ndarray:
         """P(class 1) for two classes (sigmoid of one logit, softmax of two, or the mse output)."""
@@ -166,9 +168,9 @@ class NetworkSession:
     def evaluate(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         """(loss, accuracy) on a split, in eval mode."""
         self.model.eval()
-        with glassnet.no_grad():
-            out = self.model(glassnet.Tensor._wrap(X))
-            loss = float(self.loss_fn(out, glassnet.Tensor._wrap(self.targets(y))).item())
+        with no_grad():
+            out = self.model(Tensor._wrap(X))
+            loss = float(self.loss_fn(out, Tensor._wrap(self.targets(y))).item())
         return loss, float((self.predicted(out._data) == y).mean())
 
     def record(self) -> dict[str, float]:
@@ -194,10 +196,10 @@ class NetworkSession:
     def neuron_maps(self) -> list[list[list[float]]]:
         """Each hidden neuron's activation over a coarse grid: [layer][neuron] -> R*R values."""
         pts, _ = grid(NEURON_RESOLUTION)
-        h = glassnet.Tensor._wrap(pts)
+        h = Tensor._wrap(pts)
         maps = []
         self.model.eval()
-        with glassnet.no_grad():
+        with no_grad():
             layers = list(self.model)
             for i, layer in enumerate(layers[:-1]):
                 h = layer(h)

@@ -32,7 +32,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
-from glassnet import random as glassnet_random
+import glassnet.random as glassnet_random
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.tensor import Tensor
 

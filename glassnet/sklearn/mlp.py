@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from glassnet import optim
+import glassnet.optim as optim
 from glassnet.models.mlp import MLP
 from glassnet.nn import functional as F
 from glassnet.sklearn.base import NeuralNetBase

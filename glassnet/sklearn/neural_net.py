@@ -19,7 +19,8 @@ import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from glassnet import nn, optim
+import glassnet.nn as nn
+import glassnet.optim as optim
 from glassnet.nn.module import Module
 from glassnet.sklearn.base import NeuralNetBase
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-import glassnet
+from glassnet.random import Generator
 from glassnet.train.history import History
 from glassnet.train.metrics import confusion_matrix, to_labels
 from glassnet.viz import classification as cls_charts
@@ -135,7 +135,7 @@ def make_charts(
             data.meta,
             prompt="\n",
             max_new_tokens=300,
-            generator=glassnet.Generator(config["seed"]),
+            generator=Generator(config["seed"]),
         )
         extra.setdefault("texts", {})["Generated sample (300 characters)"] = sample
     return charts

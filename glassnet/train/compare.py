@@ -46,9 +46,9 @@ def train_on_dataset(
 ) -> dict[str, Any]:
     """Train the same MLP (same initial weights, same batches) with each optimizer at its
     `CHOICES` learning rate; returns their Histories by label."""
-    import glassnet
     from glassnet.config import resolve
     from glassnet.data.loader import DataLoader
+    from glassnet.random import Generator
     from glassnet.train import builders
     from glassnet.train.loop import fit
 
@@ -67,11 +67,9 @@ def train_on_dataset(
         cls_name, kwargs, lr = CHOICES[name]
         config = copy.deepcopy(base)
         config["optimizer"] = {"name": cls_name.lower(), "lr": lr, **kwargs}
-        model = builders.build_model(config, data, generator=glassnet.Generator(seed))
+        model = builders.build_model(config, data, generator=Generator(seed))
         optimizer = builders.build_optimizer(config, model.parameters())
-        loader = DataLoader(
-            data.train, batch_size=64, shuffle=True, generator=glassnet.Generator(seed)
-        )
+        loader = DataLoader(data.train, batch_size=64, shuffle=True, generator=Generator(seed))
         histories[name] = fit(
             model,
             builders.build_loss(config, data),

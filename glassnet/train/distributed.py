@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import distributed
+import glassnet.distributed as distributed
 from glassnet.data.distributed import DistributedSampler
 from glassnet.data.loader import DataLoader
 from glassnet.distributed import comm

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet import random as _random
+import glassnet.random as _random
 
 
 def _bit_generator(g: Any) -> Any:

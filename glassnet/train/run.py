@@ -32,11 +32,13 @@ from typing import Any
 
 import numpy as np
 
-import glassnet
+from glassnet.autograd.grad_mode import no_grad
 from glassnet.config import ConfigError
 from glassnet.data.loader import DataLoader
 from glassnet.distributed import comm
 from glassnet.io.checkpoint import load_checkpoint
+from glassnet.random import Generator, manual_seed
+from glassnet.tensor import Tensor
 from glassnet.train import builders
 from glassnet.train import distributed as dist_train
 from glassnet.train.evaluation import evaluate, predict
@@ -117,9 +119,9 @@ def train_run(
     seed = config["seed"]
     parallel = dist_train.start(config, distributed)
     main = comm.is_main()
-    glassnet.manual_seed(seed)
+    manual_seed(seed)
     data = builders.build_data(config)
-    model = builders.build_model(config, data, generator=glassnet.Generator(seed))
+    model = builders.build_model(config, data, generator=Generator(seed))
     perceptron = config["model"]["name"] == "perceptron"  # Rosenblatt's rule: one fast pass
     parts = None if perceptron else build_parts(config, model, data, parallel)
     progress = Progress(quiet if main else True, log_format)
@@ -298,7 +300,7 @@ def _final_metrics(
             data.val,
             batch_size=config["data"]["batch_size"],
             shuffle=True,
-            generator=glassnet.Generator(config["seed"] + 1),
+            generator=Generator(config["seed"] + 1),
         )
         result = evaluate(model, loss_fn, loader, max_batches=n)
         return {
@@ -320,8 +322,8 @@ def _final_metrics(
     else:
         loss_fn = builders.build_loss(config, data)
         out = predict(model, X)
-        with glassnet.no_grad():
-            loss = float(loss_fn(glassnet.Tensor._wrap(out), glassnet.Tensor._wrap(y)).item())
+        with no_grad():
+            loss = float(loss_fn(Tensor._wrap(out), Tensor._wrap(y)).item())
     from glassnet.train.metrics import METRICS
 
     names = builders.default_metrics(config, data)

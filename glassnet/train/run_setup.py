@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import glassnet
 from glassnet.config import ConfigError
 from glassnet.data.loader import DataLoader
 from glassnet.distributed import comm
+from glassnet.random import Generator
 from glassnet.train import builders
 from glassnet.train import distributed as dist_train
 from glassnet.train.callbacks import (
@@ -46,7 +46,7 @@ def build_parts(
     loss_fn = builders.build_loss(config, data)
     metrics = builders.default_metrics(config, data)
     optimizer = builders.build_optimizer(config, model.parameters())
-    shuffle_gen = glassnet.Generator(seed)
+    shuffle_gen = Generator(seed)
     data_parallel = None
     if parallel:  # this rank's shard of each epoch; gradients averaged over the ranks
         train_loader = dist_train.train_loader(data.train, config["data"]["batch_size"], seed)

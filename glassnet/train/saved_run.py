@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-import glassnet
 from glassnet.config import ConfigError
 from glassnet.io.checkpoint import CheckpointError, load_checkpoint
+from glassnet.random import Generator
 from glassnet.train import builders
 from glassnet.train.evaluation import predict
 
@@ -222,7 +222,7 @@ def generate_from_run(
             max_new_tokens,
             temperature,
             top_k,
-            generator=glassnet.Generator(seed),
+            generator=Generator(seed),
         )
     except ValueError as e:
         raise ConfigError(str(e)) from None

@@ -140,7 +140,7 @@ def surface_lr(cls_name: str, kwargs: dict[str, Any], surface: str | Surface) ->
 
 def _factory(label: str, spec: Any, surface: Surface) -> Callable[[list], Any]:
     """A function params -> optimizer for one entry of `optimizers`."""
-    from glassnet import optim
+    import glassnet.optim as optim
 
     if callable(spec) and not isinstance(spec, tuple | str):
         return spec

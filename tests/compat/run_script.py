@@ -1,8 +1,9 @@
 """Run one compat script under real PyTorch or under glassnet posing as ``torch``.
 
-Usage: ``python run_script.py {torch|glassnet} SCRIPT``. For ``glassnet`` the module is put in
-``sys.modules["torch"]`` before the script runs, so its own ``import torch`` gets glassnet, as a
-user porting a script would do. The script's folder goes on ``sys.path`` (for ``_weights``).
+Usage: ``python run_script.py {torch|glassnet} SCRIPT``. For ``glassnet``,
+``glassnet.install_torch_alias()`` puts the module in ``sys.modules["torch"]`` before the script
+runs, so its own ``import torch`` gets glassnet, as a user porting a script would do. The
+script's folder goes on ``sys.path`` (for ``_weights``).
 """
 
 import runpy
@@ -16,7 +17,7 @@ def main() -> None:
     if framework == "glassnet":
         import glassnet
 
-        sys.modules["torch"] = glassnet
+        glassnet.install_torch_alias()
     elif framework != "torch":
         raise SystemExit(f"run_script.py: framework must be torch or glassnet, not {framework!r}")
     sys.path.insert(0, str(Path(script).resolve().parent))

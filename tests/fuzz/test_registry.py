@@ -34,6 +34,8 @@ SKIP = {
     "set_grad_enabled": AUTOGRAD,
     "set_num_threads": NOT_AN_OP + " (BLAS threads: tests/test_threads.py)",
     "get_num_threads": NOT_AN_OP + " (BLAS threads: tests/test_threads.py)",
+    "tune_allocator": NOT_AN_OP + " (process malloc settings: tests/test_allocator.py)",
+    "install_torch_alias": NOT_AN_OP + " (import hook: tests/test_torch_alias.py)",
     "is_grad_enabled": AUTOGRAD,
     "get_default_dtype": NOT_AN_OP,
     "set_default_dtype": NOT_AN_OP + " (global setting)",

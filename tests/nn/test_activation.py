@@ -98,11 +98,41 @@ def test_construction_errors():
 
 def test_docstrings_state_formula_and_derivative():
     import glassnet.nn.activation as module
+    from glassnet.nn.doc_formulas import formula_fields
 
     for name in module.__all__:
         obj = getattr(module, name)
         if isinstance(obj, type) and issubclass(obj, nn.Module):
-            assert "Derivative" in obj.__doc__ and "Example" in obj.__doc__, name
+            fields = formula_fields(obj)  # the "Formula" and "When to use" sections
+            assert {"f(x) =", "f'(x) =", "LaTeX:", "LaTeX':", "When to use"} <= set(fields), name
+            assert "Example" in obj.__doc__, name
+
+
+def test_formula_sections_are_parsed_with_continuation_lines_and_refused_when_missing():
+    from glassnet.nn.doc_formulas import formula_fields
+
+    class Layer:
+        """Summary.
+
+        Formula
+        -------
+        f(x) = a very long
+            formula
+        LaTeX: x
+
+        When to use
+        -----------
+        Always,
+        everywhere.
+        """
+
+    assert formula_fields(Layer) == {
+        "f(x) =": "a very long formula",
+        "LaTeX:": "x",
+        "When to use": "Always, everywhere.",
+    }
+    with pytest.raises(ValueError, match="Layer: its docstring has no 'Formula \\(v\\)' section"):
+        formula_fields(Layer, " (v)")
 
 
 # ----------------------------------------------------------------------------- the registry

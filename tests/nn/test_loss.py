@@ -160,11 +160,13 @@ def test_construction_errors():
 
 def test_docstrings_state_formula_and_when():
     import glassnet.nn.loss as module
+    from glassnet.nn.doc_formulas import formula_fields
 
     for name in module.__all__:
         obj = getattr(module, name)
         if isinstance(obj, type) and issubclass(obj, nn.Module):
-            assert "l" in obj.__doc__ and "When to choose it" in obj.__doc__, name
+            fields = formula_fields(obj)  # the "Formula" and "When to use" sections
+            assert {"l =", "gradient:", "LaTeX:", "When to use"} <= set(fields), name
             assert "Example" in obj.__doc__ and "Shape" in obj.__doc__, name
 
 
