@@ -150,12 +150,14 @@ class Var(Op):
 
     @staticmethod
     def forward(ctx, x, axis, correction, keepdims):
-        return Var.variance(ctx, x, axis, correction, keepdims).astype(x.dtype, copy=False)
+        with np.errstate(over="ignore"):  # a float64 variance past float16/32's range is inf
+            return Var.variance(ctx, x, axis, correction, keepdims).astype(x.dtype, copy=False)
 
     @staticmethod
     def variance(ctx, x, axis, correction, keepdims):
         """The variance, float64 where float32 would overflow (see `_sum_of_squares`)."""
-        centered = x - x.mean(axis=axis, keepdims=True)
+        with np.errstate(over="ignore", invalid="ignore"):  # inf - inf is NaN, as torch's
+            centered = x - x.mean(axis=axis, keepdims=True)
         n = x.size if axis is None else int(np.prod([x.shape[a] for a in np.atleast_1d(axis)]))
         denom = builtins.max(n - correction, 0)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -179,7 +181,8 @@ class Std(Op):
     @staticmethod
     def forward(ctx, x, axis, correction, keepdims):
         var = Var.variance(ctx, x, axis, correction, True)  # saves centered, sets args
-        y = np.sqrt(var).astype(x.dtype, copy=False)
+        with np.errstate(over="ignore"):
+            y = np.sqrt(var).astype(x.dtype, copy=False)
         ctx.args = (axis, keepdims, ctx.args[2])
         ctx.y = y
         return y if keepdims else _drop_axes(y, axis)
