@@ -67,6 +67,7 @@ DEFAULTS: dict[str, Any] = {
         "early_stopping": 0,
         "max_steps_per_epoch": 0,
         "eval_batches": 0,
+        "eval_every": 0,  # language models: validate every N steps (0: at each epoch's end)
         "grad_norm_every": 1,
         "charts": True,
         "checkpoint_every": 0,
@@ -294,6 +295,7 @@ def check(config: dict[str, Any]) -> None:
         ("train", "early_stopping"),
         ("train", "max_steps_per_epoch"),
         ("train", "eval_batches"),
+        ("train", "eval_every"),
         ("train", "checkpoint_every"),
         ("data", "max_train_samples"),
         ("data", "max_test_samples"),

@@ -48,6 +48,8 @@ def read_history(run_dir: str | os.PathLike) -> History:
             history.epochs.append(record)
         elif kind == "step":
             history.steps.append(record)
+        elif kind == "eval":
+            history.evals.append(record)
     if not history.epochs:
         raise ConfigError(f"{path}: no epoch finished; nothing to report")
     return history

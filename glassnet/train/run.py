@@ -32,7 +32,7 @@ from glassnet.config import ConfigError
 from glassnet.data.loader import DataLoader
 from glassnet.distributed import comm
 from glassnet.io.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from glassnet.train import builders
+from glassnet.train import builders, lm_eval
 from glassnet.train import distributed as dist_train
 from glassnet.train.callbacks import (
     EarlyStopping,
@@ -202,7 +202,9 @@ def _train_gradient(
             data.train, batch_size=config["data"]["batch_size"], shuffle=True, generator=shuffle_gen
         )
     val_loader = None
-    if data.val is not None:
+    if data.task == "language":  # one fixed set for every validation loss (train.lm_eval)
+        val_loader = lm_eval.eval_loader(data.val, config)
+    elif data.val is not None:
         val_loader = DataLoader(data.val, batch_size=max(256, config["data"]["batch_size"]))
         if t["eval_batches"]:
             val_loader = _Limited(val_loader, t["eval_batches"])
@@ -224,6 +226,11 @@ def _train_gradient(
         LearningRateMonitor(),
         RunFolderWriter(run_dir, config, every, charts=t["charts"]),
     ]
+    if data.task == "language":  # validation every train.eval_every steps, before the loggers
+        tokens = config["data"]["batch_size"] * config["data"]["block_size"]
+        per_epoch = min(steps, len(train_loader))
+        log = run_dir / "metrics.jsonl"
+        callbacks.insert(0, lm_eval.EvalEvery(val_loader, t["eval_every"], tokens, per_epoch, log))
     if t["early_stopping"]:
         callbacks.append(EarlyStopping(monitor, patience=t["early_stopping"]))
     if parallel:  # rank 0 logs and writes; every rank sees metrics averaged over the ranks
@@ -339,16 +346,9 @@ def _final_metrics(
     config: dict[str, Any], model: Any, data: builders.RunData
 ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Metrics on the test split (validation for text), and the outputs the charts need."""
-    if data.task == "language":
+    if data.task == "language":  # the fixed set every validation loss of the run used
         loss_fn = builders.build_loss(config, data)
-        n = config["train"]["eval_batches"] or 50
-        loader = DataLoader(
-            data.val,
-            batch_size=config["data"]["batch_size"],
-            shuffle=True,
-            generator=glassnet.Generator(config["seed"] + 1),
-        )
-        result = evaluate(model, loss_fn, loader, max_batches=n)
+        result = evaluate(model, loss_fn, lm_eval.eval_loader(data.val, config))
         return {
             "split": "validation",
             "loss": result["loss"],
