@@ -82,6 +82,11 @@ def make_charts(
                 "Confusion matrix on the test split: rows are true classes.",
             )
         )
+        from glassnet.train.class_report import classifier_report
+
+        more, texts = classifier_report(outputs["output"], outputs["y"], data.class_names, run_dir)
+        charts += more
+        extra.setdefault("texts", {}).update(texts)
         X = outputs["X"]
         if X.ndim == 2 and X.shape[1] == 2:
             charts.append(
