@@ -9,7 +9,8 @@ A run is described by five tables and two top-level keys:
     [optimizer]  name ("adam", "sgd", ...) + its arguments (lr, momentum, weight_decay, ...)
     [scheduler]  name ("none", "cosine", "step", ...) + its arguments
     [train]      epochs, loss, metrics, clipping, early stopping, step limits, charts,
-                 checkpoint_every (steps between resumable checkpoints; 0: each epoch)
+                 checkpoint_every (steps between resumable checkpoints; 0: each epoch),
+                 eval_every (language models: steps between validations; 0: each epoch)
 
 Unknown tables and keys are errors that list the valid ones; a value of the wrong type is an
 error that names the key. Model, optimizer and scheduler arguments are checked against the
