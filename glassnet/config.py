@@ -11,6 +11,7 @@ A run is described by five tables and two top-level keys:
     [train]      epochs, loss, metrics, clipping, early stopping, step limits, charts,
                  checkpoint_every (steps between resumable checkpoints; 0: each epoch),
                  tensorboard (TensorBoard event files in RUN_DIR/tensorboard)
+                 eval_every (language models: steps between validations; 0: each epoch)
 
 Unknown tables and keys are errors that list the valid ones; a value of the wrong type is an
 error that names the key. Model, optimizer and scheduler arguments are checked against the
@@ -68,6 +69,7 @@ DEFAULTS: dict[str, Any] = {
         "early_stopping": 0,
         "max_steps_per_epoch": 0,
         "eval_batches": 0,
+        "eval_every": 0,  # language models: validate every N steps (0: at each epoch's end)
         "grad_norm_every": 1,
         "charts": True,
         "checkpoint_every": 0,
@@ -296,6 +298,7 @@ def check(config: dict[str, Any]) -> None:
         ("train", "early_stopping"),
         ("train", "max_steps_per_epoch"),
         ("train", "eval_batches"),
+        ("train", "eval_every"),
         ("train", "checkpoint_every"),
         ("data", "max_train_samples"),
         ("data", "max_test_samples"),

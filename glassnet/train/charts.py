@@ -16,6 +16,12 @@ from glassnet.train.metrics import confusion_matrix, to_labels
 from glassnet.viz import classification as cls_charts
 from glassnet.viz import curves
 
+LM_CAPTION = (
+    "Loss at each evaluation against optimizer steps (bottom) and tokens seen (top): training "
+    "loss averaged over the steps since the previous evaluation, validation loss on the same "
+    "fixed set of validation blocks every time."
+)
+
 
 def training_charts(history: History, run_dir: Path, name: str) -> list[tuple[Path, str]]:
     """The charts of the training so far: curves, learning rate, gradient flow."""
@@ -26,6 +32,11 @@ def training_charts(history: History, run_dir: Path, name: str) -> list[tuple[Pa
             "Loss and metrics per epoch, on the training and validation splits.",
         )
     )
+    if history.evals:  # a language model's evaluations every train.eval_every steps
+        from glassnet.viz.lm import plot_lm_curves
+
+        path = plot_lm_curves(history.evals, run_dir / "lm_curves.png", history.steps, name)
+        charts.append((path, LM_CAPTION))
     if history.steps:
         charts.append(
             (
@@ -71,6 +82,11 @@ def make_charts(
                 "Confusion matrix on the test split: rows are true classes.",
             )
         )
+        from glassnet.train.class_report import classifier_report
+
+        more, texts = classifier_report(outputs["output"], outputs["y"], data.class_names, run_dir)
+        charts += more
+        extra.setdefault("texts", {}).update(texts)
         X = outputs["X"]
         if X.ndim == 2 and X.shape[1] == 2:
             charts.append(
@@ -138,6 +154,9 @@ def make_charts(
             generator=Generator(config["seed"]),
         )
         extra.setdefault("texts", {})["Generated sample (300 characters)"] = sample
+        from glassnet.train.lm_eval import describe_eval_set
+
+        extra["texts"]["Validation set"] = describe_eval_set(data.val, config)
     return charts
 
 

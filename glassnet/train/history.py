@@ -23,9 +23,11 @@ class History:
     Memory stays bounded however long the run: `add_step` keeps the records of every
     `step_stride`-th step, and when more than `max_step_records` are kept it drops every other
     one and doubles the stride (1, 2, 4, ...), so the records always span the whole run evenly.
-    The same holds for `grad_norms`. The full step log is the run folder's `metrics.jsonl`.
-    `stop` says why training ended before its last epoch (an `EarlyStopping` record: monitor,
-    patience, the epoch it stopped after and the best epoch), or is None.
+    The same holds for `grad_norms`. `evals` holds the language-model evaluations every
+    `train.eval_every` steps (`glassnet.train.lm_eval.EvalEvery`), all of them. The full step
+    log is the run folder's `metrics.jsonl`. `stop` says why training ended before its last
+    epoch (an `EarlyStopping` record: monitor, patience, the epoch it stopped after and the best
+    epoch), or is None.
 
     Example
     -------
@@ -36,6 +38,7 @@ class History:
     epochs: list[dict[str, Any]] = field(default_factory=list)
     steps: list[dict[str, Any]] = field(default_factory=list)
     grad_norms: list[dict[str, Any]] = field(default_factory=list)
+    evals: list[dict[str, Any]] = field(default_factory=list)
     max_step_records: int = MAX_STEP_RECORDS
     step_stride: int = 1
     grad_norm_stride: int = 1
@@ -87,6 +90,7 @@ class History:
             "epochs": self.epochs,
             "steps": self.steps,
             "grad_norms": self.grad_norms,
+            "evals": self.evals,
             "step_stride": self.step_stride,
             "grad_norm_stride": self.grad_norm_stride,
             "stop": self.stop,
@@ -98,6 +102,7 @@ class History:
             list(d.get("epochs", [])),
             list(d.get("steps", [])),
             list(d.get("grad_norms", [])),
+            evals=list(d.get("evals", [])),
             step_stride=int(d.get("step_stride", 1)),
             grad_norm_stride=int(d.get("grad_norm_stride", 1)),
             stop=d.get("stop"),

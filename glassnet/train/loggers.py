@@ -67,8 +67,8 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def _logged_before(line: str, state: Any) -> bool:
     """Whether a metrics.jsonl line was written before the position `state` resumes from: a
-    step record of an earlier step or an epoch record of an earlier epoch (a line cut short by
-    a kill is dropped)."""
+    step record of an earlier step, an epoch record of an earlier epoch or an evaluation that
+    the resumed history holds (a line cut short by a kill is dropped)."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError:
@@ -79,6 +79,8 @@ def _logged_before(line: str, state: Any) -> bool:
         return isinstance(record.get("step"), int) and record["step"] < state.step
     if record.get("type") == "epoch":
         return isinstance(record.get("epoch"), int) and record["epoch"] < state.epoch
+    if record.get("type") == "eval":  # a language model's evaluation: kept if the history has it
+        return record.get("steps") in {e["steps"] for e in state.history.evals}
     return False
 
 

@@ -115,7 +115,10 @@ class Progress:
         elif self.mode == "bar":  # long lines wrapped to the terminal
             width = terminal_width() - 1
             lines = [w for line in text.splitlines() for w in textwrap.wrap(line, width) or [""]]
-            print("\n".join(lines), file=sys.stderr, flush=True)
+            if self.bar is not None:  # above the running bar, which tqdm redraws below it
+                self.bar.write("\n".join(lines), file=sys.stderr)
+            else:
+                print("\n".join(lines), file=sys.stderr, flush=True)
         elif self.mode == "plain":
             print(text, file=sys.stderr, flush=True)
 

@@ -50,6 +50,8 @@ def read_history(run_dir: str | os.PathLike) -> History:
             history.steps.append(record)
         elif kind == "stop":
             history.stop = record
+        elif kind == "eval":
+            history.evals.append(record)
     if not history.epochs:
         raise ConfigError(f"{path}: no epoch finished; nothing to report")
     return history

@@ -39,7 +39,7 @@ from glassnet.distributed import comm
 from glassnet.io.checkpoint import load_checkpoint
 from glassnet.random import Generator, manual_seed
 from glassnet.tensor import Tensor
-from glassnet.train import builders
+from glassnet.train import builders, lm_eval
 from glassnet.train import distributed as dist_train
 from glassnet.train.evaluation import evaluate, predict
 from glassnet.train.history import History
@@ -268,7 +268,7 @@ def _train_gradient(
             parts.val_loader,
             epochs=t["epochs"],
             metrics=parts.metrics,
-            callbacks=run_callbacks(config, data, run_dir, monitor, parallel),
+            callbacks=run_callbacks(config, data, run_dir, monitor, parallel, parts),
             scheduler=parts.scheduler,
             clip_grad_norm=t["clip_grad_norm"] or None,
             seed=config["seed"],
@@ -293,16 +293,9 @@ def _final_metrics(
     config: dict[str, Any], model: Any, data: builders.RunData
 ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Metrics on the test split (validation for text), and the outputs the charts need."""
-    if data.task == "language":
+    if data.task == "language":  # the fixed set every validation loss of the run used
         loss_fn = builders.build_loss(config, data)
-        n = config["train"]["eval_batches"] or 50
-        loader = DataLoader(
-            data.val,
-            batch_size=config["data"]["batch_size"],
-            shuffle=True,
-            generator=Generator(config["seed"] + 1),
-        )
-        result = evaluate(model, loss_fn, loader, max_batches=n)
+        result = evaluate(model, loss_fn, lm_eval.eval_loader(data.val, config))
         return {
             "split": "validation",
             "loss": result["loss"],

@@ -12,7 +12,7 @@ from glassnet.config import ConfigError
 from glassnet.data.loader import DataLoader
 from glassnet.distributed import comm
 from glassnet.random import Generator
-from glassnet.train import builders
+from glassnet.train import builders, lm_eval
 from glassnet.train import distributed as dist_train
 from glassnet.train.callbacks import (
     EarlyStopping,
@@ -57,7 +57,9 @@ def build_parts(
             data.train, batch_size=config["data"]["batch_size"], shuffle=True, generator=shuffle_gen
         )
     val_loader = None
-    if data.val is not None:
+    if data.task == "language":  # one fixed set for every validation loss (train.lm_eval)
+        val_loader = lm_eval.eval_loader(data.val, config)
+    elif data.val is not None:
         val_loader = DataLoader(data.val, batch_size=max(256, config["data"]["batch_size"]))
         if t["eval_batches"]:
             val_loader = _Limited(val_loader, t["eval_batches"])
@@ -76,7 +78,12 @@ def build_parts(
 
 
 def run_callbacks(
-    config: dict[str, Any], data: builders.RunData, run_dir: Path, monitor: str, parallel: bool
+    config: dict[str, Any],
+    data: builders.RunData,
+    run_dir: Path,
+    monitor: str,
+    parallel: bool,
+    parts: RunParts,
 ) -> list[Any]:
     """The loggers, checkpoints and monitors of a run (on rank 0 of a data-parallel run)."""
     t = config["train"]
@@ -94,6 +101,14 @@ def run_callbacks(
         LearningRateMonitor(),
         RunFolderWriter(run_dir, config, every, charts=t["charts"]),
     ]
+    if data.task == "language":  # validation every train.eval_every steps, before the loggers
+        tokens = config["data"]["batch_size"] * config["data"]["block_size"]
+        per_epoch = min(
+            t["max_steps_per_epoch"] or len(parts.train_loader), len(parts.train_loader)
+        )
+        log = run_dir / "metrics.jsonl"
+        evals = lm_eval.EvalEvery(parts.val_loader, t["eval_every"], tokens, per_epoch, log)
+        callbacks.insert(0, evals)
     if t.get("tensorboard"):
         callbacks.append(TensorBoardLogger(run_dir / "tensorboard", step_every=10))
     if t["early_stopping"]:

@@ -155,6 +155,7 @@ GPT = [
     "--set", "model.dropout=0.2", "--set", "data.block_size=16",
     "--set", "data.max_train_samples=4000", "--set", "train.max_steps_per_epoch=12",
     "--set", "train.eval_batches=2", "--set", "train.checkpoint_every=2",
+    "--set", "train.eval_every=5",
     "--set", "optimizer.name=adamw", "--set", "train.clip_grad_norm=1.0",
     "--set", "scheduler.name=cosine", "--set", "scheduler.interval=step",
     "--set", "train.charts=false",
