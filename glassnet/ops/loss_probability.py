@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.ops.activation import stable_sigmoid, stable_softplus
 from glassnet.ops.loss_base import (
     REDUCTIONS,
     PointwiseLoss,
@@ -16,6 +15,7 @@ from glassnet.ops.loss_base import (
     _check_float_pair,
     check_reduction,
 )
+from glassnet.ops.stable_math import stable_sigmoid, stable_softplus
 from glassnet.tensor import Tensor
 
 
