@@ -84,6 +84,42 @@ def _repeat_heads(x: Tensor, n_heads: int, op: str) -> Tensor:
     return x.reshape(*lead, n_heads, S, E)
 
 
+def _check_fit(qs: tuple, ks: tuple, vs: tuple, op: str) -> None:
+    """Query (..., L, E), key (..., S, E) and value (..., S, Ev) shapes that fit together, with
+    batch/head dims that broadcast; a ValueError naming all three otherwise."""
+    if qs[-1] != ks[-1] or ks[-2] != vs[-2]:
+        raise ValueError(
+            f"{op}: query (..., L, E) {qs}, key (..., S, E) {ks} and value (..., S, Ev) {vs} "
+            f"do not fit together"
+        )
+    try:
+        np.broadcast_shapes(qs[:-2], ks[:-2], vs[:-2])
+    except ValueError:
+        raise ValueError(
+            f"{op}: the batch/head dims of query {qs}, key {ks} and value {vs} do not "
+            f"broadcast (fewer key/value heads need enable_gqa=True)"
+        ) from None
+
+
+def _scores_mask(attn_mask: Any, scores_shape: tuple, dtype: np.dtype, op: str) -> Tensor:
+    """`attn_mask` as the additive mask M of the scores: a float mask as it is, a boolean one as
+    0 (may attend) / -inf; it must broadcast to `scores_shape` (..., L, S)."""
+    if not isinstance(attn_mask, Tensor):
+        attn_mask = Tensor._wrap(np.asarray(attn_mask))
+    try:
+        np.broadcast_shapes(attn_mask._data.shape, scores_shape)
+    except ValueError:
+        raise ValueError(
+            f"{op}: attn_mask of shape {attn_mask._data.shape} cannot be broadcast to the "
+            f"scores' shape {scores_shape}"
+        ) from None
+    if attn_mask._data.dtype == np.bool_:
+        return Tensor._wrap(additive_mask(attn_mask._data, dtype))
+    if attn_mask._data.dtype.kind == "f":
+        return attn_mask
+    raise TypeError(f"{op}: attn_mask must be bool or float, got {attn_mask._data.dtype}")
+
+
 def scaled_dot_product_attention(
     query: Tensor,
     key: Tensor,
@@ -125,41 +161,14 @@ def scaled_dot_product_attention(
     if enable_gqa and query._data.ndim >= 3 and ks[:-3] == qs[:-3] and ks[-3] != qs[-3]:
         key, value = _repeat_heads(key, qs[-3], op), _repeat_heads(value, qs[-3], op)
         ks, vs = key._data.shape, value._data.shape
-    if qs[-1] != ks[-1] or ks[-2] != vs[-2]:
-        raise ValueError(
-            f"{op}: query (..., L, E) {qs}, key (..., S, E) {ks} and value (..., S, Ev) {vs} "
-            f"do not fit together"
-        )
-    try:
-        np.broadcast_shapes(qs[:-2], ks[:-2], vs[:-2])
-    except ValueError:
-        raise ValueError(
-            f"{op}: the batch/head dims of query {qs}, key {ks} and value {vs} do not "
-            f"broadcast (fewer key/value heads need enable_gqa=True)"
-        ) from None
+    _check_fit(qs, ks, vs, op)
     if not 0.0 <= dropout_p < 1.0:
         raise ValueError(f"{op}: dropout_p must be in [0, 1), got {dropout_p}")
     if is_causal and attn_mask is not None:
         raise ValueError(f"{op}: pass either attn_mask or is_causal=True, not both")
     L, S = qs[-2], ks[-2]
     dtype = query._data.dtype
-    mask = None
-    if attn_mask is not None:
-        if not isinstance(attn_mask, Tensor):
-            attn_mask = Tensor._wrap(np.asarray(attn_mask))
-        try:
-            np.broadcast_shapes(attn_mask._data.shape, qs[:-1] + (S,))
-        except ValueError:
-            raise ValueError(
-                f"{op}: attn_mask of shape {attn_mask._data.shape} cannot be broadcast to the "
-                f"scores' shape {qs[:-1] + (S,)}"
-            ) from None
-        if attn_mask._data.dtype == np.bool_:
-            mask = Tensor._wrap(additive_mask(attn_mask._data, dtype))
-        elif attn_mask._data.dtype.kind == "f":
-            mask = attn_mask
-        else:
-            raise TypeError(f"{op}: attn_mask must be bool or float, got {attn_mask._data.dtype}")
+    mask = None if attn_mask is None else _scores_mask(attn_mask, qs[:-1] + (S,), dtype, op)
     # a Python float: a NumPy float64 scalar would turn float32 gradients into float64
     scale = 1.0 / math.sqrt(qs[-1]) if scale is None else float(scale)
     keep = None

@@ -1,4 +1,5 @@
-"""Functions that make new tensors, with PyTorch's names, defaults and `dtype=` everywhere.
+"""Functions that make new tensors, with PyTorch's names, defaults and `dtype=` everywhere (the
+random ones are in glassnet/ops/creation_random.py and re-exported here).
 
 Every factory takes `device=` as PyTorch does: None or "cpu" (any spelling:
 `glassnet.device("cpu")`, "cpu:0"); any other device is refused with an error naming it (glassnet
@@ -10,52 +11,24 @@ there is none.
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 import glassnet._device as _device
 import glassnet._dtypes as _dtypes
-from glassnet._memory import allocating
-from glassnet.random import rng_of
+from glassnet.ops.creation_checks import _float_dtype, _made, _new, _size
+from glassnet.ops.creation_random import (  # noqa: F401 (re-exported)
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+)
 from glassnet.tensor import Tensor
-
-
-def _size(size: Sequence[Any], op: str) -> tuple:
-    """`size` (ints, or one tuple/list of ints) as a shape of non-negative Python ints."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    try:
-        shape = tuple(operator.index(s) for s in size)
-    except TypeError:
-        raise TypeError(f"{op}: size must be integers, got {tuple(size)!r}") from None
-    if any(s < 0 for s in shape):
-        raise ValueError(f"{op}: negative dimension in size {shape}")
-    return shape
-
-
-def _new(
-    op: str, shape: tuple, dtype: Any, make: Callable[[], np.ndarray], requires_grad: bool
-) -> Tensor:
-    """`make()` wrapped as a tensor, once `shape` of `dtype` is known to fit in memory (the one
-    size check of every factory: `zeros(10**12)` is a clear error, not NumPy's MemoryError)."""
-    with allocating(op, shape, dtype):
-        data = make()
-    return _made(data, requires_grad)
-
-
-def _float_dtype(dtype: Any) -> np.dtype:
-    return _dtypes.get_default_dtype() if dtype is None else _dtypes.to_dtype(dtype)
-
-
-def _made(data: np.ndarray, requires_grad: bool) -> Tensor:
-    t = Tensor._wrap(data)
-    if requires_grad:
-        t.requires_grad_(True)
-    return t
-
 
 # Tensors hold numbers glassnet computes with: bool, integers, floats (no complex, strings or
 # Python objects, which NumPy would store but no op handles).
@@ -285,131 +258,3 @@ def eye(
     _device.check(device, "eye")
     shape, d = _size((n, n if m is None else m), "eye"), _float_dtype(dtype)
     return _new("eye", shape, d, lambda: np.eye(*shape, dtype=d), requires_grad)
-
-
-def rand(
-    *size: Any,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-    pin_memory: bool = False,
-) -> Tensor:
-    """Uniform samples from [0, 1)."""
-    _device.check(device, "rand")
-    shape, d = _size(size, "rand"), _float_dtype(dtype)
-    draw = rng_of(generator).random  # drawn in float64, then cast
-    return _new("rand", shape, np.float64, lambda: draw(shape).astype(d), requires_grad)
-
-
-def randn(
-    *size: Any,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-    pin_memory: bool = False,
-) -> Tensor:
-    """Samples from the standard normal distribution N(0, 1)."""
-    _device.check(device, "randn")
-    shape, d = _size(size, "randn"), _float_dtype(dtype)
-    draw = rng_of(generator).standard_normal  # drawn in float64, then cast
-    return _new("randn", shape, np.float64, lambda: draw(shape).astype(d), requires_grad)
-
-
-def randint(
-    low: int,
-    high: Any = None,
-    size: Sequence[int] | None = None,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-    pin_memory: bool = False,
-) -> Tensor:
-    """Integers drawn uniformly from [low, high) (int64 unless `dtype` says otherwise).
-
-    As in PyTorch, `randint(high, size)` draws from [0, high).
-    """
-    _device.check(device, "randint")
-    if size is None and isinstance(high, (tuple, list)):
-        low, high, size = 0, low, high
-    if high is None:
-        low, high = 0, low
-    if size is None:
-        raise TypeError("randint: missing the size argument, e.g. randint(0, 10, (3,))")
-    if high <= low:
-        raise ValueError(f"randint: empty range [{low}, {high})")
-    shape = _size((size,), "randint")
-    d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
-    draw = rng_of(generator).integers  # drawn as int64, then cast
-    return _new("randint", shape, np.int64, lambda: draw(low, high, shape).astype(d), requires_grad)
-
-
-def randperm(
-    n: int,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-    pin_memory: bool = False,
-) -> Tensor:
-    """A random permutation of 0..n-1."""
-    _device.check(device, "randperm")
-    d = _dtypes.int64 if dtype is None else _dtypes.to_dtype(dtype)
-    shape = _size((n,), "randperm")
-    draw = rng_of(generator).permutation  # drawn as int64, then cast
-    return _new("randperm", shape, np.int64, lambda: draw(shape[0]).astype(d), requires_grad)
-
-
-def rand_like(
-    input: Tensor,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    _device.check(device, "rand_like")
-    return rand(
-        *input._data.shape,
-        generator=generator,
-        dtype=dtype or input._data.dtype,
-        requires_grad=requires_grad,
-    )
-
-
-def randn_like(
-    input: Tensor,
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    _device.check(device, "randn_like")
-    return randn(
-        *input._data.shape,
-        generator=generator,
-        dtype=dtype or input._data.dtype,
-        requires_grad=requires_grad,
-    )
-
-
-def normal(
-    mean: float,
-    std: float,
-    size: Sequence[int],
-    generator: Any = None,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: bool = False,
-    pin_memory: bool = False,
-) -> Tensor:
-    _device.check(device, "normal")
-    d = _float_dtype(dtype)
-    if not std >= 0:
-        raise ValueError(f"normal: std must be >= 0, got {std}")
-    shape = _size((size,), "normal")
-    draw = rng_of(generator).normal  # drawn in float64, then cast
-    return _new(
-        "normal", shape, np.float64, lambda: draw(mean, std, shape).astype(d), requires_grad
-    )

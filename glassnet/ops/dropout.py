@@ -66,6 +66,29 @@ def dropout(
     return Dropout.apply(input, scaled_mask=dropout_mask(x.shape, p, x.dtype, generator))
 
 
+def _warn_rank(ndim: int) -> None:
+    """dropout2d's warnings, as PyTorch 2.13's: a rank other than 3 or 4 is deprecated, and a 3-D
+    input is read as (N, C, L). stacklevel=3 points at dropout2d's caller."""
+    if ndim not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout2d exists to provide "
+            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and "
+            "an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=3,
+        )
+    if ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=3,
+        )
+
+
 def dropout2d(
     input: Tensor,
     p: float = 0.5,
@@ -96,24 +119,7 @@ def dropout2d(
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: probability p has to be between 0 and 1, but got {p}")
     x = input._data
-    if x.ndim not in (3, 4):
-        warnings.warn(
-            f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will "
-            "result in an error in a future release. To retain the behavior and silence this "
-            "warning, please use dropout instead. Note that dropout2d exists to provide "
-            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and "
-            "an optional batch dimension (i.e. 3D or 4D inputs).",
-            stacklevel=2,
-        )
-    if x.ndim == 3:
-        warnings.warn(
-            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
-            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
-            "the channel dim. This behavior will change in a future release to interpret the "
-            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
-            "channel-wise dropout behavior, please switch to using dropout1d instead.",
-            stacklevel=2,
-        )
+    _warn_rank(x.ndim)
     if not training or p == 0.0:
         return input
     if x.ndim < 2:

@@ -1,5 +1,6 @@
-"""More elementwise math: rounding, logs and exponentials in other bases, inverse trigonometry,
-erf, and the fused forms PyTorch scripts use (lerp, addcmul, addcdiv, nan_to_num).
+"""More elementwise math: logs and exponentials in other bases, inverse trigonometry, erf, and
+the fused forms PyTorch scripts use (lerp, addcmul, addcdiv, nan_to_num). Rounding (floor, ceil,
+round, trunc, fix, frac) is in glassnet/ops/rounding.py, re-exported here.
 
 Each class states y = f(x) and dL/dx = gy * f'(x). Functions that need a float take integer and
 bool inputs as the default float dtype, as PyTorch does; rounding keeps the dtype.
@@ -16,6 +17,16 @@ import glassnet._dtypes as _dtypes
 from glassnet.autograd.function import Op, unbroadcast
 from glassnet.ops._common import check_broadcast, lift, operands
 from glassnet.ops.elementwise import Clamp, add, cast, clamp, div, mul
+from glassnet.ops.rounding import (  # noqa: F401 (re-exported)
+    Frac,
+    Round,
+    ceil,
+    fix,
+    floor,
+    frac,
+    round,
+    trunc,
+)
 from glassnet.tensor import Tensor
 
 
@@ -25,69 +36,6 @@ def _float(input: Any) -> Tensor:
     if input._data.dtype.kind != "f":
         return cast(input, _dtypes.get_default_dtype())
     return input
-
-
-# ----------------------------------------------------------------------------- rounding
-class Round(Op):
-    """y = floor / ceil / round-half-to-even / trunc of x.   dL/dx = 0 (a step function)."""
-
-    @staticmethod
-    def forward(ctx, x, fn, decimals):
-        if decimals:
-            return np.round(x, decimals)
-        return fn(x)
-
-    @staticmethod
-    def backward(ctx, gy):
-        return np.zeros_like(gy)
-
-
-class Frac(Op):
-    """y = x - trunc(x).   dL/dx = gy."""
-
-    @staticmethod
-    def forward(ctx, x):
-        return x - np.trunc(x)
-
-    @staticmethod
-    def backward(ctx, gy):
-        return gy
-
-
-def _rounded(input: Tensor, fn: np.ufunc, decimals: int = 0) -> Tensor:
-    if input._data.dtype.kind != "f":
-        return Tensor._wrap(input._data.copy())  # integers are already whole
-    return Round.apply(input, fn=fn, decimals=decimals)
-
-
-def floor(input: Tensor) -> Tensor:
-    """The largest integer <= x, elementwise (same dtype). Gradient 0."""
-    return _rounded(input, np.floor)
-
-
-def ceil(input: Tensor) -> Tensor:
-    """The smallest integer >= x, elementwise (same dtype). Gradient 0."""
-    return _rounded(input, np.ceil)
-
-
-def round(input: Tensor, decimals: int = 0) -> Tensor:
-    """x rounded to `decimals` places, halves to even (as PyTorch). Gradient 0."""
-    return _rounded(input, np.round, int(decimals))
-
-
-def trunc(input: Tensor) -> Tensor:
-    """x rounded toward zero. Gradient 0."""
-    return _rounded(input, np.trunc)
-
-
-fix = trunc
-
-
-def frac(input: Tensor) -> Tensor:
-    """The fractional part x - trunc(x) (sign of x kept). dL/dx = gy."""
-    if input._data.dtype.kind != "f":
-        raise TypeError(f"frac: input must be a floating point tensor, got dtype {input.dtype}")
-    return Frac.apply(input)
 
 
 # ----------------------------------------------------------------------------- unary float math

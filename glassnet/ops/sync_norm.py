@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op
-from glassnet.ops.norm import _channel_rows, _from_channel_rows
+from glassnet.ops.norm_batch import _channel_rows, _from_channel_rows
 
 
 class SyncBatchNorm(Op):

@@ -1,0 +1,24 @@
+"""Overflow-free logistic functions on ndarrays, shared by the activations and the losses:
+sigma(x) = 1 / (1 + e^-x) and softplus(x) = ln(1 + e^x), both through e^-|x| <= 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.ops._common import const
+
+
+def stable_sigmoid(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1.
+
+    For x >= 0: 1 / (1 + e^-x);  for x < 0: e^x / (1 + e^x). Both use z = e^-|x|.
+    """
+    z = np.exp(-np.abs(x))
+    one = const(1, z.dtype)
+    return np.where(x >= const(0, x.dtype), one, z) / (one + z)
+
+
+def stable_softplus(x: np.ndarray) -> np.ndarray:
+    """ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): the exponent is never positive."""
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
