@@ -68,6 +68,7 @@ LEFT_FOR_MERGE_UP = {
     ("glassnet.train.run_files", "viz"),
     ("glassnet.train.report", "viz"),
     ("glassnet.train.compare", "viz"),
+    ("glassnet.train.class_report", "viz"),
 }
 LEFT_FOR_MERGE_ROOT: set[str] = set()
 
