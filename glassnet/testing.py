@@ -91,10 +91,10 @@ def assert_close(
     try:
         _compare(actual, expected, rtol, atol, equal_nan, check_dtype)
     except _Mismatch as m:
-        raise m.kind(_message(m, msg)) from None
+        raise m.kind(_final_message(m, msg)) from None
 
 
-def _message(m: _Mismatch, msg: str | Callable[[str], str] | None) -> str:
+def _final_message(m: _Mismatch, msg: str | Callable[[str], str] | None) -> str:
     """The mismatch's message with the failing item's path, or the user's `msg` instead."""
     text = m.msg
     if m.path:
