@@ -176,73 +176,114 @@ def _wrap(text: str, width: int = 60) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
-def _loss_curves(info: Any) -> tuple[str, list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]]:
+Curves = list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]
+
+
+def _loss_curves(info: Any) -> tuple[str, Curves]:
     """(x label, [(label, x, loss, dloss/dx)]) for one loss."""
     n = info.name
+    for names, curves_of in _CURVES:
+        if n in names:
+            return curves_of(info)
+    # a loss added to the registry later: try the elementwise form
+    return _regression_curves(info)
+
+
+def _regression_curves(info: Any) -> tuple[str, Curves]:
+    """An elementwise loss of the prediction x against the target 0."""
     x = np.linspace(-3, 3, 601)
     zeros = np.zeros_like(x)
+    return "prediction x", [("target y = 0", x, info.fn(x, zeros), info.derivative(x, zeros))]
+
+
+def _gaussian_nll_curves(info: Any) -> tuple[str, Curves]:
+    """The Gaussian negative log-likelihood of x against 0 for three variances."""
+    x = np.linspace(-3, 3, 601)
+    zeros, ones = np.zeros_like(x), np.ones_like(x)
     curves = []
-    if n in ("mse", "l1", "huber", "smooth_l1"):
-        curves.append(("target y = 0", x, info.fn(x, zeros), info.derivative(x, zeros)))
-        return "prediction x", curves
-    if n == "gaussian_nll":
-        ones = np.ones_like(x)
-        for var in (0.5, 1.0, 2.0):
-            v = ones * var
-            curves.append(
-                (f"y = 0, var = {var}", x, info.fn(x, zeros, v), info.derivative(x, zeros, v))
-            )
-        return "prediction x", curves
-    if n == "bce":
-        p = np.linspace(0.01, 0.99, 491)
-        for t in (1.0, 0.0):
-            tt = np.full_like(p, t)
-            curves.append((f"target y = {t:g}", p, info.fn(p, tt), info.derivative(p, tt)))
-        return "predicted probability x", curves
-    if n == "bce_with_logits":
-        z = np.linspace(-6, 6, 601)
-        for t in (1.0, 0.0):
-            tt = np.full_like(z, t)
-            curves.append((f"target y = {t:g}", z, info.fn(z, tt), info.derivative(z, tt)))
-        return "logit x", curves
-    if n == "cross_entropy":
-        z = np.linspace(-6, 6, 601)
-        X = np.stack([z, np.zeros_like(z)], axis=1)
-        t = np.zeros(len(z), dtype=np.int64)
-        curves.append(("true class 0", z, info.fn(X, t), info.derivative(X, t)[:, 0]))
-        return "score of the true class minus the other's (2 classes)", curves
-    if n == "nll":
-        lp = np.linspace(-5, -1e-3, 500)
-        X = np.stack([lp, np.log1p(-np.exp(lp))], axis=1)
-        t = np.zeros(len(lp), dtype=np.int64)
-        curves.append(("true class 0", lp, info.fn(X, t), info.derivative(X, t)[:, 0]))
-        return "log-probability of the true class", curves
-    if n == "kl_div":
-        lq = np.linspace(-5, 0, 500)
-        for t in (0.2, 0.5, 0.8):
-            tt = np.full_like(lq, t)
-            curves.append((f"target t = {t}", lq, info.fn(lq, tt), info.derivative(lq, tt)))
-        return "model log-probability x", curves
-    if n in ("hinge", "hinge_embedding"):
-        xs = x if n == "hinge" else np.linspace(0, 3, 301)
-        for t in (1.0, -1.0):
-            tt = np.full_like(xs, t)
-            curves.append((f"y = {t:+g}", xs, info.fn(xs, tt), info.derivative(xs, tt)))
-        return ("score x" if n == "hinge" else "distance x"), curves
-    if n == "cosine_embedding":
-        theta = np.linspace(0, np.pi, 361)
-        x1 = np.stack([np.cos(theta), np.sin(theta)], axis=1)
-        x2 = np.tile([1.0, 0.0], (len(theta), 1))
-        for t in (1.0, -1.0):
-            tt = np.full(len(theta), t)
-            g = info.derivative(x1, x2, tt)
-            # the gradient along the circle: d l / d theta = grad . (-sin, cos)
-            dtheta = -g[:, 0] * np.sin(theta) + g[:, 1] * np.cos(theta)
-            curves.append((f"y = {t:+g}", theta, info.fn(x1, x2, tt), dtheta))
-        return "angle between x1 and x2 (radians)", curves
-    # a loss added to the registry later: try the elementwise form
-    curves.append(("target 0", x, info.fn(x, zeros), info.derivative(x, zeros)))
+    for var in (0.5, 1.0, 2.0):
+        v = ones * var
+        curves.append(
+            (f"y = 0, var = {var}", x, info.fn(x, zeros, v), info.derivative(x, zeros, v))
+        )
     return "prediction x", curves
+
+
+def _binary_curves(info: Any) -> tuple[str, Curves]:
+    """Binary cross-entropy of a probability (bce) or of a logit, for targets 1 and 0."""
+    logits = info.name == "bce_with_logits"
+    x = np.linspace(-6, 6, 601) if logits else np.linspace(0.01, 0.99, 491)
+    curves = []
+    for t in (1.0, 0.0):
+        tt = np.full_like(x, t)
+        curves.append((f"target y = {t:g}", x, info.fn(x, tt), info.derivative(x, tt)))
+    return ("logit x" if logits else "predicted probability x"), curves
+
+
+def _cross_entropy_curves(info: Any) -> tuple[str, Curves]:
+    """Two classes, the true one's score varied against the other's 0."""
+    z = np.linspace(-6, 6, 601)
+    X = np.stack([z, np.zeros_like(z)], axis=1)
+    t = np.zeros(len(z), dtype=np.int64)
+    curves = [("true class 0", z, info.fn(X, t), info.derivative(X, t)[:, 0])]
+    return "score of the true class minus the other's (2 classes)", curves
+
+
+def _nll_curves(info: Any) -> tuple[str, Curves]:
+    """Two classes, the true one's log-probability varied (the other's completes it to 1)."""
+    lp = np.linspace(-5, -1e-3, 500)
+    X = np.stack([lp, np.log1p(-np.exp(lp))], axis=1)
+    t = np.zeros(len(lp), dtype=np.int64)
+    curves = [("true class 0", lp, info.fn(X, t), info.derivative(X, t)[:, 0])]
+    return "log-probability of the true class", curves
+
+
+def _kl_div_curves(info: Any) -> tuple[str, Curves]:
+    """KL divergence of a model log-probability against three target probabilities."""
+    lq = np.linspace(-5, 0, 500)
+    curves = []
+    for t in (0.2, 0.5, 0.8):
+        tt = np.full_like(lq, t)
+        curves.append((f"target t = {t}", lq, info.fn(lq, tt), info.derivative(lq, tt)))
+    return "model log-probability x", curves
+
+
+def _hinge_curves(info: Any) -> tuple[str, Curves]:
+    """Hinge losses of a score (hinge) or a distance (hinge_embedding), for y = +1 and -1."""
+    score = info.name == "hinge"
+    xs = np.linspace(-3, 3, 601) if score else np.linspace(0, 3, 301)
+    curves = []
+    for t in (1.0, -1.0):
+        tt = np.full_like(xs, t)
+        curves.append((f"y = {t:+g}", xs, info.fn(xs, tt), info.derivative(xs, tt)))
+    return ("score x" if score else "distance x"), curves
+
+
+def _cosine_embedding_curves(info: Any) -> tuple[str, Curves]:
+    """x1 turned around the unit circle from x2 = (1, 0); the gradient along the circle."""
+    theta = np.linspace(0, np.pi, 361)
+    x1 = np.stack([np.cos(theta), np.sin(theta)], axis=1)
+    x2 = np.tile([1.0, 0.0], (len(theta), 1))
+    curves = []
+    for t in (1.0, -1.0):
+        tt = np.full(len(theta), t)
+        g = info.derivative(x1, x2, tt)
+        # the gradient along the circle: d l / d theta = grad . (-sin, cos)
+        dtheta = -g[:, 0] * np.sin(theta) + g[:, 1] * np.cos(theta)
+        curves.append((f"y = {t:+g}", theta, info.fn(x1, x2, tt), dtheta))
+    return "angle between x1 and x2 (radians)", curves
+
+
+_CURVES = (
+    (("mse", "l1", "huber", "smooth_l1"), _regression_curves),
+    (("gaussian_nll",), _gaussian_nll_curves),
+    (("bce", "bce_with_logits"), _binary_curves),
+    (("cross_entropy",), _cross_entropy_curves),
+    (("nll",), _nll_curves),
+    (("kl_div",), _kl_div_curves),
+    (("hinge", "hinge_embedding"), _hinge_curves),
+    (("cosine_embedding",), _cosine_embedding_curves),
+)
 
 
 def _plot_loss(info: Any, path: str | os.PathLike) -> Path:

@@ -91,14 +91,17 @@ def assert_close(
     try:
         _compare(actual, expected, rtol, atol, equal_nan, check_dtype)
     except _Mismatch as m:
-        text = m.msg
-        if m.path:
-            text += f"\n\nThe failure occurred for item {''.join(str([k]) for k in m.path)}"
-        if isinstance(msg, str):
-            text = msg
-        elif callable(msg):
-            text = msg(text)
-        raise m.kind(text) from None
+        raise m.kind(_final_message(m, msg)) from None
+
+
+def _final_message(m: _Mismatch, msg: str | Callable[[str], str] | None) -> str:
+    """The mismatch's message with the failing item's path, or the user's `msg` instead."""
+    text = m.msg
+    if m.path:
+        text += f"\n\nThe failure occurred for item {''.join(str([k]) for k in m.path)}"
+    if isinstance(msg, str):
+        return msg
+    return msg(text) if callable(msg) else text
 
 
 def _compare(a: Any, e: Any, rtol: Any, atol: Any, equal_nan: bool, check_dtype: bool) -> None:

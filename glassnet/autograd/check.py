@@ -46,15 +46,7 @@ def gradcheck(
     True
     """
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
-    wrt = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
-    if not wrt:
-        raise ValueError("gradcheck: no input requires grad; nothing to check")
-    for i in wrt:
-        if inputs[i]._data.dtype != np.float64:
-            raise TypeError(
-                f"gradcheck: input {i} is {inputs[i]._data.dtype}; finite differences need float64 "
-                f"inputs (use .double())"
-            )
+    wrt = _checked_inputs(inputs)
     rng = np.random.default_rng(seed)
     outs = _outputs(fn, inputs)
     if not outs:
@@ -67,6 +59,31 @@ def gradcheck(
 
     for i in wrt:
         inputs[i].grad = None
+    _backward_weighted(outs, weights)
+    for i in wrt:
+        t = inputs[i]
+        analytic = np.zeros_like(t._data) if t.grad is None else t.grad._data
+        _compare_finite_differences(i, t, analytic, objective, eps, atol, rtol)
+        t.grad = None
+    return True
+
+
+def _checked_inputs(inputs: tuple) -> list[int]:
+    """The positions of the inputs that require grad; there must be some, all float64."""
+    wrt = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    if not wrt:
+        raise ValueError("gradcheck: no input requires grad; nothing to check")
+    for i in wrt:
+        if inputs[i]._data.dtype != np.float64:
+            raise TypeError(
+                f"gradcheck: input {i} is {inputs[i]._data.dtype}; finite differences need float64 "
+                f"inputs (use .double())"
+            )
+    return wrt
+
+
+def _backward_weighted(outs: list, weights: list[np.ndarray]) -> None:
+    """Backpropagate Σ_k Σ(out_k · w_k): each input's grad becomes the analytic gradient."""
     total = None
     for o, w in zip(outs, weights):
         term = (o * Tensor._wrap(w.astype(o._data.dtype))).sum()
@@ -74,23 +91,32 @@ def gradcheck(
     if total.requires_grad:
         total.backward()
 
-    for i in wrt:
-        t = inputs[i]
-        analytic = np.zeros_like(t._data) if t.grad is None else t.grad._data
-        for index in np.ndindex(t._data.shape):  # perturb the input in place, one element at a time
-            orig = t._data[index]
-            t._data[index] = orig + eps
-            plus = objective()
-            t._data[index] = orig - eps
-            minus = objective()
-            t._data[index] = orig
-            numeric = (plus - minus) / (2 * eps)
-            a = analytic[index]
-            if not abs(a - numeric) <= atol + rtol * abs(numeric):
-                raise GradcheckError(
-                    f"gradcheck: gradient of input {i} (shape {t._data.shape}) at index "
-                    f"{tuple(int(j) for j in index)}: backward gives {float(a)!r}, finite "
-                    f"differences give {float(numeric)!r} (atol={atol}, rtol={rtol})"
-                )
-        t.grad = None
-    return True
+
+def _compare_finite_differences(
+    i: int,
+    t: Tensor,
+    analytic: np.ndarray,
+    objective: Callable[[], float],
+    eps: float,
+    atol: float,
+    rtol: float,
+) -> None:
+    """Central differences (f(x + eps) - f(x - eps)) / 2 eps against `analytic`, element-wise.
+
+    Each element of `t` is perturbed in place and restored; the first mismatch raises.
+    """
+    for index in np.ndindex(t._data.shape):
+        orig = t._data[index]
+        t._data[index] = orig + eps
+        plus = objective()
+        t._data[index] = orig - eps
+        minus = objective()
+        t._data[index] = orig
+        numeric = (plus - minus) / (2 * eps)
+        a = analytic[index]
+        if not abs(a - numeric) <= atol + rtol * abs(numeric):
+            raise GradcheckError(
+                f"gradcheck: gradient of input {i} (shape {t._data.shape}) at index "
+                f"{tuple(int(j) for j in index)}: backward gives {float(a)!r}, finite "
+                f"differences give {float(numeric)!r} (atol={atol}, rtol={rtol})"
+            )

@@ -85,6 +85,16 @@ def grad(
     outs = _as_list(outputs)
     ins = _as_list(inputs)
     gouts: Sequence = [None] * len(outs) if grad_outputs is None else _as_list(grad_outputs)
+    _check_arguments(outs, ins, gouts)
+    result = _backward_isolated(outs, ins, gouts, retain_graph)
+    return tuple(
+        _unused_input(i, x, allow_unused, materialize_grads) if g is None else g
+        for i, (x, g) in enumerate(zip(ins, result))
+    )
+
+
+def _check_arguments(outs: list, ins: list, gouts: Sequence) -> None:
+    """One grad_output per output; every input requires grad."""
     if len(gouts) != len(outs):
         raise ValueError(
             f"autograd.grad: {len(outs)} outputs but {len(gouts)} grad_outputs were given"
@@ -92,6 +102,13 @@ def grad(
     for i, x in enumerate(ins):
         if not x.requires_grad:
             raise RuntimeError(f"autograd.grad: input {i} does not require grad")
+
+
+def _backward_isolated(outs: list, ins: list, gouts: Sequence, retain_graph: bool | None) -> tuple:
+    """Backward from each output with every affected ``.grad`` cleared, then put back.
+
+    The inputs' gradients are read off in between (non-leaf inputs retain theirs for the pass).
+    """
     saved = {key: (t, t.grad) for key, t in _leaves(outs).items()}
     saved.update({id(x): (x, x.grad) for x in ins})
     retains = [(x, x._retains_grad) for x in ins if x._ctx is not None]
@@ -103,20 +120,21 @@ def grad(
         for k, (out, g) in enumerate(zip(outs, gouts)):
             keep = bool(retain_graph) or k < len(outs) - 1
             backward(out, gradient=g, retain_graph=keep)
-        result = tuple(x.grad for x in ins)
+        return tuple(x.grad for x in ins)
     finally:
         for t, g in saved.values():
             t.grad = g
         for x, flag in retains:
             x._retains_grad = flag
-    grads = []
-    for i, (x, g) in enumerate(zip(ins, result)):
-        if g is None and not allow_unused:
-            raise RuntimeError(
-                f"autograd.grad: input {i} (shape {tuple(x.shape)}) was not used in the graph "
-                "of the outputs; pass allow_unused=True to get None for it"
-            )
-        if g is None and materialize_grads:
-            g = type(x)._wrap(x._data * 0)
-        grads.append(g)
-    return tuple(grads)
+
+
+def _unused_input(i: int, x: Any, allow_unused: bool, materialize_grads: bool) -> Any:
+    """The gradient of an input the outputs do not depend on: an error, None or zeros."""
+    if not allow_unused:
+        raise RuntimeError(
+            f"autograd.grad: input {i} (shape {tuple(x.shape)}) was not used in the graph "
+            "of the outputs; pass allow_unused=True to get None for it"
+        )
+    if materialize_grads:
+        return type(x)._wrap(x._data * 0)
+    return None

@@ -140,13 +140,7 @@ def load_tabular(
     bunch = _loader(name)()
     X = np.asarray(bunch.data, dtype=dtype)
     y = np.asarray(bunch.target)
-    feature_names = [str(f) for f in getattr(bunch, "feature_names", range(X.shape[1]))]
-    if features is not None:
-        bad = [f for f in features if not 0 <= f < X.shape[1]]
-        if bad:
-            raise ValueError(f"{name}: feature indices {bad} out of range [0, {X.shape[1]})")
-        X = X[:, features]
-        feature_names = [feature_names[f] for f in features]
+    X, feature_names = _select_features(name, X, bunch, features)
     task = "regression" if name == "diabetes" else "classification"
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"{name}: test_size must be in (0, 1), got {test_size}")
@@ -160,13 +154,7 @@ def load_tabular(
     mean = std = None
     if standardize_features:
         Xtr, Xte, mean, std = standardize(Xtr, Xte)
-    if task == "classification":
-        ytr, yte = ytr.astype(np.int64), yte.astype(np.int64)
-        target_names = [str(t) for t in getattr(bunch, "target_names", np.unique(y))]
-    else:
-        ytr = ytr.astype(dtype).reshape(-1, 1)
-        yte = yte.astype(dtype).reshape(-1, 1)
-        target_names = ["target"]
+    ytr, yte, target_names = _targets(task, bunch, y, ytr, yte, dtype)
     return TabularData(
         name=name,
         task=task,
@@ -180,6 +168,29 @@ def load_tabular(
         mean=mean,
         std=std,
     )
+
+
+def _select_features(
+    name: str, X: np.ndarray, bunch: Any, features: list[int] | None
+) -> tuple[np.ndarray, list[str]]:
+    """The chosen columns of X (all when `features` is None) and their names."""
+    feature_names = [str(f) for f in getattr(bunch, "feature_names", range(X.shape[1]))]
+    if features is None:
+        return X, feature_names
+    bad = [f for f in features if not 0 <= f < X.shape[1]]
+    if bad:
+        raise ValueError(f"{name}: feature indices {bad} out of range [0, {X.shape[1]})")
+    return X[:, features], [feature_names[f] for f in features]
+
+
+def _targets(
+    task: str, bunch: Any, y: np.ndarray, ytr: np.ndarray, yte: np.ndarray, dtype: Any
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Class indices as int64 with the class names, or regression targets as (n, 1) columns."""
+    if task == "classification":
+        target_names = [str(t) for t in getattr(bunch, "target_names", np.unique(y))]
+        return ytr.astype(np.int64), yte.astype(np.int64), target_names
+    return ytr.astype(dtype).reshape(-1, 1), yte.astype(dtype).reshape(-1, 1), ["target"]
 
 
 def load_digits(**kwargs: Any) -> TabularData:

@@ -188,35 +188,14 @@ class DataLoader:
         pin_memory_device: str = "",
         in_order: bool = True,
     ) -> None:
-        _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
-        if multiprocessing_context is not None and num_workers == 0:
-            raise ValueError(
-                "multiprocessing_context can only be used with multi-process loading "
-                f"(num_workers > 0), but got num_workers={num_workers}"
-            )
-        iterable = isinstance(dataset, IterableDataset)
-        if iterable:
-            _check_iterable_options(shuffle, sampler, batch_sampler)
-        elif not hasattr(dataset, "__getitem__"):
-            raise TypeError(
-                "DataLoader: dataset must define __getitem__ (a map-style dataset) or be an "
-                f"IterableDataset (got {type(dataset).__name__})"
-            )
+        _check_worker_options(
+            num_workers, timeout, prefetch_factor, persistent_workers, multiprocessing_context
+        )
+        iterable = _check_dataset(dataset, shuffle, sampler, batch_sampler)
         shuffle = bool(shuffle)
-        if sampler is not None and shuffle:
-            raise ValueError("sampler option is mutually exclusive with shuffle")
+        _check_sampling_options(batch_size, shuffle, sampler, batch_sampler, drop_last)
         if batch_sampler is not None:
-            if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError(
-                    "batch_sampler option is mutually exclusive with batch_size, shuffle, "
-                    "sampler, and drop_last"
-                )
             batch_size, drop_last = None, False
-        elif batch_size is None and drop_last:
-            raise ValueError(
-                "batch_size=None option disables auto-batching and is mutually exclusive "
-                "with drop_last"
-            )
         if sampler is None and not iterable:
             if shuffle:
                 sampler = RandomSampler(dataset, generator=generator)
@@ -305,7 +284,11 @@ _FROZEN = frozenset(
 
 
 def _check_worker_options(
-    num_workers: int, timeout: float, prefetch_factor: int | None, persistent_workers: bool
+    num_workers: int,
+    timeout: float,
+    prefetch_factor: int | None,
+    persistent_workers: bool,
+    multiprocessing_context: Any,
 ) -> None:
     """PyTorch's checks of the worker-process options."""
     if num_workers < 0:
@@ -324,6 +307,42 @@ def _check_worker_options(
         raise ValueError("prefetch_factor option should be non-negative")
     if persistent_workers and num_workers == 0:
         raise ValueError("persistent_workers option needs num_workers > 0")
+    if multiprocessing_context is not None and num_workers == 0:
+        raise ValueError(
+            "multiprocessing_context can only be used with multi-process loading "
+            f"(num_workers > 0), but got num_workers={num_workers}"
+        )
+
+
+def _check_dataset(dataset: Any, shuffle: Any, sampler: Any, batch_sampler: Any) -> bool:
+    """Whether `dataset` is an IterableDataset (checking its options), else map-style."""
+    if isinstance(dataset, IterableDataset):
+        _check_iterable_options(shuffle, sampler, batch_sampler)
+        return True
+    if not hasattr(dataset, "__getitem__"):
+        raise TypeError(
+            "DataLoader: dataset must define __getitem__ (a map-style dataset) or be an "
+            f"IterableDataset (got {type(dataset).__name__})"
+        )
+    return False
+
+
+def _check_sampling_options(
+    batch_size: int | None, shuffle: bool, sampler: Any, batch_sampler: Any, drop_last: bool
+) -> None:
+    """PyTorch's exclusions: sampler vs shuffle; batch_sampler vs the options it replaces."""
+    if sampler is not None and shuffle:
+        raise ValueError("sampler option is mutually exclusive with shuffle")
+    if batch_sampler is not None:
+        if batch_size != 1 or shuffle or sampler is not None or drop_last:
+            raise ValueError(
+                "batch_sampler option is mutually exclusive with batch_size, shuffle, "
+                "sampler, and drop_last"
+            )
+    elif batch_size is None and drop_last:
+        raise ValueError(
+            "batch_size=None option disables auto-batching and is mutually exclusive with drop_last"
+        )
 
 
 def _check_iterable_options(shuffle: Any, sampler: Any, batch_sampler: Any) -> None:

@@ -329,25 +329,13 @@ def grads_stride1(
     O, Cg, kh, kw = W.shape
     N, C, H, Wd = x_shape
     G, Og = groups, O // groups
-    dh, dw = dilation
-    back = [dh * (kh - 1) - pads[0], dh * (kh - 1) - pads[1]]
-    back += [dw * (kw - 1) - pads[2], dw * (kw - 1) - pads[3]]
-    if min(back) < 0:
-        t, b, left, r = (max(-v, 0) for v in back)
-        gy = gy[:, :, t : gy.shape[2] - b, left : gy.shape[3] - r]
-        back = [max(v, 0) for v in back]
-    Wp = Wd + dw * (kw - 1)  # gy padded by back: as wide as x plus the dilated kernel
-    wide = use_wide_rows((1, 1), dilation, Cg, Wd, Wp)
-    gyp = pad_hw(gy, tuple(back), tag="gpad", copy=wide)
+    gyp, wide = _padded_output_grad(gy, (kh, kw), Wd, Cg, pads, dilation)
     Wflip = W.reshape(G, Og, Cg, kh, kw)[..., ::-1, ::-1].transpose(0, 2, 1, 3, 4)
     Wflip = Wflip.reshape(G, Cg, Og * kh * kw)
     gX = recycled("gx", (G, Cg, N * H * Wd), gy.dtype)
-    row = Wp if wide else Wd  # columns per output row
-    if x is not None:  # X (G, Cg, N*H*row): x channel-major, zero junk columns in wide rows
-        X = x.transpose(1, 0, 2, 3)
-        if row != Wd or not X.flags.c_contiguous:
-            X = pad_hw(x, (0, 0, 0, row - Wd), tag="xrows", copy=True).transpose(1, 0, 2, 3)
-        X = _view(X, (G, Cg, N * H * row))
+    row = Wd + dilation[1] * (kw - 1) if wide else Wd  # columns per output row (Wp if wide)
+    if x is not None:
+        X = _x_rows(x, G, row)
     gWflipT = np.zeros((G, Og * kh * kw, Cg), gy.dtype)  # stays 0 for an empty batch
     geometry = ((kh, kw), (1, 1), dilation, (H, Wd))
     for n0, n1, cols in column_chunks(gyp, geometry, G, wide):
@@ -361,3 +349,29 @@ def grads_stride1(
         return gx, None
     gW = gWflipT.reshape(G, Og, kh, kw, Cg)[:, :, ::-1, ::-1].transpose(0, 1, 4, 2, 3)
     return gx, np.ascontiguousarray(gW).reshape(O, Cg, kh, kw)
+
+
+def _padded_output_grad(
+    gy: np.ndarray, kernel: tuple, Wd: int, Cg: int, pads: tuple, dilation: tuple
+) -> tuple[np.ndarray, bool]:
+    """gy padded by `back` (cropped where negative), and whether its columns use wide rows."""
+    kh, kw = kernel
+    dh, dw = dilation
+    back = [dh * (kh - 1) - pads[0], dh * (kh - 1) - pads[1]]
+    back += [dw * (kw - 1) - pads[2], dw * (kw - 1) - pads[3]]
+    if min(back) < 0:
+        t, b, left, r = (max(-v, 0) for v in back)
+        gy = gy[:, :, t : gy.shape[2] - b, left : gy.shape[3] - r]
+        back = [max(v, 0) for v in back]
+    Wp = Wd + dw * (kw - 1)  # gy padded by back: as wide as x plus the dilated kernel
+    wide = use_wide_rows((1, 1), dilation, Cg, Wd, Wp)
+    return pad_hw(gy, tuple(back), tag="gpad", copy=wide), wide
+
+
+def _x_rows(x: np.ndarray, G: int, row: int) -> np.ndarray:
+    """X (G, Cg, N*H*row): x channel-major, rows `row` wide with zero junk columns past W."""
+    N, C, H, Wd = x.shape
+    X = x.transpose(1, 0, 2, 3)
+    if row != Wd or not X.flags.c_contiguous:
+        X = pad_hw(x, (0, 0, 0, row - Wd), tag="xrows", copy=True).transpose(1, 0, 2, 3)
+    return _view(X, (G, C // G, N * H * row))

@@ -255,16 +255,7 @@ class MultiheadAttention(Module):
     ) -> tuple[Tensor, Tensor | None]:
         """Attend from `query` to `key`/`value` (see the class docstring for masks and
         `is_causal`)."""
-        if is_causal and attn_mask is None:
-            raise ValueError(
-                "MultiheadAttention: is_causal=True needs attn_mask (the causal mask) as well; "
-                "make one with nn.Transformer.generate_square_subsequent_mask(L)"
-            )
-        if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
-            raise ValueError(
-                f"MultiheadAttention: query, key and value must all be 3-D (batched) or 2-D "
-                f"(unbatched), got {tuple(query.shape)}, {tuple(key.shape)}, {tuple(value.shape)}"
-            )
+        _check_inputs(query, key, value, attn_mask, is_causal)
         dtype = query.dtype
         kpm = canonical_mask(key_padding_mask, "key_padding_mask", dtype, attn_mask, "attn_mask")
         # the causal hint replaces the mask only where PyTorch's does (SDPA's is_causal)
@@ -276,13 +267,26 @@ class MultiheadAttention(Module):
             if kpm is not None:
                 kpm = kpm.reshape(1, -1)
         elif not self.batch_first:  # (L, N, E) -> (N, L, E)
-            same_kv = key is value
-            same_qk = query is key
-            query = transpose(query, 0, 1)
-            key = query if same_qk else transpose(key, 0, 1)
-            value = key if same_kv else transpose(value, 0, 1)
+            query, key, value = _swap_batch_and_length(query, key, value)
+        self._check_shapes(query, key, value)
         N, L, E = query.shape
-        S = key.shape[1]
+        extra = int(self.bias_k is not None) + int(self.add_zero_attn)
+        mask = self._merged_mask(kpm, attn_mask, N, L, key.shape[1], extra)
+        q, k, v = self._project(query, key, value)
+        q, k, v = self._split_heads(q), self._split_heads(k), self._split_heads(v)  # (N, h, *, d)
+        k, v, _ = self._extra_keys(k, v)
+        out, weights = self._attend(q, k, v, mask, causal, need_weights, average_attn_weights)
+        out = transpose(out, 1, 2).reshape(N, L, E)  # join the heads: (N, L, E)
+        out = self.out_proj(out)
+        if not batched:
+            return out[0], None if weights is None else weights[0]
+        if not self.batch_first:
+            out = transpose(out, 0, 1)  # (L, N, E)
+        return out, weights
+
+    def _check_shapes(self, query: Tensor, key: Tensor, value: Tensor) -> None:
+        """Feature sizes as constructed; key and value of one batch and length, the query's."""
+        N, _, E = query.shape
         if E != self.embed_dim or key.shape[-1] != self.kdim or value.shape[-1] != self.vdim:
             raise ValueError(
                 f"MultiheadAttention(embed_dim={self.embed_dim}, kdim={self.kdim}, "
@@ -294,32 +298,36 @@ class MultiheadAttention(Module):
                 f"MultiheadAttention: key {tuple(key.shape)} and value {tuple(value.shape)} "
                 f"must have the same batch and length, and the batch of the query ({N})"
             )
-        extra = int(self.bias_k is not None) + int(self.add_zero_attn)
-        mask = self._merged_mask(kpm, attn_mask, N, L, S, extra)
-        q, k, v = self._project(query, key, value)
-        q, k, v = self._split_heads(q), self._split_heads(k), self._split_heads(v)  # (N, h, *, d)
-        k, v, _ = self._extra_keys(k, v)
+
+    def _attend(
+        self,
+        q: Tensor,
+        k: Tensor,
+        v: Tensor,
+        mask: Tensor | None,
+        causal: bool,
+        need_weights: bool,
+        average_attn_weights: bool,
+    ) -> tuple[Tensor, Tensor | None]:
+        """softmax(q kᵀ / √d + mask) v per head, with the weights when they are wanted.
+
+        Without weights, one fused `scaled_dot_product_attention`; with them, the steps spelled
+        out (weights averaged over the heads when `average_attn_weights`).
+        """
         p = self.dropout if self.training else 0.0
-        weights = None
-        if need_weights:
-            scores = matmul(q, transpose(k, -2, -1)) * (1.0 / math.sqrt(self.head_dim))
-            if mask is not None:
-                scores = scores + mask  # (N, h, L, S)
-            weights = softmax(scores, dim=-1)
-            weights = dropout(weights, p, training=p > 0)
-            out = matmul(weights, v)  # (N, h, L, d)
-            if average_attn_weights:
-                weights = weights.mean(dim=1)  # (N, L, S)
-        else:
+        if not need_weights:
             out = scaled_dot_product_attention(
                 q, k, v, attn_mask=mask, dropout_p=p, is_causal=causal
             )
-        out = transpose(out, 1, 2).reshape(N, L, E)  # join the heads: (N, L, E)
-        out = self.out_proj(out)
-        if not batched:
-            return out[0], None if weights is None else weights[0]
-        if not self.batch_first:
-            out = transpose(out, 0, 1)  # (L, N, E)
+            return out, None
+        scores = matmul(q, transpose(k, -2, -1)) * (1.0 / math.sqrt(self.head_dim))
+        if mask is not None:
+            scores = scores + mask  # (N, h, L, S)
+        weights = softmax(scores, dim=-1)
+        weights = dropout(weights, p, training=p > 0)
+        out = matmul(weights, v)  # (N, h, L, d)
+        if average_attn_weights:
+            weights = weights.mean(dim=1)  # (N, L, S)
         return out, weights
 
     def extra_repr(self) -> str:
@@ -327,3 +335,31 @@ class MultiheadAttention(Module):
             f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, dropout={self.dropout}, "
             f"batch_first={self.batch_first}"
         )
+
+
+def _check_inputs(
+    query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None, is_causal: bool
+) -> None:
+    """is_causal only as a hint beside its mask; query, key and value all 2-D or all 3-D."""
+    if is_causal and attn_mask is None:
+        raise ValueError(
+            "MultiheadAttention: is_causal=True needs attn_mask (the causal mask) as well; "
+            "make one with nn.Transformer.generate_square_subsequent_mask(L)"
+        )
+    if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
+        raise ValueError(
+            f"MultiheadAttention: query, key and value must all be 3-D (batched) or 2-D "
+            f"(unbatched), got {tuple(query.shape)}, {tuple(key.shape)}, {tuple(value.shape)}"
+        )
+
+
+def _swap_batch_and_length(
+    query: Tensor, key: Tensor, value: Tensor
+) -> tuple[Tensor, Tensor, Tensor]:
+    """(L, N, E) -> (N, L, E) for each, keeping self-attention's shared tensors shared."""
+    same_kv = key is value
+    same_qk = query is key
+    query = transpose(query, 0, 1)
+    key = query if same_qk else transpose(key, 0, 1)
+    value = key if same_kv else transpose(value, 0, 1)
+    return query, key, value

@@ -19,6 +19,19 @@ from glassnet.ops.conv_transpose import conv_transpose1d, conv_transpose2d
 from glassnet.tensor import Tensor
 
 
+def _check_channels(name: str, in_channels: int, out_channels: int, groups: int) -> None:
+    """Positive integer channel counts and groups, both counts divisible by groups."""
+    for arg, value in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name}: {arg} must be a positive integer, got {value!r}")
+    if not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{name}: groups must be a positive integer, got {groups!r}")
+    if in_channels % groups:
+        raise ValueError(f"{name}: in_channels={in_channels} must be divisible by groups")
+    if out_channels % groups:
+        raise ValueError(f"{name}: out_channels={out_channels} must be divisible by groups")
+
+
 class _ConvNd(Module):
     """Shared construction, initialisation and input checks of the convolution layers."""
 
@@ -43,15 +56,7 @@ class _ConvNd(Module):
     ) -> None:
         super().__init__()
         name, nd = type(self).__name__, self._nd
-        for arg, value in (("in_channels", in_channels), ("out_channels", out_channels)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name}: {arg} must be a positive integer, got {value!r}")
-        if not isinstance(groups, int) or groups < 1:
-            raise ValueError(f"{name}: groups must be a positive integer, got {groups!r}")
-        if in_channels % groups:
-            raise ValueError(f"{name}: in_channels={in_channels} must be divisible by groups")
-        if out_channels % groups:
-            raise ValueError(f"{name}: out_channels={out_channels} must be divisible by groups")
+        _check_channels(name, in_channels, out_channels, groups)
         if padding_mode != "zeros":
             raise ValueError(
                 f"{name}: padding_mode={padding_mode!r} is not supported; glassnet pads with zeros"
@@ -68,19 +73,7 @@ class _ConvNd(Module):
                 f"{name}: kernel_size, stride and dilation must be >= 1, got {self.kernel_size}, "
                 f"{self.stride}, {self.dilation}"
             )
-        if isinstance(padding, str):
-            if self._transposed or padding not in ("same", "valid"):
-                allowed = "an int or a tuple" if self._transposed else "'same', 'valid', an int"
-                raise ValueError(f"{name}: padding must be {allowed}, got {padding!r}")
-            if padding == "same" and any(s != 1 for s in self.stride):
-                raise ValueError(
-                    f"{name}: padding='same' is not supported for strided convolutions"
-                )
-            self.padding = padding
-        else:
-            self.padding = ntuple(padding, nd, "padding", name)
-            if min(self.padding) < 0:
-                raise ValueError(f"{name}: padding must be non-negative, got {padding!r}")
+        self.padding = self._checked_padding(padding)
         self.output_padding = ntuple(output_padding, nd, "output_padding", name)
         self.groups = groups
         self.padding_mode = padding_mode
@@ -94,6 +87,23 @@ class _ConvNd(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters(generator)
+
+    def _checked_padding(self, padding: Any) -> str | tuple[int, ...]:
+        """'same' (stride 1 only) or 'valid' for a plain convolution, else non-negative ints."""
+        name = type(self).__name__
+        if isinstance(padding, str):
+            if self._transposed or padding not in ("same", "valid"):
+                allowed = "an int or a tuple" if self._transposed else "'same', 'valid', an int"
+                raise ValueError(f"{name}: padding must be {allowed}, got {padding!r}")
+            if padding == "same" and any(s != 1 for s in self.stride):
+                raise ValueError(
+                    f"{name}: padding='same' is not supported for strided convolutions"
+                )
+            return padding
+        padding_tuple = ntuple(padding, self._nd, "padding", name)
+        if min(padding_tuple) < 0:
+            raise ValueError(f"{name}: padding must be non-negative, got {padding!r}")
+        return padding_tuple
 
     def reset_parameters(self, generator: Any = None) -> None:
         """PyTorch's default: W ~ kaiming_uniform(a=sqrt(5)), i.e. U(-1/sqrt(fan_in),

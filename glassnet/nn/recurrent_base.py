@@ -37,6 +37,28 @@ def run_layer(mode: str, x: Tensor, h0: Tensor, c0: Tensor | None, weights: list
     return hs, hs[0 if reverse else x.shape[0] - 1], None
 
 
+def _check_arguments(
+    name: str, input_size: int, hidden_size: int, num_layers: int, dropout: float, proj_size: int
+) -> None:
+    """Positive int sizes, dropout in [0, 1], no projection; warns of dropout with one layer."""
+    if not isinstance(hidden_size, int) or hidden_size <= 0:
+        raise ValueError(f"{name}: hidden_size must be a positive int, got {hidden_size!r}")
+    if not isinstance(input_size, int) or input_size <= 0:
+        raise ValueError(f"{name}: input_size must be a positive int, got {input_size!r}")
+    if not isinstance(num_layers, int) or num_layers <= 0:
+        raise ValueError(f"{name}: num_layers must be a positive int, got {num_layers!r}")
+    if not 0.0 <= dropout <= 1.0 or isinstance(dropout, bool):
+        raise ValueError(f"{name}: dropout must be a number in [0, 1], got {dropout!r}")
+    if proj_size != 0:
+        raise ValueError(f"{name}: proj_size is not supported (use proj_size=0)")
+    if dropout > 0 and num_layers == 1:
+        warnings.warn(
+            f"{name}: dropout={dropout} acts only between layers, so it does nothing with "
+            f"num_layers=1",
+            stacklevel=3,  # the caller of RNNBase.__init__, as before this helper existed
+        )
+
+
 class RNNBase(Module):
     """The common part of RNN, LSTM and GRU: parameters, argument checks, layers and directions.
 
@@ -61,22 +83,7 @@ class RNNBase(Module):
     ) -> None:
         super().__init__()
         name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(mode, mode)
-        if not isinstance(hidden_size, int) or hidden_size <= 0:
-            raise ValueError(f"{name}: hidden_size must be a positive int, got {hidden_size!r}")
-        if not isinstance(input_size, int) or input_size <= 0:
-            raise ValueError(f"{name}: input_size must be a positive int, got {input_size!r}")
-        if not isinstance(num_layers, int) or num_layers <= 0:
-            raise ValueError(f"{name}: num_layers must be a positive int, got {num_layers!r}")
-        if not 0.0 <= dropout <= 1.0 or isinstance(dropout, bool):
-            raise ValueError(f"{name}: dropout must be a number in [0, 1], got {dropout!r}")
-        if proj_size != 0:
-            raise ValueError(f"{name}: proj_size is not supported (use proj_size=0)")
-        if dropout > 0 and num_layers == 1:
-            warnings.warn(
-                f"{name}: dropout={dropout} acts only between layers, so it does nothing with "
-                f"num_layers=1",
-                stacklevel=2,
-            )
+        _check_arguments(name, input_size, hidden_size, num_layers, dropout, proj_size)
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -88,24 +95,30 @@ class RNNBase(Module):
         self.proj_size = proj_size
         self._name = name
         dtype = _dtypes.get_default_dtype() if dtype is None else _dtypes.to_dtype(dtype)
-        G = GATES[mode]
         D = 2 if bidirectional else 1
         self._flat_weights_names: list[list[str]] = []  # per (layer, direction)
         for k in range(num_layers):
             layer_in = input_size if k == 0 else D * hidden_size
             for d in range(D):
                 suffix = f"_l{k}" + ("_reverse" if d == 1 else "")
-                shapes = {
-                    "weight_ih" + suffix: (G * hidden_size, layer_in),
-                    "weight_hh" + suffix: (G * hidden_size, hidden_size),
-                }
-                if bias:
-                    shapes["bias_ih" + suffix] = (G * hidden_size,)
-                    shapes["bias_hh" + suffix] = (G * hidden_size,)
-                for pname, shape in shapes.items():
-                    setattr(self, pname, Parameter(np.empty(shape, dtype=dtype)))
-                self._flat_weights_names.append(list(shapes))
+                self._flat_weights_names.append(
+                    self._add_cell_parameters(suffix, GATES[mode], layer_in, dtype)
+                )
         self.reset_parameters(generator)
+
+    def _add_cell_parameters(self, suffix: str, G: int, layer_in: int, dtype: Any) -> list[str]:
+        """One direction of one layer: weight_ih (G*H, I), weight_hh (G*H, H), the biases (G*H,).
+
+        The parameters are left uninitialised (see `reset_parameters`); returns their names.
+        """
+        H = self.hidden_size
+        shapes = {"weight_ih" + suffix: (G * H, layer_in), "weight_hh" + suffix: (G * H, H)}
+        if self.bias:
+            shapes["bias_ih" + suffix] = (G * H,)
+            shapes["bias_hh" + suffix] = (G * H,)
+        for pname, shape in shapes.items():
+            setattr(self, pname, Parameter(np.empty(shape, dtype=dtype)))
+        return list(shapes)
 
     def reset_parameters(self, generator: Any = None) -> None:
         """Every weight and bias from U(-1/sqrt(H), 1/sqrt(H)), as PyTorch."""

@@ -316,7 +316,26 @@ def export(
     calls, outputs = _trace(model, inputs)
     out_names = list(output_names or [])
     out_names += [f"output_{i}" for i in range(len(out_names), len(outputs))]
-    g = GraphBuilder(int(opset_version))
+    graph = _graph(model, calls, inputs, in_names, outputs, out_names, dynamic_axes, opset_version)
+    proto = _checked_model(graph, int(opset_version))
+    if verbose:
+        print(onnx.printer.to_text(proto.graph))
+    _write(proto, f)
+    return proto
+
+
+def _graph(
+    model: Any,
+    calls: list[Call],
+    inputs: tuple,
+    in_names: list[str],
+    outputs: list[Tensor],
+    out_names: list[str],
+    dynamic_axes: Any,
+    opset_version: int,
+) -> Any:
+    """The ONNX graph of the traced calls the outputs need, named inputs to named outputs."""
+    g = GraphBuilder(opset_version)
     resolver = _Resolver(g, model, inputs, in_names[: len(inputs)])
     g.resolve = resolver
     _emit(g, resolver, _needed(calls, outputs, resolver))
@@ -332,17 +351,24 @@ def export(
         [_output_info(t, n, dynamic_axes) for t, n in zip(outputs, out_names)],
         list(g.initializers.values()),
     )
+    return graph
+
+
+def _checked_model(graph: Any, opset_version: int) -> onnx.ModelProto:
+    """The graph as a model of the given opset (IR version at most 10), checked by onnx."""
     proto = helper.make_model(
         graph,
         producer_name="glassnet",
-        opset_imports=[helper.make_opsetid("", int(opset_version))],
+        opset_imports=[helper.make_opsetid("", opset_version)],
     )
     proto.ir_version = min(proto.ir_version, 10)
     onnx.checker.check_model(proto, full_check=True)
-    if verbose:
-        print(onnx.printer.to_text(proto.graph))
+    return proto
+
+
+def _write(proto: onnx.ModelProto, f: str | os.PathLike | io.IOBase) -> None:
+    """Save to a path, or write the serialized bytes to a binary file."""
     if isinstance(f, (str, os.PathLike)):
         onnx.save_model(proto, os.fspath(f))
     else:
         f.write(proto.SerializeToString())
-    return proto

@@ -2,146 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from glassnet.autograd.grad_mode import enable_grad
+from glassnet.optim.line_search import strong_wolfe
 from glassnet.optim.optimizer import Optimizer
 from glassnet.tensor import Tensor
-
-
-def _cubic_interpolate(
-    x1: float,
-    f1: float,
-    g1: float,
-    x2: float,
-    f2: float,
-    g2: float,
-    bounds: tuple[float, float] | None = None,
-) -> float:
-    """Minimiser of the cubic through (x1, f1) and (x2, f2) with slopes g1, g2, clipped to bounds.
-
-    Nocedal & Wright (2006), eq. 3.59. Falls back to the middle of the bounds when the cubic has
-    no minimum.
-    """
-    if bounds is not None:
-        xmin_bound, xmax_bound = bounds
-    else:
-        xmin_bound, xmax_bound = (x1, x2) if x1 <= x2 else (x2, x1)
-    d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
-    d2_square = d1**2 - g1 * g2
-    if d2_square < 0:
-        return (xmin_bound + xmax_bound) / 2.0
-    d2 = math.sqrt(d2_square)
-    if x1 <= x2:
-        min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
-    else:
-        min_pos = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
-    return min(max(min_pos, xmin_bound), xmax_bound)
-
-
-def _strong_wolfe(
-    obj_func: Callable[[float], tuple[float, np.ndarray]],
-    t: float,
-    d: np.ndarray,
-    f: float,
-    g: np.ndarray,
-    gtd: float,
-    c1: float = 1e-4,
-    c2: float = 0.9,
-    tolerance_change: float = 1e-9,
-    max_ls: int = 25,
-) -> tuple[float, np.ndarray, float, int]:
-    """A step t along d satisfying the strong Wolfe conditions (Nocedal & Wright, Alg. 3.5-3.6).
-
-        sufficient decrease:  f(x + t d) <= f(x) + c1 t ∇f·d
-        curvature:            |∇f(x + t d)·d| <= c2 |∇f·d|
-
-    First a bracketing phase grows t until an interval holds such a point, then a zoom phase
-    shrinks it by cubic interpolation. Returns (loss, gradient, t, evaluations).
-    """
-    d_norm = float(np.abs(d).max())
-    f_new, g_new = obj_func(t)
-    ls_func_evals = 1
-    gtd_new = float(g_new @ d)
-    t_prev, f_prev, g_prev, gtd_prev = 0.0, f, g, gtd
-    done = False
-    ls_iter = 0
-    while ls_iter < max_ls:  # bracketing phase
-        if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
-            bracket = [t_prev, t]
-            bracket_f = [f_prev, f_new]
-            bracket_g = [g_prev, g_new]
-            bracket_gtd = [gtd_prev, gtd_new]
-            break
-        if abs(gtd_new) <= -c2 * gtd:
-            bracket, bracket_f, bracket_g = [t], [f_new], [g_new]
-            done = True
-            break
-        if gtd_new >= 0:
-            bracket = [t_prev, t]
-            bracket_f = [f_prev, f_new]
-            bracket_g = [g_prev, g_new]
-            bracket_gtd = [gtd_prev, gtd_new]
-            break
-        min_step = t + 0.01 * (t - t_prev)
-        max_step = t * 10
-        tmp = t
-        t = _cubic_interpolate(
-            t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(min_step, max_step)
-        )
-        t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new, gtd_new
-        f_new, g_new = obj_func(t)
-        ls_func_evals += 1
-        gtd_new = float(g_new @ d)
-        ls_iter += 1
-    if ls_iter == max_ls:
-        bracket, bracket_f, bracket_g = [0.0, t], [f, f_new], [g, g_new]
-
-    insuf_progress = False
-    low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[-1] else (1, 0)
-    while not done and ls_iter < max_ls:  # zoom phase
-        if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
-            break
-        t = _cubic_interpolate(
-            bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1]
-        )
-        # keep t away from the ends of the bracket, or the interval may never shrink
-        eps = 0.1 * (max(bracket) - min(bracket))
-        if min(max(bracket) - t, t - min(bracket)) < eps:
-            if insuf_progress or t >= max(bracket) or t <= min(bracket):
-                if abs(t - max(bracket)) < abs(t - min(bracket)):
-                    t = max(bracket) - eps
-                else:
-                    t = min(bracket) + eps
-                insuf_progress = False
-            else:
-                insuf_progress = True
-        else:
-            insuf_progress = False
-        f_new, g_new = obj_func(t)
-        ls_func_evals += 1
-        gtd_new = float(g_new @ d)
-        ls_iter += 1
-        if f_new > (f + c1 * t * gtd) or f_new >= bracket_f[low_pos]:
-            bracket[high_pos], bracket_f[high_pos] = t, f_new
-            bracket_g[high_pos], bracket_gtd[high_pos] = g_new, gtd_new
-            low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[1] else (1, 0)
-        else:
-            if abs(gtd_new) <= -c2 * gtd:
-                done = True
-            elif gtd_new * (bracket[high_pos] - bracket[low_pos]) >= 0:
-                bracket[high_pos], bracket_f[high_pos] = bracket[low_pos], bracket_f[low_pos]
-                bracket_g[high_pos], bracket_gtd[high_pos] = (
-                    bracket_g[low_pos],
-                    bracket_gtd[low_pos],
-                )
-            bracket[low_pos], bracket_f[low_pos] = t, f_new
-            bracket_g[low_pos], bracket_gtd[low_pos] = g_new, gtd_new
-    return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
 
 
 class LBFGS(Optimizer):
@@ -274,10 +144,6 @@ class LBFGS(Optimizer):
             )
         self._opt_called = True
         group = self.param_groups[0]
-        lr = group["lr"]
-        max_iter, max_eval = group["max_iter"], group["max_eval"]
-        tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
-        history_size = group["history_size"]
 
         def evaluate() -> float:
             with enable_grad():
@@ -289,110 +155,89 @@ class LBFGS(Optimizer):
         state.setdefault("n_iter", 0)
 
         orig_loss = evaluate()
-        loss = float(orig_loss)
-        current_evals = 1
         state["func_evals"] += 1
         flat_grad = self._gather_flat_grad()
-        if np.abs(flat_grad).max() <= tolerance_grad:
+        if np.abs(flat_grad).max() <= group["tolerance_grad"]:
             return orig_loss
+        memory = _Memory.from_state(state, group["history_size"])
+        self._iterate(group, state, memory, x, evaluate, float(orig_loss), flat_grad)
+        memory.save(state)
+        return orig_loss
 
-        d = _array(state.get("d"))
-        t = state.get("t")
-        old_dirs = [_array(a) for a in state.get("old_dirs") or []]
-        old_stps = [_array(a) for a in state.get("old_stps") or []]
-        ro = list(state.get("ro") or [])
-        H_diag = state.get("H_diag")
-        prev_flat_grad = _array(state.get("prev_flat_grad"))
-        prev_loss = state.get("prev_loss")
-        al = list(state.get("al") or [None] * history_size)
-
-        n_iter = 0
-        while n_iter < max_iter:
-            n_iter += 1
+    def _iterate(
+        self,
+        group: dict[str, Any],
+        state: dict[str, Any],
+        memory: _Memory,
+        x: np.ndarray,
+        evaluate: Callable[[], Any],
+        loss: float,
+        flat_grad: np.ndarray,
+    ) -> None:
+        """The iterations of one `step`: direction, step length, move, stopping tests."""
+        max_iter, max_eval = group["max_iter"], group["max_eval"]
+        tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
+        current_evals = 1
+        for n_iter in range(1, max_iter + 1):
             state["n_iter"] += 1
-            if state["n_iter"] == 1:
-                d = -flat_grad
-                old_dirs, old_stps, ro = [], [], []
-                H_diag = 1.0
+            first = state["n_iter"] == 1
+            memory.new_direction(flat_grad, first)
+            memory.prev_flat_grad = flat_grad.copy()
+            memory.prev_loss = loss
+            if first:
+                memory.t = min(1.0, 1.0 / float(np.abs(flat_grad).sum())) * group["lr"]
             else:
-                y = flat_grad - prev_flat_grad
-                s = d * t
-                ys = float(y @ s)
-                if ys > 1e-10:  # keep the pair only where the curvature is positive
-                    if len(old_dirs) == history_size:
-                        old_dirs.pop(0)
-                        old_stps.pop(0)
-                        ro.pop(0)
-                    old_dirs.append(y)
-                    old_stps.append(s)
-                    ro.append(1.0 / ys)
-                    H_diag = ys / float(y @ y)
-                if len(al) < history_size:
-                    al += [None] * (history_size - len(al))
-                q = -flat_grad  # two-loop recursion: d = -H g
-                for i in range(len(old_dirs) - 1, -1, -1):
-                    al[i] = float(old_stps[i] @ q) * ro[i]
-                    q -= al[i] * old_dirs[i]
-                d = r = q * H_diag
-                for i in range(len(old_dirs)):
-                    be_i = float(old_dirs[i] @ r) * ro[i]
-                    r += (al[i] - be_i) * old_stps[i]
-            prev_flat_grad = flat_grad.copy()
-            prev_loss = loss
-            if state["n_iter"] == 1:
-                t = min(1.0, 1.0 / float(np.abs(flat_grad).sum())) * lr
-            else:
-                t = lr
-            gtd = float(flat_grad @ d)
+                memory.t = group["lr"]
+            gtd = float(flat_grad @ memory.d)
             if gtd > -tolerance_change:  # not a descent direction
                 break
-
-            ls_func_evals = 0
             if group["line_search_fn"] == "strong_wolfe":
-                x_init = x.copy()
-
-                def obj_func(
-                    step: float, x: np.ndarray = x, x_init: np.ndarray = x_init, d: Any = d
-                ) -> tuple[float, np.ndarray]:
-                    np.add(x, step * d, out=x)  # evaluate at θ + step · d, then restore θ
-                    f = float(evaluate())
-                    g = self._gather_flat_grad()
-                    x[...] = x_init
-                    return f, g
-
-                loss, flat_grad, t, ls_func_evals = _strong_wolfe(
-                    obj_func, t, d, loss, flat_grad, gtd, max_ls=max_eval - current_evals
+                loss, flat_grad, evals = self._line_search_move(
+                    x, memory, evaluate, loss, flat_grad, gtd, max_eval - current_evals
                 )
-                x += t * d
-                opt_cond = np.abs(flat_grad).max() <= tolerance_grad
             else:
-                x += t * d
-                opt_cond = False
+                x += memory.t * memory.d
+                evals = 0
                 if n_iter != max_iter:
-                    loss = float(evaluate())
-                    flat_grad = self._gather_flat_grad()
-                    opt_cond = np.abs(flat_grad).max() <= tolerance_grad
-                    ls_func_evals = 1
-            current_evals += ls_func_evals
-            state["func_evals"] += ls_func_evals
+                    loss, flat_grad, evals = float(evaluate()), self._gather_flat_grad(), 1
+            current_evals += evals
+            state["func_evals"] += evals
 
-            if n_iter == max_iter or current_evals >= max_eval or opt_cond:
+            if n_iter == max_iter or current_evals >= max_eval:
                 break
-            if np.abs(d * t).max() <= tolerance_change:
+            if np.abs(flat_grad).max() <= tolerance_grad:
                 break
-            if abs(loss - prev_loss) < tolerance_change:
+            if np.abs(memory.d * memory.t).max() <= tolerance_change:
+                break
+            if abs(loss - memory.prev_loss) < tolerance_change:
                 break
 
-        state["d"] = Tensor._wrap(d)
-        state["t"] = float(t)
-        state["old_dirs"] = [Tensor._wrap(a) for a in old_dirs]
-        state["old_stps"] = [Tensor._wrap(a) for a in old_stps]
-        state["ro"] = ro
-        state["H_diag"] = float(H_diag)
-        state["prev_flat_grad"] = Tensor._wrap(prev_flat_grad)
-        state["prev_loss"] = prev_loss
-        state["al"] = al
-        return orig_loss
+    def _line_search_move(
+        self,
+        x: np.ndarray,
+        memory: _Memory,
+        evaluate: Callable[[], Any],
+        loss: float,
+        flat_grad: np.ndarray,
+        gtd: float,
+        max_ls: int,
+    ) -> tuple[float, np.ndarray, int]:
+        """θ ← θ + t d, t from the strong-Wolfe search; returns (loss, gradient, evaluations)."""
+        x_init = x.copy()
+        d = memory.d
+
+        def obj_func(step: float) -> tuple[float, np.ndarray]:
+            np.add(x, step * d, out=x)  # evaluate at θ + step · d, then restore θ
+            f = float(evaluate())
+            g = self._gather_flat_grad()
+            x[...] = x_init
+            return f, g
+
+        loss, flat_grad, memory.t, evals = strong_wolfe(
+            obj_func, memory.t, d, loss, flat_grad, gtd, max_ls=max_ls
+        )
+        x += memory.t * d
+        return loss, flat_grad, evals
 
     def _load_param_state(self, group, f, i, key, values) -> None:  # noqa: ANN001
         """L-BFGS state is flat arrays, lists of them and numbers, kept as saved."""
@@ -421,3 +266,90 @@ def _restore(v: Any) -> Any:
     if arr.ndim == 0:
         return arr.item()
     return Tensor._wrap(np.array(arr))
+
+
+@dataclass
+class _Memory:
+    """What L-BFGS carries between iterations and steps (saved in the optimizer state).
+
+    `old_dirs` holds the gradient differences y, `old_stps` the steps s, `ro` the 1 / yᵀs,
+    `H_diag` the scale γ of the initial inverse Hessian, `al` the α of the two-loop recursion.
+    """
+
+    d: Any
+    t: Any
+    old_dirs: list[np.ndarray]
+    old_stps: list[np.ndarray]
+    ro: list[float]
+    H_diag: Any
+    prev_flat_grad: Any
+    prev_loss: Any
+    al: list[Any]
+    history_size: int
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], history_size: int) -> _Memory:
+        """The memory saved by the previous `step` (empty on the first)."""
+        return cls(
+            d=_array(state.get("d")),
+            t=state.get("t"),
+            old_dirs=[_array(a) for a in state.get("old_dirs") or []],
+            old_stps=[_array(a) for a in state.get("old_stps") or []],
+            ro=list(state.get("ro") or []),
+            H_diag=state.get("H_diag"),
+            prev_flat_grad=_array(state.get("prev_flat_grad")),
+            prev_loss=state.get("prev_loss"),
+            al=list(state.get("al") or [None] * history_size),
+            history_size=history_size,
+        )
+
+    def save(self, state: dict[str, Any]) -> None:
+        """Write the memory into the optimizer state, as PyTorch names it."""
+        state["d"] = Tensor._wrap(self.d)
+        state["t"] = float(self.t)
+        state["old_dirs"] = [Tensor._wrap(a) for a in self.old_dirs]
+        state["old_stps"] = [Tensor._wrap(a) for a in self.old_stps]
+        state["ro"] = self.ro
+        state["H_diag"] = float(self.H_diag)
+        state["prev_flat_grad"] = Tensor._wrap(self.prev_flat_grad)
+        state["prev_loss"] = self.prev_loss
+        state["al"] = self.al
+
+    def new_direction(self, flat_grad: np.ndarray, first: bool) -> None:
+        """d ← -g on the very first iteration, else store the newest (y, s) and d ← -H g."""
+        if first:
+            self.d = -flat_grad
+            self.old_dirs, self.old_stps, self.ro = [], [], []
+            self.H_diag = 1.0
+            return
+        self._add_pair(flat_grad - self.prev_flat_grad, self.d * self.t)
+        self.d = self._two_loop(flat_grad)
+
+    def _add_pair(self, y: np.ndarray, s: np.ndarray) -> None:
+        """Keep (y, s) only where the curvature yᵀs is positive, dropping the oldest pair."""
+        ys = float(y @ s)
+        if ys <= 1e-10:
+            return
+        if len(self.old_dirs) == self.history_size:
+            self.old_dirs.pop(0)
+            self.old_stps.pop(0)
+            self.ro.pop(0)
+        self.old_dirs.append(y)
+        self.old_stps.append(s)
+        self.ro.append(1.0 / ys)
+        self.H_diag = ys / float(y @ y)
+
+    def _two_loop(self, flat_grad: np.ndarray) -> np.ndarray:
+        """d = -H g by the two-loop recursion over the stored pairs."""
+        al, ro = self.al, self.ro
+        if len(al) < self.history_size:
+            al += [None] * (self.history_size - len(al))
+        q = -flat_grad
+        for i in range(len(self.old_dirs) - 1, -1, -1):
+            al[i] = float(self.old_stps[i] @ q) * ro[i]
+            q -= al[i] * self.old_dirs[i]
+        d = r = q * self.H_diag
+        for i in range(len(self.old_dirs)):
+            be_i = float(self.old_dirs[i] @ r) * ro[i]
+            r += (al[i] - be_i) * self.old_stps[i]
+        return d

@@ -70,6 +70,13 @@ def create_app(max_sessions: int = 8, runs_dir: str | Path = "runs") -> FastAPI:
     app.state.runs_dir = Path(runs_dir)
     static = resources.files("glassnet.playground") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    _add_http_routes(app, manager, static)
+    _add_websocket_route(app, manager)
+    return app
+
+
+def _add_http_routes(app: FastAPI, manager: SessionManager, static: Any) -> None:
+    """GET / (the page), GET /api/options, POST /api/check and GET /api/sessions."""
 
     @app.get("/")
     async def index() -> FileResponse:
@@ -95,6 +102,10 @@ def create_app(max_sessions: int = 8, runs_dir: str | Path = "runs") -> FastAPI:
     async def sessions() -> dict[str, int]:
         return {"active": len(manager.sessions), "max": manager.max_sessions}
 
+
+def _add_websocket_route(app: FastAPI, manager: SessionManager) -> None:
+    """/ws: one session per connection while a slot is free, else close code 1013."""
+
     @app.websocket("/ws")
     async def websocket(ws: WebSocket) -> None:
         await ws.accept()
@@ -112,8 +123,6 @@ def create_app(max_sessions: int = 8, runs_dir: str | Path = "runs") -> FastAPI:
             pass
         finally:
             await manager.close(slot)
-
-    return app
 
 
 async def _send_state(ws: WebSocket, slot: Slot, manager: SessionManager) -> None:
@@ -181,24 +190,7 @@ async def _dispatch(
         slot.drawn.set()
         return
     if kind == "configure":
-        await _pause(slot)
-        try:
-            settings = parse_settings(msg.get("settings", {}))
-            async with slot.lock:
-                slot.trainer = await manager.compute(build_trainer, settings)
-        except (SettingsError, ValueError, TypeError) as e:
-            await _error(ws, _field(e), str(e))
-            return
-        t = slot.trainer
-        await ws.send_json(
-            {
-                "type": "ready",
-                "settings": settings.to_dict(),
-                "points": t.points(),
-                "layers": t.layer_sizes(),
-            }
-        )
-        await _send_state(ws, slot, manager)
+        await _configure(ws, slot, msg, manager)
         return
     if kind not in ("play", "pause", "step", "explain", "save"):
         await _error(ws, "type", f"type: unknown message type {kind!r}")
@@ -218,18 +210,45 @@ async def _dispatch(
             await manager.compute(slot.trainer.train_steps, 1)
             await _send_state(ws, slot, manager)
     elif kind == "explain":
-        if slot.trainer.kind != "network":
-            await _error(ws, "explain", "explain: the perceptron has no backward pass to explain")
-            return
-        await _pause(slot)
-        async with slot.lock:
-            result = await manager.compute(explain_step, slot.trainer)
-        await ws.send_json({"type": "explain", **result})
+        await _explain(ws, slot, manager)
     elif kind == "save":
         await _pause(slot)
         async with slot.lock:
             run_dir = await manager.compute(save_session, slot.trainer, runs_dir)
         await ws.send_json({"type": "saved", "run_dir": str(run_dir)})
+
+
+async def _configure(ws: WebSocket, slot: Slot, msg: dict, manager: SessionManager) -> None:
+    """Build the session's trainer from the settings; send "ready" and the first state."""
+    await _pause(slot)
+    try:
+        settings = parse_settings(msg.get("settings", {}))
+        async with slot.lock:
+            slot.trainer = await manager.compute(build_trainer, settings)
+    except (SettingsError, ValueError, TypeError) as e:
+        await _error(ws, _field(e), str(e))
+        return
+    t = slot.trainer
+    await ws.send_json(
+        {
+            "type": "ready",
+            "settings": settings.to_dict(),
+            "points": t.points(),
+            "layers": t.layer_sizes(),
+        }
+    )
+    await _send_state(ws, slot, manager)
+
+
+async def _explain(ws: WebSocket, slot: Slot, manager: SessionManager) -> None:
+    """Pause and send the worked-through next training step (networks only)."""
+    if slot.trainer.kind != "network":
+        await _error(ws, "explain", "explain: the perceptron has no backward pass to explain")
+        return
+    await _pause(slot)
+    async with slot.lock:
+        result = await manager.compute(explain_step, slot.trainer)
+    await ws.send_json({"type": "explain", **result})
 
 
 async def _pause(slot: Slot) -> None:

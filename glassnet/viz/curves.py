@@ -51,64 +51,73 @@ def plot_history(history: Any, path: str | os.PathLike, title: str = "Training")
     metrics = _metric_names(epochs)
     with chart_style():
         fig, axes = subplots(1, 1 + len(metrics), width=5.0 + 4.0 * len(metrics), height=4.0)
-        ax = axes[0, 0]
-        if steps:
-            ax.plot(
-                _step_positions(steps),
-                [s["loss"] for s in steps],
-                color="tab:blue",
-                alpha=0.25,
-                lw=0.8,
-                label="train (each step)",
-            )
-        ex = [e["epoch"] + 1 for e in epochs]
+        _loss_panel(axes[0, 0], epochs, steps, title)
+        for i, name in enumerate(metrics, start=1):
+            _metric_panel(axes[0, i], epochs, name, title)
+        return save(fig, path)
+
+
+def _loss_panel(ax: Any, epochs: list[dict], steps: list[dict], title: str) -> None:
+    """Step losses (faint), epoch means and validation losses; log scale past a 50x range."""
+    if steps:
+        ax.plot(
+            _step_positions(steps),
+            [s["loss"] for s in steps],
+            color="tab:blue",
+            alpha=0.25,
+            lw=0.8,
+            label="train (each step)",
+        )
+    ex = [e["epoch"] + 1 for e in epochs]
+    ax.plot(
+        ex,
+        [e["train_loss"] for e in epochs],
+        "o-",
+        color="tab:blue",
+        ms=3,
+        label="train (epoch mean)",
+    )
+    if any("val_loss" in e for e in epochs):
         ax.plot(
             ex,
-            [e["train_loss"] for e in epochs],
-            "o-",
-            color="tab:blue",
+            [e.get("val_loss", np.nan) for e in epochs],
+            "s-",
+            color="tab:orange",
             ms=3,
-            label="train (epoch mean)",
+            label="validation",
         )
-        if any("val_loss" in e for e in epochs):
+    integer_ticks(ax.xaxis)
+    ax.set_title(f"{title}: loss")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    losses = [s["loss"] for s in steps] or [e["train_loss"] for e in epochs]
+    if len(losses) > 1 and min(losses) > 0 and max(losses) / min(losses) > 50:
+        ax.set_yscale("log")
+    ax.legend(loc="upper right")
+
+
+def _metric_panel(ax: Any, epochs: list[dict], name: str, title: str) -> None:
+    """One metric per epoch, train and validation where recorded."""
+    ex = [e["epoch"] + 1 for e in epochs]
+    for prefix, style, color, label in (
+        ("train_", "o-", "tab:blue", "train"),
+        ("val_", "s-", "tab:orange", "validation"),
+    ):
+        key = prefix + name
+        if any(key in e for e in epochs):
             ax.plot(
                 ex,
-                [e.get("val_loss", np.nan) for e in epochs],
-                "s-",
-                color="tab:orange",
+                [e.get(key, np.nan) for e in epochs],
+                style,
+                color=color,
                 ms=3,
-                label="validation",
+                label=label,
             )
-        integer_ticks(ax.xaxis)
-        ax.set_title(f"{title}: loss")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("loss")
-        losses = [s["loss"] for s in steps] or [e["train_loss"] for e in epochs]
-        if len(losses) > 1 and min(losses) > 0 and max(losses) / min(losses) > 50:
-            ax.set_yscale("log")
-        ax.legend(loc="upper right")
-        for i, name in enumerate(metrics, start=1):
-            ax = axes[0, i]
-            for prefix, style, color, label in (
-                ("train_", "o-", "tab:blue", "train"),
-                ("val_", "s-", "tab:orange", "validation"),
-            ):
-                key = prefix + name
-                if any(key in e for e in epochs):
-                    ax.plot(
-                        ex,
-                        [e.get(key, np.nan) for e in epochs],
-                        style,
-                        color=color,
-                        ms=3,
-                        label=label,
-                    )
-            integer_ticks(ax.xaxis)
-            ax.set_title(f"{title}: {name}")
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(name)
-            ax.legend(loc="best")
-        return save(fig, path)
+    integer_ticks(ax.xaxis)
+    ax.set_title(f"{title}: {name}")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(name)
+    ax.legend(loc="best")
 
 
 def plot_learning_rate(history: Any, path: str | os.PathLike) -> Path:
@@ -150,51 +159,60 @@ def plot_gradient_flow(
             if layer not in layers:
                 layers.append(layer)
     n = len(layers)
-    many = n > 10  # then the bar panel names the layers and a colour bar replaces the legend
     color = [matplotlib.colormaps["viridis"](0.85 * i / max(n - 1, 1)) for i in range(n)]
     with chart_style():
         fig, axes = subplots(
             1, 2, width=12.0, height=max(4.2, 0.2 * n + 1.2), gridspec_kw={"width_ratios": [3, 2]}
         )
-        ax = axes[0, 0]
-        steps = [r["step"] for r in grad_norms]
-        for i, layer in enumerate(layers):
-            values = [r["norms"].get(layer, np.nan) for r in grad_norms]
-            ax.plot(steps, values, color=color[i], lw=1.0 if many else 1.2, label=layer)
-        ax.set_yscale("log")
-        ax.set_title(f"{title}: ||dL/dW|| per layer over training")
-        ax.set_xlabel("step")
-        ax.set_ylabel("gradient norm (log scale)")
-        integer_ticks(ax.xaxis)
-        if many:
-            from matplotlib.cm import ScalarMappable
-            from matplotlib.colors import ListedColormap, Normalize
-
-            bar = fig.colorbar(
-                ScalarMappable(Normalize(0, n - 1), ListedColormap(color)), ax=ax, pad=0.01
-            )
-            bar.set_label("layer, from input (0) to output")
-        else:
-            ax.legend(loc="best", fontsize=8)
-        # right panel: the mean norm of each layer, input side at the top
-        ax = axes[0, 1]
-        means = [
-            np.nanmean([r["norms"].get(layer, np.nan) for r in grad_norms]) for layer in layers
-        ]
-        y = np.arange(n)
-        ax.barh(y, means, color=color)
-        ax.set_yticks(y, layers, fontsize=7 if many else 9)
-        ax.set_ylim(n - 0.5, -0.5)
-        ax.grid(axis="y", visible=False)
-        positive = [m for m in means if m > 0]
-        if positive and max(positive) / min(positive) > 20:
-            from matplotlib.ticker import LogLocator, NullFormatter
-
-            ax.set_xscale("log")
-            ax.xaxis.set_major_locator(LogLocator(base=10))
-            ax.xaxis.set_minor_formatter(NullFormatter())
-            ax.set_xlabel("gradient norm (log scale)")
-        else:
-            ax.set_xlabel("gradient norm")
-        ax.set_title("mean per layer (input at top)")
+        _norms_over_time(fig, axes[0, 0], grad_norms, layers, color, title)
+        _mean_norm_bars(axes[0, 1], grad_norms, layers, color)
         return save(fig, path)
+
+
+def _norms_over_time(
+    fig: Any, ax: Any, grad_norms: list[dict], layers: list[str], color: list, title: str
+) -> None:
+    """One line per layer over the steps, log scale; past 10 layers a colour bar, no legend."""
+    n = len(layers)
+    many = n > 10
+    steps = [r["step"] for r in grad_norms]
+    for i, layer in enumerate(layers):
+        values = [r["norms"].get(layer, np.nan) for r in grad_norms]
+        ax.plot(steps, values, color=color[i], lw=1.0 if many else 1.2, label=layer)
+    ax.set_yscale("log")
+    ax.set_title(f"{title}: ||dL/dW|| per layer over training")
+    ax.set_xlabel("step")
+    ax.set_ylabel("gradient norm (log scale)")
+    integer_ticks(ax.xaxis)
+    if many:
+        from matplotlib.cm import ScalarMappable
+        from matplotlib.colors import ListedColormap, Normalize
+
+        bar = fig.colorbar(
+            ScalarMappable(Normalize(0, n - 1), ListedColormap(color)), ax=ax, pad=0.01
+        )
+        bar.set_label("layer, from input (0) to output")
+    else:
+        ax.legend(loc="best", fontsize=8)
+
+
+def _mean_norm_bars(ax: Any, grad_norms: list[dict], layers: list[str], color: list) -> None:
+    """The mean norm of each layer as a bar, input side at the top; log scale past 20x."""
+    n = len(layers)
+    means = [np.nanmean([r["norms"].get(layer, np.nan) for r in grad_norms]) for layer in layers]
+    y = np.arange(n)
+    ax.barh(y, means, color=color)
+    ax.set_yticks(y, layers, fontsize=7 if n > 10 else 9)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    positive = [m for m in means if m > 0]
+    if positive and max(positive) / min(positive) > 20:
+        from matplotlib.ticker import LogLocator, NullFormatter
+
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlabel("gradient norm (log scale)")
+    else:
+        ax.set_xlabel("gradient norm")
+    ax.set_title("mean per layer (input at top)")
