@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from glassnet.optim import functional as F
 from glassnet.optim.optimizer import Optimizer, StateSpec
-from glassnet.optim.updates import lerp_, prepare_grad
 
 
 class Adam(Optimizer):
@@ -100,27 +98,21 @@ class Adam(Optimizer):
         return spec
 
     def _update(self, group, p, g, state, scalars, tmp, fresh) -> None:  # noqa: ANN001
-        t = tmp[0]
-        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         scalars["step"] += 1
-        step = scalars["step"]
-        prepare_grad(group, p, g, t, decoupled=group["decoupled_weight_decay"])
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(m, g, 1 - beta1, t)  # m = β1 m + (1 - β1) g
-        v *= beta2  # v = β2 v + (1 - β2) g²
-        np.multiply(g, g, out=t)
-        t *= 1 - beta2
-        v += t
-        bias_correction1 = 1 - beta1**step
-        bias_correction2 = 1 - beta2**step
-        if group["amsgrad"]:
-            np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-            v = state["max_exp_avg_sq"]
-        # γ m̂ / (sqrt(v̂) + ε) = (γ sqrt(1 - β2^t) / (1 - β1^t)) · m / (sqrt(v) + ε sqrt(1 - β2^t)):
-        # folding the bias corrections into two scalars saves a pass over the buffer
-        bias_correction2_sqrt = bias_correction2**0.5
-        np.sqrt(v, out=t)
-        t += eps * bias_correction2_sqrt
-        np.divide(m, t, out=t)
-        t *= -lr * bias_correction2_sqrt / bias_correction1
-        p += t
+        beta1, beta2 = group["betas"]
+        F.adam(
+            p,
+            g,
+            state["exp_avg"],
+            state["exp_avg_sq"],
+            state["max_exp_avg_sq"] if group["amsgrad"] else None,
+            step=scalars["step"],
+            lr=group["lr"],
+            beta1=beta1,
+            beta2=beta2,
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            scratch=tmp,
+        )

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from glassnet.optim import functional as F
 from glassnet.optim.optimizer import Optimizer, StateSpec
-from glassnet.optim.updates import lerp_, prepare_grad
 
 
 class Adamax(Optimizer):
@@ -70,17 +68,19 @@ class Adamax(Optimizer):
         return [("exp_avg", 0.0), ("exp_inf", 0.0)]
 
     def _update(self, group, p, g, state, scalars, tmp, fresh) -> None:  # noqa: ANN001
-        t = tmp[0]
-        beta1, beta2 = group["betas"]
         scalars["step"] += 1
-        prepare_grad(group, p, g, t)
-        m, u = state["exp_avg"], state["exp_inf"]
-        lerp_(m, g, 1 - beta1, t)
-        u *= beta2  # u = max(β2 u, |g| + ε)
-        np.abs(g, out=t)
-        t += group["eps"]
-        np.maximum(u, t, out=u)
-        clr = group["lr"] / (1 - beta1 ** scalars["step"])
-        np.divide(m, u, out=t)
-        t *= -clr
-        p += t
+        beta1, beta2 = group["betas"]
+        F.adamax(
+            p,
+            g,
+            state["exp_avg"],
+            state["exp_inf"],
+            step=scalars["step"],
+            lr=group["lr"],
+            beta1=beta1,
+            beta2=beta2,
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+            scratch=tmp,
+        )

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from glassnet.optim import functional as F
 from glassnet.optim.optimizer import Optimizer, StateSpec
-from glassnet.optim.updates import lerp_, prepare_grad
 
 
 class NAdam(Optimizer):
@@ -100,29 +98,22 @@ class NAdam(Optimizer):
         return {"step": 0, "mu_product": 1.0}
 
     def _update(self, group, p, g, state, scalars, tmp, fresh) -> None:  # noqa: ANN001
-        t, denom = tmp
-        lr, (beta1, beta2), psi = group["lr"], group["betas"], group["momentum_decay"]
         scalars["step"] += 1
-        step = scalars["step"]
-        bias_correction2 = 1 - beta2**step
-        prepare_grad(group, p, g, t, decoupled=group["decoupled_weight_decay"])
-        mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * psi))
-        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * psi))
-        scalars["mu_product"] *= mu
-        mu_product = scalars["mu_product"]
-        mu_product_next = mu_product * mu_next
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(m, g, 1 - beta1, t)
-        v *= beta2
-        np.multiply(g, g, out=t)
-        t *= 1 - beta2
-        v += t
-        np.divide(v, bias_correction2, out=denom)  # sqrt(v̂) + ε
-        np.sqrt(denom, out=denom)
-        denom += group["eps"]
-        np.divide(g, denom, out=t)  # the gradient's share of m̂
-        t *= -lr * (1.0 - mu) / (1.0 - mu_product)
-        p += t
-        np.divide(m, denom, out=t)  # the momentum's share of m̂
-        t *= -lr * mu_next / (1.0 - mu_product_next)
-        p += t
+        beta1, beta2 = group["betas"]
+        scalars["mu_product"] = F.nadam(
+            p,
+            g,
+            state["exp_avg"],
+            state["exp_avg_sq"],
+            step=scalars["step"],
+            mu_product=scalars["mu_product"],
+            lr=group["lr"],
+            beta1=beta1,
+            beta2=beta2,
+            eps=group["eps"],
+            momentum_decay=group["momentum_decay"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            scratch=tmp,
+        )

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from glassnet.optim import functional as F
 from glassnet.optim.optimizer import Optimizer, StateSpec
-from glassnet.optim.updates import lerp_, prepare_grad
 
 
 class RAdam(Optimizer):
@@ -90,29 +88,20 @@ class RAdam(Optimizer):
         return [("exp_avg", 0.0), ("exp_avg_sq", 0.0)]
 
     def _update(self, group, p, g, state, scalars, tmp, fresh) -> None:  # noqa: ANN001
-        t = tmp[0]
-        lr, (beta1, beta2) = group["lr"], group["betas"]
         scalars["step"] += 1
-        step = scalars["step"]
-        prepare_grad(group, p, g, t, decoupled=group["decoupled_weight_decay"])
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(m, g, 1 - beta1, t)
-        v *= beta2
-        np.multiply(g, g, out=t)
-        t *= 1 - beta2
-        v += t
-        bias_correction1 = 1 - beta1**step
-        bias_correction2 = 1 - beta2**step
-        rho_inf = 2 / (1 - beta2) - 1
-        rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
-        if rho_t > 5.0:
-            rect = (
-                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-            ) ** 0.5
-            np.sqrt(v, out=t)  # l_t = sqrt(1 - β2^t) / (sqrt(v) + ε)
-            t += group["eps"]
-            np.divide(m, t, out=t)
-            t *= -lr * rect * bias_correction2**0.5 / bias_correction1
-        else:
-            np.multiply(m, -lr / bias_correction1, out=t)
-        p += t
+        beta1, beta2 = group["betas"]
+        F.radam(
+            p,
+            g,
+            state["exp_avg"],
+            state["exp_avg_sq"],
+            step=scalars["step"],
+            lr=group["lr"],
+            beta1=beta1,
+            beta2=beta2,
+            eps=group["eps"],
+            weight_decay=group["weight_decay"],
+            maximize=group["maximize"],
+            decoupled_weight_decay=group["decoupled_weight_decay"],
+            scratch=tmp,
+        )

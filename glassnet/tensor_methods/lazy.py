@@ -12,6 +12,8 @@ top without a circle. They name the ops module they use instead,
 and the first read of `_reduce.sum` imports `glassnet.ops.reduce` and keeps `sum` on the
 `OpsModule`, so every later call costs one attribute lookup, as a plain module attribute does.
 This is the one edge that runs up the layering; tests/test_import_graph.py allows it by name.
+The mixins that need the `Tensor` class itself (`isinstance`, `Tensor._wrap`) reach
+`glassnet.tensor` the same way, since it imports them.
 """
 
 from __future__ import annotations
