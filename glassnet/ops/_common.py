@@ -62,6 +62,20 @@ def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     return a, b
 
 
+def operand_arrays(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Both operands as tensors of their common result dtype, cast outside the graph (for the
+    ops without a gradient, such as the comparisons); see `operands`."""
+    if isinstance(a, Tensor):
+        b = b if isinstance(b, Tensor) else lift(b, a._data)
+    else:
+        a = lift(a, b._data)
+    x, y = a._data, b._data
+    if x.dtype != y.dtype:
+        dtype = result_dtype(x, y)
+        a, b = Tensor._wrap(x.astype(dtype, copy=False)), Tensor._wrap(y.astype(dtype, copy=False))
+    return a, b
+
+
 def check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
     """Refuse two tensors whose shapes do not broadcast, naming the op and the shapes (for ops
     that call NumPy directly, outside an Op whose errors are named for it)."""

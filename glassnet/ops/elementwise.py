@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from glassnet.ops._common import lift
+from glassnet.ops._common import lift, operand_arrays
 from glassnet.ops.elementwise_binary import (  # noqa: F401 (re-exported)
     Add,
     Div,
@@ -62,9 +62,17 @@ from glassnet.ops.elementwise_unary import (  # noqa: F401 (re-exported)
 )
 from glassnet.tensor import Tensor
 
-
 # ------------------------------------------------------------------------- comparisons (no grad)
+_LOGICAL = (np.logical_and, np.logical_or, np.logical_xor)
+
+
 def _compare(ufunc: np.ufunc, a: Any, b: Any, name: str) -> Tensor:
+    """ufunc(a, b) for the comparisons and logical ops (the one function they all go through;
+    the ONNX exporter records it). A comparison first brings both sides to PyTorch's result
+    type (`result_dtype`), as PyTorch compares: a float32 tensor against a float64 0-d tensor
+    compares in float32, an integer tensor against 1.5 in float32 (NumPy: both in float64)."""
+    if ufunc not in _LOGICAL and (isinstance(a, Tensor) or isinstance(b, Tensor)):
+        a, b = operand_arrays(a, b)
     x = a._data if isinstance(a, Tensor) else a
     y = b._data if isinstance(b, Tensor) else b
     try:

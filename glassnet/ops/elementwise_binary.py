@@ -200,11 +200,38 @@ def sub(input: Any, other: Any, alpha: float = 1) -> Tensor:
     return Sub.apply(a, b)
 
 
+def _half_and_number(input: Any, other: Any) -> bool:
+    """True when a float16 tensor meets a number (a Python number or a 0-d tensor).
+
+    PyTorch's mul and div then keep the number in float32, the type float16 arithmetic is
+    carried out in ("opmath"), so `x * 1e5` on x = 1e-7 gives 0.0119 instead of the number
+    overflowing float16 to inf first (its largest value is 65504)."""
+    for t, number in ((input, other), (other, input)):
+        if isinstance(t, Tensor) and t._data.dtype == _dtypes.float16 and t._data.ndim:
+            return not isinstance(number, Tensor) or number._data.ndim == 0
+    return False
+
+
+def _in_float32(op: Any, input: Any, other: Any) -> Tensor:
+    """op(input, other) computed in float32 and rounded once to float16 (see `_half_and_number`)."""
+
+    def wide(x: Any) -> Any:
+        if isinstance(x, Tensor):
+            return cast(x, _dtypes.float32)
+        return _dtypes.float32.type(x) if isinstance(x, (int, float, np.number)) else x
+
+    return cast(op(wide(input), wide(other)), _dtypes.float16)
+
+
 def mul(input: Any, other: Any) -> Tensor:
+    if _half_and_number(input, other):
+        return _in_float32(mul, input, other)
     return Mul.apply(*operands(input, other))
 
 
 def div(input: Any, other: Any) -> Tensor:
+    if _half_and_number(input, other):
+        return _in_float32(div, input, other)
     a, b = operands(input, other)
     if a._data.dtype.kind != "f":  # true division of integers gives floats, as in PyTorch
         a = cast(a, _dtypes.get_default_dtype())

@@ -14,9 +14,10 @@ import numpy as np
 from scipy import special
 
 import glassnet._dtypes as _dtypes
-from glassnet.autograd.function import Op, unbroadcast
+from glassnet.autograd.function import Op
 from glassnet.ops._common import check_broadcast, lift, operands
-from glassnet.ops.elementwise import Clamp, add, cast, clamp, div, mul
+from glassnet.ops.elementwise import Clamp, cast, clamp, mul
+from glassnet.ops.pointwise_fused import AddCMul, Lerp, addcdiv, addcmul, lerp  # noqa: F401
 from glassnet.ops.rounding import (  # noqa: F401 (re-exported)
     Frac,
     Round,
@@ -233,60 +234,6 @@ def signbit(input: Tensor) -> Tensor:
 
 
 arcsin, arccos, arctan, arcsinh, arctanh = asin, acos, atan, asinh, atanh
-
-
-# ----------------------------------------------------------------------------- fused forms
-class Lerp(Op):
-    """y = a + w (b - a).   dL/da = gy (1 - w),   dL/db = gy w,   dL/dw = gy (b - a)."""
-
-    @staticmethod
-    def forward(ctx, a, b, w):
-        ctx.save_for_backward(a, b, w)
-        return a + w * (b - a)
-
-    @staticmethod
-    def backward(ctx, gy):
-        a, b, w = ctx.saved_tensors
-        need_a, need_b, need_w = ctx.needs_input_grad
-        ga = unbroadcast(gy * (1 - w), a.shape) if need_a else None
-        gb = unbroadcast(gy * w, b.shape) if need_b else None
-        gw = unbroadcast(gy * (b - a), w.shape) if need_w else None
-        return ga, gb, gw
-
-
-def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
-    """Linear interpolation: input + weight * (end - input); weight a number or a tensor
-    (broadcast). Differentiable in all three.
-
-    Example
-    -------
-    >>> glassnet.lerp(glassnet.tensor([0.0, 10.0]), glassnet.tensor([10.0, 20.0]), 0.5)
-    tensor([ 5., 15.])
-    """
-    if input._data.dtype != end._data.dtype:
-        raise TypeError(
-            f"lerp: expected dtype {input._data.dtype} for `end` but got dtype {end._data.dtype}"
-        )
-    w = lift(weight, input._data)
-    if w._data.dtype != input._data.dtype:
-        w = cast(w, input._data.dtype) if w._data.ndim == 0 else w
-    if w._data.dtype != input._data.dtype:
-        raise TypeError(
-            f"lerp: expected dtype {input._data.dtype} for `weight` but got dtype {w._data.dtype}"
-        )
-    return Lerp.apply(input, end, w)
-
-
-def addcmul(input: Tensor, tensor1: Any, tensor2: Any, value: float = 1) -> Tensor:
-    """y = input + value * tensor1 * tensor2 (broadcasting)."""
-    prod = mul(tensor1, tensor2)
-    return add(input, prod if value == 1 else mul(prod, value))
-
-
-def addcdiv(input: Tensor, tensor1: Any, tensor2: Any, value: float = 1) -> Tensor:
-    """y = input + value * tensor1 / tensor2 (broadcasting)."""
-    quot = div(tensor1, tensor2)
-    return add(input, quot if value == 1 else mul(quot, value))
 
 
 class NanToNum(Op):

@@ -98,7 +98,9 @@ class TensorProtocolMethods:
         return _ops.div(self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _ops.div(other, self)
+        """number / self, computed as PyTorch does: reciprocal(self) * number (so in float16
+        1e5 / 3 is 1e5 * 0.33325 = 33312, and a reciprocal that overflows stays inf)."""
+        return _ops.mul(_ops.reciprocal(self), other)
 
     def __pow__(self, other: Any) -> Tensor:
         return _ops.pow(self, other)

@@ -53,6 +53,14 @@ class TensorWriteMethods:
     def _rhs(self, other: Any) -> Any:
         return other._data if isinstance(other, _tensor.Tensor) else other
 
+    def _scale(self, other: Any) -> Any:
+        """The right-hand side of mul_ / div_: a number meeting a float16 tensor stays float32,
+        as in PyTorch's float16 arithmetic (x *= 1e5 does not overflow the 1e5 to inf first);
+        the product is rounded to float16 once, when written back."""
+        if self._data.dtype == np.float16 and isinstance(other, (int, float, np.number)):
+            return np.float32(other)
+        return self._rhs(other)
+
     def zero_(self) -> Tensor:
         self._check_inplace("zero_")
         self._data[...] = 0
@@ -89,7 +97,7 @@ class TensorWriteMethods:
     def mul_(self, other: Any) -> Tensor:
         self._check_inplace("mul_")
         try:
-            self._data *= self._rhs(other)
+            self._data *= self._scale(other)
         except (TypeError, ValueError) as err:
             raise _inplace_error(self, "mul_", other, err) from None
         return self
@@ -97,7 +105,7 @@ class TensorWriteMethods:
     def div_(self, other: Any) -> Tensor:
         self._check_inplace("div_")
         try:
-            self._data /= self._rhs(other)
+            self._data /= self._scale(other)
         except (TypeError, ValueError) as err:
             raise _inplace_error(self, "div_", other, err) from None
         return self

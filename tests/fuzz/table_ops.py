@@ -13,7 +13,15 @@ import torch.nn.functional as TF
 from hypothesis import strategies as st
 
 import glassnet as G
-from tests.fuzz.cases import binary, matmul_pair, reduction, ternary, unary, with_dim
+from tests.fuzz.cases import (
+    SUMS,
+    binary,
+    matmul_pair,
+    reduction,
+    ternary,
+    unary,
+    with_dim,
+)
 from tests.fuzz.harness import FLOAT_DTYPES, Case, Spec, arrays, dims, shapes
 from tests.fuzz.table_ops_more import SPECS as MORE_SPECS
 from tests.fuzz.table_ops_more import _not_f16_with_f64
@@ -334,10 +342,10 @@ SPECS = (
         Spec("index_select", G.index_select, torch.index_select, _index_op("index_select")),
         Spec("scatter_add", G.scatter_add, torch.scatter_add, _index_op("scatter_add")),
         Spec("masked_fill", G.masked_fill, _torch_masked_fill, _masked_fill()),
-        Spec("matmul", G.matmul, torch.matmul, matmul_pair()),
-        Spec("mm", G.mm, torch.mm, matmul_pair((2, 2), (2, 2))),
-        Spec("bmm", G.bmm, torch.bmm, matmul_pair((3, 3), (3, 3))),
-        Spec("dot", G.dot, torch.dot, matmul_pair((1, 1), (1, 1))),
+        Spec("matmul", G.matmul, torch.matmul, matmul_pair(), **SUMS),
+        Spec("mm", G.mm, torch.mm, matmul_pair((2, 2), (2, 2)), **SUMS),
+        Spec("bmm", G.bmm, torch.bmm, matmul_pair((3, 3), (3, 3)), **SUMS),
+        Spec("dot", G.dot, torch.dot, matmul_pair((1, 1), (1, 1)), **SUMS),
         Spec("outer", G.outer, torch.outer, binary(scalar=False)),
         Spec("linear", G.linear, TF.linear, linear_case()),
     ]

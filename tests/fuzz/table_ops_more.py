@@ -11,7 +11,7 @@ import torch
 from hypothesis import strategies as st
 
 import glassnet as G
-from tests.fuzz.cases import binary, matmul_pair, reduction, unary, with_dim
+from tests.fuzz.cases import SUM_ORDER, SUMS, binary, matmul_pair, reduction, unary, with_dim
 from tests.fuzz.harness import FLOAT_DTYPES, Case, Spec, arrays, dims, shapes
 
 UNARY = [
@@ -336,6 +336,7 @@ LERP_NOTE = (
     " x + w (y - x) or y - (1 - w) (y - x) by w, giving +-inf where this formula gives NaN"
 )
 ADDMV_NOTE = "input has the full output shape when a side is 0 (torch then keeps input's shape)"
+ADDMV = {"values_if": SUMS["values_if"], "note": f"{ADDMV_NOTE}; {SUM_ORDER}"}
 CROSS_NOTE = (
     "values compared below 1e20: a_1 b_2 - a_2 b_1 of +-1e30 terms cancels, and torch's kernel"
     " (a fused multiply-add) keeps one product's rounding error (1e11 against 1e30 terms)"
@@ -399,12 +400,12 @@ SPECS = (
         Spec("take", *_same("take"), _index_op("take")),
         Spec("index_put", *_same("index_put"), _index_put(), grad=False),
         Spec("bincount", *_same("bincount"), _bincount(), grad=False),
-        Spec("addmm", *_same("addmm"), _addmm("addmm"), note=ADDMV_NOTE),
-        Spec("addbmm", *_same("addbmm"), _addmm("addbmm"), note=ADDMV_NOTE),
-        Spec("baddbmm", *_same("baddbmm"), _addmm("baddbmm"), note=ADDMV_NOTE),
-        Spec("addmv", *_same("addmv"), _addmm("addmv"), note=ADDMV_NOTE),
+        Spec("addmm", *_same("addmm"), _addmm("addmm"), **ADDMV),
+        Spec("addbmm", *_same("addbmm"), _addmm("addbmm"), **ADDMV),
+        Spec("baddbmm", *_same("baddbmm"), _addmm("baddbmm"), **ADDMV),
+        Spec("addmv", *_same("addmv"), _addmm("addmv"), **ADDMV),
         Spec("addr", *_same("addr"), _addmm("addr"), note=ADDMV_NOTE),
-        Spec("mv", *_same("mv"), matmul_pair((2, 2), (1, 1))),
+        Spec("mv", *_same("mv"), matmul_pair((2, 2), (1, 1)), **SUMS),
         Spec("addcmul", *_same("addcmul"), _addc()),
         Spec("addcdiv", *_same("addcdiv"), _addc(), huge=False, grad_if=_no_f16, note=ADDCDIV),
         Spec("lerp", *_same("lerp"), _lerp(), huge=False, note=LERP_NOTE),
