@@ -82,7 +82,7 @@ def make_charts(
                 "Confusion matrix on the test split: rows are true classes.",
             )
         )
-        from glassnet.train.class_report import classifier_report
+        from glassnet.runs.class_report import classifier_report
 
         more, texts = classifier_report(outputs["output"], outputs["y"], data.class_names, run_dir)
         charts += more
