@@ -64,100 +64,123 @@ def make_charts(
     run_dir: Path,
     extra: dict[str, Any],
 ) -> list[tuple[Path, str]]:
-    """Draw every chart that fits the run into `run_dir`; returns (path, caption) pairs."""
-    name = config["name"]
+    """Draw every chart that fits the run into `run_dir`; returns (path, caption) pairs.
+
+    Texts for the report (a classifier's per-class report, a language model's sample) are added
+    to `extra["texts"]`."""
     features = list(data.feature_names or ("feature 1", "feature 2"))
     if "mean" in data.meta:
         features = [f"{f} (standardised)" for f in features]
-    charts = training_charts(history, run_dir, name)
-    task = data.task
-    if task in ("classification", "binary") and outputs:
-        k = len(data.class_names)
-        cm = confusion_matrix(outputs["output"], outputs["y"], num_classes=k)
-        charts.append(
-            (
-                cls_charts.plot_confusion_matrix(
-                    cm, data.class_names, run_dir / "confusion_matrix.png"
-                ),
-                "Confusion matrix on the test split: rows are true classes.",
-            )
-        )
-        from glassnet.runs.class_report import classifier_report
-
-        more, texts = classifier_report(outputs["output"], outputs["y"], data.class_names, run_dir)
-        charts += more
-        extra.setdefault("texts", {}).update(texts)
-        X = outputs["X"]
-        if X.ndim == 2 and X.shape[1] == 2:
-            charts.append(
-                (
-                    _boundary(model, data, outputs, run_dir, config, features),
-                    "Decision regions of the trained model, with the test samples.",
-                )
-            )
-        if data.image_shape is not None:
-            pixels = X
-            if "mean" in data.meta:  # undo the standardisation to show the real pixels
-                pixels = X * data.meta["std"] + data.meta["mean"]
-            images = pixels.reshape(len(X), *data.image_shape)
-            preds = to_labels(outputs["output"])
-            charts.append(
-                (
-                    cls_charts.plot_image_predictions(
-                        images,
-                        outputs["y"].reshape(-1).astype(np.int64),
-                        preds,
-                        run_dir / "predictions.png",
-                        class_names=data.class_names,
-                    ),
-                    "Sample test images with the model's prediction (mistakes in red).",
-                )
-            )
-    if task == "regression" and outputs:
-        charts.append(
-            (
-                cls_charts.plot_regression(
-                    outputs["y"], outputs["output"], run_dir / "predicted_vs_true.png"
-                ),
-                "Predicted against true values on the test split.",
-            )
-        )
+    charts = training_charts(history, run_dir, config["name"])
+    if data.task in ("classification", "binary") and outputs:
+        charts += _classifier_charts(config, model, data, outputs, run_dir, features, extra)
+    if data.task == "regression" and outputs:
+        charts.append(_regression_chart(outputs, run_dir))
     if "lines" in extra and outputs:
-        ws = [w for w, _ in extra["lines"]]
-        bs = [b for _, b in extra["lines"]]
-        from glassnet.train.perceptron_run import dataset_arrays as _arrays
+        charts.append(_perceptron_chart(data, extra["lines"], run_dir, features))
+    if data.task == "language":
+        extra.setdefault("texts", {}).update(_language_texts(config, model, data))
+    return charts
 
-        Xtr, ytr = _arrays(data.train)
+
+def _classifier_charts(
+    config: dict[str, Any],
+    model: Any,
+    data: Any,
+    outputs: dict[str, np.ndarray],
+    run_dir: Path,
+    features: list[str],
+    extra: dict[str, Any],
+) -> list[tuple[Path, str]]:
+    """Confusion matrix, the per-class report (ROC and PR for two classes), the decision
+    regions of a 2-D problem and sample predictions of an image one."""
+    from glassnet.runs.class_report import classifier_report
+
+    cm = confusion_matrix(outputs["output"], outputs["y"], num_classes=len(data.class_names))
+    charts = [
+        (
+            cls_charts.plot_confusion_matrix(
+                cm, data.class_names, run_dir / "confusion_matrix.png"
+            ),
+            "Confusion matrix on the test split: rows are true classes.",
+        )
+    ]
+    more, texts = classifier_report(outputs["output"], outputs["y"], data.class_names, run_dir)
+    charts += more
+    extra.setdefault("texts", {}).update(texts)
+    X = outputs["X"]
+    if X.ndim == 2 and X.shape[1] == 2:
         charts.append(
             (
-                cls_charts.plot_perceptron_lines(
-                    ws,
-                    bs,
-                    Xtr,
-                    ytr,
-                    run_dir / "perceptron_lines.png",
-                    class_names=data.class_names,
-                    feature_names=features,
-                ),
-                "The perceptron's decision line after each epoch of Rosenblatt's rule "
-                "(training samples).",
+                _boundary(model, data, outputs, run_dir, config, features),
+                "Decision regions of the trained model, with the test samples.",
             )
         )
-    if task == "language":
-        from glassnet.train.text import generate_text
-
-        sample = generate_text(
-            model,
-            data.meta,
-            prompt="\n",
-            max_new_tokens=300,
-            generator=Generator(config["seed"]),
-        )
-        extra.setdefault("texts", {})["Generated sample (300 characters)"] = sample
-        from glassnet.train.lm_eval import describe_eval_set
-
-        extra["texts"]["Validation set"] = describe_eval_set(data.val, config)
+    if data.image_shape is not None:
+        charts.append(_image_predictions(data, outputs, run_dir))
     return charts
+
+
+def _image_predictions(
+    data: Any, outputs: dict[str, np.ndarray], run_dir: Path
+) -> tuple[Path, str]:
+    """Sample test images with the predicted class, in their own pixel values."""
+    X = outputs["X"]
+    pixels = X
+    if "mean" in data.meta:  # undo the standardisation to show the real pixels
+        pixels = X * data.meta["std"] + data.meta["mean"]
+    images = pixels.reshape(len(X), *data.image_shape)
+    path = cls_charts.plot_image_predictions(
+        images,
+        outputs["y"].reshape(-1).astype(np.int64),
+        to_labels(outputs["output"]),
+        run_dir / "predictions.png",
+        class_names=data.class_names,
+    )
+    return path, "Sample test images with the model's prediction (mistakes in red)."
+
+
+def _regression_chart(outputs: dict[str, np.ndarray], run_dir: Path) -> tuple[Path, str]:
+    """Predicted against true values."""
+    path = cls_charts.plot_regression(
+        outputs["y"], outputs["output"], run_dir / "predicted_vs_true.png"
+    )
+    return path, "Predicted against true values on the test split."
+
+
+def _perceptron_chart(
+    data: Any, lines: list[tuple[Any, Any]], run_dir: Path, features: list[str]
+) -> tuple[Path, str]:
+    """The perceptron's line (w, b) after each epoch, over the training samples."""
+    from glassnet.train.perceptron_run import dataset_arrays
+
+    Xtr, ytr = dataset_arrays(data.train)
+    path = cls_charts.plot_perceptron_lines(
+        [w for w, _ in lines],
+        [b for _, b in lines],
+        Xtr,
+        ytr,
+        run_dir / "perceptron_lines.png",
+        class_names=data.class_names,
+        feature_names=features,
+    )
+    return path, (
+        "The perceptron's decision line after each epoch of Rosenblatt's rule (training samples)."
+    )
+
+
+def _language_texts(config: dict[str, Any], model: Any, data: Any) -> dict[str, str]:
+    """A generated sample and what the validation set is, for the report of a language model."""
+    from glassnet.train.lm_eval import describe_eval_set
+    from glassnet.train.text import generate_text
+
+    sample = generate_text(
+        model, data.meta, prompt="\n", max_new_tokens=300, generator=Generator(config["seed"])
+    )
+    return {
+        "Generated sample (300 characters)": sample,
+        "Validation set": describe_eval_set(data.val, config),
+    }
 
 
 def _boundary(
@@ -168,7 +191,7 @@ def _boundary(
     config: dict[str, Any],
     features: list[str],
 ) -> Path:
-    from glassnet.train.loop import predict
+    from glassnet.train.evaluation import predict
 
     if config["model"]["name"] == "perceptron":
         fn = lambda pts: (model.decision_function(pts) > 0).astype(np.int64)
