@@ -15,7 +15,7 @@ A run is described by five tables and two top-level keys:
 
 Unknown tables and keys are errors that list the valid ones; a value of the wrong type is an
 error that names the key. Model, optimizer and scheduler arguments are checked against the
-signature of the class they configure when the run is built (`glassnet.train.run`).
+signature of the class they configure when the run is built (`glassnet.runs.run`).
 """
 
 from __future__ import annotations

@@ -389,7 +389,7 @@ def test_console_script_is_declared():
 def small_run(tmp_path_factory):
     """A real run folder (digits, a 16-unit MLP, one epoch), trained in-process to stay fast."""
     from glassnet.config import resolve
-    from glassnet.train.run import train_run
+    from glassnet.runs import train_run
 
     config = resolve(
         None,

@@ -205,7 +205,7 @@ def test_a_run_failing_at_start_leaves_no_folder(tmp_path, args):
 
 
 def test_a_failure_before_the_first_checkpoint_removes_the_folder(tmp_path, monkeypatch, capsys):
-    import glassnet.train.run as run
+    import glassnet.runs.run as run
 
     def broken_fit(*args, **kwargs):
         raise ValueError("broken on the first step")
@@ -247,7 +247,7 @@ def test_ctrl_c_during_training_describes_the_folder(tmp_path):
 
 
 def test_ctrl_c_while_charts_are_drawn(tmp_path, monkeypatch, capsys):
-    import glassnet.train.charts as charts
+    import glassnet.runs.charts as charts
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

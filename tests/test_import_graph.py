@@ -1,6 +1,6 @@
 """Imports inside glassnet run one way, down the layers of the flow
 
-    base -> data, tensor/autograd -> ops -> nn -> optim -> train -> viz -> cli
+    base -> data, tensor/autograd -> ops -> nn -> optim -> train -> viz -> runs -> cli
 
 (a module imports from its own layer or a lower one), with no circle between packages, no
 `import glassnet` of the package root and no private name (`_foo`) taken from another package.
@@ -35,7 +35,10 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "train": (
         "config", "distributed", "io", "onnx", "serialization", "sklearn", "train", "utils",
     ),
-    "viz": ("explain", "playground", "viz"),
+    "viz": ("explain", "viz"),  # draws only
+    # what trains a configured run into a folder and draws it there (through viz), and the
+    # playground, which saves its sessions as such folders
+    "runs": ("playground", "runs"),
     "cli": ("cli",),
 }  # fmt: skip
 LAYER_OF = {unit: rank for rank, units in enumerate(LAYERS.values()) for unit in units}
@@ -56,21 +59,6 @@ ALLOWED_UP = {
     ("glassnet.nn.parallel", "distributed"): "torch.nn.parallel.DistributedDataParallel's import "
     "path, resolved on attribute access (module __getattr__)",
 }
-
-# Not yet one-way (issue #14, open): a run writes its charts and report while it trains, so the
-# run-folder modules of train call viz, which sits above. The plan is a `runs` layer between viz
-# and cli holding the run-folder orchestration (run, run_files, report, charts, compare); until
-# then these lookups (all inside functions or at the top of those modules) are listed here.
-# Shrink this list; do not add to it.
-LEFT_FOR_MERGE_UP = {
-    ("glassnet.train.charts", "viz"),  # train draws its charts through viz (viz sits above)
-    ("glassnet.train.run", "viz"),
-    ("glassnet.train.run_files", "viz"),
-    ("glassnet.train.report", "viz"),
-    ("glassnet.train.compare", "viz"),
-    ("glassnet.train.class_report", "viz"),
-}
-LEFT_FOR_MERGE_ROOT: set[str] = set()
 
 # Private names that keep PyTorch's own private import paths (torch.nn.modules.batchnorm
 # ._BatchNorm, ...), which scripts subclass.
@@ -166,13 +154,14 @@ ALL_IMPORTS = [i for module in sorted(MODULES) for i in imports_of(module)]
 
 
 def _allowed_up(imp: Import) -> bool:
-    for (module, unit), _reason in ALLOWED_UP.items():
+    """Whether `imp` is one of the ALLOWED_UP lookups."""
+    for module, unit in ALLOWED_UP:
         matches = (
             imp.module.startswith(module[:-1]) if module.endswith("*") else (imp.module == module)
         )
         if matches and unit_of(imp.target) == unit:
             return True
-    return (imp.module, unit_of(imp.target)) in LEFT_FOR_MERGE_UP
+    return False
 
 
 def test_every_unit_has_a_layer():
@@ -219,11 +208,7 @@ def test_no_cycle_between_packages():
 
 
 def test_no_module_imports_the_package_root():
-    wrong = [
-        repr(imp)
-        for imp in ALL_IMPORTS
-        if imp.root and imp.module != "glassnet" and imp.module not in LEFT_FOR_MERGE_ROOT
-    ]
+    wrong = [repr(imp) for imp in ALL_IMPORTS if imp.root and imp.module != "glassnet"]
     assert not wrong, "`import glassnet` / `from glassnet import x` inside glassnet:\n" + "\n".join(
         wrong
     )

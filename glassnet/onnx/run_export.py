@@ -36,7 +36,7 @@ def export_run(
     The graph takes the model's input (after the run's standardisation) with a dynamic batch
     axis, named "input", and returns "output".
     """
-    from glassnet.train.run import load_run
+    from glassnet.train.saved_run import load_run
 
     if format != "onnx":
         raise ConfigError(f"export: unknown format {format!r} (onnx is the only one)")

@@ -1,12 +1,12 @@
 """Save a playground session as an ordinary run folder (what `glassnet train` leaves).
 
     runs/<timestamp>-playground-<dataset>/
-        config.json        a run configuration `glassnet.train.run.load_run` rebuilds the model from
+        config.json        a run configuration `glassnet.runs.load_run` rebuilds the model from
         playground.json    the playground's own settings, to recreate the session
         best.* / last.*    the checkpoint (`glassnet.io.checkpoint.save_checkpoint`)
         history.json       the points the page plotted
         test_metrics.json  loss and metrics on the test split
-        *.png, report.html the charts and the report (glassnet.train.charts, glassnet.viz.report)
+        *.png, report.html the charts and the report (glassnet.runs.charts, glassnet.viz.report)
 
 `glassnet predict RUN_DIR` works on every saved run, and `glassnet evaluate RUN_DIR` on runs of
 the data sets `glassnet train` itself builds (digits).
@@ -24,9 +24,9 @@ import numpy as np
 
 from glassnet.config import DEFAULTS
 from glassnet.io.checkpoint import save_checkpoint
+from glassnet.runs.run import new_run_dir
 from glassnet.train.builders import RunData
 from glassnet.train.history import History
-from glassnet.train.run import new_run_dir
 
 
 def run_config(session: Any) -> dict[str, Any]:
@@ -136,7 +136,7 @@ def _charts(
     metrics: dict[str, Any],
 ) -> None:
     """The run's charts and report.html, drawn by glassnet's own chart code."""
-    from glassnet.train.charts import make_charts
+    from glassnet.runs.charts import make_charts
     from glassnet.viz.report import write_report
 
     d = session.data

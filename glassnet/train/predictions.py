@@ -28,7 +28,7 @@ def probabilities(output: np.ndarray, task: str) -> np.ndarray:
 def run_meta(run_dir: str | os.PathLike, which: str) -> tuple[str, dict]:
     """(model name, data meta) of a run folder's checkpoint."""
     from glassnet.io.checkpoint import CheckpointError, load
-    from glassnet.train.run import read_config
+    from glassnet.train.saved_run import read_config
 
     config = read_config(run_dir)
     try:

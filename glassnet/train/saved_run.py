@@ -19,6 +19,7 @@ from glassnet.io.checkpoint import CheckpointError, load_checkpoint
 from glassnet.random import Generator
 from glassnet.train import builders
 from glassnet.train.evaluation import predict
+from glassnet.train.final_metrics import final_metrics
 
 
 # ----------------------------------------------------------------------------- loading a run
@@ -144,9 +145,7 @@ def evaluate_run(
     if data_dir:
         config["data"]["data_dir"] = data_dir
     data = builders.build_data(config)
-    from glassnet.train.run import _final_metrics
-
-    metrics, _ = _final_metrics(config, model, data)
+    metrics, _ = final_metrics(config, model, data)
     return metrics
 
 

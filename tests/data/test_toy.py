@@ -5,7 +5,7 @@ import pytest
 
 from glassnet.config import resolve
 from glassnet.data.toy import TOY_SETS, make_toy_arrays
-from glassnet.train.run import evaluate_run, train_run
+from glassnet.runs import evaluate_run, train_run
 
 
 @pytest.mark.parametrize("name", TOY_SETS)

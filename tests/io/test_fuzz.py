@@ -155,7 +155,7 @@ def run_folder(tmp_path_factory):
 def test_load_run_on_mutated_run_folders(run_folder, tmp_path_factory, which, seed):
     import shutil
 
-    from glassnet.train.run import load_run
+    from glassnet.runs import load_run
 
     run = tmp_path_factory.mktemp("mutated") / "run"
     shutil.copytree(run_folder, run)

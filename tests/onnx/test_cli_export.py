@@ -12,7 +12,7 @@ import numpy as np
 import onnxruntime as ort
 
 import glassnet
-from glassnet.train.run import load_run
+from glassnet.runs import load_run
 
 
 def glassnet_cli(*args, cwd):

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from starlette.websockets import WebSocketDisconnect  # noqa: E402
 
 from glassnet.playground.app import create_app  # noqa: E402
-from glassnet.train.run import evaluate_run, load_run  # noqa: E402
+from glassnet.runs import evaluate_run, load_run  # noqa: E402
 
 from .reference import reference_gradients, torch_gradients  # noqa: E402
 

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import glassnet
-from glassnet.train.run import load_run
+from glassnet.runs import load_run
 
 from .reference import reference_gradients
 

@@ -16,10 +16,10 @@ from glassnet import optim
 from glassnet.data import DataLoader
 from glassnet.data.text import CharDataset
 from glassnet.models.gpt import GPT, GPTConfig
+from glassnet.runs.report import read_history
 from glassnet.train import evaluate, fit
 from glassnet.train.builders import SequenceLoss
 from glassnet.train.lm_eval import EvalEvery, describe_eval_set, eval_blocks, eval_loader
-from glassnet.train.report import read_history
 from tests.viz._png import assert_png
 
 ROOT = Path(__file__).resolve().parents[2]

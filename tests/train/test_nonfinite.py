@@ -177,7 +177,7 @@ def poisoned_digits(monkeypatch):
 )
 def test_a_run_names_nan_in_its_validation_or_test_data(tmp_path, poisoned_digits, split, message):
     from glassnet.config import ConfigError, resolve
-    from glassnet.train.run import train_run
+    from glassnet.runs import train_run
 
     poisoned_digits["split"] = split
     config = resolve(None, {"train.epochs": 1, "train.charts": False})

@@ -9,15 +9,15 @@ from sklearn import metrics as skm
 
 import glassnet
 from glassnet.config import resolve
-from glassnet.train.class_report import (
+from glassnet.runs import load_run, train_run
+from glassnet.runs.class_report import (
     classifier_report,
     format_report,
     per_class_report,
     positive_scores,
     roc_pr,
 )
-from glassnet.train.report import rebuild_report
-from glassnet.train.run import load_run, train_run
+from glassnet.runs.report import rebuild_report
 from tests.viz._png import assert_png
 
 

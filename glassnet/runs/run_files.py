@@ -64,8 +64,8 @@ class RunFolderWriter(Callback):
         self._drawing += time.perf_counter() - began
 
     def _report(self, state: Any, record: dict[str, Any]) -> None:
-        from glassnet.train.charts import training_charts
-        from glassnet.train.report import run_facts
+        from glassnet.runs.charts import training_charts
+        from glassnet.runs.report import run_facts
         from glassnet.viz.report import write_report
 
         charts = training_charts(state.history, self.run_dir, self.config["name"])

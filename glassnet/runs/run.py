@@ -16,47 +16,35 @@ built (and the model run once, for its summary) before the folder exists. `last`
 each epoch end and every `train.checkpoint_every` steps; `resume_run(run_dir)` (`glassnet train
 --resume RUN_DIR`) continues a killed run from it and ends with the same weights, optimizer
 state, metrics and charts as a run never interrupted. A Ctrl-C raises `RunInterrupted`, which
-describes the folder. `load_run(run_dir)` (in `saved_run`) rebuilds the model from a folder for
-`evaluate`, `predict`, `generate`.
+describes the folder. `load_run(run_dir)` (`glassnet.train.saved_run`, also exported by
+`glassnet.runs`) rebuilds the model from a folder for `evaluate`, `predict`, `generate`.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from glassnet.autograd.grad_mode import no_grad
 from glassnet.config import ConfigError
 from glassnet.data.loader import DataLoader
 from glassnet.distributed import comm
 from glassnet.io.checkpoint import load_checkpoint
 from glassnet.random import Generator, manual_seed
-from glassnet.tensor import Tensor
-from glassnet.train import builders, lm_eval
+from glassnet.runs.run_setup import RunParts, build_parts, run_callbacks
+from glassnet.train import builders
 from glassnet.train import distributed as dist_train
-from glassnet.train.evaluation import evaluate, predict
+from glassnet.train.final_metrics import final_metrics
 from glassnet.train.history import History
 from glassnet.train.interrupt import RunInterrupted
 from glassnet.train.loggers import write_text_atomic
 from glassnet.train.loop import fit
-from glassnet.train.perceptron_run import dataset_arrays, perceptron_loss, train_perceptron
+from glassnet.train.perceptron_run import train_perceptron
 from glassnet.train.progress import Progress
-from glassnet.train.run_setup import RunParts, build_parts, run_callbacks
-from glassnet.train.saved_run import (  # noqa: F401  (the commands on a run folder, as before)
-    evaluate_run,
-    generate_from_run,
-    load_run,
-    predict_file,
-    read_config,
-    read_inputs,
-)
+from glassnet.train.saved_run import read_config
 from glassnet.train.state import NonFiniteError, checkpoint_stem
 
 
@@ -191,15 +179,15 @@ def _finish_run(
     main: bool,
 ) -> RunResult:
     """Test metrics, history.json, test_metrics.json, the charts and report.html."""
-    test_metrics, outputs = _final_metrics(config, model, data)
+    test_metrics, outputs = final_metrics(config, model, data)
     result = RunResult(run_dir, history, test_metrics)
     if not main:  # rank 0 writes the run folder
         return result
     write_text_atomic(run_dir / "history.json", history.to_json())
     write_text_atomic(run_dir / "test_metrics.json", json.dumps(test_metrics, indent=2) + "\n")
     if config["train"]["charts"]:
-        from glassnet.train.charts import make_charts
-        from glassnet.train.report import write_run_report
+        from glassnet.runs.charts import make_charts
+        from glassnet.runs.report import write_run_report
 
         charts = make_charts(config, model, data, history, outputs, run_dir, extra)
         result.charts = write_run_report(
@@ -287,43 +275,3 @@ def _train_gradient(
     # the rest of the run uses the best epoch's weights
     load_checkpoint(run_dir / "best", model)
     return history, {"loss_fn": parts.loss_fn, "metrics": parts.metrics}
-
-
-def _final_metrics(
-    config: dict[str, Any], model: Any, data: builders.RunData
-) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-    """Metrics on the test split (validation for text), and the outputs the charts need."""
-    if data.task == "language":  # the fixed set every validation loss of the run used
-        loss_fn = builders.build_loss(config, data)
-        result = evaluate(model, loss_fn, lm_eval.eval_loader(data.val, config))
-        return {
-            "split": "validation",
-            "loss": result["loss"],
-            "perplexity": math.exp(min(result["loss"], 50.0)),
-        }, {}
-    X, y = dataset_arrays(data.test)
-    bad = int(X.size - np.count_nonzero(np.isfinite(X))) if X.dtype.kind == "f" else 0
-    if bad:
-        rows = np.flatnonzero(~np.isfinite(X.reshape(len(X), -1)).all(axis=1))
-        raise ConfigError(
-            f"data: the test split holds {bad} NaN/Inf values (in rows {rows[:5].tolist()}"
-            f"{', ...' if len(rows) > 5 else ''}); the data set has missing or infinite values"
-        )
-    if config["model"]["name"] == "perceptron":
-        out = model.decision_function(X)
-        loss = perceptron_loss(model, X, y)
-    else:
-        loss_fn = builders.build_loss(config, data)
-        out = predict(model, X)
-        with no_grad():
-            loss = float(loss_fn(Tensor._wrap(out), Tensor._wrap(y)).item())
-    from glassnet.train.metrics import METRICS
-
-    names = builders.default_metrics(config, data)
-    if "target_mean" in data.meta:  # back to the targets' own units
-        out = out * data.meta["target_std"] + data.meta["target_mean"]
-        y = y * data.meta["target_std"] + data.meta["target_mean"]
-        names = list(dict.fromkeys([*names, "mae"]))
-    metrics: dict[str, Any] = {"split": "test", "loss": loss}
-    metrics.update({m: METRICS[m](out, y) for m in names})
-    return metrics, {"X": X, "y": y, "output": out}

@@ -155,9 +155,10 @@ def rebuild_report(run_dir: str | os.PathLike, data_dir: str | None = None) -> P
     computed again on the run's data (found as in training, or under `data_dir`). The
     perceptron's per-epoch lines are not kept in a run folder and are not redrawn.
     """
+    from glassnet.runs.charts import make_charts
     from glassnet.train import builders
-    from glassnet.train.charts import make_charts
-    from glassnet.train.run import _final_metrics, load_run
+    from glassnet.train.final_metrics import final_metrics
+    from glassnet.train.saved_run import load_run
 
     run_dir = Path(run_dir)
     history = read_history(run_dir)
@@ -165,7 +166,7 @@ def rebuild_report(run_dir: str | os.PathLike, data_dir: str | None = None) -> P
     if data_dir:
         config["data"]["data_dir"] = data_dir
     data = builders.build_data(config)
-    test_metrics, outputs = _final_metrics(config, model, data)
+    test_metrics, outputs = final_metrics(config, model, data)
     extra: dict[str, Any] = {}
     charts = make_charts(config, model, data, history, outputs, run_dir, extra)
     write_run_report(run_dir, config, model, data, history, test_metrics, charts, extra, True)

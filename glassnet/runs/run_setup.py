@@ -12,6 +12,7 @@ from glassnet.config import ConfigError
 from glassnet.data.loader import DataLoader
 from glassnet.distributed import comm
 from glassnet.random import Generator
+from glassnet.runs.run_files import RunFolderWriter
 from glassnet.train import builders, lm_eval
 from glassnet.train import distributed as dist_train
 from glassnet.train.callbacks import (
@@ -21,7 +22,6 @@ from glassnet.train.callbacks import (
     ModelCheckpoint,
 )
 from glassnet.train.loggers import CSVLogger, JSONLLogger, TensorBoardLogger
-from glassnet.train.run_files import RunFolderWriter
 
 
 @dataclass

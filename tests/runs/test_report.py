@@ -1,7 +1,7 @@
 """run_facts: what the report says about how training went, from the History alone."""
 
+from glassnet.runs.report import run_facts
 from glassnet.train.history import History
-from glassnet.train.report import run_facts
 
 
 def _history(stop=None):
