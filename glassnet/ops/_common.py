@@ -22,9 +22,14 @@ def lift(x: Any, like: np.ndarray | None = None) -> Tensor:
             return Tensor._wrap(np.asarray(x, dtype=like.dtype))
         if isinstance(x, (float, np.floating)):
             return Tensor._wrap(np.asarray(x, dtype=_dtypes.get_default_dtype()))
-        if kind == "b":
-            return Tensor._wrap(np.asarray(x, dtype=np.int64))
-        return Tensor._wrap(np.asarray(x, dtype=like.dtype))
+        dtype = np.int64 if kind == "b" else like.dtype
+        try:
+            return Tensor._wrap(np.asarray(x, dtype=dtype))
+        except OverflowError:
+            raise OverflowError(
+                f"the number {x} does not fit in the tensor's dtype {np.dtype(dtype)} "
+                f"(range {np.iinfo(dtype).min} to {np.iinfo(dtype).max})"
+            ) from None
     if isinstance(x, np.ndarray):
         return Tensor._wrap(x)
     return Tensor(x)

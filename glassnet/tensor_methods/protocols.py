@@ -127,10 +127,18 @@ class TensorProtocolMethods:
         return _ops.getitem(self, index)
 
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _ops.eq(self, other)
+        """Elementwise ==; against a non-number (None, a string) Python's plain answer, False,
+        as in PyTorch."""
+        try:
+            return _ops.eq(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _ops.ne(self, other)
+        try:
+            return _ops.ne(self, other)
+        except TypeError:
+            return NotImplemented
 
     def __lt__(self, other: Any) -> Tensor:
         return _ops.lt(self, other)

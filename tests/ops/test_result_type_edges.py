@@ -125,3 +125,15 @@ def test_addcmul_gradcheck_float64():
 def test_addcmul_refuses_shapes_that_do_not_broadcast():
     with pytest.raises(ValueError, match="addcmul"):
         G.addcmul(G.zeros(2, 3), G.zeros(4), G.zeros(2, 3))
+
+
+def test_equality_with_none_is_python_false_as_in_torch():
+    x = G.tensor([1.0, 2.0])
+    assert (x == None) is False  # noqa: E711
+    assert (x != None) is True  # noqa: E711
+
+
+@pytest.mark.parametrize("f", [lambda x: x == 2**70, lambda x: x + 2**70, lambda x: x * 2**70])
+def test_numbers_beyond_the_integer_dtype_are_named(f):
+    with pytest.raises(OverflowError, match=r"1180591620717411303424 does not fit .* int64"):
+        f(G.tensor([1, 2]))
