@@ -19,13 +19,7 @@ from typing import Any
 from glassnet.nn.utils.clip_grad import clip_grad_norm_
 from glassnet.tensor import Tensor
 from glassnet.train import resume as rng
-from glassnet.train.batches import (
-    batch_size_of,
-    metric_values,
-    output_array,
-    target_array,
-    unpack,
-)
+from glassnet.train.batches import batch_size_of, metric_values, output_array, target_array, unpack
 from glassnet.train.evaluation import evaluate
 from glassnet.train.guards import check_step, fail
 from glassnet.train.metrics import MetricFn, get_metric
