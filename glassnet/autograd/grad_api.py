@@ -74,16 +74,9 @@ def grad(
     >>> glassnet.autograd.grad((x ** 2).sum(), x)
     (tensor([2., 4.]),)
     """
-    if create_graph or is_grads_batched:
-        flag = "create_graph" if create_graph else "is_grads_batched"
-        raise NotImplementedError(
-            f"autograd.grad({flag}=True): glassnet's autograd is first-order (backward builds "
-            "no graph), so gradients of gradients are not available"
-        )
-    if allow_unused is None:
-        allow_unused = materialize_grads
-    outs = _as_list(outputs)
-    ins = _as_list(inputs)
+    _refuse_higher_order(create_graph, is_grads_batched)
+    allow_unused = materialize_grads if allow_unused is None else allow_unused
+    outs, ins = _as_list(outputs), _as_list(inputs)
     gouts: Sequence = [None] * len(outs) if grad_outputs is None else _as_list(grad_outputs)
     _check_arguments(outs, ins, gouts)
     result = _backward_isolated(outs, ins, gouts, retain_graph)
@@ -91,6 +84,16 @@ def grad(
         _unused_input(i, x, allow_unused, materialize_grads) if g is None else g
         for i, (x, g) in enumerate(zip(ins, result))
     )
+
+
+def _refuse_higher_order(create_graph: bool, is_grads_batched: bool) -> None:
+    """Gradients of gradients need a graph built by backward, which glassnet's does not build."""
+    if create_graph or is_grads_batched:
+        flag = "create_graph" if create_graph else "is_grads_batched"
+        raise NotImplementedError(
+            f"autograd.grad({flag}=True): glassnet's autograd is first-order (backward builds "
+            "no graph), so gradients of gradients are not available"
+        )
 
 
 def _check_arguments(outs: list, ins: list, gouts: Sequence) -> None:

@@ -9,6 +9,8 @@ operating system and fault it in again (a page fault per 4 KiB: ~2,000 per step 
 * `CACHE.recycled(tag, shape, dtype)`  memory for a result that outlives the op (outputs, input
   gradients): an earlier result of that (tag, shape, dtype) that nothing refers to any more.
 * `CACHE.constant(key, make)`  an array built once by `make()` (a row of zeros, a mask).
+* `CACHE.scalar(value, dtype)`  a 0-d array of `value` in `dtype`, for the numbers inside an
+  op's formula (`gy * (y > scalar(0, y.dtype))`).
 
 One size limit (`CACHE.limit`, bytes held by the cache), one `CACHE.clear()`, and one switch:
 with `CACHE.enabled = False` every call returns a fresh array (`glassnet.kernels.cache.disabled()`
@@ -121,6 +123,23 @@ class Cache:
                 self._constants[key] = value
         return value
 
+    def scalar(self, value: float, dtype: Any) -> np.ndarray:
+        """A 0-d read-only array holding `value` in `dtype`, made once per (value, dtype).
+
+        NumPy 2 converts a Python number anew on every call (about 0.4 us, as much as a whole op
+        on a small array); a cached 0-d array of the operand's dtype costs nothing and keeps the
+        dtype (`float32_array * scalar(2, float32)` stays float32)."""
+        if not self.enabled:
+            return np.array(value, dtype=dtype)
+        key = ("scalar", value, dtype)
+        c = self._constants.get(key)
+        if c is None:
+            c = np.array(value, dtype=dtype)
+            c.flags.writeable = False
+            if self._hold(c):
+                self._constants[key] = c
+        return c
+
 
 def _unreferenced_count() -> int:
     """What sys.getrefcount reports inside `Cache.recycled`'s loop for an array nobody else
@@ -152,3 +171,4 @@ def disabled() -> Iterator[Cache]:
 workspace = CACHE.workspace
 recycled = CACHE.recycled
 constant = CACHE.constant
+scalar = CACHE.scalar

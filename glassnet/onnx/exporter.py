@@ -284,10 +284,8 @@ def export(
         the example's (typically the batch axis 0).
     opset_version : int
         ONNX opset, 17 or newer.
-    do_constant_folding : bool
-        Accepted for PyTorch compatibility: constants are always folded.
-    verbose : bool
-        Print the graph.
+    do_constant_folding, verbose : bool
+        Accepted for PyTorch compatibility (constants are always folded); print the graph.
 
     Returns
     -------
@@ -305,23 +303,28 @@ def export(
     >>> glassnet.onnx.export(model, glassnet.randn(2, 4), "mlp.onnx",
     ...                      input_names=["x"], dynamic_axes={"x": [0]})
     """
+    _check_opset(opset_version)
+    inputs = _as_inputs(args)
+    in_names = _names(input_names, "input", len(inputs))
+    calls, outputs = _trace(model, inputs)
+    out_names = _names(output_names, "output", len(outputs))
+    graph = _graph(model, calls, inputs, in_names, outputs, out_names, dynamic_axes, opset_version)
+    return _save(graph, int(opset_version), f, verbose)
+
+
+def _check_opset(opset_version: int) -> None:
+    """Refuse an opset older than 17 (the ops' mappings need it) or newer than onnx knows."""
     if not 17 <= int(opset_version) <= onnx.defs.onnx_opset_version():
         raise OnnxExportError(
             f"onnx.export: opset_version must be in [17, {onnx.defs.onnx_opset_version()}], "
             f"got {opset_version}"
         )
-    inputs = _as_inputs(args)
-    in_names = list(input_names or [])
-    in_names += [f"input_{i}" for i in range(len(in_names), len(inputs))]
-    calls, outputs = _trace(model, inputs)
-    out_names = list(output_names or [])
-    out_names += [f"output_{i}" for i in range(len(out_names), len(outputs))]
-    graph = _graph(model, calls, inputs, in_names, outputs, out_names, dynamic_axes, opset_version)
-    proto = _checked_model(graph, int(opset_version))
-    if verbose:
-        print(onnx.printer.to_text(proto.graph))
-    _write(proto, f)
-    return proto
+
+
+def _names(given: list[str] | None, prefix: str, n: int) -> list[str]:
+    """The given names, completed to `n` with `prefix_i` (input_1, output_0, ...)."""
+    names = list(given or [])
+    return names + [f"{prefix}_{i}" for i in range(len(names), n)]
 
 
 def _graph(
@@ -363,6 +366,17 @@ def _checked_model(graph: Any, opset_version: int) -> onnx.ModelProto:
     )
     proto.ir_version = min(proto.ir_version, 10)
     onnx.checker.check_model(proto, full_check=True)
+    return proto
+
+
+def _save(
+    graph: Any, opset_version: int, f: str | os.PathLike | io.IOBase, verbose: bool
+) -> onnx.ModelProto:
+    """The graph as a checked model, printed (verbose) and written to `f`."""
+    proto = _checked_model(graph, opset_version)
+    if verbose:
+        print(onnx.printer.to_text(proto.graph))
+    _write(proto, f)
     return proto
 
 

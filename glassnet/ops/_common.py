@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 import glassnet._dtypes as _dtypes
+from glassnet.kernels.cache import scalar as const  # noqa: F401 (0-d constants, shared)
 from glassnet.kernels.reductions import column_sums, ones_vector, row_sums  # noqa: F401 (shared)
 from glassnet.tensor import Tensor
 
@@ -33,23 +34,6 @@ def lift(x: Any, like: np.ndarray | None = None) -> Tensor:
     if isinstance(x, np.ndarray):
         return Tensor._wrap(x)
     return Tensor(x)
-
-
-_CONSTANTS: dict = {}
-
-
-def const(value: float, dtype: np.dtype) -> np.ndarray:
-    """A cached 0-d array holding `value` in `dtype`, for the numbers inside an op's formula.
-
-    NumPy 2 converts a Python number anew on every call (about 0.4 us, as much as a whole op on
-    a small array); a 0-d array of the operand's dtype costs nothing and keeps the dtype.
-    Never write into the result: it is shared.
-    """
-    key = (value, dtype)
-    c = _CONSTANTS.get(key)
-    if c is None:
-        c = _CONSTANTS[key] = np.array(value, dtype=dtype)
-    return c
 
 
 def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:

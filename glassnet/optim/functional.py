@@ -30,19 +30,18 @@ __all__ = ["adam", "adamax", "adamw", "nadam", "radam"]
 
 
 def _scratch(param: np.ndarray, scratch: Sequence[np.ndarray] | None, k: int) -> list[np.ndarray]:
-    """`k` scratch arrays: the given ones, or new ones shaped as `param`."""
+    """`k` scratch arrays: the first `k` given ones, or new ones shaped as `param`."""
     if scratch is None:
         return [np.empty_like(param) for _ in range(k)]
     if len(scratch) < k:
         raise ValueError(f"optim.functional: scratch needs {k} arrays, got {len(scratch)}")
-    return list(scratch)
+    return list(scratch[:k])
 
 
 def _maximize_and_decay(
     param: np.ndarray,
     grad: np.ndarray,
     tmp: np.ndarray,
-    *,
     lr: float,
     weight_decay: float,
     maximize: bool,
@@ -72,6 +71,26 @@ def _moments(
     np.multiply(grad, grad, out=tmp)
     tmp *= 1 - beta2
     exp_avg_sq += tmp
+
+
+def _bias_corrections(beta1: float, beta2: float, step: int) -> tuple[float, float]:
+    """1 - b1^t and 1 - b2^t: the factors that unbias m and v (both start at zero)."""
+    return 1 - beta1**step, 1 - beta2**step
+
+
+def _sqrt_plus(v: np.ndarray, eps: float, out: np.ndarray) -> None:
+    """out <- sqrt(v) + eps  (the denominator of the step; `out` may be `v`)."""
+    np.sqrt(v, out=out)
+    out += eps
+
+
+def _add_ratio(
+    param: np.ndarray, num: np.ndarray, denom: np.ndarray, scale: float, out: np.ndarray
+) -> None:
+    """p <- p + scale * num / denom, computed in `out` (which may be `denom`)."""
+    np.divide(num, denom, out=out)
+    out *= scale
+    param += out
 
 
 def adam(
@@ -104,9 +123,6 @@ def adam(
         v_hat = v / (1 - b2^t)
         p <- p - lr m_hat / (sqrt(v_hat) + eps)
 
-    The last three lines run as p <- p - (lr sqrt(1 - b2^t) / (1 - b1^t)) m / (sqrt(v) +
-    eps sqrt(1 - b2^t)), the same value with one pass less over the arrays.
-
     Parameters
     ----------
     param, grad, exp_avg, exp_avg_sq : ndarray
@@ -124,28 +140,17 @@ def adam(
     scratch : sequence of ndarray, optional
         One array of `param`'s shape and dtype for the temporaries.
     """
-    (t,) = _scratch(param, scratch, 1)[:1]
-    _maximize_and_decay(
-        param,
-        grad,
-        t,
-        lr=lr,
-        weight_decay=weight_decay,
-        maximize=maximize,
-        decoupled=decoupled_weight_decay,
-    )
+    (t,) = _scratch(param, scratch, 1)
+    _maximize_and_decay(param, grad, t, lr, weight_decay, maximize, decoupled_weight_decay)
     _moments(grad, exp_avg, exp_avg_sq, t, beta1, beta2)
     v = exp_avg_sq
     if max_exp_avg_sq is not None:
-        np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
-        v = max_exp_avg_sq
-    bias_correction1 = 1 - beta1**step
-    bias_correction2_sqrt = (1 - beta2**step) ** 0.5
-    np.sqrt(v, out=t)
-    t += eps * bias_correction2_sqrt
-    np.divide(exp_avg, t, out=t)
-    t *= -lr * bias_correction2_sqrt / bias_correction1
-    param += t
+        v = np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+    bc1, bc2 = _bias_corrections(beta1, beta2, step)
+    # lr m_hat / (sqrt(v_hat) + eps) = (lr sqrt(bc2) / bc1) m / (sqrt(v) + eps sqrt(bc2)):
+    # the same value with one pass less over the arrays
+    _sqrt_plus(v, eps * bc2**0.5, t)
+    _add_ratio(param, exp_avg, t, -lr * bc2**0.5 / bc1, t)
 
 
 def adamw(
@@ -217,6 +222,7 @@ def nadam(
 
     ::
 
+        (`adam`'s maximize and weight-decay lines)
         μ_t = b1 (1 - 0.96^(t ψ) / 2),  μ_{t+1} = b1 (1 - 0.96^((t+1) ψ) / 2)
         Π_t = Π_{t-1} μ_t
         m <- b1 m + (1 - b1) g
@@ -225,54 +231,43 @@ def nadam(
         p <- p - lr (1 - μ_t) / (1 - Π_t) g / (sqrt(v_hat) + eps)
         p <- p - lr μ_{t+1} / (1 - Π_t μ_{t+1}) m / (sqrt(v_hat) + eps)
 
-    (after `adam`'s maximize and weight-decay lines).
-
     Parameters
     ----------
-    param, grad, exp_avg, exp_avg_sq : ndarray
-        θ, g (overwritten), m, v.
-    step : int
-        t, counted from 1.
     mu_product : float
         Π_{t-1}, the product of the earlier μ (1.0 before the first step).
-    lr, beta1, beta2, eps, momentum_decay, weight_decay : float
-        γ, β1, β2, ε, ψ, λ.
-    maximize, decoupled_weight_decay : bool
-        As in `adam`.
+    momentum_decay : float
+        ψ.
     scratch : sequence of ndarray, optional
         Two arrays of `param`'s shape and dtype.
+    param, grad, exp_avg, exp_avg_sq, step, lr, beta1, beta2, eps, weight_decay
+        As in `adam` (NAdam has no AMSGrad).
+    maximize, decoupled_weight_decay : bool
+        As in `adam`.
 
     Returns
     -------
     float
         Π_t, to pass as `mu_product` on the next step.
     """
-    t, denom = _scratch(param, scratch, 2)[:2]
-    bias_correction2 = 1 - beta2**step
-    _maximize_and_decay(
-        param,
-        grad,
-        t,
-        lr=lr,
-        weight_decay=weight_decay,
-        maximize=maximize,
-        decoupled=decoupled_weight_decay,
-    )
+    t, denom = _scratch(param, scratch, 2)
+    _maximize_and_decay(param, grad, t, lr, weight_decay, maximize, decoupled_weight_decay)
+    mu, mu_next = _nadam_momentum(beta1, momentum_decay, step)
+    mu_product *= mu  # Π_t
+    _moments(grad, exp_avg, exp_avg_sq, t, beta1, beta2)
+    _, bc2 = _bias_corrections(beta1, beta2, step)
+    np.divide(exp_avg_sq, bc2, out=denom)  # v_hat
+    _sqrt_plus(denom, eps, denom)
+    _add_ratio(param, grad, denom, -lr * (1.0 - mu) / (1.0 - mu_product), t)  # g's share
+    _add_ratio(param, exp_avg, denom, -lr * mu_next / (1.0 - mu_product * mu_next), t)  # m's
+    return mu_product
+
+
+def _nadam_momentum(beta1: float, momentum_decay: float, step: int) -> tuple[float, float]:
+    """μ_t and μ_{t+1}, NAdam's momentum coefficients on PyTorch's schedule (ψ = momentum_decay):
+    μ_t = b1 (1 - 0.96^(t ψ) / 2)."""
     mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
     mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
-    mu_product *= mu
-    mu_product_next = mu_product * mu_next
-    _moments(grad, exp_avg, exp_avg_sq, t, beta1, beta2)
-    np.divide(exp_avg_sq, bias_correction2, out=denom)  # sqrt(v_hat) + eps
-    np.sqrt(denom, out=denom)
-    denom += eps
-    np.divide(grad, denom, out=t)  # the gradient's share of m_hat
-    t *= -lr * (1.0 - mu) / (1.0 - mu_product)
-    param += t
-    np.divide(exp_avg, denom, out=t)  # the momentum's share of m_hat
-    t *= -lr * mu_next / (1.0 - mu_product_next)
-    param += t
-    return mu_product
+    return mu, mu_next
 
 
 def radam(
@@ -309,32 +304,21 @@ def radam(
     (after `adam`'s maximize and weight-decay lines). Arguments are `adam`'s, without AMSGrad;
     `scratch` holds one array.
     """
-    (t,) = _scratch(param, scratch, 1)[:1]
-    _maximize_and_decay(
-        param,
-        grad,
-        t,
-        lr=lr,
-        weight_decay=weight_decay,
-        maximize=maximize,
-        decoupled=decoupled_weight_decay,
-    )
+    (t,) = _scratch(param, scratch, 1)
+    _maximize_and_decay(param, grad, t, lr, weight_decay, maximize, decoupled_weight_decay)
     _moments(grad, exp_avg, exp_avg_sq, t, beta1, beta2)
-    bias_correction1 = 1 - beta1**step
-    bias_correction2 = 1 - beta2**step
+    bc1, bc2 = _bias_corrections(beta1, beta2, step)
     rho_inf = 2 / (1 - beta2) - 1
-    rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+    rho_t = rho_inf - 2 * step * (beta2**step) / bc2
     if rho_t > 5.0:
         rect = (
             (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
         ) ** 0.5
-        np.sqrt(exp_avg_sq, out=t)
-        t += eps
-        np.divide(exp_avg, t, out=t)
-        t *= -lr * rect * bias_correction2**0.5 / bias_correction1
+        _sqrt_plus(exp_avg_sq, eps, t)
+        _add_ratio(param, exp_avg, t, -lr * rect * bc2**0.5 / bc1, t)
     else:
-        np.multiply(exp_avg, -lr / bias_correction1, out=t)
-    param += t
+        np.multiply(exp_avg, -lr / bc1, out=t)
+        param += t
 
 
 def adamax(
@@ -364,16 +348,12 @@ def adamax(
 
     `exp_inf` is u; the other arguments are `adam`'s; `scratch` holds one array.
     """
-    (t,) = _scratch(param, scratch, 1)[:1]
-    _maximize_and_decay(
-        param, grad, t, lr=lr, weight_decay=weight_decay, maximize=maximize, decoupled=False
-    )
-    lerp_(exp_avg, grad, 1 - beta1, t)
+    (t,) = _scratch(param, scratch, 1)
+    _maximize_and_decay(param, grad, t, lr, weight_decay, maximize, decoupled=False)
+    lerp_(exp_avg, grad, 1 - beta1, t)  # m
     exp_inf *= beta2
     np.abs(grad, out=t)
     t += eps
-    np.maximum(exp_inf, t, out=exp_inf)
-    clr = lr / (1 - beta1**step)
-    np.divide(exp_avg, exp_inf, out=t)
-    t *= -clr
-    param += t
+    np.maximum(exp_inf, t, out=exp_inf)  # u
+    bc1, _ = _bias_corrections(beta1, beta2, step)
+    _add_ratio(param, exp_avg, exp_inf, -(lr / bc1), t)

@@ -1,7 +1,9 @@
 """glassnet/kernels/cache.py: one cache object, one limit, one clear(), one switch."""
 
 import numpy as np
+import pytest
 
+import glassnet
 from glassnet.kernels.cache import CACHE, Cache, disabled
 
 
@@ -70,3 +72,60 @@ def test_disabled_block_turns_the_global_cache_off_and_back_on():
     with disabled() as cache:
         assert cache is CACHE and not CACHE.enabled and CACHE.nbytes == 0
     assert CACHE.enabled
+
+
+def test_scalars_are_made_once_per_value_and_dtype_and_read_only():
+    cache = Cache()
+    one = cache.scalar(1, np.dtype(np.float32))
+    assert one.shape == () and one.dtype == np.float32 and one == 1
+    assert not one.flags.writeable
+    assert cache.scalar(1, np.dtype(np.float32)) is one
+    assert cache.scalar(1, np.dtype(np.float64)).dtype == np.float64
+    assert cache.scalar(2, np.dtype(np.float32)) == 2
+    assert cache.nbytes == 4 + 8 + 4
+    x = np.arange(3, dtype=np.float32)
+    assert (x * one).dtype == np.float32  # the operand's dtype is kept
+
+
+def test_scalars_follow_clear_and_the_switch():
+    cache = Cache()
+    one = cache.scalar(1, np.dtype(np.float32))
+    cache.clear()
+    assert cache.nbytes == 0
+    assert cache.scalar(1, np.dtype(np.float32)) is not one
+    cache.clear()
+    cache.enabled = False
+    a = cache.scalar(0.5, np.dtype(np.float64))
+    assert a == 0.5 and a.flags.writeable and cache.scalar(0.5, np.dtype(np.float64)) is not a
+    assert cache.nbytes == 0
+
+
+def test_the_ops_constants_live_in_the_global_cache():
+    from glassnet.ops._common import const
+
+    c = const(1, np.dtype(np.float32))
+    assert CACHE.scalar(1, np.dtype(np.float32)) is c
+    CACHE.clear()
+    assert const(1, np.dtype(np.float32)) is not c
+    with disabled():
+        assert const(1, np.dtype(np.float32)) is not const(1, np.dtype(np.float32))
+
+
+@pytest.mark.parametrize("fn", ["relu", "sigmoid", "tanh", "logsigmoid"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_ops_using_cached_scalars_give_the_same_bits_with_the_cache_off(fn, dtype):
+    x = np.random.default_rng(3).standard_normal((4, 7)).astype(dtype) * 4
+    f = getattr(glassnet.nn.functional, fn)
+
+    def value_and_grad():
+        t = glassnet.tensor(x, requires_grad=True)
+        y = f(t)
+        y.backward(glassnet.ones_like(y))
+        return y.detach().numpy(), t.grad.numpy()
+
+    y_on, g_on = value_and_grad()
+    with disabled():
+        y_off, g_off = value_and_grad()
+    assert y_on.dtype == y_off.dtype == g_on.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(y_on, y_off)
+    np.testing.assert_array_equal(g_on, g_off)

@@ -51,43 +51,10 @@ def _split_val(train: TensorDataset, fraction: float, seed: int) -> tuple[Datase
 
 
 def _tabular(config: dict[str, Any]) -> RunData:
-    from glassnet.data.datasets import load_tabular
-
     d = config["data"]
-    name = d["dataset"]
-    try:
-        data = load_tabular(
-            name,
-            test_size=d["test_size"] or 0.2,
-            seed=config["seed"],
-            standardize_features=d["standardize"],
-            features=d["features"] or None,
-        )
-    except ValueError as e:
-        raise ConfigError(f"data: {e}") from None
-    X_train, y_train = data.X_train._data, data.y_train._data
-    X_test, y_test = data.X_test._data, data.y_test._data
-    class_names = data.target_names
-    task = data.task
-    positive = d["positive_class"]
-    binary = config["model"]["name"] in ("perceptron", "logistic") and task == "classification"
-    if binary and len(class_names) > 2 and positive < 0:
-        positive = 0  # one class against the rest
-    if positive >= 0:
-        if task != "classification" or positive >= len(class_names):
-            raise ConfigError(
-                f"data.positive_class={positive}: {name} has classes 0..{len(class_names) - 1}"
-                if task == "classification"
-                else f"data.positive_class: {name} is a regression set"
-            )
-        y_train = (y_train == positive).astype(np.int64)
-        y_test = (y_test == positive).astype(np.int64)
-        class_names = [f"not {class_names[positive]}", class_names[positive]]
-    if task == "classification" and len(class_names) == 2 and config["model"]["name"] != "mlp":
-        task = "binary"
-    if task == "binary" and config["model"]["name"] != "perceptron":
-        y_train = y_train.astype(np.float32).reshape(-1, 1)
-        y_test = y_test.astype(np.float32).reshape(-1, 1)
+    data = _load_tabular(config)
+    X_train, X_test = data.X_train._data, data.X_test._data
+    task, class_names, y_train, y_test = _tabular_targets(config, data)
     if d["max_train_samples"]:
         X_train, y_train = X_train[: d["max_train_samples"]], y_train[: d["max_train_samples"]]
     target_mean = target_std = None
@@ -120,6 +87,60 @@ def _tabular(config: dict[str, Any]) -> RunData:
         image_shape=data.image_shape,
         meta=meta,
     )
+
+
+def _load_tabular(config: dict[str, Any]) -> Any:
+    """The named set, split and standardised as the `data` table asks (errors as ConfigError)."""
+    from glassnet.data.datasets import load_tabular
+
+    d = config["data"]
+    try:
+        return load_tabular(
+            d["dataset"],
+            test_size=d["test_size"] or 0.2,
+            seed=config["seed"],
+            standardize_features=d["standardize"],
+            features=d["features"] or None,
+        )
+    except ValueError as e:
+        raise ConfigError(f"data: {e}") from None
+
+
+def _tabular_targets(config: dict[str, Any], data: Any) -> tuple[str, list, np.ndarray, np.ndarray]:
+    """The task, class names and train/test targets the model learns: one class against the
+    rest (see `_positive_class`) as labels 0/1; two classes are a "binary" task outside an MLP,
+    with float (N, 1) targets for every model but the perceptron."""
+    model = config["model"]["name"]
+    task, class_names = data.task, data.target_names
+    y_train, y_test = data.y_train._data, data.y_test._data
+    positive = _positive_class(config, data)
+    if positive >= 0:
+        y_train = (y_train == positive).astype(np.int64)
+        y_test = (y_test == positive).astype(np.int64)
+        class_names = [f"not {class_names[positive]}", class_names[positive]]
+    if task == "classification" and len(class_names) == 2 and model != "mlp":
+        task = "binary"
+    if task == "binary" and model != "perceptron":
+        y_train = y_train.astype(np.float32).reshape(-1, 1)
+        y_test = y_test.astype(np.float32).reshape(-1, 1)
+    return task, class_names, y_train, y_test
+
+
+def _positive_class(config: dict[str, Any], data: Any) -> int:
+    """The class that becomes label 1 (every other one 0), or -1 for none: `positive_class`,
+    else class 0 when a perceptron or logistic model meets more than two classes."""
+    name, positive = config["data"]["dataset"], config["data"]["positive_class"]
+    task, n_classes = data.task, len(data.target_names)
+    binary = config["model"]["name"] in ("perceptron", "logistic") and task == "classification"
+    if binary and n_classes > 2 and positive < 0:
+        positive = 0  # one class against the rest
+    if positive >= 0 and (task != "classification" or positive >= n_classes):
+        raise ConfigError(
+            f"data.positive_class={positive}: {name} has classes 0..{n_classes - 1}"
+            if task == "classification"
+            else f"data.positive_class: {name} is a regression set"
+        )
+    return positive
 
 
 def _mnist(config: dict[str, Any]) -> RunData:
