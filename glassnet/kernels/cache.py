@@ -27,6 +27,7 @@ Example
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -131,7 +132,8 @@ class Cache:
         dtype (`float32_array * scalar(2, float32)` stays float32)."""
         if not self.enabled:
             return np.array(value, dtype=dtype)
-        key = ("scalar", value, dtype)
+        sign = math.copysign(1.0, value) if value == 0 else 1.0  # -0.0 == 0.0, kept apart
+        key = ("scalar", value, sign, dtype)
         c = self._constants.get(key)
         if c is None:
             c = np.array(value, dtype=dtype)

@@ -129,3 +129,9 @@ def test_ops_using_cached_scalars_give_the_same_bits_with_the_cache_off(fn, dtyp
     assert y_on.dtype == y_off.dtype == g_on.dtype == np.dtype(dtype)
     np.testing.assert_array_equal(y_on, y_off)
     np.testing.assert_array_equal(g_on, g_off)
+
+
+def test_scalar_keeps_negative_zero_apart_from_zero():
+    cache = Cache()
+    assert np.signbit(cache.scalar(-0.0, np.float32))
+    assert not np.signbit(cache.scalar(0.0, np.float32))
