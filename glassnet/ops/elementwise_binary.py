@@ -13,7 +13,7 @@ import numpy as np
 
 import glassnet._dtypes as _dtypes
 from glassnet.autograd.function import GlassnetTypeError, Op, unbroadcast
-from glassnet.ops._common import operands
+from glassnet.ops._common import operands, result_dtype
 from glassnet.ops.elementwise_copy import cast
 from glassnet.tensor import Tensor
 
@@ -207,8 +207,11 @@ def _half_and_number(input: Any, other: Any) -> bool:
     carried out in ("opmath"), so `x * 1e5` on x = 1e-7 gives 0.0119 instead of the number
     overflowing float16 to inf first (its largest value is 65504)."""
     for t, number in ((input, other), (other, input)):
-        if isinstance(t, Tensor) and t._data.dtype == _dtypes.float16 and t._data.ndim:
-            return not isinstance(number, Tensor) or number._data.ndim == 0
+        if isinstance(t, Tensor) and t._data.dtype == _dtypes.float16:
+            if not isinstance(number, Tensor):
+                return True
+            n = number._data
+            return n.ndim == 0 and result_dtype(t._data, n) == _dtypes.float16
     return False
 
 

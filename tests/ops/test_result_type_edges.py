@@ -137,3 +137,16 @@ def test_equality_with_none_is_python_false_as_in_torch():
 def test_numbers_beyond_the_integer_dtype_are_named(f):
     with pytest.raises(OverflowError, match=r"1180591620717411303424 does not fit .* int64"):
         f(G.tensor([1, 2]))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("other", [1e30, "f64", "f32"])
+def test_a_0d_float16_tensor_divided_by_a_big_number(other):
+    x = np.array(-np.inf, np.float16)
+    g_o, t_o = {
+        "f64": (G.tensor(1e30, dtype=G.float64), torch.tensor(1e30, dtype=torch.float64)),
+        "f32": (G.tensor(1e30), torch.tensor(1e30)),
+    }.get(other, (other, other))
+    got, want = G.tensor(x) / g_o, torch.tensor(x) / t_o
+    assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
