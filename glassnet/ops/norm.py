@@ -27,8 +27,9 @@ import numpy as np
 
 from glassnet.autograd.function import Op
 from glassnet.ops._common import column_sums, require_float
+from glassnet.ops.elementwise_copy import cast
 from glassnet.ops.norm_batch import BatchNorm, batch_norm  # noqa: F401 (re-exported)
-from glassnet.ops.norm_rows import _params_like, _row_backward, _standardise
+from glassnet.ops.norm_rows import _row_backward, _standardise, widened
 from glassnet.tensor import Tensor
 
 # --------------------------------------------------------------------------- layer / RMS norm
@@ -90,7 +91,9 @@ def norm_shape(op: str, normalized_shape: Any) -> tuple:
 def _rows_norm(op, input, normalized_shape, weight, bias, eps, centred):
     shape = norm_shape(op, normalized_shape)
     require_float(input, op)
-    weight, bias = _params_like(input, weight), _params_like(input, bias)
+    if input._data.dtype == np.float16:  # computed in float32, rounded once (see `widened`)
+        args = (normalized_shape, widened(weight), widened(bias), eps, centred)
+        return cast(_rows_norm(op, widened(input), *args), np.float16)
     x = input._data
     k = len(shape)
     if k == 0 or x.shape[x.ndim - k :] != shape or x.ndim < k:
@@ -228,7 +231,9 @@ def group_norm(
     if x.ndim < 2:
         raise ValueError(f"group_norm: expected input (N, C, *), got shape {x.shape}")
     require_float(input, "group_norm")
-    weight, bias = _params_like(input, weight), _params_like(input, bias)
+    if x.dtype == np.float16:  # computed in float32, rounded once (see `widened`)
+        y = group_norm(widened(input), num_groups, widened(weight), widened(bias), eps)
+        return cast(y, np.float16)
     C = x.shape[1]
     if not isinstance(num_groups, int) or num_groups < 1 or C % num_groups:
         raise ValueError(

@@ -11,7 +11,8 @@ from glassnet.autograd.function import Op
 from glassnet.autograd.grad_mode import STATE
 from glassnet.kernels.cache import recycled
 from glassnet.ops._common import require_float, row_sums
-from glassnet.ops.norm_rows import _params_like
+from glassnet.ops.elementwise_copy import cast
+from glassnet.ops.norm_rows import widened
 from glassnet.tensor import Tensor
 
 # --------------------------------------------------------------------------- batch norm
@@ -182,7 +183,10 @@ def batch_norm(
     C = x.shape[1]
     if C == 0:  # no channels: nothing to normalise (PyTorch returns the empty input)
         return input.clone()
-    weight, bias = _params_like(input, weight), _params_like(input, bias)
+    if x.dtype == np.float16:  # computed in float32, rounded once (see `widened`); the
+        # running statistics stay the caller's tensors, updated in place
+        params = (widened(weight), widened(bias), training, momentum, eps)
+        return cast(batch_norm(widened(input), running_mean, running_var, *params), np.float16)
     if training and x.size // C <= 1:
         raise ValueError(
             f"batch_norm: expected more than 1 value per channel when training, got input of "

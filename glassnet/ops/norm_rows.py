@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.ops._common import row_sums
+from glassnet.ops.elementwise_copy import cast
 from glassnet.tensor import Tensor
 
 
@@ -34,11 +35,13 @@ def _standardise(rows: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray, 
     return mean, var, xc
 
 
-def _params_like(input: Tensor, param: Tensor | None) -> Tensor | None:
-    """A float32 weight or bias meeting a float16 input, cast to float16 (differentiably), so
-    the output stays float16 as in PyTorch's mixed-precision norms."""
-    if param is None or input._data.dtype != np.float16 or param._data.dtype != np.float32:
-        return param
-    from glassnet.ops.elementwise import cast
+def widened(t: Tensor | None) -> Tensor | None:
+    """A float16 tensor cast to float32 (differentiably); other tensors and None as they are.
 
-    return cast(param, np.float16)
+    PyTorch normalises a float16 input in float32: input, weight and bias are read as float32,
+    mean and variance accumulate there, and the result is rounded once to float16 (its
+    gradients too). Standardising in float16 itself loses about three digits where a row's
+    variance is small, so the norms here do the same: `cast(norm(widened(x), ...), float16)`."""
+    if t is None or t._data.dtype != np.float16:
+        return t
+    return cast(t, np.float32)

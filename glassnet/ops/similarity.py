@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.autograd.function import GlassnetShapeError
-from glassnet.ops._common import operands, require_float
+from glassnet.ops._common import require_float
 from glassnet.ops.elementwise import clamp
 from glassnet.ops.movement import broadcast_to
 from glassnet.ops.reduce import norm, sum
@@ -53,9 +53,11 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
             f"cosine_similarity: x1 of shape {x1._data.shape} and x2 of shape "
             f"{x2._data.shape} do not broadcast"
         ) from None
-    # broadcast before promoting, as PyTorch: a 0-d float64 x2 then makes the result float64
-    x1, x2 = operands(broadcast_to(x1, shape), broadcast_to(x2, shape))
-    require_float(x1, "cosine_similarity")  # as PyTorch: integer inputs are refused
+    # broadcast before promoting, as PyTorch: a 0-d float64 x2 then makes the result float64;
+    # each norm is taken in its own input's dtype (a float32 norm of 1e30 overflows, as there)
+    x1, x2 = broadcast_to(x1, shape), broadcast_to(x2, shape)
+    for t in (x1, x2):
+        require_float(t, "cosine_similarity")  # as PyTorch: integer inputs are refused
     n1 = clamp(norm(x1, dim=dim, keepdim=True), min=eps)
     n2 = clamp(norm(x2, dim=dim, keepdim=True), min=eps)
     return sum((x1 / n1) * (x2 / n2), dim=dim)

@@ -92,6 +92,13 @@ def _two(draw):
 
 
 LARGE = {"huge": False, "note": OVERFLOW}
+BATCH_NORM = {
+    "huge": False,
+    "grad_if": lambda case: case.args[0].dtype != np.float16,
+    "note": f"{OVERFLOW}; float16 gradients not compared: torch's CPU float16 batch norm keeps its "
+    "batch statistics in float16 (on a batch of 2 its gradients are 40% off its own float64 "
+    "result); glassnet's, computed in float32, agree with float64 (tests/ops/test_norm_float16.py)",
+}
 
 ELEMENTWISE = [
     "ReLU", "Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "CELU", "SELU", "LeakyReLU", "Hardtanh",
@@ -115,8 +122,8 @@ LAYERS = [layer(n, unary(), spec=ACTIVATION_SPEC.get(n.lower())) for n in ELEMEN
     layer("AvgPool1d", _x(channels(2, 3)), 2),
     layer("AvgPool2d", _x(channels(3, 4)), 2),
     layer("AdaptiveAvgPool2d", _x(channels(3, 4)), (2, 3), spec={"huge": False, "note": CANCEL}),
-    layer("BatchNorm1d", _x(channels(2, 3, c=3)), 3, spec=LARGE),
-    layer("BatchNorm2d", _x(channels(4, 4, c=3)), 3, spec=LARGE),
+    layer("BatchNorm1d", _x(channels(2, 3, c=3)), 3, spec=BATCH_NORM),
+    layer("BatchNorm2d", _x(channels(4, 4, c=3)), 3, spec=BATCH_NORM),
     layer("LayerNorm", _x(_last(3)), 3, spec=LARGE),
     layer("GroupNorm", _x(channels(2, 4, c=4)), 2, 4, spec=LARGE),
     layer("RMSNorm", _x(_last(3)), 3, spec={**LARGE, **RMS}),

@@ -229,7 +229,15 @@ FUNCTIONAL = [_f(n) for n in ACTIVATIONS] + [
         note=CANCEL,
     ),
     Spec("F.unfold", F.unfold, TF.unfold, _pool_case(2, kernel_size=2)),
-    Spec("F.batch_norm", F.batch_norm, TF.batch_norm, _norm_case("batch"), huge=False),
+    Spec(
+        "F.batch_norm",
+        F.batch_norm,
+        TF.batch_norm,
+        _norm_case("batch"),
+        huge=False,
+        grad_if=lambda case: case.args[0].dtype != np.float16,
+        note="float16 gradients: see nn.BatchNorm1d in table_layers.py",
+    ),
     Spec("F.layer_norm", F.layer_norm, TF.layer_norm, _norm_case("layer"), huge=False),
     Spec(
         "F.group_norm",
