@@ -108,7 +108,10 @@ def backward(
     N, C, H, W = x.shape
     Ho, Wo = gy.shape[2:]
     Hq, Wq, grid, taps = _geometry(x.shape, w.shape[2:], stride, pads, dilation)
-    G = workspace(f"dw_gy{(N, Hq, Wq, Ho, Wo)}", (C, grid), gy.dtype)  # junk stays 0
+    # G behind a zero prefix as long as the largest offset (read by `_input_grad_stride1`)
+    lead = taps[-1][1]
+    Gs = workspace(f"dw_gy{(N, Hq, Wq, Ho, Wo)}", (lead + C * grid,), gy.dtype)  # junk stays 0
+    G = Gs[lead:].reshape(C, grid)
     np.copyto(G.reshape(C, N, Hq, Wq)[:, :, :Ho, :Wo], gy.transpose(1, 0, 2, 3))
     gw = gx = None
     if need_w:
@@ -118,16 +121,43 @@ def backward(
             gw[:, t] = np.vecdot(_tap(P, tap, C, grid), G)
         gw = gw.reshape(w.shape)
     if need_x:
-        sh, sw = stride
-        gP = workspace("dw_gx", (sh * sw * C * grid + Hq * Wq,), gy.dtype)
-        gP.fill(0)
-        wt = w.reshape(C, -1)
-        tmp = workspace("dw_tmp", (C, grid), gy.dtype)
-        for t, tap in enumerate(taps):
-            np.multiply(G, wt[:, t : t + 1], out=tmp)
-            _tap(gP, tap, C, grid)[...] += tmp
+        gP = _input_grad(Gs, w.reshape(C, -1), taps, stride[0] * stride[1], grid)
         gx = _unphase(gP, x.shape, stride, pads, Hq, Wq)
     return gx, gw
+
+
+COLS_CHUNK = 1 << 21  # numbers of columns per block of channels (8 MB of float32)
+
+
+def _input_grad(Gs: np.ndarray, wt: np.ndarray, taps: list, phases: int, grid: int):
+    """dL/dP (phases*C*grid,), gathered per phase instead of added per tap:
+
+        dL/dP[k, c, u] = sum_{t in phase k} w[c, t] G[c, u - off_t]
+
+    (G's zero prefix in Gs, and the zero junk at the end of every channel's grid, at least as
+    long as the largest offset, stand for the reads before a channel's first number). The
+    shifted copies of G are the columns of one product per channel, w[c, taps of k] @ cols:
+    contiguous copies and a batched product instead of a broadcast multiply and an add per tap
+    (A/B: 0.45x on that part), a few channels at a time. A phase no tap reads gets zeros."""
+    C = wt.shape[0]
+    lead = taps[-1][1]
+    gP = workspace("dw_gx", (phases * C * grid,), Gs.dtype)
+    for k in range(phases):
+        mine = [t for t, tap in enumerate(taps) if tap[0] == k]
+        out = gP[k * C * grid : (k + 1) * C * grid].reshape(C, 1, grid)
+        if not mine:
+            out.fill(0)
+            continue
+        wk = wt[:, mine][:, None, :]  # (C, 1, taps of k)
+        step = max(1, min(C, COLS_CHUNK // (len(mine) * grid)))
+        for c0 in range(0, C, step):
+            c1 = min(C, c0 + step)
+            cols = workspace("dw_cols", (c1 - c0, len(mine), grid), Gs.dtype)
+            for col, t in enumerate(mine):
+                start = lead - taps[t][1] + c0 * grid
+                cols[:, col] = Gs[start : start + (c1 - c0) * grid].reshape(c1 - c0, grid)
+            np.matmul(wk[c0:c1], cols, out=out[c0:c1])
+    return gP
 
 
 def _unphase(gP: np.ndarray, x_shape: tuple, stride: tuple, pads: tuple, Hq: int, Wq: int):
