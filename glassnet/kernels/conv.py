@@ -10,7 +10,8 @@ these functions compute it, choosing by shape among the paths of `glassnet.kerne
   (`grads_stride1`).
 * small maps (Wo <= 8-10, N >= 8): the columns with the batch innermost, forward and backward
   (`batch_inner`).
-* backward of a depthwise convolution: a pass per kernel tap (`depthwise.backward`).
+* depthwise convolutions: columns of stride-phase planes (`depthwise`), for the backward and
+  for strided forwards.
 * backward otherwise (strided, widening, or a first layer with no dL/dx): dL/dW from the
   columns made again (`conv_weight_grad`), dL/dx by wide rows (`input_grad_wide`) or by col2im
   (`input_grad_cols`).
@@ -79,6 +80,10 @@ def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
         y = recycled("y", (O, N * Ho * Wo), x.dtype)
         np.matmul(W.reshape(O, -1), _channel_major(x, p.stride), out=y)
         return y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)
+    if G == x.shape[1] == O and p.stride != (1, 1):
+        # strided depthwise: columns from stride-phase planes (A/B 0.8x; at stride 1 the wide
+        # rows below are cheaper)
+        return depthwise.forward(x, W, p.stride, p.pads, p.dilation, p.out_hw)
     if p.inner:  # small maps: columns with the batch innermost, runs of Wo * N numbers
         return batch_inner.forward(x, W, (p.kernel, p.stride, p.pads, p.dilation, p.out_hw))
     y = recycled("y", (G, O // G, N * Ho * Wo), x.dtype)

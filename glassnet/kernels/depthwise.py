@@ -1,26 +1,27 @@
-"""The backward of a depthwise convolution (groups = in channels = out channels) as a sum over
-the kernel's taps: no columns, no GEMM.
+"""Depthwise convolutions (groups = in channels = out channels) over stride-phase planes.
 
 Each channel has its own kh x kw kernel, so the im2col path's products are one (1, kh*kw) row
-per channel, and its backward spends its time making and scattering columns. Here both
-gradients run over the taps t = (i, j), one vectorised pass over all channels each:
-
-    y[n, c, p, q] = sum_{i,j} w[c, i, j] xp[n, c, p*sh + i*dh, q*sw + j*dw]
-    dL/dw[c, i, j] = sum_{n,p,q} gy[n, c, p, q] xp[n, c, p*sh + i*dh, q*sw + j*dw]
-    dL/dxp[n, c, p*sh + i*dh, q*sw + j*dw] += w[c, i, j] gy[n, c, p, q]
-
-To make every tap's view of all channels ONE contiguous block, the padded input is stored
-split by stride phase (a, b) = (row mod sh, column mod sw), laid out (sh, sw, C, N, Hq, Wq)
-(`phase_planes`):
+per channel, and it spends its time making and scattering columns of short rows (Wo numbers,
+every stride-th one). Here every kernel tap t = (i, j) reads ONE contiguous block of memory for
+all channels. The padded input is stored split by stride phase (a, b) = (row mod sh, column
+mod sw), laid out (sh, sw, C, N, Hq, Wq) (`phase_planes`):
 
     P[a, b, c, n*Hq*Wq + r*Wq + s] = xp[n, c, r*sh + a, s*sw + b]
 
-and gy is laid over that grid (G[c, n*Hq*Wq + p*Wq + q] = gy[n, c, p, q], zero at the junk
-positions p >= Ho or q >= Wo). Tap (i, j) then reads phase (i*dh mod sh, j*dw mod sw) at offset
-(i*dh // sh) * Wq + j*dw // sw: dL/dw[:, t] is one row-wise dot product (`np.vecdot`) of G with
-that block, and dL/dP gets G * w[:, t] added at it. Junk positions of G are zero, so they add
-nothing. The forward stays on the im2col path: as a tap sum it was 1.0-1.8x slower (see
-docs/performance.md). Plain version: `reference.conv2d_backward` with groups = channels.
+and the output is computed on that whole grid (m = n*Hq*Wq + p*Wq + q; the positions p >= Ho
+or q >= Wo are junk). Tap (i, j) reads phase k_t = (i*dh mod sh, j*dw mod sw) at offset
+off_t = (i*dh // sh) * Wq + j*dw // sw, so with G the output gradient laid over the grid (zero
+at the junk positions):
+
+    Y[c, m] = sum_t w[c, t] P[k_t, c, off_t + m]             forward (strided layers)
+    dL/dw[c, t] = sum_m G[c, m] P[k_t, c, off_t + m]          one `np.vecdot` per tap
+    dL/dP[k, c, u] = sum_{t in phase k} w[c, t] G[c, u - off_t]   then unpadded, unphased
+
+The sums over taps are products: the shifted blocks are copied as the columns of one
+(1, taps) @ (taps, grid) product per channel, a few channels at a time (as sums of broadcast
+multiplies and adds per tap, without the product, both directions were slower: see
+docs/performance.md). A stride-1 forward keeps the im2col path's wide rows, which cost less
+there. Plain version: `reference.conv2d_forward` / `conv2d_backward` with groups = channels.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.kernels.cache import recycled, workspace
+
+COLS_CHUNK = 1 << 19  # numbers of columns per block of channels (2 MB; 256 KB-8 MB: no better)
 
 
 def _geometry(x_shape: tuple, kernel: tuple, stride: tuple, pads: tuple, dilation: tuple):
@@ -88,6 +91,32 @@ def _tap(P: np.ndarray, tap: tuple, C: int, grid: int) -> np.ndarray:
     return P[start : start + C * grid].reshape(C, grid)
 
 
+def forward(
+    x: np.ndarray, w: np.ndarray, stride: tuple, pads: tuple, dilation: tuple, out_hw: tuple
+) -> np.ndarray:
+    """y (N, C, Ho, Wo) of the depthwise convolution of x (N, C, H, W) with w (C, 1, kh, kw):
+    on the grid, Y[c, m] = sum_t w[c, t] P[phase_t, c, off_t + m], each tap's block copied as a
+    column of one product per channel (a few channels at a time), the junk dropped at the end.
+    The view of a channel-major (C, N, Ho, Wo) array."""
+    N, C = x.shape[:2]
+    Ho, Wo = out_hw
+    Hq, Wq, grid, taps = _geometry(x.shape, w.shape[2:], stride, pads, dilation)
+    P = phase_planes(x, stride, pads, Hq, Wq, "dw_x")
+    wt = w.reshape(C, 1, -1)
+    Y = workspace("dw_y", (C, 1, grid), x.dtype)
+    step = max(1, min(C, COLS_CHUNK // (len(taps) * grid)))
+    for c0 in range(0, C, step):
+        c1 = min(C, c0 + step)
+        cols = workspace("dw_cols", (c1 - c0, len(taps), grid), x.dtype)
+        for t, (phase, off) in enumerate(taps):
+            start = (phase * C + c0) * grid + off
+            cols[:, t] = P[start : start + (c1 - c0) * grid].reshape(c1 - c0, grid)
+        np.matmul(wt[c0:c1], cols, out=Y[c0:c1])
+    y = recycled("y", (C, N, Ho, Wo), x.dtype)
+    np.copyto(y, Y.reshape(C, N, Hq, Wq)[:, :, :Ho, :Wo])
+    return y.transpose(1, 0, 2, 3)
+
+
 def backward(
     gy: np.ndarray,
     x: np.ndarray,
@@ -124,9 +153,6 @@ def backward(
         gP = _input_grad(Gs, w.reshape(C, -1), taps, stride[0] * stride[1], grid)
         gx = _unphase(gP, x.shape, stride, pads, Hq, Wq)
     return gx, gw
-
-
-COLS_CHUNK = 1 << 21  # numbers of columns per block of channels (8 MB of float32)
 
 
 def _input_grad(Gs: np.ndarray, wt: np.ndarray, taps: list, phases: int, grid: int):

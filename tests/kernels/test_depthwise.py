@@ -1,4 +1,4 @@
-"""glassnet/kernels/depthwise.py (the tap-sum backward of depthwise convolutions) against the
+"""glassnet/kernels/depthwise.py (depthwise convolutions over stride-phase planes) against the
 textbook glassnet/kernels/reference.py and against torch, on random shapes: odd sizes, strides
 1-3, uneven padding, dilation, float32 and float64, the cache on and off."""
 
@@ -82,12 +82,28 @@ def test_one_gradient_alone(need_x, need_w):
     np.testing.assert_allclose(gx if need_x else gw, ref_gx if need_x else ref_gw, 1e-10, 1e-10)
 
 
-def test_the_convolution_backward_takes_the_tap_path_for_depthwise_layers(monkeypatch):
-    """kconv.backward sends groups = in = out channels here (and nothing else)."""
+def test_the_convolution_kernels_take_this_path_for_depthwise_layers(monkeypatch):
+    """kconv sends groups = in = out channels here (the forward only when strided), and
+    nothing else."""
     calls = []
-    monkeypatch.setattr(depthwise, "backward", lambda *a: calls.append(a) or (None, None))
-    x, w = np.ones((2, 4, 6, 6)), np.ones((4, 1, 3, 3))
-    for groups, w_ in [(4, w), (2, np.ones((4, 2, 3, 3)))]:
-        p = kconv.plan(x.shape, w_.shape, (1, 1), (1, 1, 1, 1), (1, 1), groups)
-        kconv.backward(np.ones((2, 4, 6, 6)), x, w_, p, True, True)
-    assert len(calls) == 1
+    monkeypatch.setattr(depthwise, "backward", lambda *a: calls.append("b") or (None, None))
+    monkeypatch.setattr(depthwise, "forward", lambda *a: calls.append("f"))
+    x = np.ones((2, 4, 6, 6))
+    for groups, s, w in [(4, 1, (4, 1, 3, 3)), (4, 2, (4, 1, 3, 3)), (2, 2, (4, 2, 3, 3))]:
+        p = kconv.plan(x.shape, w, (s, s), (1, 1, 1, 1), (1, 1), groups)
+        kconv.forward(x, np.ones(w), p)
+        kconv.backward(np.ones((2, 4) + p.out_hw), x, np.ones(w), p, True, True)
+    assert calls == ["b", "f", "b"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_forward_equals_the_reference(seed, monkeypatch):
+    monkeypatch.setattr(depthwise, "COLS_CHUNK", 50)  # a few channels per product
+    case = _case(300 + seed)
+    args = (case["stride"], case["pads"], case["dilation"])
+    ref = reference.conv2d_forward(case["x"], case["w"], *args, case["x"].shape[1])
+    for dtype, tol in [(np.float64, 1e-12), (np.float32, 1e-4)]:
+        x, w = case["x"].astype(dtype), case["w"].astype(dtype)
+        y = depthwise.forward(x, w, *args, ref.shape[2:])
+        assert y.dtype == dtype
+        np.testing.assert_allclose(y, ref, rtol=tol, atol=tol)
