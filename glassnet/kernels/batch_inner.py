@@ -7,8 +7,10 @@ xp (C, Hp, Wp, m) of m images gives columns
 
     cols[(c, i, j), (p, q, n)] = xp[c, p*sh + i*dh, q*sw + j*dw, n]
 
-whose copy runs over Wo*m contiguous numbers at stride 1 (m at other strides), and the
-convolution is still ONE product per chunk of images, with no junk:
+whose copy runs over Wo*m contiguous numbers (a strided convolution first splits xp by stride
+phase, xq[a, b, c, r, s, n] = xp[c, r*sh + a, s*sw + b, n], so that each kernel offset reads
+one phase plane at stride 1), and the convolution is still ONE product per chunk of images,
+with no junk:
 
     Y (O, Ho*Wo*m) = W (O, C*kh*kw) @ cols,    dL/dW = gY cols^T,    dL/dcols = W^T gY
 
@@ -24,6 +26,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from glassnet.kernels.cache import recycled, workspace
+from glassnet.kernels.depthwise import phase_ranges
 
 CHUNK = 1 << 21  # numbers of columns per chunk of images (8 MB of float32)
 MAX_WO = 10  # output rows at most this long take this path ...
@@ -77,11 +80,41 @@ def _windows(xp: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, out_
 def _columns(x, n0, n1, geometry) -> np.ndarray:
     """cols (C*kh*kw, Ho*Wo*m) of images n0..n1-1, in a workspace."""
     kernel, stride, pads, dilation, out_hw = geometry
+    C = x.shape[1]
+    if stride != (1, 1):
+        xq = _phased(x, stride, pads, n0, n1)
+        cols = workspace("bi_cols", (C, *kernel, *out_hw, n1 - n0), x.dtype)
+        for i, j, window in _tap_windows(xq, geometry):
+            cols[:, i, j] = window
+        return cols.reshape(C * kernel[0] * kernel[1], -1)
     xp = _padded(x, pads, n0, n1, "bi_x")
     win = _windows(xp, kernel, stride, dilation, out_hw)
     cols = workspace("bi_cols", win.shape, x.dtype)
     np.copyto(cols, win)
-    return cols.reshape(win.shape[0] * kernel[0] * kernel[1], -1)
+    return cols.reshape(C * kernel[0] * kernel[1], -1)
+
+
+def _phased(x: np.ndarray, stride: tuple, pads: tuple, n0: int, n1: int) -> np.ndarray:
+    """xq (sh, sw, C, Hq, Wq, m): images n0..n1-1 of x padded and split by stride phase,
+    xq[a, b, c, r, s, n] = xp[n, c, r*sh + a, s*sw + b], in a workspace with a zero border."""
+    N, C, H, W = x.shape
+    sh, sw = stride
+    Hq, Wq = -(-(H + pads[0] + pads[1]) // sh), -(-(W + pads[2] + pads[3]) // sw)
+    xq = workspace(f"bi_xq{stride}{pads}{(H, W)}", (sh, sw, C, Hq, Wq, n1 - n0), x.dtype)
+    for a, b, (r0, r1, h0), (s0, s1, w0) in phase_ranges(x.shape, stride, pads):
+        xq[a, b, :, r0:r1, s0:s1] = x[n0:n1, :, h0::sh, w0::sw].transpose(1, 2, 3, 0)
+    return xq
+
+
+def _tap_windows(xq: np.ndarray, geometry: tuple):
+    """(i, j, window) per kernel offset: window (C, Ho, Wo, m) = the phase plane's block it
+    reads, whose rows are runs of Wo*m numbers."""
+    (kh, kw), (sh, sw), _, (dh, dw), (Ho, Wo) = geometry
+    for i in range(kh):
+        a, r = i * dh % sh, i * dh // sh
+        for j in range(kw):
+            b, s = j * dw % sw, j * dw // sw
+            yield i, j, xq[a, b, :, r : r + Ho, s : s + Wo]
 
 
 def forward(x: np.ndarray, W: np.ndarray, geometry: tuple) -> np.ndarray:
@@ -122,10 +155,14 @@ def backward(
         if need_x:  # dL/dcols in the columns' workspace: the product above is done with them
             dcols = workspace("bi_cols", (C, *kernel, Ho, Wo, m), gy.dtype)
             np.matmul(W2.T, gY, out=dcols.reshape(W2.shape[1], -1))
-            gxp = workspace(f"bi_gx{pads}{(H, Wd)}", _padded_shape(x.shape, pads, m), gy.dtype)
-            gxp.fill(0)
-            _col2im_add(gxp, dcols, stride, dilation)
-            gx[:, n0:n1] = gxp[:, pt : pt + H, pl : pl + Wd, :].transpose(0, 3, 1, 2)
+            if stride == (1, 1):
+                shape = _padded_shape(x.shape, pads, m)
+                gxp = workspace(f"bi_gx{pads}{(H, Wd)}", shape, gy.dtype)
+                gxp.fill(0)
+                _col2im_add(gxp, dcols, stride, dilation)
+                gx[:, n0:n1] = gxp[:, pt : pt + H, pl : pl + Wd, :].transpose(0, 3, 1, 2)
+            else:
+                _unphase_add(gx[:, n0:n1], dcols, x.shape, geometry)
     gW = None if gWT is None else np.ascontiguousarray(gWT.T).reshape(W.shape)
     return (None if gx is None else gx.transpose(1, 0, 2, 3)), gW
 
@@ -133,6 +170,23 @@ def backward(
 def _padded_shape(x_shape: tuple, pads: tuple, m: int) -> tuple:
     C, H, W = x_shape[1:]
     return (C, H + pads[0] + pads[1], W + pads[2] + pads[3], m)
+
+
+def _unphase_add(gx: np.ndarray, dcols: np.ndarray, x_shape: tuple, geometry: tuple) -> None:
+    """gx (C, m, H, W) = the adjoint of `_phased` + `_tap_windows` applied to dcols: each
+    kernel offset's block added into its phase plane (runs of Wo*m numbers), then every phase
+    copied to its pixels (each pixel lies in exactly one phase)."""
+    _, stride, pads, _, _ = geometry
+    H, W = x_shape[2:]
+    sh, sw = stride
+    m = dcols.shape[-1]
+    Hq, Wq = -(-(H + pads[0] + pads[1]) // sh), -(-(W + pads[2] + pads[3]) // sw)
+    gxq = workspace("bi_gxq", (sh, sw, gx.shape[0], Hq, Wq, m), gx.dtype)
+    gxq.fill(0)
+    for i, j, window in _tap_windows(gxq, geometry):
+        window += dcols[:, i, j]
+    for a, b, (r0, r1, h0), (s0, s1, w0) in phase_ranges(x_shape, stride, pads):
+        gx[:, :, h0::sh, w0::sw] = gxq[a, b, :, r0:r1, s0:s1].transpose(0, 3, 1, 2)
 
 
 def _col2im_add(gxp: np.ndarray, dcols: np.ndarray, stride: tuple, dilation: tuple) -> None:

@@ -59,12 +59,12 @@ def phase_planes(x: np.ndarray, stride: tuple, pads: tuple, Hq: int, Wq: int, ta
     P = workspace(key, (sh * sw * C * N * Hq * Wq + Hq * Wq,), x.dtype)
     planes = P[: sh * sw * C * N * Hq * Wq].reshape(sh, sw, C, N, Hq, Wq)
     xc = x.transpose(1, 0, 2, 3)  # (C, N, H, W)
-    for a, b, (r0, r1, h0), (s0, s1, w0) in _phases(x.shape, stride, pads, Hq, Wq):
+    for a, b, (r0, r1, h0), (s0, s1, w0) in phase_ranges(x.shape, stride, pads):
         planes[a, b, :, :, r0:r1, s0:s1] = xc[:, :, h0::sh, w0::sw]
     return P
 
 
-def _phases(x_shape: tuple, stride: tuple, pads: tuple, Hq: int, Wq: int):
+def phase_ranges(x_shape: tuple, stride: tuple, pads: tuple):
     """For each stride phase (a, b) holding input pixels: (a, b, rows, columns), rows =
     (r0, r1, h0): phase rows r0..r1-1 hold input rows h0, h0 + sh, ... (columns alike)."""
     H, W = x_shape[2:]
@@ -195,6 +195,6 @@ def _unphase(gP: np.ndarray, x_shape: tuple, stride: tuple, pads: tuple, Hq: int
     gx = recycled("gx", (C, N, H, W), gP.dtype)
     if sh > 1 or sw > 1:  # pixels no tap reads (a stride past the kernel) get no gradient
         gx.fill(0)
-    for a, b, (r0, r1, h0), (s0, s1, w0) in _phases(x_shape, stride, pads, Hq, Wq):
+    for a, b, (r0, r1, h0), (s0, s1, w0) in phase_ranges(x_shape, stride, pads):
         gx[:, :, h0::sh, w0::sw] = planes[a, b, :, :, r0:r1, s0:s1]
     return gx.transpose(1, 0, 2, 3)
