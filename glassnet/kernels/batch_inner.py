@@ -28,7 +28,9 @@ from numpy.lib.stride_tricks import as_strided
 from glassnet.kernels.cache import recycled, workspace
 from glassnet.kernels.depthwise import phase_ranges
 
-CHUNK = 1 << 19  # numbers of columns per chunk of images (2 MB; A/B f+b: 0.86-0.93x 8 MB's, 1.07x on LeNet C3)
+# numbers of columns per chunk of images: 2 MB (A/B forward + backward against 8 MB chunks:
+# 0.86-0.93x, 1.07x on LeNet's C3)
+CHUNK = 1 << 19
 MAX_WO = 10  # output rows at most this long take this path ...
 MAX_WO_NARROWING = 8  # ... or this long for the backward of layers with O <= C
 MIN_N = 8  # with fewer images the runs are no longer than the usual columns' rows
