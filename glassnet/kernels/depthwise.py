@@ -131,13 +131,13 @@ def backward(
     for the output gradient gy (N, C, Ho, Wo); None where not needed:
 
         dL/dw[c, t] = sum_m G[c, m] P[phase_t, c, off_t + m]
-        dL/dP[phase_t, c, off_t + m] += w[c, t] G[c, m]        (then unpadded, unphased)
+        dL/dP[k, c, u] = sum_{t in phase k} w[c, t] G[c, u - off_t]   (then unpadded, unphased)
 
     dL/dx is the (N, C, H, W) view of a channel-major array."""
     N, C, H, W = x.shape
     Ho, Wo = gy.shape[2:]
     Hq, Wq, grid, taps = _geometry(x.shape, w.shape[2:], stride, pads, dilation)
-    # G behind a zero prefix as long as the largest offset (read by `_input_grad_stride1`)
+    # G behind a zero prefix as long as the largest offset (read by `_input_grad`)
     lead = taps[-1][1]
     Gs = workspace(f"dw_gy{(N, Hq, Wq, Ho, Wo)}", (lead + C * grid,), gy.dtype)  # junk stays 0
     G = Gs[lead:].reshape(C, grid)
@@ -188,13 +188,12 @@ def _input_grad(Gs: np.ndarray, wt: np.ndarray, taps: list, phases: int, grid: i
 
 def _unphase(gP: np.ndarray, x_shape: tuple, stride: tuple, pads: tuple, Hq: int, Wq: int):
     """dL/dx (N, C, H, W) from the phase-plane gradient: the adjoint of `phase_planes` (the
-    view of a channel-major array)."""
+    view of a channel-major array). Every pixel lies in exactly one phase, so each is written
+    once (zero where no tap reads it: the gathered sums are zero there)."""
     N, C, H, W = x_shape
     sh, sw = stride
     planes = gP[: sh * sw * C * N * Hq * Wq].reshape(sh, sw, C, N, Hq, Wq)
     gx = recycled("gx", (C, N, H, W), gP.dtype)
-    if sh > 1 or sw > 1:  # pixels no tap reads (a stride past the kernel) get no gradient
-        gx.fill(0)
     for a, b, (r0, r1, h0), (s0, s1, w0) in phase_ranges(x_shape, stride, pads):
         gx[:, :, h0::sh, w0::sw] = planes[a, b, :, :, r0:r1, s0:s1]
     return gx.transpose(1, 0, 2, 3)
