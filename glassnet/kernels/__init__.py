@@ -11,6 +11,8 @@ cache       `CACHE`: every reused buffer and cached constant, one size limit, `c
 conv        the convolution's paths, chosen by shape: `plan`, `forward`, `backward`, `bias_grad`
 im2col      im2col / col2im through strided views, column chunks, wide rows, the stride-1
             backward from one set of columns
+batch_inner small maps: im2col columns with the batch innermost (runs of Wo*N numbers)
+depthwise   depthwise convolutions over stride-phase planes (each tap one contiguous block)
 reference   textbook im2col + one matmul per group, and col2im, written to be read
 attention   scaled dot-product attention's scores, safe softmax, head layout, causal mask
 gelu        the float32 GELU through a rational approximation of Phi, in chunks

@@ -24,6 +24,10 @@ CONV2D_GRID = [
     (1, 1, 5, 5, 1, 5, 1, 0, 1, 1),  # kernel as large as the input: one output pixel
     (2, 4, 6, 5, 4, 1, 1, 0, 1, 4),  # depthwise 1x1
     (2, 3, 13, 11, 2, 5, 3, 2, 1, 1),  # odd sizes, stride leaves pixels unused
+    (8, 5, 4, 4, 6, 3, 1, 1, 1, 1),  # small maps, 8 images: the batch-innermost columns
+    (9, 3, 9, 8, 4, 3, 2, 1, 1, 1),  # ... strided: split by stride phase first
+    (3, 4, 9, 10, 4, 3, 2, 1, 1, 4),  # strided depthwise: stride-phase planes
+    (2, 5, 8, 7, 5, (3, 5), 1, "same", (2, 1), 5),  # dilated depthwise, rectangular kernel
 ]
 
 
@@ -149,6 +153,14 @@ def test_gradcheck_float64():
     x1 = glassnet.tensor(randn((2, 2, 9), 6), requires_grad=True)
     w1 = glassnet.tensor(randn((3, 2, 3), 7), requires_grad=True)
     assert gradcheck(lambda x, w: F.conv1d(x, w, padding="same", dilation=2), (x1, w1))
+
+
+@pytest.mark.parametrize("stride, groups", [(1, 1), (2, 1), (1, 3), (2, 3)])
+def test_gradcheck_float64_small_maps_and_depthwise(stride, groups):
+    """The batch-innermost columns (8 images, small maps) and the depthwise kernels."""
+    x = glassnet.tensor(randn((8, 3, 5, 4), 1), requires_grad=True)
+    w = glassnet.tensor(randn((3, 3 // groups, 3, 2), 2), requires_grad=True)
+    assert gradcheck(lambda x, w: F.conv2d(x, w, stride=stride, padding=1, groups=groups), (x, w))
 
 
 def test_same_shapes_twice_before_backward():
