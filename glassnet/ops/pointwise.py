@@ -65,7 +65,9 @@ class Unary(Op):
     @staticmethod
     def backward(ctx, gy):
         x, y = ctx.saved_tensors
-        return (gy * ctx.df(x, y)).astype(gy.dtype, copy=False)
+        # f'(x) rounded to x's dtype before the product, as PyTorch's backward formulas are
+        # evaluated (a float16 trigamma beyond 65504 is inf there, whatever gy is)
+        return gy * np.asarray(ctx.df(x, y)).astype(gy.dtype, copy=False)
 
 
 _LN2, _LN10 = np.log(2.0), np.log(10.0)

@@ -150,3 +150,16 @@ def test_a_0d_float16_tensor_divided_by_a_big_number(other):
     got, want = G.tensor(x) / g_o, torch.tensor(x) / t_o
     assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
     np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", ["digamma", "lgamma", "reciprocal", "erf", "tan"])
+def test_float16_derivative_is_rounded_before_the_product(name):
+    x = np.float16([-0.00308, 0.5, -0.005203, 1.5, 1e-3])
+    up = np.float16([0.3, -2.0, 0.25, 1.0, 0.01])
+    g, t = G.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    (getattr(g, name)() * G.tensor(up)).sum().backward()
+    (getattr(t, name)() * torch.tensor(up)).sum().backward()
+    assert g.grad.dtype == G.float16
+    np.testing.assert_array_equal(np.isinf(g.grad.numpy()), np.isinf(t.grad.numpy()))
+    np.testing.assert_allclose(g.grad.numpy(), t.grad.numpy(), rtol=2e-2)
