@@ -219,7 +219,7 @@ def test_a_failure_before_the_first_checkpoint_removes_the_folder(tmp_path, monk
 def test_ctrl_c_during_training_describes_the_folder(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "glassnet.cli", "train", "--epochs", "500", "--out", "runs"],
+        [sys.executable, "-m", "glassnet.cli", "train", "--epochs", "100000", "--out", "runs"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
