@@ -102,6 +102,7 @@ def no_overflowing_products(case: Case) -> bool:
 
 
 SUMS = {"values_if": no_overflowing_products, "note": SUM_ORDER}  # Spec(..., **SUMS)
+LINEAR_SUMS = {"values_if": lambda case: no_huge_factors(*case.args[:2]), "note": SUM_ORDER}
 
 
 @st.composite

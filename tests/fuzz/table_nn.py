@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import glassnet.nn.functional as F
 from tests.fuzz.cases import (
+    LINEAR_SUMS,
     SUM_ORDER,
     binary,
     channels,
@@ -216,14 +217,7 @@ FUNCTIONAL = [_f(n) for n in ACTIVATIONS] + [
     Spec("F.one_hot", F.one_hot, TF.one_hot, unary()),
     Spec("F.pad", F.pad, TF.pad, pad_case()),
     Spec("F.log_softmax", F.log_softmax, TF.log_softmax, with_dim()),
-    Spec(
-        "F.linear",
-        F.linear,
-        TF.linear,
-        linear_case(),
-        values_if=lambda case: no_huge_factors(*case.args[:2]),
-        note=SUM_ORDER,
-    ),
+    Spec("F.linear", F.linear, TF.linear, linear_case(), **LINEAR_SUMS),
     Spec("F.step", F.step, _torch_step, unary(), note="perceptron unit: 1 where x >= 0"),
     Spec("F.bipolar_step", F.bipolar_step, _torch_bipolar, unary(), note="+1/-1, never 0"),
     Spec("F.fold", F.fold, TF.fold, _fold()),

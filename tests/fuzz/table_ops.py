@@ -14,11 +14,10 @@ from hypothesis import strategies as st
 
 import glassnet as G
 from tests.fuzz.cases import (
-    SUM_ORDER,
+    LINEAR_SUMS,
     SUMS,
     binary,
     matmul_pair,
-    no_huge_factors,
     reduction,
     ternary,
     unary,
@@ -349,14 +348,7 @@ SPECS = (
         Spec("bmm", G.bmm, torch.bmm, matmul_pair((3, 3), (3, 3)), **SUMS),
         Spec("dot", G.dot, torch.dot, matmul_pair((1, 1), (1, 1)), **SUMS),
         Spec("outer", G.outer, torch.outer, binary(scalar=False)),
-        Spec(
-            "linear",
-            G.linear,
-            TF.linear,
-            linear_case(),
-            values_if=lambda case: no_huge_factors(*case.args[:2]),
-            note=SUM_ORDER,
-        ),
+        Spec("linear", G.linear, TF.linear, linear_case(), **LINEAR_SUMS),
     ]
     + MORE_SPECS
 )
