@@ -16,6 +16,8 @@ from glassnet.ops import activation as A
 from glassnet.ops import elementwise as E
 from glassnet.ops import linalg as L
 from glassnet.ops import reduce as R
+from glassnet.ops.info import result_type
+from glassnet.tensor import Tensor
 
 
 def _args(g: GraphBuilder, call) -> list[str]:
@@ -221,14 +223,21 @@ def _compare(g, call):  # y = a (comparison) b, elementwise, boolean
     op_type, negate = _COMPARISONS[call.params["ufunc"]]
     a, b = call.params["operands"]
     if op_type in ("And", "Or", "Xor"):
-        dtype = np.bool_
-    else:  # a Python number takes the array's type, as NumPy does
-        dtype = next((v.dtype for v in (a, b) if isinstance(v, np.ndarray)), np.float32)
-    args = [
-        g.name(v) if isinstance(v, np.ndarray) else g.const(np.asarray(v, dtype)) for v in (a, b)
-    ]
+        dtype = np.dtype(np.bool_)
+    else:  # both sides at PyTorch's result type, as glassnet compares (int < 1.5 in float32)
+        dtype = result_type(*(Tensor._wrap(v) if isinstance(v, np.ndarray) else v for v in (a, b)))
+    args = [_operand(g, v, dtype) for v in (a, b)]
     y = g.op(op_type, *args)
     return g.op("Not", y) if negate else y
+
+
+def _operand(g, v, dtype):
+    """A comparison's operand in `dtype`: a graph value (cast when its dtype differs) or a
+    number as a constant."""
+    if not isinstance(v, np.ndarray):
+        return g.const(np.asarray(v, dtype))
+    name = g.name(v)
+    return name if v.dtype == dtype else g.op("Cast", name, to=onnx_dtype(dtype))
 
 
 MAPPINGS = {

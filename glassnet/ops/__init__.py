@@ -97,7 +97,14 @@ from glassnet.ops.indexing import (
     select,
     to_index,
 )
-from glassnet.ops.info import is_floating_point, is_nonzero, is_tensor, numel
+from glassnet.ops.info import (
+    is_floating_point,
+    is_nonzero,
+    is_tensor,
+    numel,
+    promote_types,
+    result_type,
+)
 from glassnet.ops.linalg import bmm, dot, linear, matmul, mm, outer
 from glassnet.ops.movement import (
     broadcast_to,

@@ -79,7 +79,9 @@ def check_broadcast(a: Tensor, b: Tensor, op: str) -> None:
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
-def _wider(d1: np.dtype, d2: np.dtype) -> np.dtype:
+def promoted_dtype(d1: np.dtype, d2: np.dtype) -> np.dtype:
+    """PyTorch's promote_types: the higher category (bool < integer < float) wins, within a
+    category the wider dtype."""
     c1, c2 = _CATEGORY.get(d1.kind, 3), _CATEGORY.get(d2.kind, 3)
     if c1 != c2:
         return d1 if c1 > c2 else d2  # int64 with float32 gives float32, not NumPy's float64
@@ -93,9 +95,9 @@ def result_dtype(*arrays: np.ndarray) -> np.dtype:
     dim = zero = None
     for x in arrays:
         if x.ndim:
-            dim = x.dtype if dim is None else _wider(dim, x.dtype)
+            dim = x.dtype if dim is None else promoted_dtype(dim, x.dtype)
         else:
-            zero = x.dtype if zero is None else _wider(zero, x.dtype)
+            zero = x.dtype if zero is None else promoted_dtype(zero, x.dtype)
     if dim is None:
         return zero
     if zero is None or _CATEGORY.get(zero.kind, 3) <= _CATEGORY.get(dim.kind, 3):

@@ -1,10 +1,14 @@
 """Questions about a tensor that PyTorch answers at the top level: numel, is_tensor,
-is_floating_point, is_nonzero."""
+is_floating_point, is_nonzero, and the type-promotion questions result_type and promote_types."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+import glassnet._dtypes as _dtypes
+from glassnet.ops._common import operand_arrays, promoted_dtype
 from glassnet.tensor import Tensor
 
 
@@ -30,3 +34,30 @@ def is_nonzero(input: Tensor) -> bool:
             f"is_nonzero: Boolean value of Tensor with {input._data.size} elements is ambiguous"
         )
     return bool(input._data.reshape(()))
+
+
+def result_type(tensor1: Any, tensor2: Any) -> np.dtype:
+    """The dtype of `tensor1 + tensor2` (`torch.result_type`): the higher category wins
+    (bool < integer < float), within it the wider dtype; a Python number or a 0-d tensor decides
+    only when its category is higher (`float32 tensor` with a float64 0-d tensor stays float32,
+    an int64 tensor with 1.5 gives float32, the default dtype).
+
+    >>> result_type(glassnet.tensor([1, 2]), 1.5)
+    dtype('float32')
+    """
+    if not isinstance(tensor1, Tensor) and not isinstance(tensor2, Tensor):
+        raise TypeError(
+            f"result_type: expected at least one Tensor, got {type(tensor1).__name__} and "
+            f"{type(tensor2).__name__}"
+        )
+    return operand_arrays(tensor1, tensor2)[0]._data.dtype
+
+
+def promote_types(type1: Any, type2: Any) -> np.dtype:
+    """The smallest dtype both convert to by PyTorch's rules (`torch.promote_types`): the higher
+    category (bool < integer < float), within it the wider; int64 with float16 is float16.
+
+    >>> promote_types(glassnet.int64, glassnet.float32)
+    dtype('float32')
+    """
+    return promoted_dtype(_dtypes.to_dtype(type1), _dtypes.to_dtype(type2))

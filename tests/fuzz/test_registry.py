@@ -75,6 +75,8 @@ SKIP = {
     "grad": AUTOGRAD,
     "grad_fn": AUTOGRAD,
     "is_floating_point": NOT_AN_OP,
+    "result_type": NOT_AN_OP + " (a dtype question): tests/ops/test_result_type_edges.py",
+    "promote_types": NOT_AN_OP + " (a dtype question): tests/ops/test_result_type_edges.py",
     "is_leaf": AUTOGRAD,
     "ndim": NOT_AN_OP,
     "normal_": RANDOM_INIT,

@@ -163,3 +163,38 @@ def test_float16_derivative_is_rounded_before_the_product(name):
     assert g.grad.dtype == G.float16
     np.testing.assert_array_equal(np.isinf(g.grad.numpy()), np.isinf(t.grad.numpy()))
     np.testing.assert_allclose(g.grad.numpy(), t.grad.numpy(), rtol=2e-2)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (np.int64([1, 2]), 1.5),
+        (np.float32([1.0]), np.array(1.0)),
+        (np.int32([1]), np.int64(3)),
+        (np.array([True]), 2),
+        (np.float16([1.0]), np.float32([1.0])),
+        (np.int64([1]), np.array(2.5)),
+        (np.array(1, dtype=np.int32), np.array(1.0, dtype=np.float64)),
+    ],
+)
+def test_result_type_as_torch(a, b):
+    g_b = (
+        G.tensor(b) if isinstance(b, np.ndarray) else (b.item() if isinstance(b, np.generic) else b)
+    )
+    t_b = torch.tensor(b) if isinstance(b, np.ndarray) else g_b
+    got = G.result_type(G.tensor(a), g_b)
+    want = torch.result_type(torch.tensor(a), t_b)
+    assert str(got) == str(want).removeprefix("torch.")
+
+
+@pytest.mark.parametrize(
+    "a, b", [("int64", "float16"), ("bool", "int32"), ("float32", "float64"), ("uint8", "int8")]
+)
+def test_promote_types_as_torch(a, b):
+    got = G.promote_types(getattr(G, a), getattr(G, b))
+    assert str(got) == str(torch.promote_types(getattr(torch, a), getattr(torch, b))).split(".")[1]
+
+
+def test_result_type_needs_a_tensor():
+    with pytest.raises(TypeError, match="result_type: expected at least one Tensor"):
+        G.result_type(1, 2.0)
