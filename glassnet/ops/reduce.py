@@ -156,6 +156,8 @@ class Norm(Op):
             y = a.sum(axis=axis, keepdims=True)
         else:
             y = (a**p).sum(axis=axis, keepdims=True) ** (1.0 / p)
+        if y.size == x.size:  # one number per norm: |x| itself, as PyTorch (no x^2 overflow)
+            y = a
         ctx.save_for_backward(x, y)
         ctx.args = (p, axis, keepdims)
         return y if keepdims else _drop_axes(y, axis)

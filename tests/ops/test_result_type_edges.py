@@ -198,3 +198,12 @@ def test_promote_types_as_torch(a, b):
 def test_result_type_needs_a_tensor():
     with pytest.raises(TypeError, match="result_type: expected at least one Tensor"):
         G.result_type(1, 2.0)
+
+
+@pytest.mark.parametrize("p", [2, 1, 3, float("inf")])
+def test_norm_of_one_number_is_its_size_without_overflow(p):
+    x = np.float32([[1e30], [-3e20]])
+    got = G.tensor(x).norm(p=p, dim=1)
+    np.testing.assert_array_equal(got.numpy(), torch.tensor(x).norm(p=p, dim=1).numpy())
+    sim = G.nn.functional.cosine_similarity(G.tensor([[-0.5]]), G.tensor(1e30))
+    assert sim.tolist() == [-1.0]
