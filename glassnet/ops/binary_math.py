@@ -13,6 +13,7 @@ from scipy import special
 
 from glassnet.autograd.function import Op, unbroadcast
 from glassnet.ops._common import check_broadcast, operands
+from glassnet.ops.elementwise_binary import half_meets_number, in_float32
 from glassnet.ops.pointwise import _float
 from glassnet.tensor import Tensor
 
@@ -138,7 +139,10 @@ def fmod(input: Any, other: Any) -> Tensor:
 
 
 def floor_divide(input: Any, other: Any) -> Tensor:
-    """floor(input / other), elementwise (not differentiable, as in PyTorch)."""
+    """floor(input / other), elementwise (not differentiable, as in PyTorch); a number meeting
+    a float16 tensor stays float32 there, as in PyTorch (see `half_meets_number`)."""
+    if half_meets_number(input, other):
+        return in_float32(floor_divide, input, other)
     a, b = operands(input, other)
     check_broadcast(a, b, "floor_divide")
     return Tensor._wrap(np.asarray(np.floor_divide(a._data, b._data)))

@@ -200,7 +200,7 @@ def sub(input: Any, other: Any, alpha: float = 1) -> Tensor:
     return Sub.apply(a, b)
 
 
-def _half_and_number(input: Any, other: Any) -> bool:
+def half_meets_number(input: Any, other: Any) -> bool:
     """True when a float16 tensor meets a number (a Python number or a 0-d tensor).
 
     PyTorch's mul and div then keep the number in float32, the type float16 arithmetic is
@@ -215,8 +215,8 @@ def _half_and_number(input: Any, other: Any) -> bool:
     return False
 
 
-def _in_float32(op: Any, input: Any, other: Any) -> Tensor:
-    """op(input, other) computed in float32 and rounded once to float16 (see `_half_and_number`)."""
+def in_float32(op: Any, input: Any, other: Any) -> Tensor:
+    """op(input, other) in float32, rounded once to float16 (see `half_meets_number`)."""
 
     def wide(x: Any) -> Any:
         if isinstance(x, Tensor):
@@ -227,14 +227,14 @@ def _in_float32(op: Any, input: Any, other: Any) -> Tensor:
 
 
 def mul(input: Any, other: Any) -> Tensor:
-    if _half_and_number(input, other):
-        return _in_float32(mul, input, other)
+    if half_meets_number(input, other):
+        return in_float32(mul, input, other)
     return Mul.apply(*operands(input, other))
 
 
 def div(input: Any, other: Any) -> Tensor:
-    if _half_and_number(input, other):
-        return _in_float32(div, input, other)
+    if half_meets_number(input, other):
+        return in_float32(div, input, other)
     a, b = operands(input, other)
     if a._data.dtype.kind != "f":  # true division of integers gives floats, as in PyTorch
         a = cast(a, _dtypes.get_default_dtype())

@@ -56,18 +56,23 @@ class Unary(Op):
 
     @staticmethod
     def forward(ctx, x, name):
-        f, df = _UNARY[name]
+        f, _ = _UNARY[name]
         y = f(x).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, y)
-        ctx.df = df
+        ctx.name = name
         return y
 
     @staticmethod
     def backward(ctx, gy):
         x, y = ctx.saved_tensors
-        # f'(x) rounded to x's dtype before the product, as PyTorch's backward formulas are
-        # evaluated (a float16 trigamma beyond 65504 is inf there, whatever gy is)
-        return gy * np.asarray(ctx.df(x, y)).astype(gy.dtype, copy=False)
+        name = ctx.name
+        if name in _DENOMINATOR:  # gy / (x ln 2): no 1/x of its own to overflow float16
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return (gy / _DENOMINATOR[name](x)).astype(gy.dtype, copy=False)
+        slope = _UNARY[name][1](x, y)
+        if name in _SLOPE_IS_AN_OP:  # the slope rounded to x's dtype first (float16 inf > 65504)
+            slope = np.asarray(slope).astype(gy.dtype, copy=False)
+        return (gy * slope).astype(gy.dtype, copy=False)
 
 
 _LN2, _LN10 = np.log(2.0), np.log(10.0)
@@ -90,9 +95,20 @@ _UNARY = {
     "atanh": (np.arctanh, lambda x, y: 1 / (1 - x * x)),
     "lgamma": (lambda x: _lgamma(x), lambda x, y: special.digamma(x)),
     "digamma": (special.digamma, lambda x, y: special.polygamma(1, x)),
-    "logit": (special.logit, lambda x, y: _logit_slope(x)),
+    "logit": (special.logit, None),  # 1 / (x (1 - x)), applied as a quotient (_DENOMINATOR)
     "sinc": (np.sinc, lambda x, y: _sinc_slope(x, y)),
 }
+
+# How PyTorch evaluates some backward formulas, which decides where float16 overflows:
+# as a quotient gy / d(x) (its 1/d(x) alone can pass 65504 where gy / d(x) does not) ...
+_DENOMINATOR = {
+    "log2": lambda x: x * _LN2,
+    "log10": lambda x: x * _LN10,
+    "logit": lambda x: _logit_denominator(x),
+}
+# ... or with the derivative as an op of its own, rounded before the product (digamma for
+# lgamma, polygamma(1, .) for digamma)
+_SLOPE_IS_AN_OP = {"lgamma", "digamma"}
 
 
 def _lgamma(x: np.ndarray) -> np.ndarray:
@@ -101,10 +117,9 @@ def _lgamma(x: np.ndarray) -> np.ndarray:
     return np.where(np.isneginf(x), np.asarray(np.inf, dtype=y.dtype), y)
 
 
-def _logit_slope(x: np.ndarray) -> np.ndarray:
-    """1 / (x (1 - x)) on [0, 1], NaN outside (where logit is NaN), as PyTorch."""
-    with np.errstate(divide="ignore"):
-        return np.where((x < 0) | (x > 1), np.nan, 1 / (x * (1 - x)))
+def _logit_denominator(x: np.ndarray) -> np.ndarray:
+    """x (1 - x) on [0, 1], NaN outside (where logit is NaN), as PyTorch."""
+    return np.where((x < 0) | (x > 1), np.asarray(np.nan, x.dtype), x * (1 - x))
 
 
 def _sinc_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -153,10 +153,10 @@ def test_a_0d_float16_tensor_divided_by_a_big_number(other):
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
-@pytest.mark.parametrize("name", ["digamma", "lgamma", "reciprocal", "erf", "tan"])
+@pytest.mark.parametrize("name", ["digamma", "lgamma", "reciprocal", "erf", "tan", "logit", "log2"])
 def test_float16_derivative_is_rounded_before_the_product(name):
-    x = np.float16([-0.00308, 0.5, -0.005203, 1.5, 1e-3])
-    up = np.float16([0.3, -2.0, 0.25, 1.0, 0.01])
+    x = np.float16([-0.00308, 0.5, -0.005203, 1.5, 1e-3, 6.437e-06])
+    up = np.float16([0.3, -2.0, 0.25, 1.0, 0.01, 0.4])
     g, t = G.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     (getattr(g, name)() * G.tensor(up)).sum().backward()
     (getattr(t, name)() * torch.tensor(up)).sum().backward()
@@ -207,3 +207,20 @@ def test_norm_of_one_number_is_its_size_without_overflow(p):
     np.testing.assert_array_equal(got.numpy(), torch.tensor(x).norm(p=p, dim=1).numpy())
     sim = G.nn.functional.cosine_similarity(G.tensor([[-0.5]]), G.tensor(1e30))
     assert sim.tolist() == [-1.0]
+
+
+@pytest.mark.parametrize(
+    "other", [np.array(-0.80193144, np.float32), 70000.0, np.array(3.0001, np.float64)]
+)
+@pytest.mark.parametrize("op", ["floor_divide", "remainder", "fmod"])
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_float16_floor_divide_keeps_the_number_wide_remainder_does_not(op, other):
+    x = np.float16([-0.802, 5.0, 1e-3])
+    g_o = G.tensor(other) if isinstance(other, np.ndarray) else other
+    t_o = torch.tensor(other) if isinstance(other, np.ndarray) else other
+    got = getattr(G, op)(G.tensor(x), g_o)
+    want = getattr(torch, op)(torch.tensor(x), t_o)
+    assert got.dtype == G.float16
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    if op == "floor_divide":
+        np.testing.assert_array_equal(G.tensor(x).floor_divide_(g_o).numpy(), want.numpy())
