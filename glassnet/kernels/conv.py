@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from glassnet.kernels import batch_inner, depthwise
+from glassnet.kernels import batch_inner, depthwise, flat_rows
 from glassnet.kernels.cache import constant, recycled, workspace
 from glassnet.kernels.im2col import (
     conv_gemm,
@@ -42,6 +42,8 @@ from glassnet.kernels.im2col import (
     use_wide_rows,
 )
 
+FLAT_FORWARD_MAX_W = 16  # wider 'same' layers keep wide rows forward (unless C <= 4)
+
 
 class Plan(NamedTuple):
     """What forward decided and backward needs: the geometry and the path taken."""
@@ -54,6 +56,7 @@ class Plan(NamedTuple):
     out_hw: tuple  # (Ho, Wo)
     wide: bool  # the forward's columns in wide rows (stride 1, undilated, few junk columns)
     inner: bool  # the forward's columns with the batch innermost (small maps)
+    flat: bool  # a 'same' convolution, which flat rows can compute (`flat_rows`)
 
 
 def plan(x_shape: tuple, w_shape: tuple, stride, pads, dilation, groups: int) -> Plan:
@@ -68,7 +71,8 @@ def plan(x_shape: tuple, w_shape: tuple, stride, pads, dilation, groups: int) ->
     wide = use_wide_rows(stride, dilation, O // groups, Wo, Wd + pads[2] + pads[3])
     wide = wide and O // groups <= w_shape[1] * kh * kw
     inner = batch_inner.use_forward(x_shape[0], Wo, groups)
-    return Plan((kh, kw), stride, pads, dilation, groups, (Ho, Wo), wide, inner)
+    flat = groups == 1 and flat_rows.use_flat_rows((kh, kw), stride, pads, dilation, (H, Wd))
+    return Plan((kh, kw), stride, pads, dilation, groups, (Ho, Wo), wide, inner, flat)
 
 
 def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
@@ -81,6 +85,12 @@ def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
         y = recycled("y", (O, N * Ho * Wo), x.dtype)
         np.matmul(W.reshape(O, -1), _channel_major(x, p.stride), out=y)
         return y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)
+    if p.flat and (Wo <= FLAT_FORWARD_MAX_W or x.shape[1] <= 4):
+        # 'same': columns straight from the unpadded planes, no junk, no crop (A/B: 14x14
+        # 32->32 3x3 0.86, 10x10 16->16 0.73, 7x7 64->64 0.97, 4x4 128->128 1.00, 1->6 5x5 on
+        # 28x28 0.85, 3->16 on 64x64 0.84; wider maps lose: 28x28 1.00-1.05, 32x32 1.14, as
+        # their wide rows have few junk columns and zeroing the wrapped entries costs as much)
+        return flat_rows.forward(x, W)
     if G == x.shape[1] == O and p.stride != (1, 1):
         # strided depthwise: columns from stride-phase planes (A/B 0.8x; at stride 1 the wide
         # rows below are cheaper)
@@ -103,6 +113,12 @@ def backward(
     Ho, Wo = p.out_hw
     if _pointwise(p):  # 1x1: dL/dW = gY X^T, dL/dx = W^T gY, two GEMMs
         return _pointwise_grads(gy, x, W, p.stride, need_x, need_w)
+    if p.flat and (not need_x or O <= 2 * C):
+        # 'same': both gradients from flat-row columns of gy, or dL/dW alone from those of x
+        # (A/B: 14x14 32->32 0.85, 10x10 16->16 0.76, 7x7 64->64 0.86, 28x28 16->16 0.93-1.01,
+        # 64->64 0.93, 16->32 on 16x16 0.78; but 3->16 with dL/dx 1.99: gy's columns then are
+        # the larger ones)
+        return flat_rows.backward(gy, x, W, need_x, need_w)
     if G == C == O:
         # depthwise: each tap one contiguous block of the stride-phase planes (A/B: 0.38x the
         # time strided, 0.54-0.65x at stride 1)
