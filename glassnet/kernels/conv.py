@@ -42,8 +42,6 @@ from glassnet.kernels.im2col import (
     use_wide_rows,
 )
 
-FLAT_FORWARD_MAX_W = 16  # wider 'same' layers keep wide rows forward (unless C <= 4)
-
 
 class Plan(NamedTuple):
     """What forward decided and backward needs: the geometry and the path taken."""
@@ -85,11 +83,11 @@ def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
         y = recycled("y", (O, N * Ho * Wo), x.dtype)
         np.matmul(W.reshape(O, -1), _channel_major(x, p.stride), out=y)
         return y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)
-    if p.flat and (Wo <= FLAT_FORWARD_MAX_W or x.shape[1] <= 4):
-        # 'same': columns straight from the unpadded planes, no junk, no crop (A/B: 14x14
-        # 32->32 3x3 0.86, 10x10 16->16 0.73, 7x7 64->64 0.97, 4x4 128->128 1.00, 1->6 5x5 on
-        # 28x28 0.85, 3->16 on 64x64 0.84; wider maps lose: 28x28 1.00-1.05, 32x32 1.14, as
-        # their wide rows have few junk columns and zeroing the wrapped entries costs as much)
+    if p.flat:
+        # 'same': columns straight from the unpadded planes, no junk, no crop (A/B against wide
+        # rows or batch innermost: 28x28 16->16 3x3 0.86, 64->64 0.88, 32x32 32->32 0.94,
+        # 14x14 32->32 0.84, 10x10 16->16 0.73, 7x7 64->64 0.97, 4x4 128->128 1.00, 1->6 5x5
+        # on 28x28 0.85, 3->16 on 64x64 0.84)
         return flat_rows.forward(x, W)
     if G == x.shape[1] == O and p.stride != (1, 1):
         # strided depthwise: columns from stride-phase planes (A/B 0.8x; at stride 1 the wide

@@ -100,7 +100,7 @@ def test_the_convolution_kernels_choose_it(monkeypatch):
     monkeypatch.setattr(flat_rows, "backward", lambda *a: calls.append("b") or (None, None))
     for C, O, H, expected in [
         (32, 32, 14, "fb"),
-        (16, 16, 28, "b"),
+        (16, 16, 28, "fb"),
         (3, 16, 28, "f"),
         (3, 16, 8, "f"),
     ]:
