@@ -2,8 +2,11 @@
 
 `glassnet.ops.conv.ConvNd` states the math (Y = W cols, dL/dW = gY cols^T, dL/dx = col2im(W^T gY));
 these functions compute it, choosing by shape among the paths of `glassnet.kernels.im2col`,
-`glassnet.kernels.batch_inner` and `glassnet.kernels.depthwise`:
+`glassnet.kernels.flat_rows`, `glassnet.kernels.batch_inner` and `glassnet.kernels.depthwise`:
 
+* 'same' convolutions (stride 1, odd kernel, padding k // 2, ungrouped): columns read straight
+  from the unpadded planes, forward and backward (`flat_rows`; the backward where the layer
+  does not widen more than 2x or needs no dL/dx).
 * forward: the columns a few images at a time (`conv_gemm`), in wide rows for stride-1
   convolutions whose junk columns stay cheap (`use_wide_rows`).
 * backward of a stride-1 convolution (any padding, dilation; grouped, or with no more output
