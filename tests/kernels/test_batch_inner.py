@@ -90,9 +90,11 @@ def test_one_gradient_alone(need_x, need_w):
 @pytest.mark.parametrize(
     "N, C, H, O, k, stride, pad, groups, forward, backward",
     [
-        (64, 128, 4, 128, 3, 1, 1, 1, True, True),  # a 4x4 map, 128 channels
+        (64, 128, 4, 128, 3, 1, 1, 1, False, False),  # a 4x4 'same' map: flat rows first
+        (64, 128, 6, 128, 3, 1, 0, 1, True, True),  # a 4x4 valid output, 128 channels
         (64, 6, 14, 16, 5, 1, 0, 1, True, True),  # LeNet's C3: 10x10 out, widening
-        (64, 16, 10, 16, 3, 1, 1, 1, True, False),  # 10x10 out, O <= C: backward elsewhere
+        (64, 16, 10, 16, 3, 1, 1, 1, False, False),  # 10x10 'same': flat rows
+        (64, 16, 12, 16, 3, 1, 0, 1, True, False),  # 10x10 out, O <= C: backward elsewhere
         (64, 32, 14, 32, 3, 2, 0, 1, True, True),  # strided, 6x6 out
         (64, 32, 12, 32, 3, 1, 1, 1, False, False),  # 12x12 out
         (4, 128, 4, 128, 3, 1, 1, 1, False, False),  # few images
@@ -102,11 +104,13 @@ def test_one_gradient_alone(need_x, need_w):
 def test_the_convolution_kernels_choose_it_for_small_maps(
     N, C, H, O, k, stride, pad, groups, forward, backward, monkeypatch
 ):
-    calls = []
+    calls, forward_calls = [], []
     monkeypatch.setattr(batch_inner, "backward", lambda *a: calls.append(a) or (None, None))
+    monkeypatch.setattr(batch_inner, "forward", lambda *a: forward_calls.append(a))
     x_shape, w_shape = (N, C, H, H), (O, C // groups, k, k)
     p = kconv.plan(x_shape, w_shape, (stride,) * 2, (pad,) * 4, (1, 1), groups)
-    assert p.inner == forward
+    kconv.forward(np.ones(x_shape), np.ones(w_shape), p)
+    assert bool(forward_calls) == forward
     Ho, Wo = p.out_hw
     kconv.backward(np.ones((N, O, Ho, Wo)), np.ones(x_shape), np.ones(w_shape), p, True, True)
     assert bool(calls) == backward
