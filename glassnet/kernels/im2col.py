@@ -195,12 +195,14 @@ def conv_weight_grad(
 
 def _spread_wide(g: np.ndarray, out_hw: tuple, padded_w: int) -> np.ndarray:
     """g (G, O/G, m*Ho*Wo) laid over the padded width: (G, O/G, m*Ho*Wp), zero in the junk
-    columns q >= Wo (a workspace whose junk columns are never written)."""
+    columns q >= Wo (a workspace: its junk columns are zeroed on every call, since a layer of
+    another kernel width but the same padded width writes real columns there)."""
     G, Og, L = g.shape
     Ho, Wo = out_hw
     m = L // (Ho * Wo)
     spread = workspace("wide_gy", (G, Og, m, Ho, padded_w), g.dtype)
     np.copyto(spread[..., :Wo], g.reshape(G, Og, m, Ho, Wo))
+    spread[..., Wo:] = 0  # the same buffer serves every Wo of this padded width
     return _view(spread, (G, Og, m * Ho * padded_w))
 
 
