@@ -20,3 +20,9 @@ def test_reports_long_files_and_functions(tmp_path, capsys):
     assert size_report.main([str(package), "--files", "5", "--functions", "6"]) == 1
     assert "pkg/long.py:2 g" in capsys.readouterr().out
     assert size_report.main([str(package), "--files", "100", "--functions", "100"]) == 0
+
+
+def test_glassnet_has_no_file_over_400_lines_and_no_function_over_60():
+    package = ROOT / "glassnet"
+    assert size_report.long_files(package, 400) == [], "split these files by meaning"
+    assert size_report.long_functions(package, 60) == [], "split these functions into named steps"
