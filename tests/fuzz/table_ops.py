@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import glassnet as G
 from tests.fuzz.cases import (
+    HALF_WITH_NUMBER,
     LINEAR_SUMS,
     SUMS,
     binary,
@@ -295,7 +296,11 @@ def _float_base(case: Case) -> bool:
 
 SPECS = (
     [Spec(n, *_same(n), unary()) for n in UNARY]
-    + [Spec(n, *_same(n), binary()) for n in BINARY if n != "pow"]
+    + [
+        Spec(n, *_same(n), binary(), **(HALF_WITH_NUMBER if n in ("div", "divide") else {}))
+        for n in BINARY
+        if n != "pow"
+    ]
     + [Spec(n, *_same(n), reduction()) for n in REDUCE]
     + [
         Spec("prod", G.prod, torch.prod, _prod()),

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import glassnet as G
 from tests.fuzz.cases import (
+    HALF_WITH_NUMBER,
     SUM_ORDER,
     SUMS,
     binary,
@@ -348,6 +349,8 @@ def _extra(n: str) -> dict:
         out["grad_if"] = _no_f16_with_wider
     if n == "sinc":
         out["grad_if"] = _sinc_not_f16_near_0
+    if n == "true_divide":
+        out.update(HALF_WITH_NUMBER)
     return out
 
 
