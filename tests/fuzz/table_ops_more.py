@@ -351,6 +351,12 @@ def _extra(n: str) -> dict:
         out["grad_if"] = _sinc_not_f16_near_0
     if n == "true_divide":
         out.update(HALF_WITH_NUMBER)
+    if n in ("remainder", "fmod"):
+        out["grad_if"] = _no_f16_with_wider
+        out["note"] = (
+            "gradient compared unless float16 meets a wider float: dL/db = -gy floor(a / b), "
+            "and a quotient near an integer floors differently with the division's precision"
+        )
     return out
 
 
