@@ -32,8 +32,9 @@ from typing import NamedTuple
 import numpy as np
 
 from glassnet.kernels import batch_inner, depthwise, flat_rows
-from glassnet.kernels.cache import constant, recycled, workspace
+from glassnet.kernels.cache import constant, recycled
 from glassnet.kernels.im2col import (
+    channel_major,
     conv_gemm,
     conv_weight_grad,
     grads_stride1,
@@ -84,7 +85,7 @@ def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
     Ho, Wo = p.out_hw
     if _pointwise(p):  # 1x1: the pixels are the columns, one GEMM, no im2col
         y = recycled("y", (O, N * Ho * Wo), x.dtype)
-        np.matmul(W.reshape(O, -1), _channel_major(x, p.stride), out=y)
+        np.matmul(W.reshape(O, -1), channel_major(x, p.stride), out=y)
         return y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)
     if p.flat:
         # 'same': columns straight from the unpadded planes, no junk, no crop (A/B against wide
@@ -179,20 +180,6 @@ def _pointwise(p: Plan) -> bool:
     return p.kernel == (1, 1) and p.groups == 1 and not any(p.pads)
 
 
-def _channel_major(x: np.ndarray, stride: tuple = (1, 1), tag: str = "x_cm") -> np.ndarray:
-    """(C, N*Ho*Wo): the pixels of x (N, C, H, W) that a 1x1 convolution of this stride reads,
-    channel-major. A view when x already is channel-major (a convolution's output); else one copy
-    into a workspace (valid until the caller's next call)."""
-    xs = x[:, :, :: stride[0], :: stride[1]] if stride != (1, 1) else x
-    N, C, Ho, Wo = xs.shape
-    X = xs.transpose(1, 0, 2, 3)
-    if not X.flags.c_contiguous:
-        buf = workspace(tag, X.shape, x.dtype)
-        np.copyto(buf, X)
-        X = buf
-    return X.reshape(C, N * Ho * Wo)
-
-
 def _pointwise_grads(
     gy: np.ndarray, x: np.ndarray, W: np.ndarray, stride: tuple, need_x: bool, need_w: bool
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -201,10 +188,10 @@ def _pointwise_grads(
     N, C, H, Wd = x.shape
     O = W.shape[0]
     Ho, Wo = gy.shape[2:]
-    gY = _channel_major(gy, tag="gy_cm")  # (O, N*Ho*Wo)
+    gY = channel_major(gy, tag="gy_cm")  # (O, N*Ho*Wo)
     gx = gW = None
     if need_w:
-        gW = np.matmul(gY, _channel_major(x, stride).T).reshape(W.shape)
+        gW = np.matmul(gY, channel_major(x, stride).T).reshape(W.shape)
     if need_x:
         gX = recycled("gx", (C, N * Ho * Wo), gy.dtype)
         np.matmul(W.reshape(O, C).T, gY, out=gX)

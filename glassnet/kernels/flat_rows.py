@@ -37,7 +37,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from glassnet.kernels.cache import recycled, workspace
-from glassnet.kernels.im2col import COLS_CHUNK
+from glassnet.kernels.im2col import COLS_CHUNK, channel_major
 
 
 def use_flat_rows(kernel: tuple, stride: tuple, pads: tuple, dilation: tuple, hw: tuple) -> bool:
@@ -147,7 +147,7 @@ def backward(
         return None, (_weight_grad(gy, x, (kh, kw)) if need_w else None)
     Wflip = W[:, :, ::-1, ::-1].transpose(1, 0, 2, 3).reshape(C, O * kh * kw)
     gX = recycled("gx", (C, N * HW), gy.dtype)
-    X = _channel_major(x, "x_cm") if need_w else None
+    X = channel_major(x, tag="x_cm") if need_w else None
     gWflipT = np.zeros((O * kh * kw, C), gy.dtype)  # stays 0 for an empty batch
     for n0, n1, cols in columns(gy, (kh, kw), tag="gy"):
         np.matmul(Wflip, cols, out=gX[:, n0 * HW : n1 * HW])
@@ -166,20 +166,8 @@ def _weight_grad(gy: np.ndarray, x: np.ndarray, kernel: tuple) -> np.ndarray:
     N, C, H, Wd = x.shape
     O = gy.shape[1]
     HW = H * Wd
-    gY = _channel_major(gy, "gy_cm")
+    gY = channel_major(gy, tag="gy_cm")
     gWT = np.zeros((C * kernel[0] * kernel[1], O), gy.dtype)
     for n0, n1, cols in columns(x, kernel):
         gWT += np.matmul(cols, gY[:, n0 * HW : n1 * HW].T)
     return np.ascontiguousarray(gWT.T).reshape(O, C, *kernel)
-
-
-def _channel_major(a: np.ndarray, tag: str) -> np.ndarray:
-    """a (N, C, H, W) as (C, N*H*W): a view when a is channel-major, else one copy into a
-    workspace."""
-    N, C, H, Wd = a.shape
-    A = a.transpose(1, 0, 2, 3)
-    if not A.flags.c_contiguous:
-        buf = workspace(tag, A.shape, a.dtype)
-        np.copyto(buf, A)
-        A = buf
-    return A.reshape(C, N * H * Wd)

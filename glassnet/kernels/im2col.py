@@ -377,3 +377,18 @@ def _x_rows(x: np.ndarray, G: int, row: int) -> np.ndarray:
     if row != Wd or not X.flags.c_contiguous:
         X = pad_hw(x, (0, 0, 0, row - Wd), tag="xrows", copy=True).transpose(1, 0, 2, 3)
     return _view(X, (G, C // G, N * H * row))
+
+
+def channel_major(x: np.ndarray, stride: tuple = (1, 1), tag: str = "x_cm") -> np.ndarray:
+    """(C, N*Ho*Wo): the pixels of x (N, C, H, W) that a 1x1 convolution of this stride reads
+    (all of them at stride 1), channel-major. A view when x already is channel-major (a
+    convolution's output); else one copy into a workspace (valid until the caller's next
+    call)."""
+    xs = x[:, :, :: stride[0], :: stride[1]] if stride != (1, 1) else x
+    N, C, Ho, Wo = xs.shape
+    X = xs.transpose(1, 0, 2, 3)
+    if not X.flags.c_contiguous:
+        buf = workspace(tag, X.shape, x.dtype)
+        np.copyto(buf, X)
+        X = buf
+    return X.reshape(C, N * Ho * Wo)
