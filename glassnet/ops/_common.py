@@ -36,15 +36,20 @@ def lift(x: Any, like: np.ndarray | None = None) -> Tensor:
     return Tensor(x)
 
 
+def lifted(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Both operands as tensors, before any promotion: a number takes the other side's dtype
+    (see `lift`); two non-tensors become tensors of their own."""
+    if isinstance(a, Tensor):
+        return a, b if isinstance(b, Tensor) else lift(b, a._data)
+    if isinstance(b, Tensor):
+        return lift(a, b._data), b
+    return Tensor(a), Tensor(b)
+
+
 def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands of a binary op as tensors of one dtype (a number takes the other side's
     dtype; two tensors of different dtypes meet at PyTorch's result type, see `result_dtype`)."""
-    if isinstance(a, Tensor):
-        b = b if isinstance(b, Tensor) else lift(b, a._data)
-    elif isinstance(b, Tensor):
-        a = lift(a, b._data)
-    else:
-        a, b = Tensor(a), Tensor(b)
+    a, b = lifted(a, b)
     da, db = a._data.dtype, b._data.dtype
     if da is not db and da != db:
         a, b = promote(a, b)
@@ -54,10 +59,7 @@ def operands(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 def operand_arrays(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     """Both operands as tensors of their common result dtype, cast outside the graph (for the
     ops without a gradient, such as the comparisons); see `operands`."""
-    if isinstance(a, Tensor):
-        b = b if isinstance(b, Tensor) else lift(b, a._data)
-    else:
-        a = lift(a, b._data)
+    a, b = lifted(a, b)
     x, y = a._data, b._data
     if x.dtype != y.dtype:
         dtype = result_dtype(x, y)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 import glassnet._dtypes as _dtypes
-from glassnet.ops._common import operand_arrays, promoted_dtype
+from glassnet.ops._common import lifted, promoted_dtype, result_dtype
 from glassnet.tensor import Tensor
 
 
@@ -50,7 +50,8 @@ def result_type(tensor1: Any, tensor2: Any) -> np.dtype:
             f"result_type: expected at least one Tensor, got {type(tensor1).__name__} and "
             f"{type(tensor2).__name__}"
         )
-    return operand_arrays(tensor1, tensor2)[0]._data.dtype
+    a, b = lifted(tensor1, tensor2)
+    return result_dtype(a._data, b._data)
 
 
 def promote_types(type1: Any, type2: Any) -> np.dtype:
