@@ -27,6 +27,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from glassnet.kernels.cache import recycled, workspace
 from glassnet.kernels.depthwise import phase_ranges
+from glassnet.kernels.gemm import add_matmul_t, matmul_into
 
 # numbers of columns per chunk of images: 2 MB (A/B forward + backward against 8 MB chunks:
 # 0.86-0.93x, 1.07x on LeNet's C3)
@@ -129,7 +130,7 @@ def forward(x: np.ndarray, W: np.ndarray, geometry: tuple) -> np.ndarray:
     y = recycled("y", (O, N, Ho, Wo), x.dtype)
     for n0, n1 in _chunks(N, W2.shape[1], (Ho, Wo)):
         Y = workspace("bi_y", (O, Ho, Wo, n1 - n0), x.dtype)
-        np.matmul(W2, _columns(x, n0, n1, geometry), out=Y.reshape(O, -1))
+        matmul_into(W2, _columns(x, n0, n1, geometry), Y.reshape(O, -1))
         y[:, n0:n1] = Y.transpose(0, 3, 1, 2)
     return y.transpose(1, 0, 2, 3)
 
@@ -153,10 +154,10 @@ def backward(
         gY = gY.reshape(O, -1)
         if need_w:
             # summed transposed, cols gY^T, as `im2col.conv_weight_grad` does
-            gWT += np.matmul(_columns(x, n0, n1, geometry), gY.T)
+            add_matmul_t(gWT, _columns(x, n0, n1, geometry), gY)
         if need_x:  # dL/dcols in the columns' workspace: the product above is done with them
             dcols = workspace("bi_cols", (C, *kernel, Ho, Wo, m), gy.dtype)
-            np.matmul(W2.T, gY, out=dcols.reshape(W2.shape[1], -1))
+            matmul_into(W2.T, gY, dcols.reshape(W2.shape[1], -1))
             if stride == (1, 1):
                 shape = _padded_shape(x.shape, pads, m)
                 gxp = workspace(f"bi_gx{pads}{(H, Wd)}", shape, gy.dtype)

@@ -33,6 +33,7 @@ import numpy as np
 
 from glassnet.kernels import batch_inner, depthwise, flat_rows
 from glassnet.kernels.cache import constant, recycled
+from glassnet.kernels.gemm import add_matmul_t, matmul_into
 from glassnet.kernels.im2col import (
     channel_major,
     conv_gemm,
@@ -85,7 +86,7 @@ def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
     Ho, Wo = p.out_hw
     if _pointwise(p):  # 1x1: the pixels are the columns, one GEMM, no im2col
         y = recycled("y", (O, N * Ho * Wo), x.dtype)
-        np.matmul(W.reshape(O, -1), channel_major(x, p.stride), out=y)
+        matmul_into(W.reshape(O, -1), channel_major(x, p.stride), y)
         return y.reshape(O, N, Ho, Wo).transpose(1, 0, 2, 3)
     if p.flat:
         # 'same': columns straight from the unpadded planes, no junk, no crop (A/B against wide
@@ -191,10 +192,12 @@ def _pointwise_grads(
     gY = channel_major(gy, tag="gy_cm")  # (O, N*Ho*Wo)
     gx = gW = None
     if need_w:
-        gW = np.matmul(gY, channel_major(x, stride).T).reshape(W.shape)
+        gWT = np.zeros((C, O), gy.dtype)  # stays 0 for an empty batch
+        add_matmul_t(gWT, channel_major(x, stride), gY)
+        gW = np.ascontiguousarray(gWT.T).reshape(W.shape)
     if need_x:
         gX = recycled("gx", (C, N * Ho * Wo), gy.dtype)
-        np.matmul(W.reshape(O, C).T, gY, out=gX)
+        matmul_into(W.reshape(O, C).T, gY, gX)
         gx = gX.reshape(C, N, Ho, Wo).transpose(1, 0, 2, 3)
         if stride != (1, 1):
             full = np.zeros((C, N, H, Wd), gy.dtype).transpose(1, 0, 2, 3)

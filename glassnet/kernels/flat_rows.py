@@ -37,6 +37,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from glassnet.kernels.cache import recycled, workspace
+from glassnet.kernels.gemm import add_matmul_t, matmul_into
 from glassnet.kernels.im2col import COLS_CHUNK, channel_major
 
 
@@ -124,7 +125,7 @@ def forward(x: np.ndarray, W: np.ndarray) -> np.ndarray:
     y = recycled("y", (O, N * HW), x.dtype)
     W2 = W.reshape(O, -1)
     for n0, n1, cols in columns(x, W.shape[2:]):
-        np.matmul(W2, cols, out=y[:, n0 * HW : n1 * HW])
+        matmul_into(W2, cols, y[:, n0 * HW : n1 * HW])
     return y.reshape(O, N, H, Wd).transpose(1, 0, 2, 3)
 
 
@@ -150,9 +151,9 @@ def backward(
     X = channel_major(x, tag="x_cm") if need_w else None
     gWflipT = np.zeros((O * kh * kw, C), gy.dtype)  # stays 0 for an empty batch
     for n0, n1, cols in columns(gy, (kh, kw), tag="gy"):
-        np.matmul(Wflip, cols, out=gX[:, n0 * HW : n1 * HW])
+        matmul_into(Wflip, cols, gX[:, n0 * HW : n1 * HW])
         if X is not None:
-            gWflipT += np.matmul(cols, X[:, n0 * HW : n1 * HW].T)
+            add_matmul_t(gWflipT, cols, X[:, n0 * HW : n1 * HW])
     gx = gX.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
     if X is None:
         return gx, None
@@ -169,5 +170,5 @@ def _weight_grad(gy: np.ndarray, x: np.ndarray, kernel: tuple) -> np.ndarray:
     gY = channel_major(gy, tag="gy_cm")
     gWT = np.zeros((C * kernel[0] * kernel[1], O), gy.dtype)
     for n0, n1, cols in columns(x, kernel):
-        gWT += np.matmul(cols, gY[:, n0 * HW : n1 * HW].T)
+        add_matmul_t(gWT, cols, gY[:, n0 * HW : n1 * HW])
     return np.ascontiguousarray(gWT.T).reshape(O, C, *kernel)

@@ -30,6 +30,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from glassnet.kernels.cache import recycled, workspace
+from glassnet.kernels.gemm import add_matmul_t, matmul_into
 
 
 def out_size(size: int, k: int, s: int, p_lo: int, p_hi: int, d: int) -> int:
@@ -85,7 +86,12 @@ def im2col(
     return cols
 
 
-COLS_CHUNK = 1 << 19  # elements of columns per chunk (2 MB of float32; 1-8 MB measured: 2 best)
+# elements of columns per chunk: 1 MB of float32, so that a chunk stays in this CPU's L2 (1 MB
+# per core) between its copy and its products (A/B over whole models with the products cut by
+# `kernels.gemm`: the CIFAR tutorial's CNN 0.95, LeNet-5 0.97-0.99, ResNet and the MNIST
+# example's CNN unchanged, against 2 MB)
+COLS_CHUNK = 1 << 18
+WIDE_GRAD_CHUNK = 1 << 21  # elements of dL/dcols per chunk in `input_grad_wide` (8 MB)
 
 
 WIDE_JUNK_LIMIT = 256  # output channels x junk columns per output row
@@ -111,7 +117,7 @@ def column_chunks(xp: np.ndarray, geometry: tuple, groups: int, wide: bool = Fal
     """The im2col columns of xp a few images at a time: yields (n0, n1, cols), cols
     (G, Cg*kh*kw, (n1 - n0) * Ho * Wo) the columns of images n0..n1-1.
 
-    Every chunk is written into the same 2 MB workspace, so a product with it reads cache, not
+    Every chunk is written into the same 1 MB workspace, so a product with it reads cache, not
     memory, and the columns of a whole batch (e.g. 78 MB for LeNet-5's first layer on 1,000
     images, 29 MB per 3x3 layer of a 16-channel ResNet) never exist at once. A chunk is only
     valid until the next one is made. geometry = (kernel, stride, dilation, (Ho, Wo)).
@@ -160,12 +166,12 @@ def _chunk_product(
     Ho, Wo = out_hw
     HW = Ho * Wo
     if row == Wo:
-        np.matmul(W2, cols, out=y[:, :, n0 * HW : n1 * HW])
+        matmul_into(W2, cols, y[:, :, n0 * HW : n1 * HW])
         return
     G, Og, _ = y.shape
     m = n1 - n0
     out = workspace("wide_y", (G, Og, m * Ho * row), y.dtype)
-    np.matmul(W2, cols, out=out)
+    matmul_into(W2, cols, out)
     dst = _view(y[:, :, n0 * HW : n1 * HW], (G, Og, m, Ho, Wo))
     np.copyto(dst, _view(out, (G, Og, m, Ho, row))[..., :Wo])
 
@@ -189,7 +195,7 @@ def conv_weight_grad(
         g = gY[:, :, n0 * HW : n1 * HW]
         if wide:
             g = _spread_wide(g, (Ho, Wo), xp.shape[3])
-        gWT += np.matmul(cols, g.transpose(0, 2, 1))
+        add_matmul_t(gWT, cols, g)
     return gWT.transpose(0, 2, 1)
 
 
@@ -246,7 +252,7 @@ def input_grad_cols(W2: np.ndarray, gY: np.ndarray, geometry: tuple, padded: tup
     C, N = padded[:2]
     G = W2.shape[0]
     gcols = recycled("gcols", (G, W2.shape[2], N * Ho * Wo), gY.dtype)
-    np.matmul(W2.transpose(0, 2, 1), gY, out=gcols)
+    matmul_into(W2.transpose(0, 2, 1), gY, gcols)
     gwin = gcols.reshape(C, *kernel, N, Ho, Wo).transpose(3, 0, 1, 2, 4, 5)
     gxp = recycled("gx", padded, gY.dtype)
     gxp.fill(0)
@@ -277,14 +283,14 @@ def input_grad_wide(
     flat.fill(0)
     step = flat.itemsize
     WT = W2.transpose(0, 2, 1)
-    # a few images at a time, so that their dL/dcols is added back while still in cache (chunks
-    # of 4x the forward's: A/B -7% on a 32->64 3x3 valid backward; 1x was +14% on LeNet's C3)
-    images = max(1, min(N, 4 * COLS_CHUNK // max(C * kh * kw * Ho * Wp, 1)))
+    # a few images at a time, so that their dL/dcols is added back while still in cache (8 MB
+    # chunks: A/B -7% on a 32->64 3x3 valid backward against 2 MB; 2 MB was +14% on LeNet's C3)
+    images = max(1, min(N, WIDE_GRAD_CHUNK // max(C * kh * kw * Ho * Wp, 1)))
     for n0 in range(0, N, images):
         m = min(N, n0 + images) - n0
         dcols = workspace("gcols_wide", (G, K, m * Ho * Wp), gY.dtype)
         g = gY[:, :, n0 * Ho * Wo : (n0 + m) * Ho * Wo]
-        np.matmul(WT, _spread_wide(g, out_hw, Wp), out=dcols)
+        matmul_into(WT, _spread_wide(g, out_hw, Wp), dcols)
         dcols = _view(dcols, (C, kh, kw, m, Ho * Wp))
         for i in range(kh):
             for j in range(kw):
@@ -345,7 +351,7 @@ def grads_stride1(
         if x is not None:
             # (dL/dWflip)^T = gcols X^T: the same product as X gcols^T, 7-14% faster through
             # OpenBLAS for these shapes (a long inner dimension, few output rows)
-            gWflipT += np.matmul(cols, X[:, :, n0 * H * row : n1 * H * row].transpose(0, 2, 1))
+            add_matmul_t(gWflipT, cols, X[:, :, n0 * H * row : n1 * H * row])
     gx = gX.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
     if x is None:
         return gx, None

@@ -8,8 +8,8 @@ import torch
 import torch.nn.functional as TF
 
 from glassnet.kernels import conv as kconv
+from glassnet.kernels import gemm, reference
 from glassnet.kernels import im2col as im2col_ops
-from glassnet.kernels import reference
 from glassnet.kernels.cache import CACHE, disabled
 
 
@@ -46,6 +46,11 @@ def _kernel_result(case: dict, dtype) -> tuple:
 @pytest.mark.parametrize("seed", range(30))
 def test_kernels_equal_the_reference_on_random_shapes(seed, cache_on, monkeypatch):
     monkeypatch.setattr(im2col_ops, "COLS_CHUNK", 500)  # many chunks per batch
+    monkeypatch.setattr(im2col_ops, "WIDE_GRAD_CHUNK", 2000)
+    # every product in pieces of a few columns, every weight-gradient sum over several
+    monkeypatch.setattr(gemm, "small_matrix_limit", lambda: 500)
+    monkeypatch.setattr(gemm, "MIN_PIECE", 1)
+    monkeypatch.setattr(gemm, "SUM_PIECE", 7)
     case = _random_case(np.random.default_rng(seed))
     args = (case["stride"], case["pads"], case["dilation"], case["groups"])
     if cache_on:

@@ -254,6 +254,7 @@ def test_columns_made_a_few_images_at_a_time_match_torch(config, chunk, monkeypa
     from glassnet.kernels import im2col as im2col_ops
 
     monkeypatch.setattr(im2col_ops, "COLS_CHUNK", chunk)
+    monkeypatch.setattr(im2col_ops, "WIDE_GRAD_CHUNK", 4 * chunk)
     N, C, H, W, O, k, s, p, d, g = config
     N = 5  # not a multiple of the chunk's image count
     arrays = [randn((N, C, H, W), 1), randn((O, C // g, k, k), 2), randn((O,), 3)]
@@ -273,6 +274,7 @@ def test_wide_rows_of_an_unpadded_input_read_a_copy_with_slack(k, g, monkeypatch
     from glassnet.kernels import im2col as im2col_ops
 
     monkeypatch.setattr(im2col_ops, "COLS_CHUNK", 300)
+    monkeypatch.setattr(im2col_ops, "WIDE_GRAD_CHUNK", 1200)
     arrays = [randn((3, 4, 9, 11), 1), randn((6, 4 // g, k, k), 2), randn((6,), 3)]
     both(
         lambda x, w, b: F.conv2d(x, w, b, groups=g),
@@ -291,6 +293,7 @@ def test_same_size_backward_shares_its_columns(wants, channel_major, junk_limit,
     from glassnet.kernels import im2col as im2col_ops
 
     monkeypatch.setattr(im2col_ops, "COLS_CHUNK", 400)
+    monkeypatch.setattr(im2col_ops, "WIDE_GRAD_CHUNK", 1600)
     monkeypatch.setattr(im2col_ops, "WIDE_JUNK_LIMIT", junk_limit)
     x_np, w_np = randn((5, 3, 7, 6), 1), randn((4, 3, 3, 3), 2)
     if channel_major:
