@@ -27,7 +27,8 @@ from numpy.lib.stride_tricks import as_strided
 
 from glassnet.kernels.cache import recycled, workspace
 from glassnet.kernels.depthwise import phase_ranges
-from glassnet.kernels.gemm import add_matmul_t, matmul_into
+from glassnet.kernels.gemm import add_matmul_t, matmul_into, matrix_workspace
+from glassnet.kernels.im2col import _view
 
 # numbers of columns per chunk of images: 2 MB (A/B forward + backward against 8 MB chunks:
 # 0.86-0.93x, 1.07x on LeNet's C3)
@@ -84,17 +85,23 @@ def _columns(x, n0, n1, geometry) -> np.ndarray:
     """cols (C*kh*kw, Ho*Wo*m) of images n0..n1-1, in a workspace."""
     kernel, stride, pads, dilation, out_hw = geometry
     C = x.shape[1]
+    cols = _cols_workspace(C, kernel, out_hw, n1 - n0, x.dtype)
     if stride != (1, 1):
         xq = _phased(x, stride, pads, n0, n1)
-        cols = workspace("bi_cols", (C, *kernel, *out_hw, n1 - n0), x.dtype)
         for i, j, window in _tap_windows(xq, geometry):
             cols[:, i, j] = window
-        return cols.reshape(C * kernel[0] * kernel[1], -1)
-    xp = _padded(x, pads, n0, n1, "bi_x")
-    win = _windows(xp, kernel, stride, dilation, out_hw)
-    cols = workspace("bi_cols", win.shape, x.dtype)
-    np.copyto(cols, win)
-    return cols.reshape(C * kernel[0] * kernel[1], -1)
+    else:
+        xp = _padded(x, pads, n0, n1, "bi_x")
+        np.copyto(cols, _windows(xp, kernel, stride, dilation, out_hw))
+    return _view(cols, (C * kernel[0] * kernel[1], -1))
+
+
+def _cols_workspace(C: int, kernel: tuple, out_hw: tuple, m: int, dtype) -> np.ndarray:
+    """The (C, kh, kw, Ho, Wo, m) view of a (C*kh*kw, Ho*Wo*m) matrix workspace (rows padded:
+    `glassnet.kernels.gemm.matrix_workspace`), shared by the columns and dL/dcols."""
+    rows = C * kernel[0] * kernel[1]
+    buf = matrix_workspace("bi_cols", rows, out_hw[0] * out_hw[1] * m, dtype)
+    return _view(buf, (C, *kernel, *out_hw, m))
 
 
 def _phased(x: np.ndarray, stride: tuple, pads: tuple, n0: int, n1: int) -> np.ndarray:
@@ -156,8 +163,8 @@ def backward(
             # summed transposed, cols gY^T, as `im2col.conv_weight_grad` does
             add_matmul_t(gWT, _columns(x, n0, n1, geometry), gY)
         if need_x:  # dL/dcols in the columns' workspace: the product above is done with them
-            dcols = workspace("bi_cols", (C, *kernel, Ho, Wo, m), gy.dtype)
-            matmul_into(W2.T, gY, dcols.reshape(W2.shape[1], -1))
+            dcols = _cols_workspace(C, kernel, (Ho, Wo), m, gy.dtype)
+            matmul_into(W2.T, gY, _view(dcols, (W2.shape[1], -1)))
             if stride == (1, 1):
                 shape = _padded_shape(x.shape, pads, m)
                 gxp = workspace(f"bi_gx{pads}{(H, Wd)}", shape, gy.dtype)

@@ -37,8 +37,8 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from glassnet.kernels.cache import recycled, workspace
-from glassnet.kernels.gemm import add_matmul_t, matmul_into
-from glassnet.kernels.im2col import COLS_CHUNK, channel_major
+from glassnet.kernels.gemm import add_matmul_t, matmul_into, matrix_workspace
+from glassnet.kernels.im2col import COLS_CHUNK, _view, channel_major
 
 
 def use_flat_rows(kernel: tuple, stride: tuple, pads: tuple, dilation: tuple, hw: tuple) -> bool:
@@ -71,7 +71,7 @@ def columns(x: np.ndarray, kernel: tuple, tag: str = "x") -> Iterator:
     s = x.itemsize
     HW = H * W
     step = max(1, min(N, COLS_CHUNK // max(C * kh * kw * HW, 1)))
-    buf = workspace("cols", (C, kh, kw, step, HW), x.dtype)
+    buf = matrix_workspace("cols", C * kh * kw, step * HW, x.dtype)
     for n0 in range(0, N, step):
         m = min(N, n0 + step) - n0
         if in_place and 0 < n0 and n0 + m < N:
@@ -84,10 +84,11 @@ def columns(x: np.ndarray, kernel: tuple, tag: str = "x") -> Iterator:
         win = as_strided(
             src, (C, kh, kw, m, HW), (per_channel * s, W * s, s, HW * s, s), writeable=False
         )
-        part = buf[:, :, :, :m]
+        cols = buf[:, : m * HW]
+        part = _view(cols, (C, kh, kw, m, HW))
         np.copyto(part, win)
         _zero_outside(part, (H, W), (kh // 2, kw // 2))
-        yield n0, n0 + m, part.reshape(C * kh * kw, m * HW)
+        yield n0, n0 + m, cols
 
 
 def _planes(X: np.ndarray, slack: int, tag: str) -> np.ndarray:
@@ -103,7 +104,7 @@ def _zero_outside(part: np.ndarray, hw: tuple, half: tuple) -> None:
     C, kh, kw, m, _ = part.shape
     H, W = hw
     ph, pw = half
-    grid = part.reshape(C, kh, kw, m, H, W)
+    grid = _view(part, (C, kh, kw, m, H, W))
     for i in range(kh):
         if i < ph:
             grid[:, i, :, :, : ph - i] = 0

@@ -30,7 +30,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from glassnet.kernels.cache import recycled, workspace
-from glassnet.kernels.gemm import add_matmul_t, matmul_into
+from glassnet.kernels.gemm import add_matmul_t, matmul_into, matrix_workspace
 
 
 def out_size(size: int, k: int, s: int, p_lo: int, p_hi: int, d: int) -> int:
@@ -140,12 +140,12 @@ def column_chunks(xp: np.ndarray, geometry: tuple, groups: int, wide: bool = Fal
     per_image = math.prod(win.shape[4:])
     K = C * kh * kw // groups
     step = max(1, min(N, COLS_CHUNK // max(C * kh * kw * per_image, 1)))
-    buf = workspace("cols", (C, kh, kw, step) + win.shape[4:], xp.dtype)
+    buf = matrix_workspace("cols", C * kh * kw, step * per_image, xp.dtype)
     for n0 in range(0, N, step):
         n1 = min(N, n0 + step)
-        part = buf[:, :, :, : n1 - n0]
-        np.copyto(part, win[:, :, :, n0:n1])
-        yield n0, n1, _view(part, (groups, K, (n1 - n0) * per_image))
+        cols = buf[:, : (n1 - n0) * per_image]
+        np.copyto(_view(cols, (C, kh, kw, n1 - n0) + win.shape[4:]), win[:, :, :, n0:n1])
+        yield n0, n1, _view(cols, (groups, K, (n1 - n0) * per_image))
 
 
 def conv_gemm(
@@ -288,7 +288,9 @@ def input_grad_wide(
     images = max(1, min(N, WIDE_GRAD_CHUNK // max(C * kh * kw * Ho * Wp, 1)))
     for n0 in range(0, N, images):
         m = min(N, n0 + images) - n0
-        dcols = workspace("gcols_wide", (G, K, m * Ho * Wp), gY.dtype)
+        dcols = _view(
+            matrix_workspace("gcols_wide", G * K, m * Ho * Wp, gY.dtype), (G, K, m * Ho * Wp)
+        )
         g = gY[:, :, n0 * Ho * Wo : (n0 + m) * Ho * Wo]
         matmul_into(WT, _spread_wide(g, out_hw, Wp), dcols)
         dcols = _view(dcols, (C, kh, kw, m, Ho * Wp))
