@@ -5,6 +5,8 @@ as PyTorch). Constants are Python floats: a NumPy float64 scalar would upcast a 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from glassnet.autograd.function import Op
@@ -13,18 +15,34 @@ from glassnet.tensor import Tensor
 
 
 class LeakyRelu(Op):
-    """y = x if x > 0 else a x.   dL/dx = gy * (1 if x > 0 else a)."""
+    """y = x if x > 0 else a x.   dL/dx = gy * (1 if x > 0 else a).
+
+    Computed without `np.where` where it can be (its loop branches on every element: ~20x
+    slower on random signs): for a finite a > 0, y = max(x, a x) (a <= 1) or min(x, a x)
+    (a > 1), as a x lies on the chosen side of x exactly where x <= 0; the slope is
+    max([x > 0], a) for 0 <= a <= 1, else read from the table (a, 1) at [x > 0]. (a <= 0 keeps
+    the select: 0 * inf and the signs of zeros would differ.)"""
 
     @staticmethod
     def forward(ctx, x, negative_slope):
         ctx.save_for_backward(x)
         ctx.a = negative_slope
-        return np.where(x > 0, x, x * negative_slope)
+        if not (0 < negative_slope < math.inf):
+            return np.where(x > 0, x, x * negative_slope)
+        y = np.multiply(x, negative_slope, out=np.empty_like(x))
+        pick = np.maximum if negative_slope <= 1 else np.minimum
+        return pick(x, y, out=y)
 
     @staticmethod
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
-        return np.where(x > 0, gy, gy * ctx.a)
+        a = ctx.a
+        positive = x > 0
+        if 0 <= a <= 1:
+            slope = np.maximum(positive, np.asarray(a, gy.dtype))
+        else:
+            slope = np.asarray([a, 1], gy.dtype)[positive.view(np.uint8)]
+        return gy * slope
 
 
 class Prelu(Op):

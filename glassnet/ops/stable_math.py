@@ -12,11 +12,13 @@ from glassnet.ops._common import const
 def stable_sigmoid(x: np.ndarray) -> np.ndarray:
     """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1.
 
-    For x >= 0: 1 / (1 + e^-x);  for x < 0: e^x / (1 + e^x). Both use z = e^-|x|.
+    For x >= 0: 1 / (1 + e^-x);  for x < 0: e^x / (1 + e^x). Both use z = e^-|x|, and the
+    numerator (1 or z) is max(z, [x >= 0]), as 0 < z <= 1: the same numbers as a select, but
+    without `np.where`, whose loop branches on every element (~4x slower on random signs).
     """
     z = np.exp(-np.abs(x))
     one = const(1, z.dtype)
-    return np.where(x >= const(0, x.dtype), one, z) / (one + z)
+    return np.maximum(z, x >= const(0, x.dtype)) / (one + z)
 
 
 def stable_softplus(x: np.ndarray) -> np.ndarray:

@@ -200,3 +200,42 @@ def test_gelu_float32_accuracy_over_the_whole_range():
     np.testing.assert_array_equal(y._data[far], np.where(x_np[far] > 0, x_np[far], 0))
     slope = cdf + exact * np.exp(-exact * exact / 2) / np.sqrt(2 * np.pi)
     assert np.abs(x.grad._data - slope).max() <= 3e-7
+
+
+SPECIALS = [np.nan, -0.0, 0.0, np.inf, -np.inf, 3.0, -3.0, 1e-30, -1e-30, 0.5, -0.5]
+
+
+def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal values, NaN where NaN, and the same signs of zeros."""
+    return np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b))
+
+
+@pytest.mark.parametrize("slope", [0.01, 0.2, 1.0, 1.5, 0.0, -0.3, 1e-30, float("inf")])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_leaky_relu_on_special_values_equals_torch_bit_for_bit(slope, dtype):
+    """The select-free forms (max / min of x and a x, the slope as max([x > 0], a) or a table
+    lookup) give torch's numbers exactly: NaN, infinities, signed zeros, every kind of slope."""
+    x_np = np.array(SPECIALS * 3, dtype)
+    gy_np = np.arange(1, x_np.size + 1).astype(dtype)
+    x = glassnet.tensor(x_np, requires_grad=True)
+    tx = torch.tensor(x_np, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # inf * 0 in the select's branch
+        y = A.leaky_relu(x, slope)
+        y.backward(glassnet.tensor(gy_np))
+    ty = TF.leaky_relu(tx, slope)
+    ty.backward(torch.tensor(gy_np))
+    assert y.dtype == x.dtype and x.grad.dtype == x.dtype
+    assert _same_bits(y.detach().numpy(), ty.detach().numpy())
+    assert _same_bits(x.grad.numpy(), tx.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_on_special_values_equals_torch(dtype):
+    x_np = np.array(SPECIALS + [88.0, -88.0, 100.0, -100.0, 700.0, -700.0], dtype)
+    y = A.sigmoid(glassnet.tensor(x_np)).numpy()
+    expected = torch.sigmoid(torch.tensor(x_np)).numpy()
+    # torch's float32 exp flushes what falls below the normal range (sigmoid(-100)) to 0
+    tiny = np.finfo(dtype).tiny
+    np.testing.assert_allclose(y, expected, rtol=2e-7 if dtype == np.float32 else 1e-15, atol=tiny)
+    assert np.array_equal(np.isnan(y), np.isnan(x_np))
