@@ -93,6 +93,11 @@ def unfold(
         raise ValueError(
             f"unfold: expected a 4-d input (N, C, H, W), got shape {input._data.shape}"
         )
+    if 0 in input._data.shape[1:]:  # as PyTorch: only the batch axis may be empty
+        raise ValueError(
+            f"unfold: input of shape {input._data.shape} is empty in its channel or a spatial "
+            f"axis; only the batch axis may be empty"
+        )
     H, W = input._data.shape[2:]
     out_hw = (
         out_size(H, kernel[0], stride[0], pads[0], pads[1], dilation[0]),
