@@ -236,6 +236,8 @@ def conv2d(
     -----
     input (N, C_in, H, W) or (C_in, H, W); weight (C_out, C_in/groups, kh, kw); bias (C_out,);
     output (N, C_out, H_out, W_out) with H_out = floor((H + 2p - d (kh - 1) - 1) / s) + 1.
+    An input of zero channels gives an empty (N, 0, H_out, W_out) result with zero gradients,
+    as PyTorch's does.
 
     Example
     -------

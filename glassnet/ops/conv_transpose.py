@@ -146,7 +146,9 @@ def conv_transpose2d(
     Shape
     -----
     input (N, C_in, H, W); weight (C_in, C_out/groups, kh, kw); output (N, C_out, H_out, W_out),
-    H_out = (H - 1) s - 2p + d (kh - 1) + output_padding + 1.
+    H_out = (H - 1) s - 2p + d (kh - 1) + output_padding + 1; an output size of 0 gives an
+    empty result with zero gradients (as PyTorch's float32 and empty-batch paths do; its float64
+    path raises), a negative one a ValueError.
 
     Example
     -------
