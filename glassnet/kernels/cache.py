@@ -10,7 +10,9 @@ operating system and fault it in again (a page fault per 4 KiB: ~2,000 per step 
 * `CACHE.bordered(tag, shape, dtype, fill=, layout=)`  scratch whose border keeps `fill` between
   calls (a padded input's padding, a zero prefix, zero junk columns): every caller writes the
   same entries (the interior), which `layout` (part of the key) determines, and reads the rest
-  as `fill`. Two layouts never share one buffer.
+  as `fill`. Two layouts never share one buffer. (The bordered ones: `im2col.pad_hw`,
+  `depthwise.phase_planes` and its zero-prefixed output gradient, `batch_inner`'s padded and
+  phase-split inputs, `flat_rows`' planes with slack; every other scratch is a `workspace`.)
 * `CACHE.recycled(tag, shape, dtype)`  memory for a result that outlives the op (outputs, input
   gradients): an earlier result of that (tag, shape, dtype) that nothing refers to any more,
   with undefined contents.
@@ -23,7 +25,7 @@ with `CACHE.enabled = False` every call returns a fresh array (`glassnet.kernels
 does that for a block). The answers of the kernels are the same either way; only their speed
 differs, and the tests run both ways.
 
-Poison mode checks the two contracts above. With `CACHE.poison = True` (or the environment
+Poison mode checks these contracts. With `CACHE.poison = True` (or the environment
 variable GLASSNET_POISON_WORKSPACES=1 when glassnet is imported; `poisoned()` for a block), every
 `workspace` and `recycled` array is a fresh one filled with NaN (the largest value for integers,
 True for booleans), and every `bordered` one a fresh one filled with its `fill`: a kernel that
