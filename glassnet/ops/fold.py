@@ -144,6 +144,8 @@ def fold(
             f"fold: input of shape {shape} does not fit output_size {(H, W)} with kernel "
             f"{kernel}: expected (N, C*{k}, {max(Ho, 0) * max(Wo, 0)})"
         )
+    if shape[1] == 0:  # as PyTorch: only the batch axis may be empty
+        raise ValueError(f"fold: input of shape {shape} has no channels; only N may be 0")
     out_shape = (shape[0], shape[1] // k, H, W)
     return Fold.apply(
         input, out_shape=out_shape, kernel=kernel, stride=stride, pads=pads, dilation=dilation

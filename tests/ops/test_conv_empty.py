@@ -170,3 +170,12 @@ def test_pooling_and_unfold_of_an_empty_batch_match_torch(op):
     nd = 1 if op.endswith("1d") else 2
     got, want = _both(getattr(F, op), getattr(TF, op), [(0, 3) + (5,) * nd], kernel_size=2)
     _assert_same(got, want)
+
+
+def test_fold_of_zero_channels_raises_as_torch_and_of_an_empty_batch_matches():
+    with pytest.raises(RuntimeError):
+        TF.fold(torch.zeros(1, 0, 9), (4, 4), 2)
+    with pytest.raises(ValueError, match=re.escape("fold: input of shape (1, 0, 9) has no")):
+        F.fold(glassnet.zeros(1, 0, 9), (4, 4), 2)
+    got, want = _both(F.fold, TF.fold, [(0, 8, 9)], output_size=(4, 4), kernel_size=2)
+    _assert_same(got, want)
