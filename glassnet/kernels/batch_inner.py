@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from glassnet.kernels.cache import recycled, workspace
+from glassnet.kernels.cache import bordered, recycled, workspace
 from glassnet.kernels.depthwise import phase_ranges
 from glassnet.kernels.gemm import add_matmul_t, matmul_into, matrix_workspace
 from glassnet.kernels.im2col import _view
@@ -66,7 +66,8 @@ def _padded(x: np.ndarray, pads: tuple, n0: int, n1: int, tag: str) -> np.ndarra
     N, C, H, W = x.shape
     pt, pb, pl, pr = pads
     m = n1 - n0
-    xp = workspace(f"{tag}{pads}{(H, W)}", (C, H + pt + pb, W + pl + pr, m), x.dtype)
+    shape = (C, H + pt + pb, W + pl + pr, m)
+    xp = bordered(tag, shape, x.dtype, layout=(pads, (C, H, W, m)))
     xp[:, pt : pt + H, pl : pl + W, :] = x[n0:n1].transpose(1, 2, 3, 0)
     return xp
 
@@ -110,7 +111,8 @@ def _phased(x: np.ndarray, stride: tuple, pads: tuple, n0: int, n1: int) -> np.n
     N, C, H, W = x.shape
     sh, sw = stride
     Hq, Wq = -(-(H + pads[0] + pads[1]) // sh), -(-(W + pads[2] + pads[3]) // sw)
-    xq = workspace(f"bi_xq{stride}{pads}{(H, W)}", (sh, sw, C, Hq, Wq, n1 - n0), x.dtype)
+    shape = (sh, sw, C, Hq, Wq, n1 - n0)
+    xq = bordered("bi_xq", shape, x.dtype, layout=(stride, pads, (C, H, W, n1 - n0)))
     for a, b, (r0, r1, h0), (s0, s1, w0) in phase_ranges(x.shape, stride, pads):
         xq[a, b, :, r0:r1, s0:s1] = x[n0:n1, :, h0::sh, w0::sw].transpose(1, 2, 3, 0)
     return xq
@@ -167,7 +169,7 @@ def backward(
             matmul_into(W2.T, gY, _view(dcols, (W2.shape[1], -1)))
             if stride == (1, 1):
                 shape = _padded_shape(x.shape, pads, m)
-                gxp = workspace(f"bi_gx{pads}{(H, Wd)}", shape, gy.dtype)
+                gxp = workspace("bi_gx", shape, gy.dtype)
                 gxp.fill(0)
                 _col2im_add(gxp, dcols, stride, dilation)
                 gx[:, n0:n1] = gxp[:, pt : pt + H, pl : pl + Wd, :].transpose(0, 3, 1, 2)

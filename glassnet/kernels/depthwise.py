@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.kernels.cache import recycled, workspace
+from glassnet.kernels.cache import bordered, recycled, workspace
 
 COLS_CHUNK = 1 << 19  # numbers of columns per block of channels (2 MB; 256 KB-8 MB: no better)
 
@@ -54,9 +54,8 @@ def phase_planes(x: np.ndarray, stride: tuple, pads: tuple, Hq: int, Wq: int, ta
     (`_tap`); the Hq*Wq of slack at the end keeps the last one inside the buffer."""
     N, C, H, W = x.shape
     sh, sw = stride
-    # keyed by the layout: another one of the same size has its interior where this one's border is
-    key = f"{tag}{stride}{pads}{(N, H, W, Hq, Wq)}"
-    P = workspace(key, (sh * sw * C * N * Hq * Wq + Hq * Wq,), x.dtype)
+    size = (sh * sw * C * N * Hq * Wq + Hq * Wq,)
+    P = bordered(tag, size, x.dtype, layout=(stride, pads, x.shape, Hq, Wq))
     planes = P[: sh * sw * C * N * Hq * Wq].reshape(sh, sw, C, N, Hq, Wq)
     xc = x.transpose(1, 0, 2, 3)  # (C, N, H, W)
     for a, b, (r0, r1, h0), (s0, s1, w0) in phase_ranges(x.shape, stride, pads):
@@ -139,7 +138,9 @@ def backward(
     Hq, Wq, grid, taps = _geometry(x.shape, w.shape[2:], stride, pads, dilation)
     # G behind a zero prefix as long as the largest offset (read by `_input_grad`)
     lead = taps[-1][1]
-    Gs = workspace(f"dw_gy{(N, Hq, Wq, Ho, Wo)}", (lead + C * grid,), gy.dtype)  # junk stays 0
+    # zero prefix and junk positions: the border; the interior is G's valid (Ho, Wo) positions
+    layout = (lead, C, N, Hq, Wq, Ho, Wo)
+    Gs = bordered("dw_gy", (lead + C * grid,), gy.dtype, layout=layout)
     G = Gs[lead:].reshape(C, grid)
     np.copyto(G.reshape(C, N, Hq, Wq)[:, :, :Ho, :Wo], gy.transpose(1, 0, 2, 3))
     gw = gx = None

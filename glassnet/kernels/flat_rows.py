@@ -36,7 +36,7 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from glassnet.kernels.cache import recycled, workspace
+from glassnet.kernels.cache import bordered, recycled
 from glassnet.kernels.gemm import add_matmul_t, matmul_into, matrix_workspace
 from glassnet.kernels.im2col import COLS_CHUNK, _view, channel_major
 
@@ -94,7 +94,7 @@ def columns(x: np.ndarray, kernel: tuple, tag: str = "x") -> Iterator:
 def _planes(X: np.ndarray, slack: int, tag: str) -> np.ndarray:
     """X (C, m, H, W) as one flat run inside a workspace with `slack` zeros before and after it
     (never written, so they stay zero)."""
-    flat = workspace(f"flat_{tag}{X.shape}", (X.size + 2 * slack,), X.dtype)
+    flat = bordered(f"flat_{tag}", (X.size + 2 * slack,), X.dtype, layout=(X.shape, slack))
     np.copyto(flat[slack : slack + X.size].reshape(X.shape), X)
     return flat
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from glassnet.kernels.cache import recycled, workspace
+from glassnet.kernels.cache import bordered, recycled, workspace
 from glassnet.kernels.gemm import add_matmul_t, matmul_into, matrix_workspace
 
 
@@ -45,18 +45,18 @@ def pad_hw(
 
     The result lives in a reused buffer laid out (C, N, Hp, Wp) in memory and is returned as its
     (N, C, Hp, Wp) view. Its border is written once when the buffer is made and never touched
-    again, so each call only copies the interior. The result must not outlive the caller's op.
+    again, so each call only copies the interior (a `bordered` workspace, keyed by the pads and
+    the interior's size). The result must not outlive the caller's op.
     """
     pt, pb, pl, pr = pads
     if not (pt or pb or pl or pr or copy):  # copy: into the buffer even without padding
         return x
     N, C, H, W = x.shape
     Hp, Wp = H + pt + pb, W + pl + pr
-    # Wp elements of slack after the last row: a wide window (see `column_chunks`) reads up to
-    # kw - 1 elements past the last plane
-    # keyed by the layout, not only the size: a buffer of another (C, N, Hp) with the same size
-    # has its interior where this one's border is, and would leave stale numbers there
-    flat = workspace(f"{tag}{pads}{value}{(C, N, Hp)}", (C * N * Hp * Wp + Wp,), x.dtype, value)
+    # Wp elements of slack after the last row (border too): a wide window (see `column_chunks`)
+    # reads up to kw - 1 elements past the last plane
+    size = (C * N * Hp * Wp + Wp,)
+    flat = bordered(tag, size, x.dtype, fill=value, layout=(pads, x.shape))
     buf = flat[: C * N * Hp * Wp].reshape(C, N, Hp, Wp)
     buf[:, :, pt : pt + H, pl : pl + W] = x.transpose(1, 0, 2, 3)
     return buf.transpose(1, 0, 2, 3)

@@ -85,6 +85,23 @@ class ConvNd(Op):
         return gx, gW, gb
 
 
+class EmptyResult(Op):
+    """A convolution whose result has no elements, as PyTorch gives it: zero input channels
+    (y (N, 0, *out)) or a transposed convolution's output size 0 (y (N, C_out, 0, W)).
+
+        y = an empty array of `shape`        dL/d(every input) = 0 (no output reads it)
+    """
+
+    @staticmethod
+    def forward(ctx, *arrays, shape):
+        ctx.save_for_backward(*(a.shape for a in arrays))
+        return np.zeros(shape, arrays[0].dtype)
+
+    @staticmethod
+    def backward(ctx, gy):
+        return tuple(np.zeros(shape, gy.dtype) for shape in ctx.saved_tensors)
+
+
 # --------------------------------------------------------------------------- public functions
 
 
@@ -107,6 +124,24 @@ def _check_input(op: str, x: Tensor, weight: Tensor, nd: int) -> tuple[Tensor, b
     if x._data.dtype != weight._data.dtype:
         raise TypeError(f"{op}: input is {x._data.dtype} but weight is {weight._data.dtype}")
     return x, False
+
+
+def check_empty(op: str, x_shape: tuple, w_shape: tuple, transposed: bool) -> None:
+    """PyTorch's rules for empty convolutions: the kernel and the weight's first axis (output
+    channels; input channels when transposed, whose output channels must be non-empty too) must
+    not be empty, and an input may be empty only in its batch or channel axis."""
+    if min(w_shape[2:]) < 1:
+        raise ValueError(f"{op}: kernel size must be >= 1, got weight of shape {w_shape}")
+    for axis, what in ((0, "input" if transposed else "output"), (1, "output")):
+        if w_shape[axis] == 0 and (axis == 0 or transposed):
+            raise ValueError(
+                f"{op}: weight of shape {w_shape} has no {what} channels (axis {axis} is 0)"
+            )
+    if 0 in x_shape[2:] and x_shape[0] and x_shape[1]:
+        raise ValueError(
+            f"{op}: input of shape {x_shape} is empty in a spatial axis; only the batch or the "
+            f"channel axis may be empty"
+        )
 
 
 def conv_padding(
@@ -157,27 +192,30 @@ def _conv(op, input, weight, bias, stride, padding, dilation, groups, nd):
             f"{op}: weight of shape {w_shape} with groups={groups} expects input with "
             f"{w_shape[1] * groups} channels, got input of shape {x_shape}"
         )
+    check_empty(op, x_shape, w_shape, transposed=False)
     kernel = w_shape[2:]
     pads = conv_padding(op, padding, nd, kernel, stride, dilation)
     spatial = x_shape[2:] if nd == 2 else (1,) + x_shape[2:]
     k2 = kernel if nd == 2 else (1,) + kernel
     s2, d2 = (stride, dilation) if nd == 2 else ((1,) + stride, (1,) + dilation)
+    out_hw = []
     for axis in range(2):
-        if (
-            out_size(spatial[axis], k2[axis], s2[axis], *pads[2 * axis : 2 * axis + 2], d2[axis])
-            < 1
-        ):
+        o = out_size(spatial[axis], k2[axis], s2[axis], *pads[2 * axis : 2 * axis + 2], d2[axis])
+        if o < 1:
             raise ValueError(
                 f"{op}: input of shape {x_shape} (padding {padding!r}) is smaller than the "
                 f"dilated kernel {kernel} (dilation {dilation})"
             )
-    params = dict(stride=s2, pads=pads, dilation=d2, groups=groups)
-    if bias is None:
-        y = ConvNd.apply(x, weight, **params)
-    else:
+        out_hw.append(o)
+    inputs = (x, weight)
+    if bias is not None:
         if bias._data.shape != (w_shape[0],):
             raise ValueError(f"{op}: bias shape {bias._data.shape} should be ({w_shape[0]},)")
-        y = ConvNd.apply(x, weight, bias, **params)
+        inputs += (bias,)
+    if x_shape[1] == 0:  # no input channels: PyTorch's result has no channels either
+        y = EmptyResult.apply(*inputs, shape=(x_shape[0], 0) + tuple(out_hw[2 - nd :]))
+    else:
+        y = ConvNd.apply(*inputs, stride=s2, pads=pads, dilation=d2, groups=groups)
     return y.squeeze(0) if unbatched else y
 
 
@@ -198,6 +236,8 @@ def conv2d(
     -----
     input (N, C_in, H, W) or (C_in, H, W); weight (C_out, C_in/groups, kh, kw); bias (C_out,);
     output (N, C_out, H_out, W_out) with H_out = floor((H + 2p - d (kh - 1) - 1) / s) + 1.
+    An input of zero channels gives an empty (N, 0, H_out, W_out) result with zero gradients,
+    as PyTorch's does.
 
     Example
     -------

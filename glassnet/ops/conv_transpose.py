@@ -9,7 +9,7 @@ import numpy as np
 
 from glassnet.autograd.function import Op
 from glassnet.kernels.im2col import col2im_add, im2col, pad_hw, unpad_hw
-from glassnet.ops.conv import _as_4d, _check_input, ntuple
+from glassnet.ops.conv import EmptyResult, _as_4d, _check_input, check_empty, ntuple
 from glassnet.tensor import Tensor
 
 
@@ -57,7 +57,7 @@ class ConvTransposeNd(Op):
         N, C, H, Wd = x_shape
         G = W2.shape[0]
         gcols = im2col(pad_hw(gy4, pads, tag="tpad"), kernel, stride, dilation, (H, Wd))
-        gcols = gcols.reshape(G, -1, N * H * Wd)  # (G, Og*kh*kw, N*H*W)
+        gcols = gcols.reshape(G, W2.shape[2], N * H * Wd)  # (G, Og*kh*kw, N*H*W)
         gx = gW = gb = None
         if need[0]:
             gX = np.matmul(W2, gcols)  # (G, Cin/G, N*H*W)
@@ -96,13 +96,21 @@ def _conv_transpose(op, input, weight, bias, stride, padding, output_padding, gr
             f"{op}: weight of shape {w_shape} (in, out/groups, *kernel) with groups={groups} "
             f"expects input with {w_shape[0]} channels, got input of shape {x_shape}"
         )
+    check_empty(op, x_shape, w_shape, transposed=True)
     kernel = w_shape[2:]
     out_hw = tuple(
         (n - 1) * s - 2 * p + d * (k - 1) + o + 1
         for n, s, p, d, k, o in zip(x_shape[2:], stride, padding, dilation, kernel, output_padding)
     )
-    if min(out_hw) < 1:
+    if min(out_hw) < 0:
         raise ValueError(f"{op}: output size {out_hw} is too small (input shape {x_shape})")
+    c_out = w_shape[1] * groups
+    if bias is not None and bias._data.shape != (c_out,):
+        raise ValueError(f"{op}: bias shape {bias._data.shape} should be ({c_out},)")
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    if min(out_hw) == 0:  # an empty output (as PyTorch's): every gradient is 0
+        y = EmptyResult.apply(*inputs, shape=(x_shape[0], c_out) + out_hw)
+        return y.squeeze(0) if unbatched else y
     if nd == 1:
         stride, padding, output_padding, dilation = (
             (1,) + stride,
@@ -119,13 +127,7 @@ def _conv_transpose(op, input, weight, bias, stride, padding, output_padding, gr
         groups=groups,
         out_hw=out_hw,
     )
-    if bias is None:
-        y = ConvTransposeNd.apply(x, weight, **params)
-    else:
-        c_out = w_shape[1] * groups
-        if bias._data.shape != (c_out,):
-            raise ValueError(f"{op}: bias shape {bias._data.shape} should be ({c_out},)")
-        y = ConvTransposeNd.apply(x, weight, bias, **params)
+    y = ConvTransposeNd.apply(*inputs, **params)
     return y.squeeze(0) if unbatched else y
 
 
@@ -144,7 +146,9 @@ def conv_transpose2d(
     Shape
     -----
     input (N, C_in, H, W); weight (C_in, C_out/groups, kh, kw); output (N, C_out, H_out, W_out),
-    H_out = (H - 1) s - 2p + d (kh - 1) + output_padding + 1.
+    H_out = (H - 1) s - 2p + d (kh - 1) + output_padding + 1; an output size of 0 gives an
+    empty result with zero gradients (as PyTorch's float32 and empty-batch paths do; its float64
+    path raises), a negative one a ValueError.
 
     Example
     -------

@@ -93,6 +93,11 @@ def unfold(
         raise ValueError(
             f"unfold: expected a 4-d input (N, C, H, W), got shape {input._data.shape}"
         )
+    if 0 in input._data.shape[1:]:  # as PyTorch: only the batch axis may be empty
+        raise ValueError(
+            f"unfold: input of shape {input._data.shape} is empty in its channel or a spatial "
+            f"axis; only the batch axis may be empty"
+        )
     H, W = input._data.shape[2:]
     out_hw = (
         out_size(H, kernel[0], stride[0], pads[0], pads[1], dilation[0]),
@@ -139,6 +144,8 @@ def fold(
             f"fold: input of shape {shape} does not fit output_size {(H, W)} with kernel "
             f"{kernel}: expected (N, C*{k}, {max(Ho, 0) * max(Wo, 0)})"
         )
+    if shape[1] == 0:  # as PyTorch: only the batch axis may be empty
+        raise ValueError(f"fold: input of shape {shape} has no channels; only N may be 0")
     out_shape = (shape[0], shape[1] // k, H, W)
     return Fold.apply(
         input, out_shape=out_shape, kernel=kernel, stride=stride, pads=pads, dilation=dilation

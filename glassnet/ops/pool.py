@@ -181,6 +181,11 @@ def _pool_args(op, x, nd, kernel_size, stride, padding, dilation, ceil_mode):
         raise ValueError(
             f"{op}: padding {padding} must be >= 0 and at most half of kernel_size {kernel}"
         )
+    if 0 in x._data.shape[-nd - 1 :]:  # as PyTorch: only the batch axis may be empty
+        raise ValueError(
+            f"{op}: input of shape {x._data.shape} is empty in its channel or a spatial axis; "
+            f"only the batch axis may be empty"
+        )
     spatial = x._data.shape[-nd:]
     out = []
     for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation):

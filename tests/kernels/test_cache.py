@@ -1,16 +1,20 @@
 """glassnet/kernels/cache.py: one cache object, one limit, one clear(), one switch."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 import glassnet
-from glassnet.kernels.cache import CACHE, Cache, disabled
+from glassnet.kernels.cache import CACHE, Cache, disabled, poisoned
 
 
 def test_workspace_is_one_array_per_tag_shape_and_dtype():
     cache = Cache()
-    a = cache.workspace("t", (3, 4), np.float32, fill=7)
-    assert (a == 7).all() and a.dtype == np.float32
+    a = cache.workspace("t", (3, 4), np.float32)
+    assert a.shape == (3, 4) and a.dtype == np.float32
     assert cache.workspace("t", (3, 4), np.float32) is a
     assert cache.workspace("t", (3, 4), np.float64) is not a
     assert cache.workspace("u", (3, 4), np.float32) is not a
@@ -60,8 +64,10 @@ def test_clear_and_the_switch():
     assert cache.nbytes == 0 and cache.workspace("a", (4,), np.float32) is not a
     cache.clear()
     cache.enabled = False
-    a = cache.workspace("a", (4,), np.float32, fill=1)
-    assert cache.workspace("a", (4,), np.float32, fill=1) is not a and cache.nbytes == 0
+    a = cache.workspace("a", (4,), np.float32)
+    assert cache.workspace("a", (4,), np.float32) is not a and cache.nbytes == 0
+    b = cache.bordered("b", (4,), np.float32, fill=1, layout=())
+    assert (b == 1).all() and cache.bordered("b", (4,), np.float32, fill=1, layout=()) is not b
     r = cache.recycled("r", (4,), np.float32)
     del r
     assert cache.nbytes == 0 and cache.constant("k", lambda: np.ones(2)).flags.writeable
@@ -135,3 +141,52 @@ def test_scalar_keeps_negative_zero_apart_from_zero():
     cache = Cache()
     assert np.signbit(cache.scalar(-0.0, np.float32))
     assert not np.signbit(cache.scalar(0.0, np.float32))
+
+
+def test_bordered_keeps_its_fill_and_is_keyed_by_layout():
+    cache = Cache()
+    a = cache.bordered("pad", (6,), np.float32, fill=-np.inf, layout=((1, 1), (4,)))
+    assert (a == -np.inf).all()
+    a[1:5] = 3  # the interior this layout's users write
+    again = cache.bordered("pad", (6,), np.float32, fill=-np.inf, layout=((1, 1), (4,)))
+    assert again is a and again[0] == again[5] == -np.inf
+    other = cache.bordered("pad", (6,), np.float32, fill=-np.inf, layout=((2, 0), (4,)))
+    assert other is not a and (other == -np.inf).all()  # same size, another interior
+    assert cache.bordered("pad", (6,), np.float32, fill=0, layout=((1, 1), (4,))) is not a
+    assert cache.workspace("pad", (6,), np.float32) is not a
+
+
+def test_poison_fills_undefined_memory_on_every_call_and_bordered_with_its_fill():
+    cache = Cache(poison=True)
+    assert cache.poison and cache.enabled
+    w = cache.workspace("w", (3,), np.float32)
+    assert np.isnan(w).all()
+    w[:] = 1
+    assert np.isnan(cache.workspace("w", (3,), np.float32)).all()  # fresh, never reused
+    assert (cache.workspace("i", (2,), np.int32) == np.iinfo(np.int32).max).all()
+    assert (cache.workspace("u", (2,), np.uint8) == 255).all()
+    assert cache.workspace("b", (2,), np.bool_).all()
+    r = cache.recycled("r", (2, 2), np.float64)
+    assert np.isnan(r).all() and r.dtype == np.float64
+    b = cache.bordered("p", (4,), np.float32, fill=0, layout=())
+    b[:] = 5
+    assert (cache.bordered("p", (4,), np.float32, fill=0, layout=()) == 0).all()
+    assert cache.nbytes == 0  # nothing is held
+    cache.poison = False
+    w = cache.workspace("w", (3,), np.float32)
+    assert cache.workspace("w", (3,), np.float32) is w  # reuse is back
+
+
+def test_the_poisoned_block_and_the_environment_variable():
+    before = CACHE.poison  # True in a run under GLASSNET_POISON_WORKSPACES=1
+    with poisoned() as cache:
+        assert cache is CACHE and CACHE.poison
+        assert np.isnan(glassnet.kernels.cache.workspace("t", (2,), np.float32)).all()
+    assert CACHE.poison == before
+    code = "from glassnet.kernels.cache import CACHE; print(CACHE.poison)"
+    for value, want in (("1", "True"), ("0", "False"), ("", "False")):
+        env = dict(os.environ, GLASSNET_POISON_WORKSPACES=value)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == want
