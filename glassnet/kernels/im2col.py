@@ -86,10 +86,8 @@ def im2col(
     return cols
 
 
-# elements of columns per chunk: 1 MB of float32, so that a chunk stays in this CPU's L2 (1 MB
-# per core) between its copy and its products (A/B over whole models with the products cut by
-# `kernels.gemm`: the CIFAR tutorial's CNN 0.95, LeNet-5 0.97-0.99, ResNet and the MNIST
-# example's CNN unchanged, against 2 MB)
+# elements of columns per chunk: 1 MB of float32 stays in L2 between its copy and its products
+# (against 2 MB, whole models: the CIFAR tutorial's CNN 0.95, LeNet-5 0.97-0.99, others 1.00)
 COLS_CHUNK = 1 << 18
 WIDE_GRAD_CHUNK = 1 << 21  # elements of dL/dcols per chunk in `input_grad_wide` (8 MB)
 
