@@ -1,10 +1,18 @@
-"""Keeping NumPy's minimum and maximum on their SIMD loops.
+"""Keeping NumPy's minimum, maximum and selects on their SIMD loops.
 
 NumPy runs `np.maximum(x, y)` through its SIMD loop when both operands are arrays; against a 0-d
 number it takes a scalar loop at about half the speed. So a large contiguous x is read as rows
 of ROW numbers and compared with one cached row of the number (~1.9x faster on 1e6 float32
 numbers); the last partial row takes the scalar path. Plain versions: `reference_nn.relu`,
 `np.minimum(x, value)`, `np.clip(x, lo, hi)`.
+
+`np.where(cond, a, b)` branches on every element: on a mask of random signs (an activation's
+x > 0) it costs ~3.8 ms per 10^6 float32 numbers against ~0.6 ms for a uniform mask. `select`
+makes the same choice with bit operations on the numbers' bit patterns instead (6x faster on
+float32, 2x on float64, 14x on float16 for a half-and-half mask; the identical bits, NaN
+payloads and signed zeros included), where the mask is mixed enough for that to pay (hardswish's
+x < -3, true for a few numbers, stays on np.where: 3.0 against 3.6 ms forward + backward).
+Plain version: `np.where(cond, a, b)`.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from glassnet.kernels.cache import CACHE
 
 ROW = 1024  # numbers per row
 MANY = 16384  # below this many numbers the plain call is as fast
+MIXED = 0.1  # `select` pays where the rarer choice is at least this fraction of the mask
 
 
 def scalar_of(value: float, dtype: Any) -> np.ndarray:
@@ -66,3 +75,23 @@ def clip(x: np.ndarray, lo: float, hi: float, out: np.ndarray) -> np.ndarray:
     against_rows(np.minimum, x, hi, out)
     against_rows(np.maximum, out, lo, out)
     return out
+
+
+def select(cond: np.ndarray, a: Any, b: Any) -> np.ndarray:
+    """np.where(cond, a, b) for a bool cond and float a and b of one dtype (broadcasting): with
+    m = all ones where cond, else 0, the bits of the result are b ^ ((a ^ b) & m). Small inputs,
+    other dtypes, non-bool conditions and masks of (almost) one choice, on which np.where's
+    branches are predicted well, take np.where itself."""
+    a, b = np.asarray(a), np.asarray(b)
+    if cond.size < MANY or cond.dtype != bool or a.dtype != b.dtype or a.dtype.kind != "f":
+        return np.where(cond, a, b)
+    taken = np.count_nonzero(cond)
+    if min(taken, cond.size - taken) < MIXED * cond.size:
+        return np.where(cond, a, b)
+    bits = np.dtype(f"u{a.itemsize}")
+    mask = cond.astype(bits)
+    np.negative(mask, out=mask)  # 1 -> all ones
+    a_bits, b_bits = a.view(bits), b.view(bits)
+    out = np.bitwise_and(np.bitwise_xor(a_bits, b_bits), mask)
+    np.bitwise_xor(out, b_bits, out=out)
+    return out.view(a.dtype)

@@ -10,7 +10,8 @@ import math
 import numpy as np
 
 from glassnet.autograd.function import Op
-from glassnet.ops._common import require_float
+from glassnet.kernels.simd import select
+from glassnet.ops._common import const, require_float
 from glassnet.tensor import Tensor
 
 
@@ -61,16 +62,16 @@ class Prelu(Op):
             a = weight.reshape(())
         ctx.save_for_backward(x, a)
         ctx.weight_shape = weight.shape
-        return np.where(x > 0, x, x * a)
+        return select(x > 0, x, x * a)
 
     @staticmethod
     def backward(ctx, gy):
         x, a = ctx.saved_tensors
         need_x, need_w = ctx.needs_input_grad
-        gx = np.where(x > 0, gy, gy * a) if need_x else None
+        gx = select(x > 0, gy, gy * a) if need_x else None
         gw = None
         if need_w:
-            g = np.where(x > 0, 0, gy * x)
+            g = select(x > 0, const(0, gy.dtype), gy * x)
             axes = tuple(i for i in range(x.ndim) if i != 1) if ctx.per_channel else None
             gw = g.sum(axis=axes).reshape(ctx.weight_shape)
         return gx, gw
@@ -105,7 +106,7 @@ class Hardsigmoid(Op):
     @staticmethod
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
-        return np.where((x > -3) & (x < 3), gy / 6, 0)
+        return select((x > -3) & (x < 3), gy / 6, const(0, gy.dtype))
 
 
 class Hardswish(Op):
@@ -120,7 +121,8 @@ class Hardswish(Op):
     @staticmethod
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
-        slope = np.where(x < -3, 0, np.where(x <= 3, x / 3 + 0.5, 1))
+        zero, one = const(0, x.dtype), const(1, x.dtype)
+        slope = select(x < -3, zero, select(x <= 3, x / 3 + 0.5, one))
         return gy * slope
 
 

@@ -11,7 +11,8 @@ from scipy.special import erfc
 
 from glassnet.autograd.function import Op
 from glassnet.kernels import gelu as gelu_kernel
-from glassnet.ops._common import require_float, to_float
+from glassnet.kernels.simd import select
+from glassnet.ops._common import const, require_float, to_float
 from glassnet.ops.stable_math import stable_sigmoid, stable_softplus
 from glassnet.tensor import Tensor
 
@@ -37,13 +38,14 @@ class Elu(Op):
         ctx.save_for_backward(x)
         ctx.args = (alpha, scale)
         neg = alpha * np.expm1(np.minimum(x, 0))
-        return scale * np.where(x > 0, x, neg)
+        return scale * select(x > 0, x, neg)
 
     @staticmethod
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
         alpha, scale = ctx.args
-        return gy * (scale * np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))))
+        slope = select(x > 0, const(1, x.dtype), alpha * np.exp(np.minimum(x, 0)))
+        return gy * (scale * slope)
 
 
 class Celu(Op):
@@ -53,12 +55,12 @@ class Celu(Op):
     def forward(ctx, x, alpha):
         ctx.save_for_backward(x)
         ctx.alpha = alpha
-        return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0) / alpha))
+        return select(x > 0, x, alpha * np.expm1(np.minimum(x, 0) / alpha))
 
     @staticmethod
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
-        return gy * np.where(x > 0, 1, np.exp(np.minimum(x, 0) / ctx.alpha))
+        return gy * select(x > 0, const(1, x.dtype), np.exp(np.minimum(x, 0) / ctx.alpha))
 
 
 class Gelu(Op):

@@ -12,6 +12,7 @@ import numpy as np
 from scipy import special
 
 from glassnet.autograd.function import Op, unbroadcast
+from glassnet.kernels.simd import select
 from glassnet.ops._common import check_broadcast, operands
 from glassnet.ops.elementwise_binary import half_meets_number, in_float32
 from glassnet.ops.pointwise import _float
@@ -162,9 +163,7 @@ class Fmax(Op):
     def backward(ctx, gy):
         take_a, sa, sb = ctx.args
         zero = np.zeros((), dtype=gy.dtype)
-        return unbroadcast(np.where(take_a, gy, zero), sa), unbroadcast(
-            np.where(take_a, zero, gy), sb
-        )
+        return unbroadcast(select(take_a, gy, zero), sa), unbroadcast(select(take_a, zero, gy), sb)
 
 
 class Copysign(Op):

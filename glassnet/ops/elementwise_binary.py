@@ -13,6 +13,7 @@ import numpy as np
 
 import glassnet._dtypes as _dtypes
 from glassnet.autograd.function import GlassnetTypeError, Op, unbroadcast
+from glassnet.kernels.simd import select
 from glassnet.ops._common import operands, result_dtype
 from glassnet.ops.elementwise_copy import cast
 from glassnet.tensor import Tensor
@@ -172,15 +173,15 @@ class Where(Op):
     def forward(ctx, cond, a, b):
         ctx.save_for_backward(cond)
         ctx.shapes = (a.shape, b.shape)
-        return np.where(cond, a, b)
+        return select(cond, a, b)
 
     @staticmethod
     def backward(ctx, gy):
         (cond,) = ctx.saved_tensors
         sa, sb = ctx.shapes
         zero = np.zeros((), dtype=gy.dtype)
-        ga = unbroadcast(np.where(cond, gy, zero), sa) if ctx.needs_input_grad[1] else None
-        gb = unbroadcast(np.where(cond, zero, gy), sb) if ctx.needs_input_grad[2] else None
+        ga = unbroadcast(select(cond, gy, zero), sa) if ctx.needs_input_grad[1] else None
+        gb = unbroadcast(select(cond, zero, gy), sb) if ctx.needs_input_grad[2] else None
         return None, ga, gb
 
 

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from glassnet.kernels.simd import select
 from glassnet.ops.loss_base import (
     PointwiseLoss,
     _check_float_pair,
@@ -56,7 +57,7 @@ class HuberLoss(PointwiseLoss):
         ctx.save_for_backward(d)
         ctx.delta = delta
         a = np.abs(d)
-        l = np.where(a <= delta, 0.5 * d * d, delta * (a - 0.5 * delta))
+        l = select(a <= delta, 0.5 * d * d, delta * (a - 0.5 * delta))
         return ctx.reduce(l, reduction, x.shape, y.shape)
 
     @staticmethod
@@ -78,14 +79,14 @@ class SmoothL1Loss(PointwiseLoss):
         if beta == 0:
             l = a
         else:
-            l = np.where(a < beta, 0.5 * d * d / beta, a - 0.5 * beta)
+            l = select(a < beta, 0.5 * d * d / beta, a - 0.5 * beta)
         return ctx.reduce(l, reduction, x.shape, y.shape)
 
     @staticmethod
     def local_grads(ctx, needs):
         (d,) = ctx.saved_tensors
         beta = ctx.beta
-        g = np.sign(d) if beta == 0 else np.where(np.abs(d) < beta, d / beta, np.sign(d))
+        g = np.sign(d) if beta == 0 else select(np.abs(d) < beta, d / beta, np.sign(d))
         return g, -g
 
 
