@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from glassnet.autograd.function import Op
-from glassnet.kernels.im2col import col2im_add, im2col, pad_hw, unpad_hw
+from glassnet.kernels import conv as kconv
 from glassnet.ops.conv import EmptyResult, _as_4d, _check_input, check_empty, ntuple
 from glassnet.tensor import Tensor
 
@@ -19,53 +19,44 @@ class ConvTransposeNd(Op):
         y_full = col2im(W^T x),  y = y_full cropped by `padding` (+ output_padding at the end)
 
     with W (C_in, C_out/groups, kh, kw). Each input pixel scatters W[c] scaled by x[n, c, h, w] to
-    the output window starting at (h*s, w*s). Backward is a convolution:
-        dL/dx = W im2col(gy),   dL/dW = x im2col(gy)^T,   dL/db = sum of gy over n, p, q.
+    the output window starting at (h*s, w*s). That is exactly the input gradient of the
+    convolution conv(z, W) of an input z shaped like y (padding `padding`, same stride, dilation
+    and groups; W read as its (out = C_in, in/groups = C_out/groups) weight) for the output
+    gradient x, so the kernels of `glassnet.kernels.conv` compute all three:
+
+        y = dconv/dz (x),   dL/dx = conv(gy, W),   dL/dW = dconv/dW (gy, x),   dL/db = sum gy.
     """
 
     @staticmethod
     def forward(ctx, x, W, *bias, stride, padding, output_padding, dilation, groups, out_hw):
         nd = x.ndim
         x4, W4 = _as_4d(x), _as_4d(W)
-        N, C, H, Wd = x4.shape
-        _, Og, kh, kw = W4.shape
-        G = groups
-        Ho, Wo = out_hw
-        # The full output is the cropped one padded by `padding` in front and the rest behind.
-        hp = (H - 1) * stride[0] + dilation[0] * (kh - 1) + 1 + output_padding[0]
-        wp = (Wd - 1) * stride[1] + dilation[1] * (kw - 1) + 1 + output_padding[1]
-        pads = (padding[0], hp - padding[0] - Ho, padding[1], wp - padding[1] - Wo)
-        X = x4.transpose(1, 0, 2, 3).reshape(G, C // G, N * H * Wd)  # (G, Cin/G, N*H*W)
-        W2 = W4.reshape(G, C // G, Og * kh * kw)
-        cols = np.matmul(W2.transpose(0, 2, 1), X)  # (G, Og*kh*kw, N*H*W)
-        gwin = cols.reshape(G * Og, kh, kw, N, H, Wd).transpose(3, 0, 1, 2, 4, 5)
-        yp = np.zeros((G * Og, N, hp, wp), dtype=x.dtype).transpose(1, 0, 2, 3)
-        col2im_add(yp, gwin, (kh, kw), stride, dilation)
-        y = unpad_hw(yp, pads, (N, G * Og, Ho, Wo))
+        N = x4.shape[0]
+        c_out = W4.shape[1] * groups
+        y_shape = (N, c_out) + tuple(out_hw)
+        pads = (padding[0], padding[0], padding[1], padding[1])
+        plan = kconv.plan(y_shape, W4.shape, stride, pads, dilation, groups)
+        shaped_like_y = np.broadcast_to(np.zeros((), x.dtype), y_shape)  # read for its shape
+        y, _ = kconv.backward(x4, shaped_like_y, W4, plan, True, False)
         if bias:
-            y += bias[0][:, None, None]
-        ctx.save_for_backward(X, W2, x4.shape, W.shape, nd)
-        ctx.geometry = ((kh, kw), stride, pads, dilation)
+            y = y + bias[0][:, None, None]
+        ctx.save_for_backward(x4, W4, nd)
+        ctx.plan, ctx.w_shape = plan, W.shape
         return y if nd == 4 else y[:, :, 0, :]
 
     @staticmethod
     def backward(ctx, gy):
-        X, W2, x_shape, w_shape, nd = ctx.saved_tensors
-        kernel, stride, pads, dilation = ctx.geometry
+        x4, W4, nd = ctx.saved_tensors
         need = ctx.needs_input_grad
         gy4 = _as_4d(gy)
-        N, C, H, Wd = x_shape
-        G = W2.shape[0]
-        gcols = im2col(pad_hw(gy4, pads, tag="tpad"), kernel, stride, dilation, (H, Wd))
-        gcols = gcols.reshape(G, W2.shape[2], N * H * Wd)  # (G, Og*kh*kw, N*H*W)
         gx = gW = gb = None
         if need[0]:
-            gX = np.matmul(W2, gcols)  # (G, Cin/G, N*H*W)
-            gx = gX.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
+            gx = kconv.forward(gy4, W4, ctx.plan)
             if nd == 3:
                 gx = gx[:, :, 0, :]
         if need[1]:
-            gW = np.matmul(X, gcols.transpose(0, 2, 1)).reshape(w_shape)
+            _, gW = kconv.backward(x4, gy4, W4, ctx.plan, False, True)
+            gW = gW.reshape(ctx.w_shape)
         if len(need) > 2 and need[2]:
             gb = gy4.sum(axis=(0, 2, 3))
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
