@@ -74,3 +74,33 @@ def test_small_matrix_limit_only_for_openblas_kernels_that_have_one(info, expect
         assert gemm.small_matrix_limit() == expected
     finally:
         gemm.small_matrix_limit.cache_clear()
+
+
+def test_matrix_workspace_pads_rows_of_a_multiple_of_the_aliasing_stride():
+    padded = gemm.matrix_workspace("test_pad", 3, 1024, np.float32)  # rows of 4 KB
+    plain = gemm.matrix_workspace("test_plain", 3, 1000, np.float32)
+    assert padded.shape == (3, 1024) and padded.strides == ((1024 + gemm.LD_PAD) * 4, 4)
+    assert plain.shape == (3, 1000) and plain.flags.c_contiguous
+
+
+@pytest.mark.parametrize("pad", [1, 2])
+def test_convolutions_on_padded_columns_give_the_same_bits(pad, monkeypatch):
+    """32x32 maps make rows of 4 KB per image: the padded and the contiguous layouts of the
+    columns must give the same numbers (flat rows, pad 1; wide rows, pad 2)."""
+    from glassnet.kernels import conv as kconv
+    from glassnet.kernels.cache import CACHE
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 3, 32, 32)).astype(np.float32)
+    w = rng.standard_normal((5, 3, 3, 3)).astype(np.float32)
+    p = kconv.plan(x.shape, w.shape, (1, 1), (pad,) * 4, (1, 1), 1)
+    gy = rng.standard_normal((4, 5) + p.out_hw).astype(np.float32)
+    results = []
+    for ld_pad in (gemm.LD_PAD, 0):
+        monkeypatch.setattr(gemm, "LD_PAD", ld_pad)
+        CACHE.clear()
+        y = np.array(kconv.forward(x, w, p))
+        gx, gw = kconv.backward(gy, x, w, p, True, True)
+        results.append((y, np.array(gx), np.array(gw)))
+    for padded, plain in zip(*results):
+        np.testing.assert_array_equal(padded, plain)
