@@ -114,15 +114,15 @@ def _check_input(op: str, x: Tensor, weight: Tensor, nd: int) -> tuple[Tensor, b
             f"{op}: weight must have {nd + 2} dimensions (out, in/groups, *kernel), "
             f"got shape {weight._data.shape}"
         )
-    if x._data.ndim == nd + 1:
-        return x.unsqueeze(0), True
-    if x._data.ndim != nd + 2:
+    if x._data.ndim not in (nd + 1, nd + 2):
         raise ValueError(
             f"{op}: expected a {nd + 2}-d input (N, C, {'H, W' if nd == 2 else 'L'}) or an "
             f"unbatched {nd + 1}-d one, got shape {x._data.shape}"
         )
     if x._data.dtype != weight._data.dtype:
         raise TypeError(f"{op}: input is {x._data.dtype} but weight is {weight._data.dtype}")
+    if x._data.ndim == nd + 1:
+        return x.unsqueeze(0), True
     return x, False
 
 

@@ -233,6 +233,22 @@ def test_type_errors():
         F.conv2d(glassnet.zeros(1, 1, 4, 4, dtype=glassnet.float64), glassnet.zeros(1, 1, 2, 2))
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x: F.conv2d(x, glassnet.zeros(2, 1, 2, 2)),
+        lambda x: F.conv_transpose2d(x, glassnet.zeros(1, 2, 2, 2)),
+        lambda x: F.conv1d(x[0], glassnet.zeros(2, 1, 2)),
+        lambda x: F.conv_transpose1d(x[0], glassnet.zeros(1, 2, 2)),
+    ],
+)
+def test_unbatched_input_of_another_dtype_than_the_weight_is_refused(call):
+    """As torch (and as batched inputs already were): a float64 (C, H, W) input with a float32
+    weight is an error, not a silent float64 result."""
+    with pytest.raises(TypeError, match="input is float64 but weight is float32"):
+        call(glassnet.zeros(1, 4, 4, dtype=glassnet.float64))
+
+
 def test_outputs_held_across_calls_are_not_overwritten():
     # results live in recycled buffers: ones still referenced must keep their values
     rng = np.random.default_rng(0)
