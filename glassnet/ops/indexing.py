@@ -6,12 +6,14 @@ each gy element into the position it was read from, so repeated indices accumula
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from glassnet.autograd.engine import SliceGrad
 from glassnet.autograd.function import Op, unbroadcast
+from glassnet.kernels.rows import add_rows
 from glassnet.ops._common import norm_dim
 from glassnet.tensor import Tensor
 
@@ -49,9 +51,23 @@ class GetItem(Op):
         shape, dtype, index, basic = ctx.args
         if basic:  # basic indices name each element at most once: gy lands on x[index]
             return SliceGrad(shape, index, gy)  # made a full array only when needed
+        rows = _row_index(index)
+        if rows is not None:  # x[idx]: whole rows, summed by `add_rows` (np.add.at: 4-20x slower)
+            flat = rows.reshape(-1) % shape[0]
+            row = math.prod(shape[1:])
+            return add_rows(shape[0], flat, gy.reshape(flat.size, row)).reshape(shape)
         gx = np.zeros(shape, dtype=gy.dtype)
         np.add.at(gx, index, gy)  # repeated integer indices must accumulate
         return gx
+
+
+def _row_index(index: Any) -> np.ndarray | None:
+    """The integer array of an index that picks whole rows (x[idx] or x[(idx,)]), else None."""
+    if isinstance(index, tuple) and len(index) == 1:
+        index = index[0]
+    if isinstance(index, np.ndarray) and index.dtype.kind in "iu":
+        return index
+    return None
 
 
 class Gather(Op):
@@ -112,9 +128,10 @@ class IndexSelect(Op):
     @staticmethod
     def backward(ctx, gy):
         shape, index, axis = ctx.args
-        gx = np.zeros(shape, dtype=gy.dtype)
-        np.add.at(np.moveaxis(gx, axis, 0), index, np.moveaxis(gy, axis, 0))
-        return gx
+        moved = np.moveaxis(gy, axis, 0)  # (len(index), the other axes)
+        flat = np.asarray(index).reshape(-1) % shape[axis]
+        sums = add_rows(shape[axis], flat, moved.reshape(flat.size, math.prod(moved.shape[1:])))
+        return np.moveaxis(sums.reshape((shape[axis],) + moved.shape[1:]), 0, axis)
 
 
 class MaskedFill(Op):
