@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from glassnet.kernels import top_k
 from glassnet.ops._common import norm_dim
 from glassnet.ops.indexing import Gather
 from glassnet.tensor import Tensor
@@ -102,7 +103,12 @@ def topk(
     if input._data.ndim == 0:  # PyTorch returns the element itself for k = 0 and k = 1
         idx = np.zeros((), dtype=np.int64)
     else:
-        idx = np.take(_order(x, axis, largest), np.arange(k), axis=axis)
+        # a few candidates per row, sorted alone (the stable sort's order; `kernels.top_k`)
+        few = top_k.top_k_indices(np.moveaxis(x, axis, -1), k, largest) if 0 < 2 * k <= n else None
+        if few is not None:
+            idx = np.moveaxis(few, -1, axis)
+        else:
+            idx = np.take(_order(x, axis, largest), np.arange(k), axis=axis)
     return TopKResult(_gathered(input, idx, axis), Tensor._wrap(idx))
 
 
