@@ -60,6 +60,7 @@ class Plan(NamedTuple):
     wide: bool  # the forward's columns in wide rows (stride 1, undilated, few junk columns)
     inner: bool  # the forward's columns with the batch innermost (small maps)
     flat: bool  # a 'same' convolution, which flat rows can compute (`flat_rows`)
+    flat_depthwise: bool  # a 'same' depthwise one whose forward flat rows take
 
 
 def plan(x_shape: tuple, w_shape: tuple, stride, pads, dilation, groups: int) -> Plan:
@@ -74,8 +75,10 @@ def plan(x_shape: tuple, w_shape: tuple, stride, pads, dilation, groups: int) ->
     wide = use_wide_rows(stride, dilation, O // groups, Wo, Wd + pads[2] + pads[3])
     wide = wide and O // groups <= w_shape[1] * kh * kw
     inner = batch_inner.use_forward(x_shape[0], Wo, groups)
-    flat = groups == 1 and flat_rows.use_flat_rows((kh, kw), stride, pads, dilation, (H, Wd))
-    return Plan((kh, kw), stride, pads, dilation, groups, (Ho, Wo), wide, inner, flat)
+    same = flat_rows.use_flat_rows((kh, kw), stride, pads, dilation, (H, Wd))
+    flat = groups == 1 and same
+    per_channel = groups == x_shape[1] == O and same and flat_rows.use_depthwise((kh, kw), (H, Wd))
+    return Plan((kh, kw), stride, pads, dilation, groups, (Ho, Wo), wide, inner, flat, per_channel)
 
 
 def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
@@ -94,6 +97,8 @@ def forward(x: np.ndarray, W: np.ndarray, p: Plan) -> np.ndarray:
         # 14x14 32->32 0.84, 10x10 16->16 0.73, 7x7 64->64 0.97, 4x4 128->128 1.00, 1->6 5x5
         # on 28x28 0.85, 3->16 on 64x64 0.84)
         return flat_rows.forward(x, W)
+    if p.flat_depthwise:  # 3x3 'same' depthwise on small maps: flat rows, no padded copy
+        return flat_rows.depthwise_forward(x, W)
     if G == x.shape[1] == O and p.stride != (1, 1):
         # strided depthwise: columns from stride-phase planes (A/B 0.8x; at stride 1 the wide
         # rows below are cheaper)

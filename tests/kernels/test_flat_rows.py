@@ -110,3 +110,37 @@ def test_the_convolution_kernels_choose_it(monkeypatch):
         kconv.forward(np.ones(x_shape), np.ones(w_shape), p)
         kconv.backward(np.ones((2, O, H, H)), np.ones(x_shape), np.ones(w_shape), p, True, True)
         assert "".join(calls) == expected, (C, O, H)
+
+
+@pytest.mark.parametrize("channel_major", [False, True])
+@pytest.mark.parametrize("chunk", [9 * 3 * 7 * 6, 1 << 20])  # blocks of 1 channel; all at once
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_depthwise_forward_matches_the_reference(channel_major, chunk, dtype, monkeypatch):
+    """A 3x3 'same' depthwise forward by flat rows: channels in blocks (the first and the last
+    read a copy with slack, the middle ones x in place when it is channel-major)."""
+    monkeypatch.setattr(flat_rows, "COLS_CHUNK", chunk)
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((3, 5, 7, 6)).astype(dtype)
+    if channel_major:
+        x = np.ascontiguousarray(x.transpose(1, 0, 2, 3)).transpose(1, 0, 2, 3)
+    w = rng.standard_normal((5, 1, 3, 3)).astype(dtype)
+    y = flat_rows.depthwise_forward(x, w)
+    expected = reference.conv2d_forward(x, w, (1, 1), (1, 1, 1, 1), (1, 1), 5)
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(y, expected, rtol=tol, atol=tol)
+
+
+def test_depthwise_layers_on_small_maps_take_it_and_match_torch(monkeypatch):
+    calls = []
+    real = flat_rows.depthwise_forward
+    monkeypatch.setattr(flat_rows, "depthwise_forward", lambda x, w: calls.append(1) or real(x, w))
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((4, 8, 16, 16)).astype(np.float32)
+    w = rng.standard_normal((8, 1, 3, 3)).astype(np.float32)
+    p = kconv.plan(x.shape, w.shape, (1, 1), (1, 1, 1, 1), (1, 1), 8)
+    y = kconv.forward(x, w, p)
+    assert calls == [1]
+    expected = TF.conv2d(torch.tensor(x), torch.tensor(w), padding=1, groups=8).numpy()
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-5)
+    big = kconv.plan((4, 8, 17, 16), w.shape, (1, 1), (1, 1, 1, 1), (1, 1), 8)
+    assert not big.flat_depthwise  # 272 pixels: the wide rows stay
