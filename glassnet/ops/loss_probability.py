@@ -15,7 +15,11 @@ from glassnet.ops.loss_base import (
     _check_float_pair,
     check_reduction,
 )
-from glassnet.ops.stable_math import stable_sigmoid, stable_softplus
+from glassnet.ops.stable_math import (
+    exp_minus_abs,
+    sigmoid_of,
+    softplus_of,
+)
 from glassnet.tensor import Tensor
 
 
@@ -59,22 +63,23 @@ class BceWithLogitsLoss(PointwiseLoss):
 
     @staticmethod
     def forward(ctx, x, y, reduction, weight, pos_weight):
-        sp_neg = stable_softplus(-x)  # -ln sigma(x), finite for any x
+        z = exp_minus_abs(x)  # shared with the backward's sigma(x): one exponential, not two
+        sp_neg = softplus_of(-x, z)  # -ln sigma(x), finite for any x
         if pos_weight is None:
             l = (1 - y) * x + sp_neg
         else:
             l = (1 - y) * x + (1 + (pos_weight - 1) * y) * sp_neg
         if weight is not None:
             l = l * weight
-        ctx.save_for_backward(x, y, sp_neg, weight, pos_weight)
+        ctx.save_for_backward(x, y, sp_neg, weight, pos_weight, z)
         return ctx.reduce(l, reduction, x.shape, y.shape)
 
     @staticmethod
     def local_grads(ctx, needs):
-        x, y, sp_neg, w, p = ctx.saved_tensors
+        x, y, sp_neg, w, p, z = ctx.saved_tensors
         gx = gy = None
         if needs[0]:
-            s = stable_sigmoid(x).astype(x.dtype, copy=False)
+            s = sigmoid_of(x, z).astype(x.dtype, copy=False)
             gx = s - y if p is None else (1 + (p - 1) * y) * s - p * y
         if needs[1]:
             gy = -x if p is None else -x + (p - 1) * sp_neg
