@@ -13,7 +13,13 @@ from glassnet.autograd.function import Op
 from glassnet.kernels import gelu as gelu_kernel
 from glassnet.kernels.simd import select
 from glassnet.ops._common import const, require_float, to_float
-from glassnet.ops.stable_math import stable_sigmoid, stable_softplus
+from glassnet.ops.stable_math import (
+    exp_minus_abs,
+    sigmoid_of,
+    softplus_of,
+    stable_sigmoid,
+    stable_softplus,
+)
 from glassnet.tensor import Tensor
 
 # ----------------------------------------------------------------------------- conventions
@@ -143,14 +149,15 @@ class Softplus(Op):
     @staticmethod
     def forward(ctx, x, beta, threshold):
         bx = x * beta
-        ctx.save_for_backward(bx)
+        z = exp_minus_abs(bx)  # kept: the backward's sigma(b x) needs the same exponential
+        ctx.save_for_backward(bx, z)
         ctx.threshold = threshold
-        return np.where(bx > threshold, x, stable_softplus(bx) / beta)
+        return select(bx > threshold, x, softplus_of(bx, z) / beta)
 
     @staticmethod
     def backward(ctx, gy):
-        (bx,) = ctx.saved_tensors
-        return np.where(bx > ctx.threshold, gy, gy * stable_sigmoid(bx))
+        bx, z = ctx.saved_tensors
+        return select(bx > ctx.threshold, gy, gy * sigmoid_of(bx, z))
 
 
 class Softsign(Op):
