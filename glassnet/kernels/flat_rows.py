@@ -68,7 +68,6 @@ def columns(x: np.ndarray, kernel: tuple, tag: str = "x") -> Iterator:
     slack = kh // 2 * W + kw // 2
     X = x.transpose(1, 0, 2, 3)  # (C, N, H, W)
     in_place = X.flags.c_contiguous
-    s = x.itemsize
     HW = H * W
     step = max(1, min(N, COLS_CHUNK // max(C * kh * kw * HW, 1)))
     buf = matrix_workspace("cols", C * kh * kw, step * HW, x.dtype)
@@ -79,16 +78,22 @@ def columns(x: np.ndarray, kernel: tuple, tag: str = "x") -> Iterator:
         else:
             src = _planes(X[:, n0 : n0 + m], slack, tag)
             per_channel = m * HW
-        # window (c, i, j) of image n0 + n: src[slack + c * per_channel + n HW + (i - ph) W +
-        # (j - pw)], with slack = ph W + pw
-        win = as_strided(
-            src, (C, kh, kw, m, HW), (per_channel * s, W * s, s, HW * s, s), writeable=False
-        )
         cols = buf[:, : m * HW]
-        part = _view(cols, (C, kh, kw, m, HW))
-        np.copyto(part, win)
-        _zero_outside(part, (H, W), (kh // 2, kw // 2))
+        _copy_windows(cols, src, (C, kh, kw, m), per_channel, (H, W))
         yield n0, n0 + m, cols
+
+
+def _copy_windows(cols: np.ndarray, src: np.ndarray, blocks: tuple, per_channel: int, hw: tuple):
+    """Fill cols (C*kh*kw rows of m*H*W) with the flat-row windows of src: window (c, i, j) of
+    plane n is src[slack + c * per_channel + n H W + (i - ph) W + (j - pw) ...], slack = ph W +
+    pw; then zero the entries that read outside their plane. blocks = (C, kh, kw, m)."""
+    H, W = hw
+    s = src.itemsize
+    shape = blocks + (H * W,)
+    strides = (per_channel * s, W * s, s, H * W * s, s)
+    part = _view(cols, shape)
+    np.copyto(part, as_strided(src, shape, strides, writeable=False))
+    _zero_outside(part, hw, (blocks[1] // 2, blocks[2] // 2))
 
 
 SMALL_MAP = 256  # pixels per plane up to which a 3x3 depthwise forward takes flat rows
@@ -113,7 +118,6 @@ def depthwise_forward(x: np.ndarray, W: np.ndarray) -> np.ndarray:
     slack = kh // 2 * Wd + kw // 2
     X = x.transpose(1, 0, 2, 3)  # (C, N, H, W)
     in_place = X.flags.c_contiguous
-    s = x.itemsize
     step = max(1, min(C, COLS_CHUNK // (taps * L)))
     buf = matrix_workspace("dw_flat", step * taps, L, x.dtype)
     y = recycled("y", (C, 1, L), x.dtype)
@@ -124,12 +128,8 @@ def depthwise_forward(x: np.ndarray, W: np.ndarray) -> np.ndarray:
             src = X.reshape(-1)[c0 * L - slack :]
         else:  # the first and last blocks reach past x's ends: their planes with slack zeros
             src = _planes(X[c0:c1], slack, "dw")
-        shape = (c1 - c0, kh, kw, N, HW)
-        win = as_strided(src, shape, (L * s, Wd * s, s, HW * s, s), writeable=False)
         cols = buf[: (c1 - c0) * taps]
-        part = _view(cols, shape)
-        np.copyto(part, win)
-        _zero_outside(part, (H, Wd), (kh // 2, kw // 2))
+        _copy_windows(cols, src, (c1 - c0, kh, kw, N), L, (H, Wd))
         np.matmul(wt[c0:c1], _view(cols, (c1 - c0, taps, L)), out=y[c0:c1])
     return y.reshape(C, N, H, Wd).transpose(1, 0, 2, 3)
 

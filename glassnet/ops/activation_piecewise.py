@@ -21,15 +21,15 @@ class LeakyRelu(Op):
     Computed without `np.where` where it can be (its loop branches on every element: ~20x
     slower on random signs): for a finite a > 0, y = max(x, a x) (a <= 1) or min(x, a x)
     (a > 1), as a x lies on the chosen side of x exactly where x <= 0; the slope is
-    max([x > 0], a) for 0 <= a <= 1, else read from the table (a, 1) at [x > 0]. (a <= 0 keeps
-    the select: 0 * inf and the signs of zeros would differ.)"""
+    max([x > 0], a) for 0 <= a <= 1. Other slopes take `kernels.simd.select` (for a <= 0 a max
+    form would make 0 * inf and the signs of zeros differ)."""
 
     @staticmethod
     def forward(ctx, x, negative_slope):
         ctx.save_for_backward(x)
         ctx.a = negative_slope
         if not (0 < negative_slope < math.inf):
-            return np.where(x > 0, x, x * negative_slope)
+            return select(x > 0, x, x * negative_slope)
         y = np.multiply(x, negative_slope, out=np.empty_like(x))
         pick = np.maximum if negative_slope <= 1 else np.minimum
         return pick(x, y, out=y)
@@ -38,12 +38,9 @@ class LeakyRelu(Op):
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
         a = ctx.a
-        positive = x > 0
-        if 0 <= a <= 1:
-            slope = np.maximum(positive, np.asarray(a, gy.dtype))
-        else:
-            slope = np.asarray([a, 1], gy.dtype)[positive.view(np.uint8)]
-        return gy * slope
+        if 0 <= a <= 1:  # the slope, 1 or a, as max([x > 0], a)
+            return gy * np.maximum(x > 0, np.asarray(a, gy.dtype))
+        return select(x > 0, gy, gy * a)
 
 
 class Prelu(Op):

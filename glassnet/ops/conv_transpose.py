@@ -39,7 +39,7 @@ class ConvTransposeNd(Op):
         shaped_like_y = np.broadcast_to(np.zeros((), x.dtype), y_shape)  # read for its shape
         y, _ = kconv.backward(x4, shaped_like_y, W4, plan, True, False)
         if bias:
-            y = y + bias[0][:, None, None]
+            y += bias[0][:, None, None]
         ctx.save_for_backward(x4, W4, nd)
         ctx.plan, ctx.w_shape = plan, W.shape
         return y if nd == 4 else y[:, :, 0, :]

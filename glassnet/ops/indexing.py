@@ -53,12 +53,20 @@ class GetItem(Op):
             return SliceGrad(shape, index, gy)  # made a full array only when needed
         rows = _row_index(index)
         if rows is not None:  # x[idx]: whole rows, summed by `add_rows` (np.add.at: 4-20x slower)
-            flat = rows.reshape(-1) % shape[0]
-            row = math.prod(shape[1:])
-            return add_rows(shape[0], flat, gy.reshape(flat.size, row)).reshape(shape)
+            return _rows_back(shape, 0, rows, gy)
         gx = np.zeros(shape, dtype=gy.dtype)
         np.add.at(gx, index, gy)  # repeated integer indices must accumulate
         return gx
+
+
+def _rows_back(shape: tuple, axis: int, index: np.ndarray, gy: np.ndarray) -> np.ndarray:
+    """dL/dx (shape) of x read at `index` along `axis`: each slice of gy added into the slice it
+    was read from (negative indices counted from the end), repeated ones accumulating."""
+    others = shape[:axis] + shape[axis + 1 :]
+    flat = np.asarray(index).reshape(-1) % shape[axis]
+    moved = np.moveaxis(gy, axis, 0).reshape(flat.size, math.prod(others))  # a row per index
+    sums = add_rows(shape[axis], flat, moved)
+    return np.moveaxis(sums.reshape((shape[axis],) + others), 0, axis)
 
 
 def _row_index(index: Any) -> np.ndarray | None:
@@ -128,10 +136,7 @@ class IndexSelect(Op):
     @staticmethod
     def backward(ctx, gy):
         shape, index, axis = ctx.args
-        moved = np.moveaxis(gy, axis, 0)  # (len(index), the other axes)
-        flat = np.asarray(index).reshape(-1) % shape[axis]
-        sums = add_rows(shape[axis], flat, moved.reshape(flat.size, math.prod(moved.shape[1:])))
-        return np.moveaxis(sums.reshape((shape[axis],) + moved.shape[1:]), 0, axis)
+        return _rows_back(shape, axis, index, gy)
 
 
 class MaskedFill(Op):
