@@ -80,6 +80,19 @@ def _end_other_ranks() -> None:
         distributed.abort("stopped on the error above", code=2)
 
 
+def _report_error(command: str, e: Exception) -> None:
+    """One line on stderr; an error that every rank of an MPI job raised is said by rank 0 alone
+    and needs no abort (no rank is left waiting)."""
+    from glassnet.distributed import comm
+
+    every_rank = getattr(e, "every_rank", False)
+    if comm.is_main() or not every_rank:
+        message = "; ".join(line.strip() for line in str(e).splitlines() if line.strip())
+        print(f"glassnet {command}: error: {message}", file=sys.stderr)
+    if not every_rank:
+        _end_other_ranks()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `glassnet ARGS`; returns the exit status (0, 2 for a user's mistake, 130 on Ctrl-C).
 
@@ -93,14 +106,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     from glassnet.config import ConfigError
+    from glassnet.distributed.comm import DistributedError
     from glassnet.io.checkpoint import CheckpointError
 
     try:
         return COMMANDS[args.command](args)
-    except (ConfigError, CheckpointError, ValueError, OSError) as e:
-        message = "; ".join(line.strip() for line in str(e).splitlines() if line.strip())
-        print(f"glassnet {args.command}: error: {message}", file=sys.stderr)
-        _end_other_ranks()
+    except (ConfigError, CheckpointError, DistributedError, ValueError, OSError) as e:
+        _report_error(args.command, e)
         return 2
     except KeyboardInterrupt as e:  # a run says where its folder is and what it holds
         details = f"\n{e}" if str(e) else ""

@@ -5,7 +5,10 @@ MPI collectives (allreduce, broadcast, allgather). Two guards turn a failure int
 named exit of the whole job instead of a hang:
 
 * an exception that escapes on any rank prints `rank R: ...` and aborts every rank
-  (`MPI_Abort`), so the others do not wait forever in their next collective;
+  (`MPI_Abort`), so the others do not wait forever in their next collective. An error that
+  every rank raises at the same point (`DistributedError(..., every_rank=True)`, e.g. ranks
+  whose configurations differ) needs no abort: rank 0 prints it and every rank exits with
+  status 1 the ordinary way, so the launcher loses none of the output;
 * every collective here waits with a deadline (`timeout`, default 120 s, or
   `GLASSNET_DIST_TIMEOUT`): past it, the rank names what it was waiting for and aborts.
 
@@ -30,7 +33,15 @@ DEFAULT_TIMEOUT = 120.0
 
 
 class DistributedError(RuntimeError):
-    """A distributed run cannot start or go on (missing MPI, ranks that disagree, a timeout)."""
+    """A distributed run cannot start or go on (missing MPI, ranks that disagree, a timeout).
+
+    `every_rank=True` marks an error that all ranks raise together, from the same collective
+    result: no rank is left waiting, so the job ends without `MPI_Abort`.
+    """
+
+    def __init__(self, message: str, every_rank: bool = False) -> None:
+        super().__init__(message)
+        self.every_rank = every_rank
 
 
 @dataclass
@@ -112,16 +123,27 @@ def is_main() -> bool:
     return rank() == 0
 
 
+# MPI_Abort tears the launcher down at once; a moment's wait first lets it forward what this
+# rank wrote to stderr (without it the message was sometimes lost on a loaded machine).
+_ABORT_GRACE_S = 0.2
+
+
 def abort(message: str, code: int = 1) -> None:
     """Print `rank R: message` on stderr and end every rank of the job with `code`."""
     sys.stderr.write(f"glassnet.distributed: rank {rank()}: {message}\n")
     sys.stderr.flush()
     if _WORLD is not None and _WORLD.size > 1:
+        time.sleep(_ABORT_GRACE_S)
         _WORLD.comm.Abort(code)
     raise SystemExit(code)
 
 
 def _abort_on_exception(kind: type, value: BaseException, tb: Any) -> None:
+    if isinstance(value, DistributedError) and value.every_rank:
+        if is_main():  # every rank holds the same error: say it once, exit normally
+            sys.stderr.write(f"glassnet.distributed: {value}\n")
+            sys.stderr.flush()
+        return
     text = "".join(traceback.format_exception(kind, value, tb))
     sys.stderr.write(f"glassnet.distributed: rank {rank()} failed:\n{text}")
     abort(f"{kind.__name__}: {value}; aborting all {world_size()} ranks")
@@ -180,5 +202,6 @@ def check_same(text: str, what: str) -> None:
     differ = [r for r in range(_WORLD.size) if not np.array_equal(every[r], every[0])]
     if differ:
         raise DistributedError(
-            f"the {what} differs across ranks: rank(s) {differ} disagree with rank 0"
+            f"the {what} differs across ranks: rank(s) {differ} disagree with rank 0",
+            every_rank=True,
         )

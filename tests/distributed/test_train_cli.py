@@ -112,3 +112,21 @@ def test_a_rank_stopping_on_an_error_ends_the_job(tmp_path):
     result = glassnet(2, "train", "--set", "optimizer.name=adamm", *DIGITS, cwd=tmp_path)
     assert result.returncode != 0 and "adamm" in result.stderr
     assert time.monotonic() - start < 30
+
+
+def test_ranks_with_different_configurations_stop_with_one_clear_error(tmp_path):
+    # each rank asks for a different number of epochs (its rank, as the launcher sets it)
+    rank = "${PMI_RANK:-$OMPI_COMM_WORLD_RANK}"
+    command = f"exec {sys.executable} -m glassnet.cli train --set train.epochs=$(({rank} + 1))"
+    result = subprocess.run(
+        [MPIEXEC, "-n", "2", "sh", "-c", f"{command} --quiet --out runs"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=_env(),
+        cwd=tmp_path,
+    )
+    message = "the configuration differs across ranks: rank(s) [1] disagree with rank 0"
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count(message) == 1  # said once, by rank 0, and never lost to an abort
+    assert not (tmp_path / "runs").exists()
