@@ -286,6 +286,24 @@ def test_user_mistakes_exit_2_with_one_line(args, message, tmp_path, capsys, mon
     assert message in err, err
 
 
+def test_distributed_without_mpi_is_a_one_line_error(tmp_path, capsys, monkeypatch):
+    from glassnet.distributed import comm
+
+    def no_mpi():
+        raise comm.DistributedError("glassnet.distributed needs mpi4py and an MPI library (none)")
+
+    monkeypatch.setattr(comm, "_mpi", no_mpi)
+    monkeypatch.setattr(comm, "_WORLD", None)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["train", "--distributed", "--quiet", "--out", "runs"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == "glassnet train: error: glassnet.distributed needs mpi4py and an MPI library (none)\n"
+    )
+    assert not (tmp_path / "runs").exists()
+
+
 def test_user_mistakes_as_a_subprocess(tmp_path):
     for args, message in [
         (["train", "--bogus"], "unrecognized arguments: --bogus"),
