@@ -10,6 +10,7 @@ process (pytest-xdist deals tests out differently from run to run).
 """
 
 import os
+import sys
 import zlib
 
 import numpy as np
@@ -34,7 +35,14 @@ def _module_rng_of_this_test(request):
 @pytest.fixture(autouse=True)
 def _global_seed_of_this_test(request):
     """glassnet's global generator is seeded from the OS at import (as PyTorch's); each test gets
-    a fixed seed from its id, so tests drawing from it repeat from run to run."""
+    a fixed seed from its id, so tests drawing from it repeat from run to run. So do PyTorch's
+    and NumPy's legacy global generators (a torch layer's random weights, np.random.rand), whose
+    state would otherwise depend on the tests that ran before in the same worker."""
     import glassnet
 
-    glassnet.manual_seed(zlib.crc32(request.node.nodeid.encode()))
+    seed = zlib.crc32(request.node.nodeid.encode())
+    glassnet.manual_seed(seed)
+    np.random.seed(seed)
+    torch = sys.modules.get("torch")  # seeded only where a test already uses it
+    if torch is not None:
+        torch.manual_seed(seed)
