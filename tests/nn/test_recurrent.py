@@ -96,6 +96,22 @@ def test_matches_torch_values_and_grads(case, with_state):
         np.testing.assert_allclose(gp[name].grad._data, p.grad.numpy(), rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("kind, hidden", [("LSTM", 256), ("RNN", 1024), ("GRU", 1024)])
+def test_hidden_sizes_whose_step_weights_get_padded_rows(kind, hidden):
+    """G * H float32 numbers of 4 KB: the step product's W_hh^T lies in a padded workspace."""
+    g, t = _pair(kind, input_size=4, hidden_size=hidden, batch_first=True)
+    x = np.random.default_rng(2).standard_normal((2, 3, 4)).astype(np.float32)
+    gx, tx = _g(x), _t(x)
+    gy, ty = g(gx)[0], t(tx)[0]
+    np.testing.assert_allclose(gy._data, ty.detach().numpy(), rtol=1e-5, atol=1e-5)
+    (gy * gy).sum().backward()
+    (ty * ty).sum().backward()
+    np.testing.assert_allclose(gx.grad._data, tx.grad.numpy(), rtol=1e-4, atol=1e-4)
+    gp = dict(g.named_parameters())
+    for name, p in t.named_parameters():
+        np.testing.assert_allclose(gp[name].grad._data, p.grad.numpy(), rtol=1e-4, atol=1e-4)
+
+
 @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
 def test_state_dict_moves_both_ways(kind):
     ours, theirs = CLASSES[kind]
