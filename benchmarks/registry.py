@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.workloads import cnn, gpt, mlp, pytorch_style
+from benchmarks.workloads import cnn, gpt, mlp, pytorch_cnn, pytorch_style
 
 WORKLOADS = {
     "a_mlp_mnist_train": (mlp.mlp_mnist, ("glassnet", "torch", "sklearn")),
@@ -16,4 +16,6 @@ WORKLOADS = {
     "g_nanogpt_train": (pytorch_style.nanogpt_train, ("glassnet", "torch")),
     "g_nanogpt_manual_train": (pytorch_style.nanogpt_manual_train, ("glassnet", "torch")),
     "g_makemore_train": (pytorch_style.makemore_train, ("glassnet", "torch")),
+    "h_mnist_example_train": (pytorch_cnn.mnist_example_train, ("glassnet", "torch")),
+    "h_lenet_plain_train": (pytorch_cnn.lenet_plain_train, ("glassnet", "torch")),
 }
