@@ -58,7 +58,7 @@ class ConvTransposeNd(Op):
             _, gW = kconv.backward(x4, gy4, W4, ctx.plan, False, True)
             gW = gW.reshape(ctx.w_shape)
         if len(need) > 2 and need[2]:
-            gb = gy4.sum(axis=(0, 2, 3))
+            gb = kconv.bias_grad(gy4)  # sum of gy over n, p, q (as ConvNd's)
         return (gx, gW, gb) if len(need) > 2 else (gx, gW)
 
 
