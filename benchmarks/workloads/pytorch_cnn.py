@@ -12,11 +12,14 @@ Both frameworks start from the same weights (glassnet's, copied into the PyTorch
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from benchmarks.workloads.common import Workload, batches, mnist_arrays
 from benchmarks.workloads.flops import layer_forward_flops
-from benchmarks.workloads.pytorch_style import _models
+from benchmarks.workloads.pytorch_style import SCRIPTS, _models
+from benchmarks.workloads.shim import load
 
 BATCH = 64
 
@@ -31,44 +34,55 @@ def _mnist_batches(lib, steps: int) -> list[tuple]:
     ]
 
 
-def _forward_flops(model) -> float:
-    """Forward FLOPs of one image through a glassnet model (a throwaway copy's hooks)."""
+BUILDS = {"mnist_example_model.py": lambda m: m.Net(), "lenet_model.py": lambda m: m.lenet()}
+
+
+@functools.cache
+def _forward_flops(script: str) -> float:
+    """Forward FLOPs of one image through the script's model (built once, in glassnet)."""
     import glassnet
 
+    model = BUILDS[script](load(SCRIPTS / script, "glassnet"))
     return layer_forward_flops(model, glassnet.zeros(1, 1, 28, 28))
+
+
+def _train(framework: str, script: str, optimizer, loss, steps: int) -> Workload:
+    """`steps` PyTorch-style steps of batch 64 with optimizer(lib, parameters) on loss(lib)."""
+    lib, model = _models(script, BUILDS[script], framework)
+    criterion = loss(lib)
+    opt = optimizer(lib, model.parameters())
+    data = _mnist_batches(lib, steps)
+    model.train()
+
+    def step() -> None:
+        for x, y in data:
+            opt.zero_grad()
+            criterion(model(x), y).backward()
+            opt.step()
+
+    samples = BATCH * steps
+    return Workload(step, samples, 3 * _forward_flops(script) * samples)
 
 
 def mnist_example_train(framework: str, quick: bool) -> Workload:
     """One repeat = 10 Adadelta steps (1 in --quick) of batch 64."""
-    lib, model = _models("mnist_example_model.py", lambda m: m.Net(), framework)
-    flops = _forward_flops(_models("mnist_example_model.py", lambda m: m.Net(), "glassnet")[1])
-    F = lib.nn.functional
-    optimizer = lib.optim.Adadelta(model.parameters(), lr=1.0)
-    data = _mnist_batches(lib, 1 if quick else 10)
-    model.train()
 
-    def step() -> None:
-        for x, y in data:
-            optimizer.zero_grad()
-            F.nll_loss(model(x), y).backward()
-            optimizer.step()
+    def adadelta(lib, params):
+        return lib.optim.Adadelta(params, lr=1.0)
 
-    return Workload(step, BATCH * len(data), 3 * flops * BATCH * len(data))
+    def nll(lib):
+        return lib.nn.functional.nll_loss
+
+    return _train(framework, "mnist_example_model.py", adadelta, nll, 1 if quick else 10)
 
 
 def lenet_plain_train(framework: str, quick: bool) -> Workload:
     """One repeat = 30 SGD steps (3 in --quick) of batch 64."""
-    lib, model = _models("lenet_model.py", lambda m: m.lenet(), framework)
-    flops = _forward_flops(_models("lenet_model.py", lambda m: m.lenet(), "glassnet")[1])
-    criterion = lib.nn.CrossEntropyLoss()
-    optimizer = lib.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    data = _mnist_batches(lib, 3 if quick else 30)
-    model.train()
 
-    def step() -> None:
-        for x, y in data:
-            optimizer.zero_grad()
-            criterion(model(x), y).backward()
-            optimizer.step()
+    def sgd(lib, params):
+        return lib.optim.SGD(params, lr=0.01, momentum=0.9)
 
-    return Workload(step, BATCH * len(data), 3 * flops * BATCH * len(data))
+    def cross_entropy(lib):
+        return lib.nn.CrossEntropyLoss()
+
+    return _train(framework, "lenet_model.py", sgd, cross_entropy, 3 if quick else 30)
